@@ -1,0 +1,40 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'migrations', 'coverage', '.jitbot', 'bench/results'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    // The core talks to the world only through access/ports.ts (DESIGN.md).
+    files: ['src/access/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/store/**', '**/jobs/**', '**/chat/**', '**/providers/**', '**/http/**', '**/config/**'], message: 'access/ is the core: reach outside only through access/ports.ts' },
+          { group: ['@slack/*', 'botbuilder*', 'bullmq', 'ioredis', 'drizzle-orm*', 'postgres', '@electric-sql/*', '@aws-sdk/*', '@azure/*'], message: 'access/ is the core: no transport or infrastructure imports' },
+        ],
+      }],
+    },
+  },
+  {
+    // Chat adapters parse and render; they never touch storage, queues or clouds.
+    files: ['src/chat/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/store/**', '**/jobs/**', '**/providers/**'], message: 'chat/ calls the access service; it never reaches store/, jobs/ or providers/' }],
+      }],
+    },
+  },
+  {
+    files: ['scripts/**/*.ts', 'bench/**/*.ts', 'src/cli/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  setupFiles: ['<rootDir>/test/helpers/env.ts'],
+  testTimeout: 30000,
+  // Integration tests share one Postgres server and one Redis; two workers keep
+  // the 2-core machine responsive while still overlapping PGlite start-up.
+  maxWorkers: 2,
+};

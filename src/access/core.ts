@@ -1,0 +1,75 @@
+import { AccessError } from './errors';
+import type { Actor, AuditEventInput, RequestView } from './model';
+import { findRole, type Role } from './policy';
+import type { AccessDeps, RequesterNotice } from './ports';
+import { isListedApprover } from './rules';
+
+/**
+ * Shared helpers of the use cases (requests, decisions, grants, reconcile):
+ * reading views, checking approvers, and talking to chat without letting a chat
+ * failure undo a recorded fact.
+ */
+export class Core {
+  constructor(readonly deps: AccessDeps) {}
+
+  role(roleId: string): Role {
+    const role = findRole(this.deps.policy, roleId);
+    if (!role) throw new AccessError('unknown_role', `There is no role "${roleId}". Try /jit roles.`);
+    return role;
+  }
+
+  async view(requestId: string): Promise<RequestView> {
+    const { store } = this.deps;
+    const request = await store.getRequest(requestId);
+    if (!request) throw new AccessError('not_found', `There is no request ${requestId}.`);
+    const [approvals, grant] = await Promise.all([store.listApprovals(requestId), store.getGrantForRequest(requestId)]);
+    return { request, approvals, grant: grant ?? null };
+  }
+
+  /** Audits outside any transaction (refusals: nothing else is written). */
+  async audit(event: AuditEventInput): Promise<void> {
+    await this.deps.store.appendAudit(event, this.deps.clock.now());
+  }
+
+  async isApprover(role: Role, actor: Actor): Promise<boolean> {
+    const set = role.approval.approvers;
+    if (!set) return false;
+    const members = new Set<string>();
+    if (actor.platform === 'slack' && !set.slack_users.includes(actor.userId)) {
+      for (const group of set.slack_usergroups) {
+        try {
+          for (const member of await this.deps.directory.slackGroupMembers(group)) members.add(member);
+        } catch (e) {
+          this.deps.logger.warn({ err: e, group }, 'could not expand approver group');
+          throw new AccessError('try_again', `I could not check the approver group ${group} with Slack just now. Please try again in a minute.`);
+        }
+      }
+    }
+    return isListedApprover(set, actor, members);
+  }
+
+  /** Refreshes every chat card of the request and tells the requester; failures are logged, never thrown. */
+  async announce(requestId: string, notice?: RequesterNotice): Promise<void> {
+    const { notifier, store, logger } = this.deps;
+    try {
+      const view = await this.view(requestId);
+      const role = this.role(view.request.roleId);
+      const refs = await store.listMessageRefs(requestId);
+      await Promise.all([
+        refs.length > 0 ? notifier.updateApprovalCards(view, role, refs) : undefined,
+        notice ? notifier.tellRequester(view, role, notice) : undefined,
+      ]);
+    } catch (e) {
+      logger.error({ err: e, requestId, notice: notice?.kind }, 'chat notification failed');
+    }
+  }
+
+  /** Queues the grant; when Redis is away the reconciler picks the approved request up later. */
+  async queueGrant(requestId: string): Promise<void> {
+    try {
+      await this.deps.scheduler.enqueueGrant(requestId);
+    } catch (e) {
+      this.deps.logger.error({ err: e, requestId }, 'could not queue grant; the reconciler will retry');
+    }
+  }
+}

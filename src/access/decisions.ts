@@ -1,0 +1,86 @@
+import { AccessError, isAccessError } from './errors';
+import { REQUEST_TRANSITIONS } from './lifecycle';
+import type { Actor, Decision, RequestView } from './model';
+import type { Core } from './core';
+
+export interface DecisionResult {
+  view: RequestView;
+  /** True when this decision settled the request (approved or denied). */
+  settled: boolean;
+  /** Approvals still needed after this one (0 once approved). */
+  remaining: number;
+}
+
+/**
+ * Checks that do not need the row lock: the request exists, the actor is not the
+ * requester and is an approver of the role. Refusals are audited and change nothing.
+ */
+export async function checkDecider(core: Core, requestId: string, actor: Actor, decision: Decision): Promise<void> {
+  try {
+    const { request } = await core.view(requestId);
+    if (request.status !== 'pending') throw new AccessError('already_decided', `${requestId} is already ${request.status.replace('_', ' ')}.`);
+    if (request.requesterId === actor.userId && request.requesterPlatform === actor.platform) {
+      throw new AccessError('self_approval', `You cannot ${decision} your own request ${requestId}.`);
+    }
+    const role = core.role(request.roleId);
+    if (!(await core.isApprover(role, actor))) {
+      throw new AccessError('not_approver', `You are not an approver for ${role.id}, so you cannot ${decision} ${requestId}.`);
+    }
+  } catch (e) {
+    if (isAccessError(e)) await core.audit({ action: 'decision.refused', requestId: e.code === 'not_found' ? null : requestId, actor, data: { decision, code: e.code, requestId } });
+    throw e;
+  }
+}
+
+/** Records one approval; the request is approved once it has `required` distinct approvals. */
+export async function approve(core: Core, actor: Actor, requestId: string): Promise<DecisionResult> {
+  return decide(core, actor, requestId, 'approve', null);
+}
+
+/** One deny settles the request. */
+export async function deny(core: Core, actor: Actor, requestId: string, reason: string): Promise<DecisionResult> {
+  const comment = reason.trim();
+  if (!comment) throw new AccessError('reason_required', 'Please say why you deny the request.');
+  return decide(core, actor, requestId, 'deny', comment.slice(0, 1000));
+}
+
+async function decide(core: Core, actor: Actor, requestId: string, decision: Decision, comment: string | null): Promise<DecisionResult> {
+  await checkDecider(core, requestId, actor, decision);
+  const { store, clock } = core.deps;
+  const now = clock.now();
+  let outcome: { settled: boolean; remaining: number };
+  try {
+    // The row lock serialises concurrent clicks: exactly one of them settles the request.
+    outcome = await store.transaction(async (tx) => {
+      const request = await tx.lockRequest(requestId);
+      if (!request || request.status !== 'pending') throw new AccessError('already_decided', `${requestId} is already ${request?.status.replace('_', ' ') ?? 'gone'}.`);
+      const inserted = await tx.insertApproval({ requestId, approverId: actor.userId, approverPlatform: actor.platform, decision, comment, createdAt: now });
+      if (!inserted) throw new AccessError('already_voted', `You have already decided on ${requestId}.`);
+      await tx.appendAudit({ action: `approval.${decision}`, requestId, actor, data: comment ? { reason: comment } : undefined }, now);
+      if (decision === 'deny') {
+        await tx.transitionRequest(requestId, REQUEST_TRANSITIONS.deny, now);
+        await tx.appendAudit({ action: 'request.denied', requestId, actor, data: { reason: comment } }, now);
+        return { settled: true, remaining: 0 };
+      }
+      const approvals = (await tx.listApprovals(requestId)).filter((a) => a.decision === 'approve').length;
+      const remaining = Math.max(0, request.approvalsRequired - approvals);
+      if (remaining > 0) return { settled: false, remaining };
+      await tx.transitionRequest(requestId, REQUEST_TRANSITIONS.approve, now);
+      await tx.appendAudit({ action: 'request.approved', requestId, actor, data: { approvals } }, now);
+      return { settled: true, remaining: 0 };
+    });
+  } catch (e) {
+    if (isAccessError(e)) await core.audit({ action: 'decision.refused', requestId, actor, data: { decision, code: e.code } });
+    throw e;
+  }
+
+  if (decision === 'deny') {
+    await core.announce(requestId, { kind: 'denied', by: actor.userId, reason: comment ?? '' });
+  } else if (outcome.settled) {
+    await core.announce(requestId, { kind: 'approved', by: actor.userId });
+    await core.queueGrant(requestId);
+  } else {
+    await core.announce(requestId, { kind: 'approval_recorded', by: actor.userId, remaining: outcome.remaining });
+  }
+  return { view: await core.view(requestId), ...outcome };
+}

@@ -1,0 +1,43 @@
+/** Stable codes for every refusal the core can give; chat adapters branch on them. */
+export type AccessErrorCode =
+  | 'unknown_role'
+  | 'bad_duration'
+  | 'reason_required'
+  | 'ticket_required'
+  | 'ticket_mismatch'
+  | 'not_found'
+  | 'not_approver'
+  | 'self_approval'
+  | 'already_voted'
+  | 'already_decided'
+  | 'not_allowed'
+  | 'try_again';
+
+/** A refusal with a message fit to show the person who asked. Changes nothing. */
+export class AccessError extends Error {
+  constructor(
+    readonly code: AccessErrorCode,
+    readonly userMessage: string,
+  ) {
+    super(`${code}: ${userMessage}`);
+    this.name = 'AccessError';
+  }
+}
+
+export function isAccessError(e: unknown): e is AccessError {
+  return e instanceof AccessError;
+}
+
+/**
+ * A provider failure. `permanent` ones (access denied, unknown role) are not retried:
+ * the grant fails with `message`, which says what to fix.
+ */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}

@@ -1,0 +1,185 @@
+import { AccessError } from './errors';
+import { GRANT_TRANSITIONS, REQUEST_TRANSITIONS } from './lifecycle';
+import type { Actor, Grant } from './model';
+import type { Core } from './core';
+import type { Role } from './policy';
+import type { AccessProvider } from './ports';
+
+/** After this many failed revoke attempts the security channel is alerted. */
+export const ALERT_AFTER_REVOKE_ATTEMPTS = 2;
+
+/** How long before expiry the requester is warned (when the grant is long enough). */
+export const EXPIRY_WARNING_MS = 10 * 60_000;
+
+function providerFor(core: Core, role: Role): AccessProvider {
+  const provider = core.deps.providers(role.provider);
+  if (!provider) throw new AccessError('not_allowed', `Provider "${role.provider}" of role ${role.id} is not configured on this server.`);
+  return provider;
+}
+
+/** The grant row for an approved request, written before any provider call. */
+async function grantRowFor(core: Core, requestId: string, role: Role): Promise<Grant> {
+  const { store, clock, ids } = core.deps;
+  const existing = await store.getGrantForRequest(requestId);
+  if (existing) return existing;
+  const now = clock.now();
+  const grant: Grant = {
+    id: ids.grantId(), requestId, status: 'granting', provider: role.provider, providerRef: null,
+    activatedAt: null, expiresAt: null, revokedAt: null, revokeRequestedBy: null, failureReason: null,
+    revokeAttempts: 0, createdAt: now, updatedAt: now,
+  };
+  await store.transaction(async (tx) => {
+    await tx.insertGrant(grant);
+    await tx.appendAudit({ action: 'grant.started', requestId, grantId: grant.id, actor: { platform: 'system', userId: 'worker' }, data: { provider: role.provider } }, now);
+  });
+  // Two workers may race here; the unique request_id keeps one row, and both use it.
+  return (await store.getGrantForRequest(requestId)) ?? grant;
+}
+
+/**
+ * Gives the access of an approved request (the grant worker calls this, with retries).
+ * Idempotent: a retry after a crash finds the `granting` row and calls the provider again.
+ */
+export async function activateGrant(core: Core, requestId: string): Promise<Grant | null> {
+  const { store, clock, scheduler, logger } = core.deps;
+  const { request } = await core.view(requestId);
+  if (request.status !== 'approved') return (await store.getGrantForRequest(requestId)) ?? null;
+  const role = core.role(request.roleId);
+  const provider = providerFor(core, role);
+  const grant = await grantRowFor(core, requestId, role);
+  if (grant.status !== 'granting') return grant;
+
+  const activatedAt = clock.now();
+  const expiresAt = new Date(activatedAt.getTime() + request.durationMs);
+  const result = await provider.grant({ grantId: grant.id, request, role, expiresAt, requesterProfile: core.deps.policy.users[request.requesterId] });
+  const active = await store.transaction(async (tx) => {
+    const g = await tx.transitionGrant(grant.id, GRANT_TRANSITIONS.activate, { providerRef: result.ref, activatedAt, expiresAt }, activatedAt);
+    if (!g) return undefined;
+    await tx.transitionRequest(requestId, REQUEST_TRANSITIONS.activate, activatedAt);
+    await tx.appendAudit({ action: 'grant.activated', requestId, grantId: grant.id, actor: { platform: 'system', userId: 'worker' }, data: { provider: provider.name, ref: result.ref, expiresAt: expiresAt.toISOString() } }, activatedAt);
+    return g;
+  });
+  if (!active) return (await store.getGrant(grant.id)) ?? null;
+
+  try {
+    await scheduler.scheduleRevoke(grant.id, expiresAt);
+    if (request.durationMs > 2 * EXPIRY_WARNING_MS) await scheduler.scheduleExpiryWarning(grant.id, new Date(expiresAt.getTime() - EXPIRY_WARNING_MS));
+  } catch (e) {
+    logger.error({ err: e, grantId: grant.id }, 'could not schedule the revoke; the reconciler will revoke at expiry');
+  }
+  await core.announce(requestId, { kind: 'granted', providerLabel: provider.label, privateDelivery: result.privateDelivery });
+  return active;
+}
+
+/** The grant could not be given after every retry: record it, undo any partial access, tell people. */
+export async function failGrant(core: Core, requestId: string, error: string): Promise<void> {
+  const { store, clock, logger } = core.deps;
+  const grant = await store.getGrantForRequest(requestId);
+  const now = clock.now();
+  const failed = await store.transaction(async (tx) => {
+    const r = await tx.transitionRequest(requestId, REQUEST_TRANSITIONS.fail, now);
+    if (!r) return false;
+    if (grant) await tx.transitionGrant(grant.id, GRANT_TRANSITIONS.fail, { failureReason: error }, now);
+    await tx.appendAudit({ action: 'grant.failed', requestId, grantId: grant?.id ?? null, actor: { platform: 'system', userId: 'worker' }, data: { error } }, now);
+    return true;
+  });
+  if (!failed) return;
+  if (grant) {
+    const role = core.role((await core.view(requestId)).request.roleId);
+    // The provider may have given part of the access before failing; revoke is idempotent.
+    try { await providerFor(core, role).revoke(grant, role); } catch (e) { logger.warn({ err: e, grantId: grant.id }, 'cleanup revoke after a failed grant failed'); }
+  }
+  await core.announce(requestId, { kind: 'grant_failed', error });
+}
+
+export type EndResult = { ended: 'expired' | 'revoked'; lateMs: number } | { ended: false };
+
+/**
+ * Takes the access away (the revoke worker and the reconciler call this). Idempotent:
+ * a grant already ended is left alone. A provider failure marks `revoke_failed` and
+ * rethrows so the caller retries.
+ */
+export async function endGrant(core: Core, grantId: string): Promise<EndResult> {
+  const { store, clock, notifier } = core.deps;
+  const before = await store.getGrant(grantId);
+  if (!before) return { ended: false };
+  const { request } = await core.view(before.requestId);
+  const role = core.role(request.roleId);
+  const startedAt = clock.now();
+  const grant = await store.transaction(async (tx) => {
+    const g = await tx.transitionGrant(grantId, GRANT_TRANSITIONS.startRevoke, {}, startedAt);
+    if (g && before.status === 'active') await tx.appendAudit({ action: 'revoke.started', requestId: g.requestId, grantId, actor: { platform: 'system', userId: 'worker' } }, startedAt);
+    return g;
+  });
+  if (!grant) return { ended: false };
+
+  try {
+    await providerFor(core, role).revoke(grant, role);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const now = clock.now();
+    const attempts = await store.transaction(async (tx) => {
+      const n = await tx.incrementRevokeAttempts(grantId, now);
+      await tx.transitionGrant(grantId, GRANT_TRANSITIONS.revokeFailed, { failureReason: message }, now);
+      await tx.appendAudit({ action: 'revoke.failed', requestId: grant.requestId, grantId, actor: { platform: 'system', userId: 'worker' }, data: { attempt: n, error: message } }, now);
+      return n;
+    });
+    if (attempts === ALERT_AFTER_REVOKE_ATTEMPTS) {
+      await notifier.alertSecurity(`:rotating_light: Revoke of ${role.id} for <@${request.requesterId}> (request ${request.id}, grant ${grantId}) has failed ${attempts} times: ${message}. Access may still be standing; retrying.`).catch(() => undefined);
+    }
+    throw e;
+  }
+
+  const how = grant.revokeRequestedBy ? 'revoked' : 'expired';
+  const endedAt = clock.now();
+  const lateMs = grant.expiresAt && how === 'expired' ? Math.max(0, endedAt.getTime() - grant.expiresAt.getTime()) : 0;
+  const finished = await store.transaction(async (tx) => {
+    const g = await tx.transitionGrant(grantId, how === 'revoked' ? GRANT_TRANSITIONS.finishRevoked : GRANT_TRANSITIONS.finishExpired, { revokedAt: endedAt }, endedAt);
+    if (!g) return false;
+    await tx.transitionRequest(grant.requestId, how === 'revoked' ? REQUEST_TRANSITIONS.revoke : REQUEST_TRANSITIONS.expire, endedAt);
+    await tx.appendAudit({ action: `grant.${how}`, requestId: grant.requestId, grantId, actor: { platform: 'system', userId: 'worker' }, data: { lateMs, by: grant.revokeRequestedBy } }, endedAt);
+    return true;
+  });
+  if (!finished) return { ended: false };
+  if (grant.revokeAttempts >= ALERT_AFTER_REVOKE_ATTEMPTS) {
+    await notifier.alertSecurity(`:white_check_mark: Grant ${grantId} (${role.id} for <@${request.requesterId}>) is now revoked after ${grant.revokeAttempts} failed attempts.`).catch(() => undefined);
+  }
+  await core.announce(grant.requestId, { kind: 'ended', how, by: grant.revokeRequestedBy ?? undefined });
+  return { ended: how, lateMs };
+}
+
+/** A person ends an active grant early: the requester, or an approver of the role. */
+export async function revokeEarly(core: Core, actor: Actor, requestId: string): Promise<void> {
+  const { store, clock, scheduler, logger } = core.deps;
+  const { request, grant } = await core.view(requestId);
+  const role = core.role(request.roleId);
+  const allowed = request.requesterId === actor.userId || (await core.isApprover(role, actor));
+  if (!allowed) {
+    await core.audit({ action: 'revoke.refused', requestId, actor, data: { code: 'not_allowed' } });
+    throw new AccessError('not_allowed', `Only the requester or an approver of ${role.id} can revoke ${requestId}.`);
+  }
+  if (request.status !== 'active' || !grant) throw new AccessError('already_decided', `${requestId} is ${request.status.replace('_', ' ')}; there is no active access to revoke.`);
+  const now = clock.now();
+  const marked = await store.transaction(async (tx) => {
+    const ok = await tx.requestRevoke(grant.id, actor.userId, now);
+    if (ok) await tx.appendAudit({ action: 'revoke.requested', requestId, grantId: grant.id, actor }, now);
+    return ok;
+  });
+  if (!marked) throw new AccessError('already_decided', `${requestId} is already being revoked.`);
+  try {
+    await scheduler.scheduleRevoke(grant.id, now);
+  } catch (e) {
+    // No queue: revoke right here rather than leave access standing.
+    logger.warn({ err: e, grantId: grant.id }, 'could not queue the early revoke; revoking inline');
+    await endGrant(core, grant.id);
+  }
+}
+
+/** Tells the requester their access ends soon (a delayed job calls this). */
+export async function warnExpiring(core: Core, grantId: string): Promise<void> {
+  const grant = await core.deps.store.getGrant(grantId);
+  if (!grant || grant.status !== 'active' || !grant.expiresAt) return;
+  const msLeft = grant.expiresAt.getTime() - core.deps.clock.now().getTime();
+  if (msLeft <= 0) return;
+  await core.announce(grant.requestId, { kind: 'expiring_soon', msLeft });
+}

@@ -1,0 +1,89 @@
+/** The nouns of the core. Plain data: storage and chat shapes are mapped to these. */
+
+export type Platform = 'slack' | 'teams';
+
+/** A person acting through a chat platform. */
+export interface Actor {
+  platform: Platform;
+  userId: string;
+}
+
+/** Who an audit event is attributed to: a person, the policy (auto-approval) or the system (timers). */
+export type AuditActor = Actor | { platform: 'system'; userId: 'policy' | 'scheduler' | 'reconciler' | 'worker' };
+
+export const REQUEST_STATUSES = ['pending', 'approved', 'active', 'expired', 'revoked', 'denied', 'cancelled', 'timed_out', 'failed'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export const GRANT_STATUSES = ['granting', 'active', 'revoking', 'revoked', 'expired', 'failed', 'revoke_failed'] as const;
+export type GrantStatus = (typeof GRANT_STATUSES)[number];
+
+export interface AccessRequest {
+  id: string;
+  status: RequestStatus;
+  roleId: string;
+  requesterId: string;
+  requesterPlatform: Platform;
+  durationMs: number;
+  reason: string | null;
+  ticket: string | null;
+  approvalsRequired: number;
+  autoApproved: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  decidedAt: Date | null;
+}
+
+export type Decision = 'approve' | 'deny';
+
+export interface Approval {
+  requestId: string;
+  approverId: string;
+  approverPlatform: Platform;
+  decision: Decision;
+  comment: string | null;
+  createdAt: Date;
+}
+
+export interface Grant {
+  id: string;
+  requestId: string;
+  status: GrantStatus;
+  provider: string;
+  providerRef: string | null;
+  activatedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  /** Set when a person ended the grant early; the grant then ends as `revoked`, not `expired`. */
+  revokeRequestedBy: string | null;
+  failureReason: string | null;
+  revokeAttempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface AuditEventInput {
+  action: string;
+  requestId: string | null;
+  grantId?: string | null;
+  actor: AuditActor;
+  data?: Record<string, unknown>;
+}
+
+export interface AuditEvent extends AuditEventInput {
+  id: number;
+  at: Date;
+}
+
+/** Where a chat message about a request lives, so it can be updated in place. */
+export interface ChatMessageRef {
+  platform: Platform;
+  channel: string;
+  messageId: string;
+}
+
+/** Everything a chat adapter needs to render one request. */
+export interface RequestView {
+  request: AccessRequest;
+  approvals: Approval[];
+  grant: Grant | null;
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { durationField } from '../lib/duration';
+
+/**
+ * The policy: roles and who approves them. The YAML keys are a contract
+ * (DESIGN.md, "Policy file"); this schema turns them into the values the core uses.
+ * Durations become milliseconds.
+ */
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id like U0123ABC');
+const slackGroupId = z.string().regex(/^S[A-Z0-9]+$/, 'must be a Slack user group id like S0123ABC');
+const slackChannelId = z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a Slack channel id like C0123ABC');
+
+const ApproverSetSchema = z
+  .object({
+    slack_users: z.array(slackUserId).default([]),
+    slack_usergroups: z.array(slackGroupId).default([]),
+    teams_users: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+const ApprovalDefaultsSchema = z
+  .object({
+    slack_channel: slackChannelId.optional(),
+    teams_channel: z.string().min(1).optional(),
+    pending_ttl: durationField.default(2 * 3_600_000),
+    remind_after: durationField.default(15 * 60_000),
+  })
+  .strict();
+
+const RoleApprovalSchema = z
+  .object({
+    auto: z.boolean().default(false),
+    required: z.number().int().min(1).max(10).default(1),
+    approvers: ApproverSetSchema.optional(),
+    slack_channel: slackChannelId.optional(),
+    teams_channel: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if (a.auto) return;
+    const set = a.approvers;
+    const count = set ? set.slack_users.length + set.slack_usergroups.length + set.teams_users.length : 0;
+    if (count === 0) ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'a role that is not auto-approved needs at least one approver (slack_users, slack_usergroups or teams_users)' });
+    if (set && set.slack_usergroups.length === 0 && set.slack_users.length + set.teams_users.length < a.required) {
+      ctx.addIssue({ code: 'custom', path: ['required'], message: `needs ${a.required} distinct approvers but only ${set.slack_users.length + set.teams_users.length} are listed` });
+    }
+  });
+
+const RoleSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lower-case letters, digits, - or _ (what users type)'),
+    description: z.string().default(''),
+    provider: z.enum(['sandbox', 'aws', 'azure']),
+    aws: z.object({ role_arn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN') }).passthrough().optional(),
+    azure: z.object({ scope: z.string().startsWith('/'), role_definition_id: z.string().min(1) }).passthrough().optional(),
+    max_duration: durationField,
+    default_duration: durationField.optional(),
+    min_duration: durationField.default(60_000),
+    reason: z.enum(['required', 'optional']).default('required'),
+    ticket_pattern: z.string().optional().superRefine((p, ctx) => {
+      if (p === undefined) return;
+      try { new RegExp(p); } catch (e) { ctx.addIssue({ code: 'custom', message: `is not a valid regular expression: ${(e as Error).message}` }); }
+    }),
+    sensitive: z.boolean().default(false),
+    approval: RoleApprovalSchema.default({ auto: false, required: 1 }),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.provider === 'aws' && !r.aws) ctx.addIssue({ code: 'custom', path: ['aws'], message: 'provider aws needs aws.role_arn' });
+    if (r.provider === 'azure' && !r.azure) ctx.addIssue({ code: 'custom', path: ['azure'], message: 'provider azure needs azure.scope and azure.role_definition_id' });
+    if (r.min_duration > r.max_duration) ctx.addIssue({ code: 'custom', path: ['min_duration'], message: 'is longer than max_duration' });
+    const def = r.default_duration ?? r.max_duration;
+    if (def > r.max_duration || def < r.min_duration) ctx.addIssue({ code: 'custom', path: ['default_duration'], message: 'must lie between min_duration and max_duration' });
+  })
+  .transform((r) => ({ ...r, default_duration: r.default_duration ?? Math.min(r.max_duration, 3_600_000) }));
+
+export const PolicySchema = z
+  .object({
+    approvals: ApprovalDefaultsSchema.default({ pending_ttl: 2 * 3_600_000, remind_after: 15 * 60_000 }),
+    digest: z
+      .object({
+        slack_channel: slackChannelId.optional(),
+        teams_channel: z.string().min(1).optional(),
+        cron: z.string().default('0 9 * * *'),
+        timezone: z.string().default('UTC'),
+        security_team: ApproverSetSchema.partial().optional(),
+      })
+      .passthrough()
+      .optional(),
+    roles: z.array(RoleSchema).min(1, 'define at least one role'),
+    users: z.record(z.string(), z.object({ email: z.email().optional(), azure_object_id: z.string().optional() }).passthrough()).default({}),
+  })
+  .passthrough()
+  .superRefine((p, ctx) => {
+    const seen = new Set<string>();
+    p.roles.forEach((role, i) => {
+      if (seen.has(role.id)) ctx.addIssue({ code: 'custom', path: ['roles', i, 'id'], message: `duplicate role id "${role.id}"` });
+      seen.add(role.id);
+      if (!role.approval.auto && !role.approval.slack_channel && !role.approval.teams_channel && !p.approvals.slack_channel && !p.approvals.teams_channel) {
+        ctx.addIssue({ code: 'custom', path: ['roles', i, 'approval', 'slack_channel'], message: 'no approval channel: set approvals.slack_channel or this role\'s approval.slack_channel' });
+      }
+    });
+  });
+
+export type Policy = z.output<typeof PolicySchema>;
+export type Role = Policy['roles'][number];
+export type ApproverSet = z.output<typeof ApproverSetSchema>;
+
+export function findRole(policy: Policy, roleId: string): Role | undefined {
+  return policy.roles.find((r) => r.id === roleId);
+}
+
+/** The Slack channel a role's approval cards go to. */
+export function approvalSlackChannel(policy: Policy, role: Role): string | undefined {
+  return role.approval.slack_channel ?? policy.approvals.slack_channel;
+}

@@ -1,0 +1,81 @@
+import { AccessError } from './errors';
+import { REQUEST_TRANSITIONS } from './lifecycle';
+import type { AccessRequest, Actor, RequestView } from './model';
+import type { Core } from './core';
+import { checkRequest, type RequestInput } from './rules';
+
+/** Files a request: pending for approvers, or approved at once by policy (`approval.auto`). */
+export async function requestAccess(core: Core, actor: Actor, input: RequestInput): Promise<RequestView> {
+  const { store, clock, ids, notifier, logger } = core.deps;
+  const role = core.role(input.roleId);
+  const checked = checkRequest(role, input);
+  const now = clock.now();
+  const auto = role.approval.auto;
+  const request: AccessRequest = {
+    id: ids.requestId(),
+    status: auto ? 'approved' : 'pending',
+    roleId: role.id,
+    requesterId: actor.userId,
+    requesterPlatform: actor.platform,
+    ...checked,
+    approvalsRequired: auto ? 0 : role.approval.required,
+    autoApproved: auto,
+    createdAt: now,
+    updatedAt: now,
+    decidedAt: auto ? now : null,
+  };
+  await store.transaction(async (tx) => {
+    await tx.insertRequest(request);
+    await tx.appendAudit({ action: 'request.created', requestId: request.id, actor, data: { roleId: role.id, durationMs: checked.durationMs, reason: checked.reason, ticket: checked.ticket } }, now);
+    if (auto) await tx.appendAudit({ action: 'request.approved', requestId: request.id, actor: { platform: 'system', userId: 'policy' }, data: { auto: true } }, now);
+  });
+
+  const view: RequestView = { request, approvals: [], grant: null };
+  if (auto) {
+    await core.queueGrant(request.id);
+    await core.announce(request.id, { kind: 'approved', by: 'policy' });
+    return view;
+  }
+  try {
+    const refs = await notifier.postApprovalCards(view, role);
+    await store.saveMessageRefs(request.id, refs);
+  } catch (e) {
+    // The request stands (approvers can use /jit pending); make the gap visible.
+    logger.error({ err: e, requestId: request.id }, 'could not post the approval card');
+    await core.audit({ action: 'notify.failed', requestId: request.id, actor: { platform: 'system', userId: 'worker' }, data: { what: 'approval_card', error: String(e) } });
+  }
+  await core.announce(request.id, { kind: 'submitted' });
+  return view;
+}
+
+/** The requester withdraws a pending request. */
+export async function cancelRequest(core: Core, actor: Actor, requestId: string): Promise<RequestView> {
+  const { store, clock } = core.deps;
+  const { request } = await core.view(requestId);
+  if (request.requesterId !== actor.userId) {
+    await core.audit({ action: 'cancel.refused', requestId, actor, data: { code: 'not_allowed' } });
+    throw new AccessError('not_allowed', `Only the requester can cancel ${requestId}.`);
+  }
+  const now = clock.now();
+  const done = await store.transaction(async (tx) => {
+    const updated = await tx.transitionRequest(requestId, REQUEST_TRANSITIONS.cancel, now);
+    if (updated) await tx.appendAudit({ action: 'request.cancelled', requestId, actor }, now);
+    return updated;
+  });
+  if (!done) throw new AccessError('already_decided', `${requestId} is ${request.status} and can no longer be cancelled.`);
+  await core.announce(requestId, { kind: 'cancelled' });
+  return core.view(requestId);
+}
+
+/** Ends a pending request nobody decided on within the role's TTL. */
+export async function timeOutRequest(core: Core, requestId: string): Promise<boolean> {
+  const { store, clock } = core.deps;
+  const now = clock.now();
+  const done = await store.transaction(async (tx) => {
+    const updated = await tx.transitionRequest(requestId, REQUEST_TRANSITIONS.timeOut, now);
+    if (updated) await tx.appendAudit({ action: 'request.timed_out', requestId, actor: { platform: 'system', userId: 'reconciler' } }, now);
+    return updated;
+  });
+  if (done) await core.announce(requestId, { kind: 'timed_out' });
+  return Boolean(done);
+}

@@ -1,0 +1,59 @@
+import { formatDuration } from '../lib/duration';
+import { AccessError } from './errors';
+import type { Actor } from './model';
+import type { ApproverSet, Role } from './policy';
+
+export interface RequestInput {
+  roleId: string;
+  durationMs?: number | null;
+  reason?: string | null;
+  ticket?: string | null;
+}
+
+export interface CheckedRequest {
+  durationMs: number;
+  reason: string | null;
+  ticket: string | null;
+}
+
+const MAX_REASON_LENGTH = 1000;
+
+/** Applies the role's duration, reason and ticket rules; throws an AccessError naming the fault. */
+export function checkRequest(role: Role, input: RequestInput): CheckedRequest {
+  const durationMs = input.durationMs ?? role.default_duration;
+  if (durationMs > role.max_duration) {
+    throw new AccessError('bad_duration', `${role.id} can be granted for at most ${formatDuration(role.max_duration)} (you asked for ${formatDuration(durationMs)}).`);
+  }
+  if (durationMs < role.min_duration) {
+    throw new AccessError('bad_duration', `${role.id} must be granted for at least ${formatDuration(role.min_duration)}.`);
+  }
+  const reason = input.reason?.trim() || null;
+  if (reason && reason.length > MAX_REASON_LENGTH) {
+    throw new AccessError('reason_required', `The reason is too long (${reason.length} characters; at most ${MAX_REASON_LENGTH}).`);
+  }
+  if (role.reason === 'required' && !reason) {
+    throw new AccessError('reason_required', `${role.id} needs a reason: /jit request ${role.id} ${formatDuration(durationMs).replace(/ /g, '')} "why you need it"`);
+  }
+  return { durationMs, reason, ticket: findTicket(role, input.ticket ?? null, reason) };
+}
+
+/** The ticket: given explicitly, or the first word of the reason that matches the role's pattern. */
+function findTicket(role: Role, explicit: string | null, reason: string | null): string | null {
+  if (!role.ticket_pattern) return explicit?.trim() || null;
+  const pattern = new RegExp(role.ticket_pattern);
+  const given = explicit?.trim();
+  if (given) {
+    if (!pattern.test(given)) throw new AccessError('ticket_mismatch', `"${given}" is not a ticket ${role.id} accepts (pattern ${role.ticket_pattern}).`);
+    return given;
+  }
+  const found = (reason ?? '').split(/[\s,;()[\]]+/).find((word) => word && pattern.test(word));
+  if (!found) throw new AccessError('ticket_required', `${role.id} needs a ticket matching ${role.ticket_pattern}; put it in the reason or the ticket field.`);
+  return found;
+}
+
+/** True when the actor is named directly by the approver set (groups are expanded by the caller). */
+export function isListedApprover(set: ApproverSet | undefined, actor: Actor, groupMembers: ReadonlySet<string>): boolean {
+  if (!set) return false;
+  if (actor.platform === 'slack') return set.slack_users.includes(actor.userId) || groupMembers.has(actor.userId);
+  return set.teams_users.includes(actor.userId);
+}

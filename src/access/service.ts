@@ -1,0 +1,99 @@
+import { Core } from './core';
+import { approve, checkDecider, deny, type DecisionResult } from './decisions';
+import { activateGrant, endGrant, failGrant, revokeEarly, warnExpiring, type EndResult } from './grants';
+import type { Actor, Decision, Grant, RequestView } from './model';
+import type { Role } from './policy';
+import type { AccessDeps } from './ports';
+import { reconcile, type ReconcileReport } from './reconcile';
+import { cancelRequest, requestAccess } from './requests';
+import { checkRequest, type CheckedRequest, type RequestInput } from './rules';
+
+/**
+ * The one entry point of the core. Chat adapters call the person-facing methods,
+ * workers the rest. Each method is one use case; the logic lives in the modules
+ * named beside it.
+ */
+export class AccessService {
+  private readonly core: Core;
+
+  constructor(deps: AccessDeps) {
+    this.core = new Core(deps);
+  }
+
+  roles(): Role[] {
+    return this.core.deps.policy.roles;
+  }
+
+  role(roleId: string): Role {
+    return this.core.role(roleId);
+  }
+
+  /** Validates a request without filing it (chat uses it to decide whether to open a form). */
+  check(input: RequestInput): CheckedRequest {
+    return checkRequest(this.core.role(input.roleId), input);
+  }
+
+  view(requestId: string): Promise<RequestView> {
+    return this.core.view(requestId);
+  }
+
+  // Person-facing (requests.ts, decisions.ts, grants.ts)
+  request(actor: Actor, input: RequestInput): Promise<RequestView> {
+    return requestAccess(this.core, actor, input);
+  }
+  approve(actor: Actor, requestId: string): Promise<DecisionResult> {
+    return approve(this.core, actor, requestId);
+  }
+  /** Refuses (audited) when the actor may not decide now; used before opening the deny form. */
+  checkCanDecide(actor: Actor, requestId: string, decision: Decision): Promise<void> {
+    return checkDecider(this.core, requestId, actor, decision);
+  }
+  deny(actor: Actor, requestId: string, reason: string): Promise<DecisionResult> {
+    return deny(this.core, actor, requestId, reason);
+  }
+  cancel(actor: Actor, requestId: string): Promise<RequestView> {
+    return cancelRequest(this.core, actor, requestId);
+  }
+  revoke(actor: Actor, requestId: string): Promise<void> {
+    return revokeEarly(this.core, actor, requestId);
+  }
+
+  /** The actor's recent requests, newest first. */
+  async listMine(actor: Actor, limit = 20): Promise<RequestView[]> {
+    const requests = await this.core.deps.store.listRequestsByRequester(actor.userId, limit);
+    return Promise.all(requests.map((r) => this.core.view(r.id)));
+  }
+
+  /** Pending requests the actor may decide on. */
+  async listPendingFor(actor: Actor): Promise<RequestView[]> {
+    const pending = await this.core.deps.store.listRequestsByStatus('pending', 200);
+    const mine: RequestView[] = [];
+    const approverOf = new Map<string, boolean>();
+    for (const request of pending) {
+      if (request.requesterId === actor.userId) continue;
+      if (!approverOf.has(request.roleId)) {
+        const role = this.roles().find((r) => r.id === request.roleId);
+        approverOf.set(request.roleId, role ? await this.core.isApprover(role, actor) : false);
+      }
+      if (approverOf.get(request.roleId)) mine.push(await this.core.view(request.id));
+    }
+    return mine;
+  }
+
+  // Worker-facing (grants.ts, reconcile.ts)
+  activateGrant(requestId: string): Promise<Grant | null> {
+    return activateGrant(this.core, requestId);
+  }
+  failGrant(requestId: string, error: string): Promise<void> {
+    return failGrant(this.core, requestId, error);
+  }
+  endGrant(grantId: string): Promise<EndResult> {
+    return endGrant(this.core, grantId);
+  }
+  warnExpiring(grantId: string): Promise<void> {
+    return warnExpiring(this.core, grantId);
+  }
+  reconcile(): Promise<ReconcileReport> {
+    return reconcile(this.core);
+  }
+}

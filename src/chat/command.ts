@@ -1,0 +1,80 @@
+import { looksLikeDuration, parseDurationMs } from '../lib/duration';
+import { normaliseRequestId } from '../lib/ids';
+
+/**
+ * The `/jit …` grammar (DESIGN.md), shared by Slack and Teams. Parsing never
+ * throws: bad input becomes `{ kind: 'invalid', message }`, shown with the help.
+ */
+export type Command =
+  | { kind: 'request'; roleId?: string; durationMs?: number; reason?: string }
+  | { kind: 'list' }
+  | { kind: 'pending' }
+  | { kind: 'roles' }
+  | { kind: 'help' }
+  | { kind: 'revoke'; requestId: string }
+  | { kind: 'cancel'; requestId: string }
+  | { kind: 'invalid'; message: string };
+
+const MAX_COMMAND_LENGTH = 2000;
+
+/** Splits on white space, keeping "quoted text" (straight or curly quotes) as one word. */
+export function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  const pattern = /"([^"]*)"|“([^”]*)”|'([^']*)'|‘([^’]*)’|(\S+)/g;
+  for (const m of text.matchAll(pattern)) tokens.push(m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5] ?? '');
+  return tokens;
+}
+
+function idCommand(kind: 'revoke' | 'cancel', args: string[]): Command {
+  const raw = args[0];
+  if (!raw || args.length > 1) return { kind: 'invalid', message: `Usage: /jit ${kind} <request id>` };
+  const requestId = normaliseRequestId(raw);
+  if (!/^R-[0-9A-Z]{4,16}$/.test(requestId)) return { kind: 'invalid', message: `"${raw}" is not a request id (they look like R-7K2M9QXA).` };
+  return { kind, requestId };
+}
+
+function requestCommand(args: string[]): Command {
+  const [roleId, maybeDuration, ...rest] = args;
+  if (!roleId) return { kind: 'request' };
+  if (maybeDuration === undefined) return { kind: 'request', roleId: roleId.toLowerCase() };
+  if (looksLikeDuration(maybeDuration)) {
+    const durationMs = parseDurationMs(maybeDuration);
+    if (durationMs === null) return { kind: 'invalid', message: `"${maybeDuration}" is not a usable duration (try 30m, 1h or 1h30m).` };
+    return { kind: 'request', roleId: roleId.toLowerCase(), durationMs, reason: rest.join(' ') || undefined };
+  }
+  return { kind: 'request', roleId: roleId.toLowerCase(), reason: [maybeDuration, ...rest].join(' ') };
+}
+
+export function parseCommand(text: string): Command {
+  if (text.length > MAX_COMMAND_LENGTH) return { kind: 'invalid', message: `That command is too long (${text.length} characters; at most ${MAX_COMMAND_LENGTH}).` };
+  const tokens = tokenize(text.trim());
+  // Teams users may type the leading `jit`; Slack's command already consumed it.
+  if (tokens[0]?.toLowerCase() === 'jit' || tokens[0]?.toLowerCase() === '/jit') tokens.shift();
+  const [verb, ...args] = tokens;
+  switch (verb?.toLowerCase()) {
+    case undefined:
+    case 'help':
+      return { kind: 'help' };
+    case 'request':
+      return requestCommand(args);
+    case 'list':
+    case 'pending':
+    case 'roles':
+      return args.length === 0 ? { kind: verb.toLowerCase() as 'list' | 'pending' | 'roles' } : { kind: 'invalid', message: `/jit ${verb.toLowerCase()} takes no arguments.` };
+    case 'revoke':
+    case 'cancel':
+      return idCommand(verb.toLowerCase() as 'revoke' | 'cancel', args);
+    default:
+      return { kind: 'invalid', message: `I don't know "${verb}".` };
+  }
+}
+
+export const HELP_LINES = [
+  '`/jit request <role> [duration] [reason…]` — ask for a role, e.g. `/jit request prod-admin 1h "fix INC-42"` (missing parts open a form)',
+  '`/jit list` — your recent requests and grants',
+  '`/jit pending` — requests waiting for your approval',
+  '`/jit roles` — the roles you can ask for',
+  '`/jit revoke <id>` — end an active grant now',
+  '`/jit cancel <id>` — withdraw a pending request',
+  '`/jit help` — this help',
+];

@@ -1,0 +1,28 @@
+import type { ChatMessageRef, RequestView } from '../access/model';
+import type { Role } from '../access/policy';
+import type { ApproverDirectory, Notifier, RequesterNotice } from '../access/ports';
+import type { Logger } from '../lib/logger';
+
+/**
+ * Used when no chat platform is configured (a worker-only process, or a server
+ * before Slack is set up): every notice is written to the log instead, so nothing
+ * is silently dropped.
+ */
+export class LogNotifier implements Notifier {
+  constructor(private readonly logger: Logger) {}
+
+  async postApprovalCards(view: RequestView): Promise<ChatMessageRef[]> {
+    this.logger.warn({ requestId: view.request.id }, 'no chat platform configured: approval card not posted');
+    return [];
+  }
+  async updateApprovalCards(): Promise<void> {}
+  async tellRequester(view: RequestView, _role: Role, notice: RequesterNotice): Promise<void> {
+    this.logger.info({ requestId: view.request.id, notice: notice.kind }, 'requester notice (no chat platform configured)');
+  }
+  async alertSecurity(text: string): Promise<void> {
+    this.logger.error({ alert: text }, 'security alert (no chat platform configured)');
+  }
+}
+
+/** No groups can be expanded without a chat platform; listed users still count. */
+export const emptyDirectory: ApproverDirectory = { slackGroupMembers: async () => [] };

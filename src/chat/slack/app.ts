@@ -1,0 +1,64 @@
+import { App, ExpressReceiver } from '@slack/bolt';
+import { retryPolicies, type WebClient } from '@slack/web-api';
+import type { Application } from 'express';
+import { boltLogger } from './bolt-logger';
+import type { SlackListenerDeps } from './deps';
+import { registerActions } from './listeners/actions';
+import { registerCommands } from './listeners/commands';
+import { registerViews } from './listeners/views';
+
+export interface SlackAppOptions extends SlackListenerDeps {
+  botToken: string;
+  /** HTTP mode: requests are verified with it. */
+  signingSecret?: string;
+  /** Socket Mode (no public URL): an app-level `xapp-` token. */
+  appToken?: string;
+  /** Web API base (tests and the local sandbox point it at a fake). */
+  apiUrl?: string;
+  /** Tests: answer Slack only after the listener finished. Production: false (ack fast). */
+  processBeforeResponse?: boolean;
+  /** HTTP mode: the express app that serves `POST /slack/events`. */
+  http?: Application;
+}
+
+/** Largest request body accepted from Slack; real payloads are a few KB. */
+export const SLACK_BODY_LIMIT = '256kb';
+
+export interface SlackApp {
+  app: App;
+  client: WebClient;
+  /** Connects Socket Mode (HTTP mode needs nothing: the express app serves it). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The Bolt app with every jitbot listener, over HTTP (`/slack/events`) or Socket Mode. */
+export function createSlackApp(opts: SlackAppOptions): SlackApp {
+  const clientOptions = { slackApiUrl: opts.apiUrl ? opts.apiUrl.replace(/\/?$/, '/') : undefined, retryConfig: retryPolicies.fiveRetriesInFiveMinutes };
+  const logger = boltLogger(opts.logger);
+  let app: App;
+  if (opts.appToken) {
+    app = new App({ token: opts.botToken, appToken: opts.appToken, socketMode: true, clientOptions, logger });
+  } else {
+    if (!opts.signingSecret || !opts.http) throw new Error('Slack over HTTP needs SLACK_SIGNING_SECRET');
+    const receiver = new ExpressReceiver({
+      signingSecret: opts.signingSecret,
+      app: opts.http,
+      endpoints: '/slack/events',
+      processBeforeResponse: opts.processBeforeResponse ?? false,
+      bodyLimit: SLACK_BODY_LIMIT,
+      logger,
+    });
+    app = new App({ token: opts.botToken, receiver, clientOptions, logger });
+  }
+  registerCommands(app, opts);
+  registerActions(app, opts);
+  registerViews(app, opts);
+  app.error(async (error) => opts.logger.error({ err: error }, 'unhandled Slack listener error'));
+  return {
+    app,
+    client: app.client,
+    start: async () => void (opts.appToken ? await app.start() : undefined),
+    stop: async () => void (opts.appToken ? await app.stop() : undefined),
+  };
+}

@@ -1,0 +1,57 @@
+import { Blocks, Elements, Message } from 'slack-block-builder';
+import type { RequestView } from '../../../access/model';
+import type { Role } from '../../../access/policy';
+import { HELP_LINES } from '../../command';
+import { formatDuration } from '../../../lib/duration';
+import { APPROVE_ACTION, DENY_ACTION } from './approval-card';
+import { statusLine, summary, user } from './format';
+
+/** Ephemeral replies to `/jit list`, `/jit pending`, `/jit roles`, `/jit help`. */
+
+export function myRequests(views: RequestView[]) {
+  if (views.length === 0) return Message({ text: 'You have no requests yet. Try `/jit roles`, then `/jit request <role>`.' }).buildToObject();
+  return Message({ text: `Your ${views.length} most recent requests` })
+    .blocks(views.flatMap((v) => [Blocks.Section({ text: `\`${v.request.id}\` ${summary(v)}\n${statusLine(v)}` })]))
+    .buildToObject();
+}
+
+export function pendingForMe(views: RequestView[]) {
+  if (views.length === 0) return Message({ text: 'Nothing is waiting for your approval.' }).buildToObject();
+  return Message({ text: `${views.length} requests wait for your decision` })
+    .blocks(
+      views.flatMap((v) => [
+        Blocks.Section({ text: `\`${v.request.id}\` ${user(v.request.requesterId)} asks for ${summary(v)}\n_${v.request.reason ?? 'no reason given'}_\n${statusLine(v)}` }),
+        Blocks.Actions().elements(
+          Elements.Button({ text: 'Approve', actionId: APPROVE_ACTION, value: v.request.id }).primary(),
+          Elements.Button({ text: 'Deny', actionId: DENY_ACTION, value: v.request.id }).danger(),
+        ),
+      ]),
+    )
+    .buildToObject();
+}
+
+function approvalRule(role: Role): string {
+  if (role.approval.auto) return 'approved automatically';
+  return `${role.approval.required} approval${role.approval.required > 1 ? 's' : ''}`;
+}
+
+export function rolesList(roles: Role[]) {
+  return Message({ text: `${roles.length} roles` })
+    .blocks(
+      roles.map((r) =>
+        Blocks.Section({
+          text: `*${r.id}*${r.provider === 'sandbox' ? ' _(sandbox)_' : ''} — ${r.description || 'no description'}\nup to ${formatDuration(r.max_duration)} (default ${formatDuration(r.default_duration)}) · ${approvalRule(r)}${r.reason === 'required' ? ' · reason required' : ''}${r.ticket_pattern ? ` · ticket \`${r.ticket_pattern}\`` : ''}`,
+        }),
+      ),
+    )
+    .buildToObject();
+}
+
+export function help(problem?: string) {
+  return Message({ text: problem ? `${problem} Here is what I understand:` : 'jitbot: just-in-time access' })
+    .blocks(
+      problem ? Blocks.Section({ text: `:warning: ${problem}` }) : undefined,
+      Blocks.Section({ text: HELP_LINES.join('\n') }),
+    )
+    .buildToObject();
+}

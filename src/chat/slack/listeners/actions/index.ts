@@ -1,0 +1,10 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { APPROVE_ACTION, DENY_ACTION } from '../../blocks/approval-card';
+import type { SlackListenerDeps } from '../../deps';
+import { approveAction } from './approve';
+import { denyAction } from './deny';
+
+export function registerActions(app: App, deps: SlackListenerDeps): void {
+  app.action<BlockAction<ButtonAction>>(APPROVE_ACTION, approveAction(deps));
+  app.action<BlockAction<ButtonAction>>(DENY_ACTION, denyAction(deps));
+}

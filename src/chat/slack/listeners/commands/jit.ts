@@ -1,0 +1,47 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { Actor } from '../../../../access/model';
+import { parseCommand } from '../../../command';
+import { help, myRequests, pendingForMe, rolesList } from '../../blocks/lists';
+import type { SlackListenerDeps } from '../../deps';
+import { withUserErrors, type Reply } from '../../replies';
+import { requestSubcommand } from './request';
+
+/** `/jit …`: ack at once, then parse and run the subcommand; replies are ephemeral. */
+export function jitCommand(deps: SlackListenerDeps) {
+  return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const actor: Actor = { platform: 'slack', userId: command.user_id };
+    const reply: Reply = (message) => respond({ response_type: 'ephemeral', ...message } as Parameters<typeof respond>[0]);
+    await withUserErrors(deps.logger, reply, async () => {
+      const cmd = parseCommand(command.text ?? '');
+      const { service } = deps;
+      switch (cmd.kind) {
+        case 'request':
+          return requestSubcommand(deps, cmd, { actor, reply, client, triggerId: command.trigger_id });
+        case 'list':
+          await reply(myRequests(await service.listMine(actor)));
+          return;
+        case 'pending':
+          await reply(pendingForMe(await service.listPendingFor(actor)));
+          return;
+        case 'roles':
+          await reply(rolesList(service.roles()));
+          return;
+        case 'revoke':
+          await service.revoke(actor, cmd.requestId);
+          await reply({ text: `:lock: Revoking \`${cmd.requestId}\` now. I'll confirm when the access is gone.` });
+          return;
+        case 'cancel':
+          await service.cancel(actor, cmd.requestId);
+          await reply({ text: `:heavy_multiplication_x: Cancelled \`${cmd.requestId}\`.` });
+          return;
+        case 'help':
+          await reply(help());
+          return;
+        case 'invalid':
+          await reply(help(cmd.message));
+          return;
+      }
+    });
+  };
+}

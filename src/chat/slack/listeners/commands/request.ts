@@ -1,0 +1,41 @@
+import type { WebClient } from '@slack/web-api';
+import { isAccessError, type AccessErrorCode } from '../../../../access/errors';
+import type { Actor } from '../../../../access/model';
+import type { Command } from '../../../command';
+import { requestModal } from '../../blocks/request-modal';
+import type { SlackListenerDeps } from '../../deps';
+import type { Reply } from '../../replies';
+
+/** Refusals a form can fix: the form opens with the rule shown, instead of an error. */
+const FORM_FIXES: ReadonlySet<AccessErrorCode> = new Set(['reason_required', 'ticket_required']);
+
+export interface RequestContext {
+  actor: Actor;
+  reply: Reply;
+  client: WebClient;
+  triggerId: string;
+}
+
+/** `/jit request <role> [duration] [reason…]`: files it, or opens the form when parts are missing. */
+export async function requestSubcommand(deps: SlackListenerDeps, cmd: Extract<Command, { kind: 'request' }>, ctx: RequestContext): Promise<void> {
+  const { service } = deps;
+  const openForm = (hint?: string) =>
+    ctx.client.views.open({ trigger_id: ctx.triggerId, view: requestModal(service.roles(), { roleId: cmd.roleId, durationMs: cmd.durationMs, reason: cmd.reason, hint }) });
+  if (!cmd.roleId) {
+    await openForm();
+    return;
+  }
+  const input = { roleId: cmd.roleId, durationMs: cmd.durationMs, reason: cmd.reason };
+  try {
+    service.check(input);
+  } catch (e) {
+    if (isAccessError(e) && FORM_FIXES.has(e.code)) {
+      await openForm(e.userMessage);
+      return;
+    }
+    throw e;
+  }
+  const view = await service.request(ctx.actor, input);
+  const status = view.request.status === 'pending' ? 'approvers have been asked' : 'approved by policy; granting now';
+  await ctx.reply({ text: `:inbox_tray: Filed \`${view.request.id}\` for *${view.request.roleId}*: ${status}. I'll DM you at each step.` });
+}

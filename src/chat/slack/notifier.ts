@@ -1,0 +1,46 @@
+import type { WebClient } from '@slack/web-api';
+import type { ChatMessageRef, RequestView } from '../../access/model';
+import { approvalSlackChannel, type Policy, type Role } from '../../access/policy';
+import type { Notifier, RequesterNotice } from '../../access/ports';
+import type { Logger } from '../../lib/logger';
+import { approvalCard } from './blocks/approval-card';
+import { requesterNotice } from './blocks/notices';
+
+/** The core's Notifier port on Slack: cards in approval channels, DMs to requesters. */
+export class SlackNotifier implements Notifier {
+  constructor(
+    private readonly client: WebClient,
+    private readonly policy: Policy,
+    private readonly logger: Logger,
+  ) {}
+
+  async postApprovalCards(view: RequestView, role: Role): Promise<ChatMessageRef[]> {
+    const channel = approvalSlackChannel(this.policy, role);
+    if (!channel) return [];
+    const result = await this.client.chat.postMessage(approvalCard(view, role, channel));
+    return result.ts && result.channel ? [{ platform: 'slack', channel: result.channel, messageId: result.ts }] : [];
+  }
+
+  async updateApprovalCards(view: RequestView, role: Role, refs: ChatMessageRef[]): Promise<void> {
+    await Promise.all(
+      refs
+        .filter((r) => r.platform === 'slack')
+        .map((ref) => this.client.chat.update({ ...approvalCard(view, role, ref.channel), channel: ref.channel, ts: ref.messageId })),
+    );
+  }
+
+  async tellRequester(view: RequestView, role: Role, notice: RequesterNotice): Promise<void> {
+    if (view.request.requesterPlatform !== 'slack') return;
+    // Posting to a user id opens (or reuses) the app's DM with them: private by construction.
+    await this.client.chat.postMessage(requesterNotice(view, role, notice));
+  }
+
+  async alertSecurity(text: string): Promise<void> {
+    const channel = this.policy.digest?.slack_channel;
+    if (!channel) {
+      this.logger.error({ alert: text }, 'security alert with no digest.slack_channel configured');
+      return;
+    }
+    await this.client.chat.postMessage({ channel, text });
+  }
+}

@@ -1,0 +1,42 @@
+import type { DefaultJobOptions } from 'bullmq';
+import { z } from 'zod';
+
+/**
+ * Every queue jitbot uses: its name, payload schema, job id and retry defaults.
+ * BullMQ 6 refuses custom job ids with a single `:`, so ids use `-`
+ * (`revoke-<grantId>`, the contract's `revoke:<grantId>` in a form BullMQ accepts).
+ */
+export const QUEUES = {
+  grant: {
+    name: 'grant',
+    payload: z.object({ requestId: z.string().min(1) }),
+    jobId: (p: { requestId: string }) => `grant-${p.requestId}`,
+    // 2 s, 4 s, … about a minute in all; then the grant is marked failed.
+    defaults: { attempts: 6, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 7 * 86_400 } },
+  },
+  revoke: {
+    name: 'revoke',
+    payload: z.object({ grantId: z.string().min(1) }),
+    jobId: (p: { grantId: string }) => `revoke-${p.grantId}`,
+    // About two hours of retries; past that the reconciler keeps trying every sweep.
+    defaults: { attempts: 12, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 7 * 86_400 } },
+  },
+  notice: {
+    name: 'notice',
+    payload: z.object({ kind: z.literal('expiry_warning'), grantId: z.string().min(1) }),
+    jobId: (p: { grantId: string }) => `warn-${p.grantId}`,
+    defaults: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: { age: 86_400 } },
+  },
+  maintenance: {
+    name: 'maintenance',
+    payload: z.object({ kind: z.literal('reconcile') }),
+    jobId: () => 'reconcile',
+    defaults: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } },
+  },
+} as const satisfies Record<string, { name: string; payload: z.ZodType; jobId: (p: never) => string; defaults: DefaultJobOptions }>;
+
+export type QueueKey = keyof typeof QUEUES;
+export type Payload<K extends QueueKey> = z.output<(typeof QUEUES)[K]['payload']>;
+
+/** The job scheduler id of the reconciler sweep. */
+export const RECONCILE_SCHEDULER_ID = 'reconcile-sweep';

@@ -1,0 +1,39 @@
+import type { Queue } from 'bullmq';
+import type { Scheduler } from '../access/ports';
+import type { Clock } from '../lib/clock';
+import type { QueueSet } from './queue-set';
+import { QUEUES } from './queues';
+
+/** The core's Scheduler port on BullMQ. Every job id is derived, so each job is queued once. */
+export class BullScheduler implements Scheduler {
+  constructor(
+    private readonly queues: QueueSet,
+    private readonly clock: Clock,
+  ) {}
+
+  async enqueueGrant(requestId: string): Promise<void> {
+    const payload = { requestId };
+    await this.queues.grant.add(QUEUES.grant.name, payload, { jobId: QUEUES.grant.jobId(payload) });
+  }
+
+  scheduleRevoke(grantId: string, at: Date): Promise<void> {
+    const payload = { grantId };
+    return this.addOrMove(this.queues.revoke, QUEUES.revoke.name, payload, QUEUES.revoke.jobId(payload), at);
+  }
+
+  scheduleExpiryWarning(grantId: string, at: Date): Promise<void> {
+    const payload = { kind: 'expiry_warning' as const, grantId };
+    return this.addOrMove(this.queues.notice, QUEUES.notice.name, payload, QUEUES.notice.jobId(payload), at);
+  }
+
+  /** Adds the delayed job, or moves an already delayed one to the new time (early revoke, extend). */
+  private async addOrMove(queue: Queue, name: string, data: object, jobId: string, at: Date): Promise<void> {
+    const delay = Math.max(0, at.getTime() - this.clock.now().getTime());
+    const existing = await queue.getJob(jobId);
+    if (existing && (await existing.isDelayed())) {
+      await existing.changeDelay(delay);
+      return;
+    }
+    await queue.add(name, data, { jobId, delay });
+  }
+}

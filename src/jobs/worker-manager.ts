@@ -1,0 +1,59 @@
+import { Worker, type Processor } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { AccessService } from '../access/service';
+import type { Logger } from '../lib/logger';
+import type { Metrics } from '../lib/metrics';
+import type { QueueSet } from './queue-set';
+import { QUEUES, RECONCILE_SCHEDULER_ID, type QueueKey } from './queues';
+import { grantProcessor } from './workers/grant';
+import { maintenanceProcessor } from './workers/maintenance';
+import { noticeProcessor } from './workers/notice';
+import { revokeProcessor } from './workers/revoke';
+
+export interface WorkerOptions {
+  connection: Redis;
+  prefix: string;
+  service: AccessService;
+  metrics: Metrics;
+  logger: Logger;
+  /** Jobs run at once per queue (revokes come in bursts at round hours). */
+  concurrency?: number;
+}
+
+/** Opens one worker per queue; `close()` lets in-flight jobs finish (SIGTERM). */
+export class WorkerManager {
+  private readonly workers: Worker[];
+
+  constructor(private readonly opts: WorkerOptions) {
+    const { service, metrics, logger } = opts;
+    const processors: Record<QueueKey, Processor> = {
+      grant: grantProcessor(service, logger),
+      revoke: revokeProcessor(service, metrics),
+      notice: noticeProcessor(service),
+      maintenance: maintenanceProcessor(service),
+    };
+    this.workers = (Object.keys(processors) as QueueKey[]).map((key) => {
+      const worker = new Worker(QUEUES[key].name, processors[key], {
+        connection: opts.connection,
+        prefix: opts.prefix,
+        concurrency: key === 'maintenance' ? 1 : (opts.concurrency ?? 20),
+      });
+      worker.on('failed', (job, err) => logger.warn({ queue: key, jobId: job?.id, attempts: job?.attemptsMade, err }, 'job failed'));
+      worker.on('error', (err) => logger.error({ queue: key, err }, 'worker error'));
+      return worker;
+    });
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}
+
+/** Registers (or updates) the reconciler's repeating sweep; safe to call from every process. */
+export async function scheduleReconciler(queues: QueueSet, everyMs: number): Promise<void> {
+  await queues.maintenance.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: everyMs }, { name: 'reconcile', data: { kind: 'reconcile' } });
+}

@@ -1,0 +1,13 @@
+import type { Job } from 'bullmq';
+import type { AccessService } from '../../access/service';
+import type { Metrics } from '../../lib/metrics';
+import { QUEUES } from '../queues';
+
+/** Ends a grant at its expiry (or at once, for an early revoke). Errors rethrow so BullMQ retries. */
+export function revokeProcessor(service: AccessService, metrics: Metrics) {
+  return async (job: Job): Promise<void> => {
+    const { grantId } = QUEUES.revoke.payload.parse(job.data);
+    const result = await service.endGrant(grantId);
+    if (result.ended === 'expired') metrics.revokeLateness.observe(result.lateMs / 1000);
+  };
+}

@@ -1,0 +1,6 @@
+/** The time source every time-dependent rule reads, so tests can move time by hand. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,26 @@
+import { randomInt } from 'node:crypto';
+
+// Crockford base32 without I, L, O, U: ids are read aloud and typed back by people.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+function randomCode(length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
+  return out;
+}
+
+/** Generates the ids users see (`R-…` for requests, `G-…` for grants). */
+export interface IdGenerator {
+  requestId(): string;
+  grantId(): string;
+}
+
+export const randomIds: IdGenerator = {
+  requestId: () => `R-${randomCode(8)}`,
+  grantId: () => `G-${randomCode(10)}`,
+};
+
+/** Request ids as users type them: case-insensitive, surrounding `#` tolerated. */
+export function normaliseRequestId(text: string): string {
+  return text.trim().replace(/^#/, '').toUpperCase();
+}

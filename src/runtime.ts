@@ -1,0 +1,148 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
+import type { Policy } from './access/policy';
+import type { ApproverDirectory, Notifier } from './access/ports';
+import { AccessService } from './access/service';
+import { emptyDirectory, LogNotifier } from './chat/log-notifier';
+import { createSlackApp, type SlackApp } from './chat/slack/app';
+import { SlackDirectory } from './chat/slack/directory';
+import { SlackNotifier } from './chat/slack/notifier';
+import type { Env } from './config/env';
+import { createHttpApp, listen } from './http/server';
+import { openQueues, type QueueSet } from './jobs/queue-set';
+import { producerConnection, redisAnswers, workerConnection } from './jobs/redis';
+import { BullScheduler } from './jobs/scheduler';
+import { scheduleReconciler, WorkerManager } from './jobs/worker-manager';
+import { systemClock, type Clock } from './lib/clock';
+import { randomIds, type IdGenerator } from './lib/ids';
+import type { Logger } from './lib/logger';
+import { createMetrics } from './lib/metrics';
+import { providerLookup } from './providers/registry';
+import { SandboxProvider } from './providers/sandbox';
+import { openDatabase, type Database } from './store/db';
+import { DrizzleAccessStore } from './store/repos/access-store';
+import { readCounts } from './store/repos/stats';
+
+export type ProcessRole = 'all' | 'web' | 'worker';
+
+export interface RuntimeOptions {
+  env: Env;
+  policy: Policy;
+  logger: Logger;
+  role?: ProcessRole;
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** Tests: Bolt answers after the listener finished, so assertions need no sleeps. */
+  processBeforeResponse?: boolean;
+  /** Tests: fail or slow the sandbox provider. */
+  sandboxHook?: ConstructorParameters<typeof SandboxProvider>[1];
+  /** Listen address (tests use 127.0.0.1 and port 0). */
+  host?: string;
+}
+
+export interface Runtime {
+  service: AccessService;
+  database: Database;
+  queues: QueueSet;
+  sandbox: SandboxProvider;
+  slack?: SlackApp;
+  server?: Server;
+  /** Base URL of the HTTP server, when this process serves HTTP. */
+  url?: string;
+  workers?: WorkerManager;
+  /** Stops taking requests, lets in-flight jobs finish, closes every connection. */
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+async function connectRedis(redis: Redis, url: string): Promise<void> {
+  try {
+    await redis.connect();
+  } catch (e) {
+    redis.disconnect();
+    throw new StartupError(
+      `Cannot reach Redis at REDIS_URL=${url} (${(e as Error).message}).\n` +
+        '  Start one locally with: redis-server --daemonize yes --port 6379 --save "" --appendonly no\n' +
+        '  or point REDIS_URL at yours.',
+    );
+  }
+}
+
+/** The composition root: env → database + migrations → queues → core → chat → HTTP → workers. */
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const { env, policy, logger } = opts;
+  const role = opts.role ?? 'all';
+  const clock = opts.clock ?? systemClock;
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const fn of closers.reverse()) await fn().catch((err) => logger.warn({ err }, 'error while closing'));
+  };
+  try {
+    const database = await openDatabase({ url: env.DATABASE_URL, dataDir: env.JIT_DATA_DIR });
+    closers.push(() => database.close());
+    await database.migrate();
+    logger.info({ database: database.kind, dataDir: database.kind === 'pglite' ? env.JIT_DATA_DIR : undefined }, 'database ready');
+
+    const producer = producerConnection(env.REDIS_URL);
+    await connectRedis(producer, env.REDIS_URL);
+    closers.push(async () => producer.disconnect());
+    const queues = openQueues(producer, env.JIT_QUEUE_PREFIX);
+    closers.push(() => queues.close());
+
+    const store = new DrizzleAccessStore(database.db);
+    const sandbox = new SandboxProvider(database.db, opts.sandboxHook);
+    const metrics = createMetrics(() => readCounts(database.db));
+    const http = role !== 'worker' ? createHttpApp({ metrics: metrics.registry, ready: async () => ({ postgres: await database.ping(), redis: await redisAnswers(producer) }) }) : undefined;
+
+    // The service and the Slack app need each other (listeners call the service,
+    // the service notifies through Slack's client): bind through this holder.
+    const holder: { service?: AccessService } = {};
+    let slack: SlackApp | undefined;
+    let notifier: Notifier = new LogNotifier(logger);
+    let directory: ApproverDirectory = emptyDirectory;
+    if (env.SLACK_BOT_TOKEN) {
+      const deps = { get service() { return holder.service!; }, logger };
+      slack = createSlackApp({ ...deps, botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL, processBeforeResponse: opts.processBeforeResponse, http });
+      notifier = new SlackNotifier(slack.client, policy, logger);
+      directory = new SlackDirectory(slack.client);
+    } else {
+      logger.warn('Slack is not configured (SLACK_BOT_TOKEN unset): chat messages are only logged. See README, "Connect Slack".');
+    }
+
+    const service = new AccessService({
+      policy, store, clock, logger, notifier, directory,
+      scheduler: new BullScheduler(queues, clock),
+      providers: providerLookup([sandbox]),
+      ids: opts.ids ?? randomIds,
+    });
+    holder.service = service;
+    const runtime: Runtime = { service, database, queues, sandbox, slack, close };
+
+    if (role !== 'web') {
+      const connection = workerConnection(env.REDIS_URL);
+      await connectRedis(connection, env.REDIS_URL);
+      closers.push(async () => connection.disconnect());
+      const workers = new WorkerManager({ connection, prefix: env.JIT_QUEUE_PREFIX, service, metrics, logger });
+      closers.push(() => workers.close());
+      await workers.waitUntilReady();
+      await scheduleReconciler(queues, env.JIT_RECONCILE_EVERY);
+      runtime.workers = workers;
+    }
+    if (http) {
+      const server = await listen(http, env.PORT, opts.host);
+      closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      runtime.server = server;
+      runtime.url = `http://${opts.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+    }
+    if (slack) {
+      await slack.start();
+      closers.push(() => slack.stop());
+    }
+    return runtime;
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

@@ -1,0 +1,162 @@
+import { and, asc, count, desc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import type { GrantTransition, RequestTransition } from '../../access/lifecycle';
+import type { AccessRequest, Approval, AuditEventInput, ChatMessageRef, Grant } from '../../access/model';
+import type { AccessStore } from '../../access/ports';
+import type { Db } from '../db';
+import { accessRequests, approvals, auditEvents, chatMessages, grants } from '../schema';
+
+type GrantRow = typeof grants.$inferSelect;
+
+function toGrant(row: GrantRow): Grant {
+  const { revokeRequestedAt: _unused, ...grant } = row;
+  return grant;
+}
+
+/** Postgres' unique_violation: the row was already there (a double click, a retried job). */
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
+  return code === '23505';
+}
+
+/** The core's store port over drizzle; one instance per connection or transaction. */
+export class DrizzleAccessStore implements AccessStore {
+  constructor(private readonly db: Db) {}
+
+  transaction<T>(fn: (tx: AccessStore) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn(new DrizzleAccessStore(tx as unknown as Db)));
+  }
+
+  async insertRequest(request: AccessRequest): Promise<void> {
+    await this.db.insert(accessRequests).values(request);
+  }
+
+  async getRequest(id: string): Promise<AccessRequest | undefined> {
+    const [row] = await this.db.select().from(accessRequests).where(eq(accessRequests.id, id));
+    return row;
+  }
+
+  async lockRequest(id: string): Promise<AccessRequest | undefined> {
+    const [row] = await this.db.select().from(accessRequests).where(eq(accessRequests.id, id)).for('update');
+    return row;
+  }
+
+  async transitionRequest(id: string, t: RequestTransition, at: Date): Promise<AccessRequest | undefined> {
+    const decided = t.to === 'approved' || t.to === 'denied' ? { decidedAt: at } : {};
+    const [row] = await this.db
+      .update(accessRequests)
+      .set({ status: t.to, updatedAt: at, ...decided })
+      .where(and(eq(accessRequests.id, id), inArray(accessRequests.status, [...t.from])))
+      .returning();
+    return row;
+  }
+
+  listRequestsByRequester(requesterId: string, limit: number): Promise<AccessRequest[]> {
+    return this.db.select().from(accessRequests).where(eq(accessRequests.requesterId, requesterId)).orderBy(desc(accessRequests.createdAt)).limit(limit);
+  }
+
+  listRequestsByStatus(status: AccessRequest['status'], limit: number): Promise<AccessRequest[]> {
+    return this.db.select().from(accessRequests).where(eq(accessRequests.status, status)).orderBy(asc(accessRequests.createdAt)).limit(limit);
+  }
+
+  async insertApproval(approval: Approval): Promise<boolean> {
+    const rows = await this.db.insert(approvals).values(approval).onConflictDoNothing().returning({ id: approvals.id });
+    return rows.length === 1;
+  }
+
+  async listApprovals(requestId: string): Promise<Approval[]> {
+    const rows = await this.db.select().from(approvals).where(eq(approvals.requestId, requestId)).orderBy(asc(approvals.id));
+    return rows.map(({ id: _id, ...a }) => a);
+  }
+
+  async insertGrant(grant: Grant): Promise<void> {
+    try {
+      await this.db.insert(grants).values(grant);
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+    }
+  }
+
+  async getGrant(id: string): Promise<Grant | undefined> {
+    const [row] = await this.db.select().from(grants).where(eq(grants.id, id));
+    return row && toGrant(row);
+  }
+
+  async getGrantForRequest(requestId: string): Promise<Grant | undefined> {
+    const [row] = await this.db.select().from(grants).where(eq(grants.requestId, requestId));
+    return row && toGrant(row);
+  }
+
+  async transitionGrant(id: string, t: GrantTransition, patch: Partial<Grant>, at: Date): Promise<Grant | undefined> {
+    const [row] = await this.db
+      .update(grants)
+      .set({ ...patch, status: t.to, updatedAt: at })
+      .where(and(eq(grants.id, id), inArray(grants.status, [...t.from])))
+      .returning();
+    return row && toGrant(row);
+  }
+
+  async requestRevoke(id: string, by: string, at: Date): Promise<boolean> {
+    const rows = await this.db
+      .update(grants)
+      .set({ revokeRequestedBy: by, revokeRequestedAt: at, updatedAt: at })
+      .where(and(eq(grants.id, id), eq(grants.status, 'active'), sql`${grants.revokeRequestedBy} is null`))
+      .returning({ id: grants.id });
+    return rows.length === 1;
+  }
+
+  async incrementRevokeAttempts(id: string, at: Date): Promise<number> {
+    const [row] = await this.db
+      .update(grants)
+      .set({ revokeAttempts: sql`${grants.revokeAttempts} + 1`, updatedAt: at })
+      .where(eq(grants.id, id))
+      .returning({ n: grants.revokeAttempts });
+    return row?.n ?? 0;
+  }
+
+  async listGrantsDueForRevoke(now: Date, stalledBefore: Date, limit: number): Promise<Grant[]> {
+    const rows = await this.db
+      .select()
+      .from(grants)
+      .where(
+        or(
+          and(eq(grants.status, 'active'), lte(grants.expiresAt, now)),
+          and(eq(grants.status, 'active'), isNotNull(grants.revokeRequestedBy), lte(grants.updatedAt, stalledBefore)),
+          and(inArray(grants.status, ['revoking', 'revoke_failed']), lte(grants.updatedAt, stalledBefore)),
+        ),
+      )
+      .orderBy(asc(grants.expiresAt))
+      .limit(limit);
+    return rows.map(toGrant);
+  }
+
+  async countActiveGrants(): Promise<number> {
+    const [row] = await this.db.select({ n: count() }).from(grants).where(eq(grants.status, 'active'));
+    return row?.n ?? 0;
+  }
+
+  async appendAudit(event: AuditEventInput, at: Date): Promise<void> {
+    await this.db.insert(auditEvents).values({
+      at,
+      action: event.action,
+      requestId: event.requestId,
+      grantId: event.grantId ?? null,
+      actorPlatform: event.actor.platform,
+      actorId: event.actor.userId,
+      data: event.data ?? null,
+    });
+  }
+
+  async saveMessageRefs(requestId: string, refs: ChatMessageRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    const createdAt = new Date();
+    await this.db.insert(chatMessages).values(refs.map((r) => ({ ...r, requestId, createdAt })));
+  }
+
+  listMessageRefs(requestId: string): Promise<ChatMessageRef[]> {
+    return this.db
+      .select({ platform: chatMessages.platform, channel: chatMessages.channel, messageId: chatMessages.messageId })
+      .from(chatMessages)
+      .where(eq(chatMessages.requestId, requestId))
+      .orderBy(asc(chatMessages.id));
+  }
+}

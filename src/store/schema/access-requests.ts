@@ -1,0 +1,23 @@
+import { bigint, boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { Platform, RequestStatus } from '../../access/model';
+
+/** One row per `/jit request`; `id` is what users see and buttons carry. */
+export const accessRequests = pgTable(
+  'access_requests',
+  {
+    id: text('id').primaryKey(),
+    status: text('status').$type<RequestStatus>().notNull(),
+    roleId: text('role_id').notNull(),
+    requesterId: text('requester_id').notNull(),
+    requesterPlatform: text('requester_platform').$type<Platform>().notNull(),
+    durationMs: bigint('duration_ms', { mode: 'number' }).notNull(),
+    reason: text('reason'),
+    ticket: text('ticket'),
+    approvalsRequired: integer('approvals_required').notNull(),
+    autoApproved: boolean('auto_approved').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [index('access_requests_requester_idx').on(t.requesterId, t.createdAt), index('access_requests_status_idx').on(t.status)],
+);

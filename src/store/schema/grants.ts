@@ -1,0 +1,25 @@
+import { index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { GrantStatus } from '../../access/model';
+import { accessRequests } from './access-requests';
+
+/** Access given by a provider. Written (`granting`) before the provider is called. */
+export const grants = pgTable(
+  'grants',
+  {
+    id: text('id').primaryKey(),
+    requestId: text('request_id').notNull().references(() => accessRequests.id),
+    status: text('status').$type<GrantStatus>().notNull(),
+    provider: text('provider').notNull(),
+    providerRef: text('provider_ref'),
+    activatedAt: timestamp('activated_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokeRequestedBy: text('revoke_requested_by'),
+    revokeRequestedAt: timestamp('revoke_requested_at', { withTimezone: true }),
+    failureReason: text('failure_reason'),
+    revokeAttempts: integer('revoke_attempts').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('grants_one_per_request').on(t.requestId), index('grants_status_expiry_idx').on(t.status, t.expiresAt)],
+);
