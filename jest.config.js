@@ -3,7 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // parse-duration ships ES modules only; compile it like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!parse-duration/)'],
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   setupFiles: ['<rootDir>/test/helpers/env.ts'],
   testTimeout: 30000,
   // Integration tests share one Postgres server and one Redis; two workers keep

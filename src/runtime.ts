@@ -13,7 +13,7 @@ import { createHttpApp, listen } from './http/server';
 import { openQueues, type QueueSet } from './jobs/queue-set';
 import { producerConnection, redisAnswers, workerConnection } from './jobs/redis';
 import { BullScheduler } from './jobs/scheduler';
-import { scheduleReconciler, WorkerManager } from './jobs/worker-manager';
+import { keepReconcilerScheduled, scheduleReconciler, WorkerManager } from './jobs/worker-manager';
 import { systemClock, type Clock } from './lib/clock';
 import { randomIds, type IdGenerator } from './lib/ids';
 import type { Logger } from './lib/logger';
@@ -128,6 +128,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       closers.push(() => workers.close());
       await workers.waitUntilReady();
       await scheduleReconciler(queues, env.JIT_RECONCILE_EVERY);
+      const stopKeeper = keepReconcilerScheduled(queues, env.JIT_RECONCILE_EVERY, logger);
+      closers.push(async () => stopKeeper());
       runtime.workers = workers;
     }
     if (http) {

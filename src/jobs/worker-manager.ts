@@ -57,3 +57,16 @@ export class WorkerManager {
 export async function scheduleReconciler(queues: QueueSet, everyMs: number): Promise<void> {
   await queues.maintenance.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: everyMs }, { name: 'reconcile', data: { kind: 'reconcile' } });
 }
+
+/**
+ * The job scheduler lives in Redis, so a Redis flush would erase the reconciler
+ * itself. Each worker process re-registers it every interval (idempotent upsert).
+ * Returns the function that stops it.
+ */
+export function keepReconcilerScheduled(queues: QueueSet, everyMs: number, logger: Logger): () => void {
+  const timer = setInterval(() => {
+    scheduleReconciler(queues, everyMs).catch((err) => logger.warn({ err }, 'could not re-register the reconciler; retrying next interval'));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

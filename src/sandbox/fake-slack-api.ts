@@ -1,0 +1,104 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+
+/** One Web API call (or response_url post) the bot made. */
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+}
+
+/** Nested fields arrive JSON-encoded in form posts (blocks, view, attachments). */
+function decodeArgs(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (typeof v === 'string' && /^[[{]/.test(v)) {
+      try {
+        out[k] = JSON.parse(v);
+        continue;
+      } catch {
+        // not JSON after all: keep the text
+      }
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * A local stand-in for Slack's Web API: it answers the methods jitbot calls and
+ * records every call. The end-to-end tests and the local sandbox both use it;
+ * it never talks to Slack.
+ */
+export class FakeSlackApi {
+  readonly calls: SlackCall[] = [];
+  private readonly groups = new Map<string, string[]>();
+  private server?: Server;
+  private nextTs = 1_700_000_000;
+  /** Methods made to fail (Slack outages in tests). */
+  readonly failing = new Set<string>();
+
+  setGroupMembers(groupId: string, users: string[]): void {
+    this.groups.set(groupId, users);
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    const app = express();
+    app.use(express.urlencoded({ extended: false, limit: '1mb' }), express.json({ limit: '1mb' }));
+    app.post('/api/:method', (req, res) => {
+      const method = String(req.params.method);
+      const args = decodeArgs(req.body ?? {});
+      this.calls.push({ method, args, at: Date.now() });
+      if (this.failing.has(method)) return void res.status(500).json({ ok: false, error: 'fatal_error' });
+      res.json(this.answer(method, args));
+    });
+    app.post('/response/:id', (req, res) => {
+      this.calls.push({ method: 'response_url', args: { id: req.params.id, ...decodeArgs(req.body ?? {}) }, at: Date.now() });
+      res.json({ ok: true });
+    });
+    await new Promise<void>((resolve) => (this.server = app.listen(port, host, () => resolve())));
+    return this.url;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (!address) throw new Error('FakeSlackApi is not started');
+    return `http://127.0.0.1:${address.port}/api/`;
+  }
+
+  /** A response_url the bot can post to (slash commands and buttons carry one). */
+  responseUrl(id: string): string {
+    return this.url.replace(/api\/$/, `response/${id}`);
+  }
+
+  callsOf(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://sandbox.slack.invalid/', team: 'Sandbox', user: 'jitbot', team_id: 'T0SANDBOX', user_id: 'U0JITBOT', bot_id: 'B0JITBOT' };
+      case 'chat.postMessage': {
+        const channel = String(args.channel ?? '');
+        // Posting to a user id lands in the bot's DM with them.
+        return { ok: true, channel: channel.startsWith('U') ? `D${channel.slice(1)}` : channel, ts: `${this.nextTs++}.000100`, message: { text: args.text } };
+      }
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: `${this.nextTs++}.000200` };
+      case 'views.open':
+        return { ok: true, view: { id: `V${this.nextTs++}` } };
+      case 'usergroups.users.list':
+        return { ok: true, users: this.groups.get(String(args.usergroup)) ?? [] };
+      default:
+        return { ok: true };
+    }
+  }
+}

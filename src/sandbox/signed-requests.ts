@@ -1,0 +1,63 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * Builds requests the way Slack sends them (form-encoded, signed with the signing
+ * secret), for the end-to-end tests and the local sandbox page.
+ */
+export function slackSignature(secret: string, timestamp: number, rawBody: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`;
+}
+
+export interface SignedRequestOptions {
+  /** Seconds since the epoch; default now. Tests pass old ones to prove replay protection. */
+  timestamp?: number;
+  /** Tests: send without (or with a wrong) signature. */
+  signature?: string | null;
+}
+
+export class SlackRequestSigner {
+  constructor(
+    private readonly eventsUrl: string,
+    private readonly signingSecret: string,
+  ) {}
+
+  async post(form: Record<string, string>, opts: SignedRequestOptions = {}): Promise<Response> {
+    const body = new URLSearchParams(form).toString();
+    const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp) };
+    const signature = opts.signature === undefined ? slackSignature(this.signingSecret, timestamp, body) : opts.signature;
+    if (signature !== null) headers['x-slack-signature'] = signature;
+    return fetch(this.eventsUrl, { method: 'POST', headers, body });
+  }
+
+  slashCommand(p: { userId: string; text: string; responseUrl: string; channelId?: string; triggerId?: string }, opts?: SignedRequestOptions): Promise<Response> {
+    return this.post(
+      {
+        token: 'unused', team_id: 'T0SANDBOX', team_domain: 'sandbox', channel_id: p.channelId ?? 'C0GENERAL', channel_name: 'general',
+        user_id: p.userId, user_name: p.userId.toLowerCase(), command: '/jit', text: p.text, api_app_id: 'A0JITBOT',
+        response_url: p.responseUrl, trigger_id: p.triggerId ?? `trigger-${Date.now()}`,
+      },
+      opts,
+    );
+  }
+
+  buttonClick(p: { userId: string; actionId: string; value: string; channelId: string; messageTs: string; responseUrl: string }, opts?: SignedRequestOptions): Promise<Response> {
+    const payload = {
+      type: 'block_actions', team: { id: 'T0SANDBOX', domain: 'sandbox' }, user: { id: p.userId, username: p.userId.toLowerCase(), team_id: 'T0SANDBOX' },
+      api_app_id: 'A0JITBOT', token: 'unused', trigger_id: `trigger-${Date.now()}`, response_url: p.responseUrl,
+      container: { type: 'message', message_ts: p.messageTs, channel_id: p.channelId, is_ephemeral: false },
+      channel: { id: p.channelId, name: 'approvals' }, message: { ts: p.messageTs, type: 'message' },
+      actions: [{ type: 'button', action_id: p.actionId, block_id: 'jit.decision', value: p.value, action_ts: String(Date.now() / 1000) }],
+    };
+    return this.post({ payload: JSON.stringify(payload) }, opts);
+  }
+
+  viewSubmission(p: { userId: string; callbackId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string }, opts?: SignedRequestOptions): Promise<Response> {
+    const payload = {
+      type: 'view_submission', team: { id: 'T0SANDBOX', domain: 'sandbox' }, user: { id: p.userId, username: p.userId.toLowerCase(), team_id: 'T0SANDBOX' },
+      api_app_id: 'A0JITBOT', token: 'unused', trigger_id: `trigger-${Date.now()}`,
+      view: { id: 'V0SANDBOX', type: 'modal', callback_id: p.callbackId, private_metadata: p.privateMetadata ?? '', state: { values: p.values }, hash: 'h' },
+    };
+    return this.post({ payload: JSON.stringify(payload) }, opts);
+  }
+}

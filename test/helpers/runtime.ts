@@ -1,0 +1,71 @@
+import { parseEnv } from '../../src/config/env';
+import type { Clock } from '../../src/lib/clock';
+import { FakeSlackApi } from '../../src/sandbox/fake-slack-api';
+import { SlackRequestSigner } from '../../src/sandbox/signed-requests';
+import { startRuntime, type ProcessRole, type Runtime, type RuntimeOptions } from '../../src/runtime';
+import { createTestDatabase, type DbKind, type TestDatabase } from './database';
+import { captureLogger } from './logger';
+import { testPolicy } from './policy';
+import { deleteQueueKeys, TEST_REDIS_URL, testQueuePrefix } from './redis';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+
+export interface TestRuntime {
+  runtime: Runtime;
+  slackApi: FakeSlackApi;
+  signer: SlackRequestSigner;
+  logLines: string[];
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export interface TestRuntimeOptions {
+  kind?: DbKind;
+  role?: ProcessRole;
+  clock?: Clock;
+  redisUrl?: string;
+  reconcileEvery?: string;
+  sandboxHook?: RuntimeOptions['sandboxHook'];
+}
+
+/**
+ * The real runtime (HTTP server, Bolt, Postgres or PGlite, BullMQ on real Redis)
+ * with only Slack's Web API faked, on its own database and queue prefix.
+ */
+export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<TestRuntime> {
+  const kind = opts.kind ?? 'postgres';
+  const slackApi = new FakeSlackApi();
+  await slackApi.start();
+  const database: TestDatabase | undefined = kind === 'postgres' ? await createTestDatabase('postgres') : undefined;
+  const prefix = testQueuePrefix();
+  const redisUrl = opts.redisUrl ?? TEST_REDIS_URL;
+  const env = parseEnv({
+    PORT: '0',
+    DATABASE_URL: database?.url,
+    JIT_DATA_DIR: 'memory://',
+    REDIS_URL: redisUrl,
+    JIT_QUEUE_PREFIX: prefix,
+    JIT_RECONCILE_EVERY: opts.reconcileEvery ?? '1h',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slackApi.url,
+    LOG_LEVEL: 'info',
+  });
+  // The runtime opens its own connections; the helper's connection only made the database.
+  await database?.close();
+  const { logger, lines } = captureLogger('info');
+  const runtime = await startRuntime({
+    env, policy: testPolicy(), logger, role: opts.role ?? 'all', clock: opts.clock,
+    processBeforeResponse: true, host: '127.0.0.1', sandboxHook: opts.sandboxHook,
+  });
+  const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, SIGNING_SECRET);
+  return {
+    runtime, slackApi, signer, logLines: lines, prefix,
+    close: async () => {
+      await runtime.close();
+      await slackApi.stop();
+      await deleteQueueKeys(prefix, redisUrl);
+      await database?.destroy();
+    },
+  };
+}

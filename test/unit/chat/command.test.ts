@@ -1,0 +1,45 @@
+import { parseCommand, tokenize } from '../../../src/chat/command';
+
+describe('tokenize', () => {
+  it('keeps straight and curly quoted text as one word', () => {
+    expect(tokenize('request prod-admin 1h "fix INC-42 now"')).toEqual(['request', 'prod-admin', '1h', 'fix INC-42 now']);
+    expect(tokenize('request x “smart quotes here”')).toEqual(['request', 'x', 'smart quotes here']);
+  });
+});
+
+describe('parseCommand', () => {
+  it('reads the DESIGN.md example', () => {
+    expect(parseCommand('request prod-admin 1h "fix INC-42"')).toEqual({ kind: 'request', roleId: 'prod-admin', durationMs: 3_600_000, reason: 'fix INC-42' });
+  });
+
+  it('treats a second word that is not a duration as the start of the reason', () => {
+    expect(parseCommand('request prod-read looking at logs')).toEqual({ kind: 'request', roleId: 'prod-read', reason: 'looking at logs' });
+  });
+
+  it('leaves missing parts unset so a form can ask for them', () => {
+    expect(parseCommand('request')).toEqual({ kind: 'request' });
+    expect(parseCommand('request prod-read')).toEqual({ kind: 'request', roleId: 'prod-read' });
+    expect(parseCommand('request prod-read 1h30m')).toEqual({ kind: 'request', roleId: 'prod-read', durationMs: 5_400_000, reason: undefined });
+  });
+
+  it('refuses a zero duration with a specific message', () => {
+    expect(parseCommand('request prod-read 0m')).toEqual({ kind: 'invalid', message: expect.stringContaining('"0m" is not a usable duration') });
+  });
+
+  it('accepts a leading jit (Teams) and any case', () => {
+    expect(parseCommand('jit LIST')).toEqual({ kind: 'list' });
+    expect(parseCommand('')).toEqual({ kind: 'help' });
+  });
+
+  it('normalises request ids and refuses malformed ones', () => {
+    expect(parseCommand('revoke #r-7k2m9qxa')).toEqual({ kind: 'revoke', requestId: 'R-7K2M9QXA' });
+    expect(parseCommand('cancel')).toEqual({ kind: 'invalid', message: 'Usage: /jit cancel <request id>' });
+    expect(parseCommand('cancel <script>')).toEqual({ kind: 'invalid', message: expect.stringContaining('is not a request id') });
+  });
+
+  it('answers unknown verbs and extra arguments with a message, never a throw', () => {
+    expect(parseCommand('sudo make me admin')).toEqual({ kind: 'invalid', message: 'I don\'t know "sudo".' });
+    expect(parseCommand('roles please')).toEqual({ kind: 'invalid', message: '/jit roles takes no arguments.' });
+    expect(parseCommand('x'.repeat(5000))).toEqual({ kind: 'invalid', message: expect.stringContaining('too long') });
+  });
+});

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { parsePolicy, PolicyError } from '../../../src/config/policy-file';
+
+const minimalRole = (extra = '') => `
+approvals: { slack_channel: C0APPROVALS }
+roles:
+  - id: prod-admin
+    provider: sandbox
+    max_duration: 2h
+    approval:
+      required: 1
+      approvers: { slack_users: [U0ALICE] }
+${extra}`;
+
+function faultOf(text: string): string {
+  try {
+    parsePolicy(text, 'policy.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(PolicyError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the policy to be refused');
+}
+
+describe('policy file', () => {
+  it('loads the shipped example', () => {
+    const policy = parsePolicy(readFileSync('policy.example.yaml', 'utf8'), 'policy.example.yaml');
+    const admin = policy.roles.find((r) => r.id === 'prod-admin');
+    expect(admin?.max_duration).toBe(7_200_000);
+    expect(admin?.approval.required).toBe(2);
+    expect(admin?.min_duration).toBe(60_000);
+  });
+
+  it('fills defaults: default_duration, min_duration 1m, reason required', () => {
+    const [role] = parsePolicy(minimalRole(), 'p.yaml').roles;
+    expect(role).toMatchObject({ default_duration: 3_600_000, min_duration: 60_000, reason: 'required' });
+  });
+
+  it('names the file, the path and the fault', () => {
+    const message = faultOf(minimalRole().replace('max_duration: 2h', 'max_duration: forever'));
+    expect(message).toContain('policy.yaml: invalid policy');
+    expect(message).toContain('roles[0].max_duration: "forever" is not a duration');
+  });
+
+  it('refuses unknown keys, bad ids, and approval rules that cannot be met', () => {
+    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: sandbox\n    max_duraton: 1h'))).toContain('roles[0]: Unrecognized key: "max_duraton"');
+    expect(faultOf(minimalRole().replace('slack_users: [U0ALICE]', 'slack_users: [alice]'))).toContain('roles[0].approval.approvers.slack_users[0]: must be a Slack user id');
+    expect(faultOf(minimalRole().replace('required: 1', 'required: 3'))).toContain('roles[0].approval.required: needs 3 distinct approvers but only 1 are listed');
+    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: aws'))).toContain('roles[0].aws: provider aws needs aws.role_arn');
+    expect(faultOf(minimalRole(`  - id: prod-admin\n    provider: sandbox\n    max_duration: 1h\n    approval: { auto: true }`))).toContain('roles[1].id: duplicate role id "prod-admin"');
+  });
+
+  it('refuses a role with no approval channel anywhere', () => {
+    expect(faultOf(minimalRole().replace('approvals: { slack_channel: C0APPROVALS }', ''))).toContain('roles[0].approval.slack_channel: no approval channel');
+  });
+
+  it('reports YAML syntax errors with the file name', () => {
+    expect(faultOf('roles: [unclosed')).toContain('policy.yaml: not valid YAML');
+  });
+
+  it('refuses an invalid ticket pattern', () => {
+    expect(faultOf(minimalRole().replace('max_duration: 2h', 'max_duration: 2h\n    ticket_pattern: "(["'))).toContain('roles[0].ticket_pattern: is not a valid regular expression');
+  });
+});
