@@ -31,7 +31,8 @@ export class BullScheduler implements Scheduler {
     const delay = Math.max(0, at.getTime() - this.clock.now().getTime());
     const existing = await queue.getJob(jobId);
     if (existing && (await existing.isDelayed())) {
-      await existing.changeDelay(delay);
+      // promote() makes it runnable now; changeDelay(0) would leave it waiting for the next delay check.
+      await (delay === 0 ? existing.promote() : existing.changeDelay(delay));
       return;
     }
     await queue.add(name, data, { jobId, delay });

@@ -1,0 +1,191 @@
+import { eq } from 'drizzle-orm';
+import { AccessError } from '../../src/access/errors';
+import type { Actor } from '../../src/access/model';
+import { auditEvents } from '../../src/store/schema';
+import { ManualClock } from '../helpers/clock';
+import { APPROVAL_CHANNEL, CROWD, SECURITY_CHANNEL } from '../helpers/policy';
+import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+
+const slack = (userId: string): Actor => ({ platform: 'slack', userId });
+const REQUESTER = slack('U0REQ');
+const ALICE = slack('U0ALICE');
+const BOB = slack('U0BOB');
+const CAROL = slack('U0CAROL');
+
+async function refusal(p: Promise<unknown>): Promise<AccessError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AccessError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+/**
+ * The core against a real database (Postgres server and PGlite), real BullMQ
+ * queues on Redis and the real Slack notifier talking to a fake Slack API.
+ * No workers run: the test calls the worker-facing methods itself, with a clock it moves.
+ */
+describe.each(['postgres', 'pglite'] as const)('access service on %s', (kind) => {
+  let t: TestRuntime;
+  let clock: ManualClock;
+  const service = () => t.runtime.service;
+  const actions = async (requestId: string) =>
+    (await t.runtime.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, requestId)).orderBy(auditEvents.id)).map((e) => e.action);
+
+  beforeAll(async () => {
+    clock = new ManualClock();
+    t = await startTestRuntime({ kind, role: 'web', clock });
+    t.slackApi.setGroupMembers('S0ONCALL', ['U0ONCALL']);
+  });
+  afterAll(() => t.close());
+
+  it('auto-approves by policy, grants, schedules the revoke at expiry and ends on time', async () => {
+    const view = await service().request(REQUESTER, { roleId: 'auto', durationMs: 3_600_000 });
+    expect(view.request).toMatchObject({ status: 'approved', autoApproved: true, approvalsRequired: 0 });
+    expect(await t.runtime.queues.grant.getJob(`grant-${view.request.id}`)).toBeDefined();
+
+    const grant = await service().activateGrant(view.request.id);
+    expect(grant).toMatchObject({ status: 'active', expiresAt: new Date(clock.now().getTime() + 3_600_000) });
+    expect(await t.runtime.sandbox.isStanding(grant!.id)).toBe(true);
+    const revokeJob = await t.runtime.queues.revoke.getJob(`revoke-${grant!.id}`);
+    expect(revokeJob?.opts.delay).toBe(3_600_000);
+    // Activating twice (a retried job) gives nothing more.
+    expect((await service().activateGrant(view.request.id))?.id).toBe(grant!.id);
+
+    clock.advance(3_600_000);
+    expect(await service().endGrant(grant!.id)).toEqual({ ended: 'expired', lateMs: 0 });
+    expect(await service().endGrant(grant!.id)).toEqual({ ended: false });
+    expect(await t.runtime.sandbox.isStanding(grant!.id)).toBe(false);
+    expect((await service().view(view.request.id)).request.status).toBe('expired');
+    expect(await actions(view.request.id)).toEqual(['request.created', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired']);
+    const dms = t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === REQUESTER.userId).map((c) => String(c.args.text));
+    expect(dms.some((text) => text.includes('approved by policy'))).toBe(true);
+    expect(dms.some((text) => text.includes('You now have *auto*') && text.includes('SANDBOX'))).toBe(true);
+    expect(dms.some((text) => text.includes('has expired and your access was revoked'))).toBe(true);
+  });
+
+  it('refuses bad requests with a specific message and writes nothing', async () => {
+    const before = (await service().listMine(REQUESTER)).length;
+    expect((await refusal(service().request(REQUESTER, { roleId: 'nope' }))).code).toBe('unknown_role');
+    expect((await refusal(service().request(REQUESTER, { roleId: 'quick', durationMs: 10 * 3_600_000 }))).code).toBe('bad_duration');
+    expect((await refusal(service().request(REQUESTER, { roleId: 'dual', reason: 'no ticket' }))).code).toBe('ticket_required');
+    expect((await service().listMine(REQUESTER)).length).toBe(before);
+  });
+
+  it('needs two distinct approvers on a two-approval role, posts the card and updates it', async () => {
+    const view = await service().request(REQUESTER, { roleId: 'dual', durationMs: 600_000, reason: 'fix INC-42' });
+    expect(view.request).toMatchObject({ status: 'pending', ticket: 'INC-42', approvalsRequired: 2 });
+    const card = t.slackApi.callsOf('chat.postMessage').find((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(view.request.id));
+    expect(JSON.stringify(card?.args.blocks)).toContain('"action_id":"jit.approve"');
+
+    const first = await service().approve(ALICE, view.request.id);
+    expect(first).toMatchObject({ settled: false, remaining: 1 });
+    expect((await refusal(service().approve(ALICE, view.request.id))).code).toBe('already_voted');
+    expect(await service().activateGrant(view.request.id)).toBeNull();
+
+    const second = await service().approve(BOB, view.request.id);
+    expect(second).toMatchObject({ settled: true, remaining: 0 });
+    expect(second.view.request.status).toBe('approved');
+    const updates = t.slackApi.callsOf('chat.update').filter((c) => String(c.args.text).includes(view.request.id));
+    expect(JSON.stringify(updates.at(-1)?.args.blocks)).not.toContain('jit.approve');
+    expect(await actions(view.request.id)).toEqual(['request.created', 'approval.approve', 'decision.refused', 'approval.approve', 'request.approved']);
+  });
+
+  it('refuses self-approval, non-approvers and decided requests, and audits each refusal', async () => {
+    const view = await service().request(ALICE, { roleId: 'quick', durationMs: 60_000 });
+    expect((await refusal(service().approve(ALICE, view.request.id))).code).toBe('self_approval');
+    expect((await refusal(service().approve(slack('U0MALLORY'), view.request.id))).code).toBe('not_approver');
+    expect((await refusal(service().approve(slack('U0MALLORY'), 'R-UNKNOWN1'))).code).toBe('not_found');
+    await service().deny(BOB, view.request.id, 'not today');
+    expect((await refusal(service().approve(BOB, view.request.id))).code).toBe('already_decided');
+    expect((await service().view(view.request.id)).request.status).toBe('denied');
+    expect(await actions(view.request.id)).toEqual(['request.created', 'decision.refused', 'decision.refused', 'approval.deny', 'request.denied', 'decision.refused']);
+  });
+
+  it('resolves Slack user groups at decision time', async () => {
+    const view = await service().request(REQUESTER, { roleId: 'quick', durationMs: 60_000 });
+    expect((await service().approve(slack('U0ONCALL'), view.request.id)).settled).toBe(true);
+    expect(t.slackApi.callsOf('usergroups.users.list').at(-1)?.args.usergroup).toBe('S0ONCALL');
+  });
+
+  it('settles exactly once when many approvers click at the same instant', async () => {
+    const view = await service().request(REQUESTER, { roleId: 'crowd', durationMs: 60_000 });
+    const results = await Promise.allSettled(CROWD.slice(0, 20).map((id) => service().approve(slack(id), view.request.id)));
+    const settled = results.filter((r) => r.status === 'fulfilled' && r.value.settled);
+    expect(settled).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'already_decided')).toBe(true);
+    expect((await actions(view.request.id)).filter((a) => a === 'request.approved')).toHaveLength(1);
+  });
+
+  it('lets the requester cancel a pending request, nobody else', async () => {
+    const view = await service().request(REQUESTER, { roleId: 'quick' });
+    expect((await refusal(service().cancel(ALICE, view.request.id))).code).toBe('not_allowed');
+    expect((await service().cancel(REQUESTER, view.request.id)).request.status).toBe('cancelled');
+    expect((await refusal(service().cancel(REQUESTER, view.request.id))).code).toBe('already_decided');
+  });
+
+  it('revokes early on request of the requester and records who did it', async () => {
+    const view = await service().request(REQUESTER, { roleId: 'auto', durationMs: 3_600_000 });
+    const grant = await service().activateGrant(view.request.id);
+    expect((await refusal(service().revoke(CAROL, view.request.id))).code).toBe('not_allowed');
+    await service().revoke(REQUESTER, view.request.id);
+    // The delayed revoke job was moved to now.
+    expect(await (await t.runtime.queues.revoke.getJob(`revoke-${grant!.id}`))?.isDelayed()).toBe(false);
+    expect(await service().endGrant(grant!.id)).toEqual({ ended: 'revoked', lateMs: 0 });
+    const after = await service().view(view.request.id);
+    expect(after.request.status).toBe('revoked');
+    expect(after.grant).toMatchObject({ status: 'revoked', revokeRequestedBy: REQUESTER.userId });
+  });
+
+  it('times out pending requests and ends expired grants in the reconciler sweep', async () => {
+    const pending = await service().request(REQUESTER, { roleId: 'quick' });
+    const auto = await service().request(REQUESTER, { roleId: 'auto', durationMs: 60_000 });
+    const grant = await service().activateGrant(auto.request.id);
+    clock.advance(3_600_001);
+    const report = await service().reconcile();
+    expect(report.requestsTimedOut).toBeGreaterThanOrEqual(1);
+    expect(report.grantsEnded).toBeGreaterThanOrEqual(1);
+    expect((await service().view(pending.request.id)).request.status).toBe('timed_out');
+    expect((await service().view(auto.request.id)).grant?.status).toBe('expired');
+    expect(await t.runtime.sandbox.isStanding(grant!.id)).toBe(false);
+  });
+});
+
+describe('revoke failures', () => {
+  let t: TestRuntime;
+  let failRevokes = true;
+  const clock = new ManualClock();
+  beforeAll(async () => {
+    t = await startTestRuntime({
+      kind: 'postgres', role: 'web', clock,
+      sandboxHook: async (op) => {
+        if (op === 'revoke' && failRevokes) throw new Error('sandbox API unavailable (503)');
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('marks revoke_failed, alerts the security channel, and revokes once the provider is back', async () => {
+    const service = t.runtime.service;
+    const view = await service.request(REQUESTER, { roleId: 'auto', durationMs: 60_000 });
+    const grant = (await service.activateGrant(view.request.id))!;
+    clock.advance(60_000);
+    await expect(service.endGrant(grant.id)).rejects.toThrow('sandbox API unavailable');
+    expect((await service.view(view.request.id)).grant).toMatchObject({ status: 'revoke_failed', revokeAttempts: 1 });
+    expect(t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === SECURITY_CHANNEL)).toHaveLength(0);
+    await expect(service.endGrant(grant.id)).rejects.toThrow('sandbox API unavailable');
+    const alerts = t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === SECURITY_CHANNEL);
+    expect(alerts).toHaveLength(1);
+    expect(String(alerts[0]!.args.text)).toContain(`has failed 2 times`);
+    expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(true);
+
+    failRevokes = false;
+    clock.advance(5 * 60_000);
+    expect((await service.reconcile()).grantsEnded).toBe(1);
+    expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(false);
+    expect((await service.view(view.request.id)).request.status).toBe('expired');
+    expect(String(t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === SECURITY_CHANNEL).at(-1)?.args.text)).toContain('is now revoked after 2 failed attempts');
+  });
+});
