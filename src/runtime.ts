@@ -6,6 +6,7 @@ import type { ApproverDirectory, Notifier } from './access/ports';
 import { AccessService } from './access/service';
 import { emptyDirectory, LogNotifier } from './chat/log-notifier';
 import { createSlackApp, type SlackApp } from './chat/slack/app';
+import { createSlackClient } from './chat/slack/client';
 import { SlackDirectory } from './chat/slack/directory';
 import { SlackNotifier } from './chat/slack/notifier';
 import type { Env } from './config/env';
@@ -96,17 +97,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const metrics = createMetrics(() => readCounts(database.db));
     const http = role !== 'worker' ? createHttpApp({ metrics: metrics.registry, ready: async () => ({ postgres: await database.ping(), redis: await redisAnswers(producer) }) }) : undefined;
 
-    // The service and the Slack app need each other (listeners call the service,
-    // the service notifies through Slack's client): bind through this holder.
-    const holder: { service?: AccessService } = {};
-    let slack: SlackApp | undefined;
     let notifier: Notifier = new LogNotifier(logger);
     let directory: ApproverDirectory = emptyDirectory;
     if (env.SLACK_BOT_TOKEN) {
-      const deps = { get service() { return holder.service!; }, logger };
-      slack = createSlackApp({ ...deps, botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL, processBeforeResponse: opts.processBeforeResponse, http });
-      notifier = new SlackNotifier(slack.client, policy, logger);
-      directory = new SlackDirectory(slack.client);
+      const client = createSlackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
+      notifier = new SlackNotifier(client, policy, logger);
+      directory = new SlackDirectory(client);
     } else {
       logger.warn('Slack is not configured (SLACK_BOT_TOKEN unset): chat messages are only logged. See README, "Connect Slack".');
     }
@@ -117,7 +113,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       providers: providerLookup([sandbox]),
       ids: opts.ids ?? randomIds,
     });
-    holder.service = service;
+    const slack = env.SLACK_BOT_TOKEN
+      ? createSlackApp({ service, logger, botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL, processBeforeResponse: opts.processBeforeResponse, http })
+      : undefined;
     const runtime: Runtime = { service, database, queues, sandbox, slack, close };
 
     if (role !== 'web') {

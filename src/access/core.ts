@@ -48,15 +48,18 @@ export class Core {
     return isListedApprover(set, actor, members);
   }
 
-  /** Refreshes every chat card of the request and tells the requester; failures are logged, never thrown. */
-  async announce(requestId: string, notice?: RequesterNotice): Promise<void> {
+  /**
+   * Refreshes every chat card of the request (unless `refreshCards` is false: the card
+   * was just posted) and tells the requester; failures are logged, never thrown.
+   */
+  async announce(requestId: string, notice?: RequesterNotice, refreshCards = true): Promise<void> {
     const { notifier, store, logger } = this.deps;
     try {
       const view = await this.view(requestId);
       const role = this.role(view.request.roleId);
       const refs = await store.listMessageRefs(requestId);
       await Promise.all([
-        refs.length > 0 ? notifier.updateApprovalCards(view, role, refs) : undefined,
+        refreshCards && refs.length > 0 ? notifier.updateApprovalCards(view, role, refs) : undefined,
         notice ? notifier.tellRequester(view, role, notice) : undefined,
       ]);
     } catch (e) {

@@ -44,7 +44,7 @@ export async function requestAccess(core: Core, actor: Actor, input: RequestInpu
     logger.error({ err: e, requestId: request.id }, 'could not post the approval card');
     await core.audit({ action: 'notify.failed', requestId: request.id, actor: { platform: 'system', userId: 'worker' }, data: { what: 'approval_card', error: String(e) } });
   }
-  await core.announce(request.id, { kind: 'submitted' });
+  await core.announce(request.id, { kind: 'submitted' }, false);
   return view;
 }
 

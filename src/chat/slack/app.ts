@@ -1,7 +1,8 @@
 import { App, ExpressReceiver } from '@slack/bolt';
-import { retryPolicies, type WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { Application } from 'express';
 import { boltLogger } from './bolt-logger';
+import { slackClientOptions } from './client';
 import type { SlackListenerDeps } from './deps';
 import { registerActions } from './listeners/actions';
 import { registerCommands } from './listeners/commands';
@@ -34,7 +35,7 @@ export interface SlackApp {
 
 /** The Bolt app with every jitbot listener, over HTTP (`/slack/events`) or Socket Mode. */
 export function createSlackApp(opts: SlackAppOptions): SlackApp {
-  const clientOptions = { slackApiUrl: opts.apiUrl ? opts.apiUrl.replace(/\/?$/, '/') : undefined, retryConfig: retryPolicies.fiveRetriesInFiveMinutes };
+  const clientOptions = slackClientOptions(opts.apiUrl);
   const logger = boltLogger(opts.logger);
   let app: App;
   if (opts.appToken) {
