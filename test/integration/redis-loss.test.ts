@@ -1,11 +1,8 @@
 import { eq, inArray } from 'drizzle-orm';
-import IORedis from 'ioredis';
 import { auditEvents, grants } from '../../src/store/schema';
+import { PrivateRedis } from '../helpers/redis-server';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 import { waitFor } from '../helpers/wait';
-
-// A Redis database of its own: this test flushes it, and no other test file uses it.
-const REDIS_URL = 'redis://127.0.0.1:6379/13';
 
 /**
  * Redis is where the delayed revoke jobs live. If it loses them, the reconciler
@@ -13,10 +10,16 @@ const REDIS_URL = 'redis://127.0.0.1:6379/13';
  */
 describe('Redis loss while grants are active', () => {
   let t: TestRuntime;
+  // A Redis server of its own: this test wipes it.
+  let redis: PrivateRedis;
   beforeAll(async () => {
-    t = await startTestRuntime({ kind: 'postgres', role: 'all', redisUrl: REDIS_URL, reconcileEvery: '1s' });
+    redis = await PrivateRedis.start();
+    t = await startTestRuntime({ kind: 'postgres', role: 'all', redisUrl: redis.url, reconcileEvery: '1s' });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await redis.down();
+  });
 
   it('revokes every expired grant once, through the reconciler alone', async () => {
     const service = t.runtime.service;
@@ -27,9 +30,7 @@ describe('Redis loss while grants are active', () => {
       return rows.length === 10 && rows.every((g) => g.status === 'active') && rows;
     }, 'all grants active');
 
-    const redis = new IORedis(REDIS_URL);
-    await redis.flushdb();
-    redis.disconnect();
+    await redis.flush();
     for (const g of active) expect(await t.runtime.queues.revoke.getJob(`revoke-${g.id}`)).toBeUndefined();
 
     const ended = await waitFor(async () => {
