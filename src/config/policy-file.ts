@@ -14,7 +14,14 @@ export function parsePolicy(text: string, fileName: string): Policy {
   if (doc.errors.length > 0) {
     throw new PolicyError(`${fileName}: not valid YAML:\n${doc.errors.map((e) => `  ${e.message}`).join('\n')}`);
   }
-  const result = PolicySchema.safeParse(doc.toJS() ?? {});
+  let data: unknown;
+  try {
+    // toJS() resolves aliases; an alias to a missing anchor (`*x`) throws here.
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (e) {
+    throw new PolicyError(`${fileName}: not valid YAML: ${(e as Error).message}`);
+  }
+  const result = PolicySchema.safeParse(data);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${formatPath(issue.path) || '(top level)'}: ${issue.message}`);
   throw new PolicyError(`${fileName}: invalid policy:\n${lines.join('\n')}`);
