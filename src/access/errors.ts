@@ -11,6 +11,7 @@ export type AccessErrorCode =
   | 'already_voted'
   | 'already_decided'
   | 'not_allowed'
+  | 'rate_limited'
   | 'try_again';
 
 /** A refusal with a message fit to show the person who asked. Changes nothing. */

@@ -88,6 +88,8 @@ export const PolicySchema = z
       .passthrough()
       .optional(),
     roles: z.array(RoleSchema).min(1, 'define at least one role'),
+    /** Per-person limits; a burst of requests past them is refused with a message. */
+    limits: z.object({ requests_per_hour: z.number().int().min(1).default(30) }).strict().default({ requests_per_hour: 30 }),
     users: z.record(z.string(), z.object({ email: z.email().optional(), azure_object_id: z.string().optional() }).passthrough()).default({}),
   })
   .passthrough()

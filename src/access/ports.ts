@@ -21,6 +21,7 @@ export interface AccessStore {
   /** `UPDATE … WHERE id = ? AND status IN (from)`; undefined when the row was not in a `from` status. */
   transitionRequest(id: string, t: RequestTransition, at: Date): Promise<AccessRequest | undefined>;
   listRequestsByRequester(requesterId: string, limit: number): Promise<AccessRequest[]>;
+  countRequestsSince(requesterId: string, since: Date): Promise<number>;
   listRequestsByStatus(status: AccessRequest['status'], limit: number): Promise<AccessRequest[]>;
 
   /** Records a decision; false when this approver already decided on this request. */

@@ -10,6 +10,11 @@ export async function requestAccess(core: Core, actor: Actor, input: RequestInpu
   const role = core.role(input.roleId);
   const checked = checkRequest(role, input);
   const now = clock.now();
+  const limit = core.deps.policy.limits.requests_per_hour;
+  if ((await store.countRequestsSince(actor.userId, new Date(now.getTime() - 3_600_000))) >= limit) {
+    await core.audit({ action: 'request.refused', requestId: null, actor, data: { code: 'rate_limited', roleId: role.id } });
+    throw new AccessError('rate_limited', `You have made ${limit} requests in the last hour, the most allowed. Please wait, or ask an admin.`);
+  }
   const auto = role.approval.auto;
   const request: AccessRequest = {
     id: ids.requestId(),

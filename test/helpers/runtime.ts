@@ -26,6 +26,7 @@ export interface TestRuntimeOptions {
   redisUrl?: string;
   reconcileEvery?: string;
   sandboxHook?: RuntimeOptions['sandboxHook'];
+  logLevel?: string;
 }
 
 /**
@@ -53,7 +54,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
   });
   // The runtime opens its own connections; the helper's connection only made the database.
   await database?.close();
-  const { logger, lines } = captureLogger('info');
+  const { logger, lines } = captureLogger(opts.logLevel ?? 'info');
   const runtime = await startRuntime({
     env, policy: testPolicy(), logger, role: opts.role ?? 'all', clock: opts.clock,
     processBeforeResponse: true, host: '127.0.0.1', sandboxHook: opts.sandboxHook,

@@ -139,6 +139,16 @@ describe.each(['postgres', 'pglite'] as const)('access service on %s', (kind) =>
     expect(after.grant).toMatchObject({ status: 'revoked', revokeRequestedBy: REQUESTER.userId });
   });
 
+  it('refuses a burst of requests past the hourly limit, and audits it', async () => {
+    const burst = slack('U0BURST');
+    for (let i = 0; i < 30; i++) await service().request(burst, { roleId: 'quick' });
+    const e = await refusal(service().request(burst, { roleId: 'quick' }));
+    expect(e.code).toBe('rate_limited');
+    expect((await service().listMine(burst, 100)).length).toBe(30);
+    clock.advance(3_600_001);
+    expect((await service().request(burst, { roleId: 'quick' })).request.status).toBe('pending');
+  });
+
   it('times out pending requests and ends expired grants in the reconciler sweep', async () => {
     const pending = await service().request(REQUESTER, { roleId: 'quick' });
     const auto = await service().request(REQUESTER, { roleId: 'auto', durationMs: 60_000 });

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import type { GrantTransition, RequestTransition } from '../../access/lifecycle';
 import type { AccessRequest, Approval, AuditEventInput, ChatMessageRef, Grant } from '../../access/model';
 import type { AccessStore } from '../../access/ports';
@@ -52,6 +52,11 @@ export class DrizzleAccessStore implements AccessStore {
 
   listRequestsByRequester(requesterId: string, limit: number): Promise<AccessRequest[]> {
     return this.db.select().from(accessRequests).where(eq(accessRequests.requesterId, requesterId)).orderBy(desc(accessRequests.createdAt)).limit(limit);
+  }
+
+  async countRequestsSince(requesterId: string, since: Date): Promise<number> {
+    const [row] = await this.db.select({ n: count() }).from(accessRequests).where(and(eq(accessRequests.requesterId, requesterId), gte(accessRequests.createdAt, since)));
+    return row?.n ?? 0;
   }
 
   listRequestsByStatus(status: AccessRequest['status'], limit: number): Promise<AccessRequest[]> {
