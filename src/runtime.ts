@@ -112,6 +112,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       scheduler: new BullScheduler(queues, clock),
       providers: providerLookup([sandbox]),
       ids: opts.ids ?? randomIds,
+      reconcileEveryMs: env.JIT_RECONCILE_EVERY,
     });
     const slack = env.SLACK_BOT_TOKEN
       ? createSlackApp({ service, logger, botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL, processBeforeResponse: opts.processBeforeResponse, http })

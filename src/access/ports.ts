@@ -121,4 +121,6 @@ export interface AccessDeps {
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
+  /** How often the reconciler sweeps; it judges what counts as lost work by it. */
+  reconcileEveryMs: number;
 }

@@ -2,10 +2,14 @@ import type { Core } from './core';
 import { endGrant } from './grants';
 import { timeOutRequest } from './requests';
 
-/** A revoke still `revoking` after this long is taken to have died with its worker. */
-export const STALLED_REVOKE_MS = 2 * 60_000;
-/** An approved request not granted after this long has lost its grant job. */
-export const STALLED_GRANT_MS = 60_000;
+/**
+ * Work not finished within two sweeps (and at least 5 s) is taken to be lost: a revoke
+ * still `revoking` died with its worker; an approved request not granted lost its job.
+ * Redoing it is safe, because providers are idempotent and transitions conditional.
+ */
+export function stalledAfterMs(reconcileEveryMs: number): number {
+  return Math.max(2 * reconcileEveryMs, 5000);
+}
 
 export interface ReconcileReport {
   grantsEnded: number;
@@ -21,9 +25,10 @@ export interface ReconcileReport {
 export async function reconcile(core: Core): Promise<ReconcileReport> {
   const { store, clock, logger, policy } = core.deps;
   const now = clock.now();
+  const stalledBefore = new Date(now.getTime() - stalledAfterMs(core.deps.reconcileEveryMs));
   const report: ReconcileReport = { grantsEnded: 0, revokeFailures: 0, requestsTimedOut: 0, grantsRequeued: 0 };
 
-  for (const grant of await store.listGrantsDueForRevoke(now, new Date(now.getTime() - STALLED_REVOKE_MS), 1000)) {
+  for (const grant of await store.listGrantsDueForRevoke(now, stalledBefore, 1000)) {
     try {
       if ((await endGrant(core, grant.id)).ended) report.grantsEnded++;
     } catch (e) {
@@ -38,7 +43,7 @@ export async function reconcile(core: Core): Promise<ReconcileReport> {
   }
 
   for (const request of await store.listRequestsByStatus('approved', 5000)) {
-    if (request.updatedAt.getTime() + STALLED_GRANT_MS <= now.getTime()) {
+    if (request.updatedAt <= stalledBefore) {
       await core.queueGrant(request.id);
       report.grantsRequeued++;
     }

@@ -192,7 +192,8 @@ describe('revoke failures', () => {
     expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(true);
 
     failRevokes = false;
-    clock.advance(5 * 60_000);
+    // Past two reconcile intervals (the test runtime sweeps hourly): the failed revoke is due again.
+    clock.advance(3 * 3_600_000);
     expect((await service.reconcile()).grantsEnded).toBe(1);
     expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(false);
     expect((await service.view(view.request.id)).request.status).toBe('expired');
