@@ -2,6 +2,8 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
+  // The slow fault cases run with `npm run test:faults` (jest.faults.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
   testMatch: ['**/*.test.ts'],
   // parse-duration ships ES modules only; compile it like our own code.
   transformIgnorePatterns: ['/node_modules/(?!parse-duration/)'],

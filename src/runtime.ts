@@ -93,7 +93,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     closers.push(() => queues.close());
 
     const store = new DrizzleAccessStore(database.db);
-    const sandbox = new SandboxProvider(database.db, opts.sandboxHook);
+    const latency = env.JIT_SANDBOX_LATENCY;
+    const sandbox = new SandboxProvider(database.db, opts.sandboxHook ?? (latency ? () => new Promise((r) => setTimeout(r, latency)) : undefined));
     const metrics = createMetrics(() => readCounts(database.db));
     const http = role !== 'worker' ? createHttpApp({ metrics: metrics.registry, ready: async () => ({ postgres: await database.ping(), redis: await redisAnswers(producer) }) }) : undefined;
 
@@ -114,7 +115,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ids: opts.ids ?? randomIds,
       reconcileEveryMs: env.JIT_RECONCILE_EVERY,
     });
-    const slack = env.SLACK_BOT_TOKEN
+    // Workers only send (through the client above); the Bolt app listens, so it lives with HTTP.
+    const slack = env.SLACK_BOT_TOKEN && role !== 'worker'
       ? createSlackApp({ service, logger, botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL, processBeforeResponse: opts.processBeforeResponse, http })
       : undefined;
     const runtime: Runtime = { service, database, queues, sandbox, slack, close };

@@ -48,6 +48,8 @@ export async function reconcile(core: Core): Promise<ReconcileReport> {
       report.grantsRequeued++;
     }
   }
-  if (report.grantsEnded + report.revokeFailures + report.requestsTimedOut + report.grantsRequeued > 0) logger.info(report, 'reconciler finished work the queues had not');
+  // Re-queued grants are usually still in their queue (the add is then a no-op), so they alone are not news.
+  if (report.grantsEnded + report.revokeFailures + report.requestsTimedOut > 0) logger.info(report, 'reconciler finished work the queues had not');
+  else if (report.grantsRequeued > 0) logger.debug(report, 'reconciler re-queued approved requests not yet granted');
   return report;
 }

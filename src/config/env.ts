@@ -15,6 +15,8 @@ const EnvSchema = z
     JIT_RECONCILE_EVERY: durationField.default(30_000),
     /** Prefix of every BullMQ key, so several deployments (or tests) share one Redis. */
     JIT_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('jitbot'),
+    /** Simulated provider latency of the sandbox (try slow clouds locally; the fault suite uses it). */
+    JIT_SANDBOX_LATENCY: durationField.optional(),
     SLACK_BOT_TOKEN: optionalText,
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional(),

@@ -13,7 +13,15 @@ export class BullScheduler implements Scheduler {
 
   async enqueueGrant(requestId: string): Promise<void> {
     const payload = { requestId };
-    await this.queues.grant.add(QUEUES.grant.name, payload, { jobId: QUEUES.grant.jobId(payload) });
+    const jobId = QUEUES.grant.jobId(payload);
+    // A job that failed outside our processor (stalled too often) keeps its id; retry it,
+    // or adding under the same id would silently do nothing.
+    const existing = await this.queues.grant.getJob(jobId);
+    if (existing && (await existing.isFailed())) {
+      await existing.retry();
+      return;
+    }
+    await this.queues.grant.add(QUEUES.grant.name, payload, { jobId });
   }
 
   scheduleRevoke(grantId: string, at: Date): Promise<void> {

@@ -16,6 +16,8 @@ export interface TestRuntime {
   signer: SlackRequestSigner;
   logLines: string[];
   prefix: string;
+  /** The environment the runtime was started with (child processes join it with the same values). */
+  env: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -40,9 +42,8 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
   const database: TestDatabase | undefined = kind === 'postgres' ? await createTestDatabase('postgres') : undefined;
   const prefix = testQueuePrefix();
   const redisUrl = opts.redisUrl ?? TEST_REDIS_URL;
-  const env = parseEnv({
+  const rawEnv: Record<string, string> = {
     PORT: '0',
-    DATABASE_URL: database?.url,
     JIT_DATA_DIR: 'memory://',
     REDIS_URL: redisUrl,
     JIT_QUEUE_PREFIX: prefix,
@@ -51,7 +52,9 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slackApi.url,
     LOG_LEVEL: 'info',
-  });
+    ...(database?.url ? { DATABASE_URL: database.url } : {}),
+  };
+  const env = parseEnv(rawEnv);
   // The runtime opens its own connections; the helper's connection only made the database.
   await database?.close();
   const { logger, lines } = captureLogger(opts.logLevel ?? 'info');
@@ -61,7 +64,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
   });
   const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, SIGNING_SECRET);
   return {
-    runtime, slackApi, signer, logLines: lines, prefix,
+    runtime, slackApi, signer, logLines: lines, prefix, env: rawEnv,
     close: async () => {
       await runtime.close();
       await slackApi.stop();
