@@ -8,7 +8,6 @@ export default tseslint.config(
     // Plain CommonJS config and reporter files run by jest.
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' } },
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   ...tseslint.configs.recommended,
   {
@@ -43,4 +42,5 @@ export default tseslint.config(
     files: ['scripts/**/*.ts', 'bench/**/*.ts', 'src/cli/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
+  { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );
