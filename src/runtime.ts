@@ -12,7 +12,7 @@ import { SlackNotifier } from './chat/slack/notifier';
 import type { Env } from './config/env';
 import { createHttpApp, listen } from './http/server';
 import { openQueues, type QueueSet } from './jobs/queue-set';
-import { producerConnection, redisAnswers, workerConnection } from './jobs/redis';
+import { producerConnection, redisAnswers, watchConnection, workerConnection } from './jobs/redis';
 import { BullScheduler } from './jobs/scheduler';
 import { keepReconcilerScheduled, scheduleReconciler, WorkerManager } from './jobs/worker-manager';
 import { systemClock, type Clock } from './lib/clock';
@@ -87,9 +87,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     logger.info({ database: database.kind, dataDir: database.kind === 'pglite' ? env.JIT_DATA_DIR : undefined }, 'database ready');
 
     const producer = producerConnection(env.REDIS_URL);
+    watchConnection(producer, 'producer', logger);
     await connectRedis(producer, env.REDIS_URL);
     closers.push(async () => producer.disconnect());
-    const queues = openQueues(producer, env.JIT_QUEUE_PREFIX);
+    const queues = openQueues(producer, env.JIT_QUEUE_PREFIX, logger);
     closers.push(() => queues.close());
 
     const store = new DrizzleAccessStore(database.db);
@@ -123,6 +124,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     if (role !== 'web') {
       const connection = workerConnection(env.REDIS_URL);
+      watchConnection(connection, 'workers', logger);
       await connectRedis(connection, env.REDIS_URL);
       closers.push(async () => connection.disconnect());
       const workers = new WorkerManager({ connection, prefix: env.JIT_QUEUE_PREFIX, service, metrics, logger });

@@ -1,4 +1,5 @@
 import IORedis, { type Redis } from 'ioredis';
+import type { Logger } from '../lib/logger';
 
 /**
  * Two kinds of connection. Workers block on Redis and must wait out an outage
@@ -20,4 +21,22 @@ export async function redisAnswers(redis: Redis): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Logs an outage once when it starts and once when Redis is back (ioredis retries on
+ * its own and would otherwise print every failed attempt as an unhandled error).
+ */
+export function watchConnection(redis: Redis, name: string, logger: Logger): void {
+  let down = false;
+  redis.on('error', (err) => {
+    if (down) return;
+    down = true;
+    logger.error({ err, connection: name }, 'Redis is unreachable; retrying (requests are still recorded; queued work resumes when it is back)');
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.info({ connection: name }, 'Redis is back');
+  });
 }

@@ -48,7 +48,8 @@ export class WorkerManager {
         maxStalledCount: 3,
       });
       worker.on('failed', (job, err) => logger.warn({ queue: key, jobId: job?.id, attempts: job?.attemptsMade, err }, 'job failed'));
-      worker.on('error', (err) => logger.error({ queue: key, err }, 'worker error'));
+      // Connection errors are reported once by watchConnection; others matter.
+      worker.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? logger.debug({ queue: key, err }, 'worker connection error') : logger.error({ queue: key, err }, 'worker error')));
       return worker;
     });
   }

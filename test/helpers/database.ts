@@ -18,7 +18,7 @@ export interface TestDatabase extends Database {
  * server, or an in-memory PGlite. The name check guards against ever dropping a
  * database that is not a test one.
  */
-export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
+export async function createTestDatabase(kind: DbKind, serverUrl = TEST_DATABASE_URL): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const db = await openDatabase({ dataDir: 'memory://' });
     await db.migrate();
@@ -26,9 +26,9 @@ export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
   }
   const name = `jitbot_test_${randomBytes(5).toString('hex')}`;
   if (!name.includes('test')) throw new Error('refusing to use a database whose name lacks "test"');
-  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => undefined });
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });
   await admin.unsafe(`create database ${name}`);
-  const url = new URL(TEST_DATABASE_URL);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const db = await openDatabase({ url: url.toString(), dataDir: 'unused' });
   await db.migrate();

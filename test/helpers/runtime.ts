@@ -29,6 +29,8 @@ export interface TestRuntimeOptions {
   reconcileEvery?: string;
   sandboxHook?: RuntimeOptions['sandboxHook'];
   logLevel?: string;
+  /** Postgres server to create the test database on (default: TEST_DATABASE_URL). */
+  postgresServerUrl?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
   const kind = opts.kind ?? 'postgres';
   const slackApi = new FakeSlackApi();
   await slackApi.start();
-  const database: TestDatabase | undefined = kind === 'postgres' ? await createTestDatabase('postgres') : undefined;
+  const database: TestDatabase | undefined = kind === 'postgres' ? await createTestDatabase('postgres', opts.postgresServerUrl) : undefined;
   const prefix = testQueuePrefix();
   const redisUrl = opts.redisUrl ?? TEST_REDIS_URL;
   const rawEnv: Record<string, string> = {
