@@ -1,6 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
 import { auditEvents, grants } from '../../src/store/schema';
-import { PrivateRedis } from '../helpers/redis-server';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 import { waitFor } from '../helpers/wait';
 import { recordFault } from './record';
@@ -8,22 +7,17 @@ import { recordFault } from './record';
 /** Redis wiped while 100 grants are active: the reconciler alone must end them all, once. */
 describe('Redis flushed with 100 active grants', () => {
   let t: TestRuntime;
-  let redis: PrivateRedis;
   beforeAll(async () => {
-    redis = await PrivateRedis.start();
-    t = await startTestRuntime({ kind: 'postgres', role: 'all', redisUrl: redis.url, reconcileEvery: '1s' });
+    t = await startTestRuntime({ kind: 'postgres', role: 'all', privateRedis: true, reconcileEvery: '1s' });
   });
-  afterAll(async () => {
-    await t.close();
-    await redis.down();
-  });
+  afterAll(() => t.close());
 
   it('revokes every one by expiry plus one reconcile interval, none twice', async () => {
     const views = [];
     for (let i = 0; i < 100; i++) views.push(await t.runtime.service.request({ platform: 'slack', userId: `U0HUNDRED${i % 20}` }, { roleId: 'auto', durationMs: 6000 }));
     const ids = views.map((v) => v.request.id);
     await waitFor(async () => (await t.runtime.database.db.select().from(grants).where(inArray(grants.requestId, ids))).filter((g) => g.status === 'active').length === 100, '100 active grants', 30_000, 100);
-    await redis.flush();
+    await t.redis!.flush();
     const ended = await waitFor(async () => {
       const rows = await t.runtime.database.db.select().from(grants).where(inArray(grants.requestId, ids));
       return rows.every((g) => g.status === 'expired') && rows;

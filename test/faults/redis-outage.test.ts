@@ -1,7 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { accessRequests, auditEvents, grants } from '../../src/store/schema';
 import { APPROVAL_CHANNEL } from '../helpers/policy';
-import { PrivateRedis } from '../helpers/redis-server';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 import { waitFor } from '../helpers/wait';
 import { recordFault } from './record';
@@ -9,18 +8,13 @@ import { recordFault } from './record';
 /** Redis down for a while, then back (empty, as after a crash without persistence). */
 describe('Redis outage', () => {
   let t: TestRuntime;
-  let redis: PrivateRedis;
   beforeAll(async () => {
-    redis = await PrivateRedis.start();
-    t = await startTestRuntime({ kind: 'postgres', role: 'all', redisUrl: redis.url, reconcileEvery: '1s' });
+    t = await startTestRuntime({ kind: 'postgres', role: 'all', privateRedis: true, reconcileEvery: '1s' });
   });
-  afterAll(async () => {
-    await t.close();
-    await redis.down();
-  });
+  afterAll(() => t.close());
 
   it('keeps taking and recording requests, and grants them once Redis is back', async () => {
-    await redis.down();
+    await t.redis!.down();
     const downAt = Date.now();
     const reply = async (userId: string, text: string) => {
       const id = `${userId}-${Date.now()}`;
@@ -42,7 +36,7 @@ describe('Redis outage', () => {
     }
 
     await new Promise((r) => setTimeout(r, 2000));
-    await redis.up();
+    await t.redis!.up();
     const upAt = Date.now();
     await waitFor(async () => {
       const rows = await Promise.all(ids.map(async (id) => (await t.runtime.database.db.select().from(grants).where(eq(grants.requestId, id)))[0]));

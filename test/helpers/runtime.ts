@@ -7,6 +7,7 @@ import { createTestDatabase, type DbKind, type TestDatabase } from './database';
 import { captureLogger } from './logger';
 import { testPolicy } from './policy';
 import { deleteQueueKeys, TEST_REDIS_URL, testQueuePrefix } from './redis';
+import { PrivateRedis } from './redis-server';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 
@@ -16,6 +17,8 @@ export interface TestRuntime {
   signer: SlackRequestSigner;
   logLines: string[];
   prefix: string;
+  /** The runtime's own redis-server, when started with `privateRedis: true`. */
+  redis?: PrivateRedis;
   /** The environment the runtime was started with (child processes join it with the same values). */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -25,7 +28,8 @@ export interface TestRuntimeOptions {
   kind?: DbKind;
   role?: ProcessRole;
   clock?: Clock;
-  redisUrl?: string;
+  /** Run on a redis-server of its own (for tests that flush or stop Redis). */
+  privateRedis?: boolean;
   reconcileEvery?: string;
   sandboxHook?: RuntimeOptions['sandboxHook'];
   logLevel?: string;
@@ -43,7 +47,8 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
   await slackApi.start();
   const database: TestDatabase | undefined = kind === 'postgres' ? await createTestDatabase('postgres', opts.postgresServerUrl) : undefined;
   const prefix = testQueuePrefix();
-  const redisUrl = opts.redisUrl ?? TEST_REDIS_URL;
+  const redis = opts.privateRedis ? await PrivateRedis.start() : undefined;
+  const redisUrl = redis?.url ?? TEST_REDIS_URL;
   const rawEnv: Record<string, string> = {
     PORT: '0',
     JIT_DATA_DIR: 'memory://',
@@ -66,11 +71,12 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
   });
   const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, SIGNING_SECRET);
   return {
-    runtime, slackApi, signer, logLines: lines, prefix, env: rawEnv,
+    runtime, slackApi, signer, logLines: lines, prefix, env: rawEnv, redis,
     close: async () => {
       await runtime.close();
       await slackApi.stop();
-      await deleteQueueKeys(prefix, redisUrl);
+      if (redis) await redis.down();
+      else await deleteQueueKeys(prefix, redisUrl);
       await database?.destroy();
     },
   };

@@ -1,6 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
 import { auditEvents, grants } from '../../src/store/schema';
-import { PrivateRedis } from '../helpers/redis-server';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 import { waitFor } from '../helpers/wait';
 
@@ -10,16 +9,10 @@ import { waitFor } from '../helpers/wait';
  */
 describe('Redis loss while grants are active', () => {
   let t: TestRuntime;
-  // A Redis server of its own: this test wipes it.
-  let redis: PrivateRedis;
   beforeAll(async () => {
-    redis = await PrivateRedis.start();
-    t = await startTestRuntime({ kind: 'postgres', role: 'all', redisUrl: redis.url, reconcileEvery: '1s' });
+    t = await startTestRuntime({ kind: 'postgres', role: 'all', privateRedis: true, reconcileEvery: '1s' });
   });
-  afterAll(async () => {
-    await t.close();
-    await redis.down();
-  });
+  afterAll(() => t.close());
 
   it('revokes every expired grant once, through the reconciler alone', async () => {
     const service = t.runtime.service;
@@ -30,7 +23,7 @@ describe('Redis loss while grants are active', () => {
       return rows.length === 10 && rows.every((g) => g.status === 'active') && rows;
     }, 'all grants active');
 
-    await redis.flush();
+    await t.redis!.flush();
     for (const g of active) expect(await t.runtime.queues.revoke.getJob(`revoke-${g.id}`)).toBeUndefined();
 
     const ended = await waitFor(async () => {
