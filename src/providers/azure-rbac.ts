@@ -70,7 +70,7 @@ export class AzureRbacProvider implements AccessProvider {
         });
       }
     } catch (e) {
-      throw armProviderError(e, `creating ${what}`);
+      if (!(await this.alreadyMade(e, azure, name))) throw armProviderError(e, `creating ${what}`);
     }
     const note = azure.mode === 'pim' ? ' Azure PIM ends it on its own at the expiry.' : '';
     return {
@@ -95,6 +95,22 @@ export class AzureRbacProvider implements AccessProvider {
     } catch (e) {
       if (isGone(e)) return;
       throw armProviderError(e, `removing the ${role.id} role assignment at ${azure.scope}`);
+    }
+  }
+
+  /**
+   * A retried create can find its own earlier work: ARM answers 409 for an existing
+   * assignment (or PIM request). It is ours when it carries our deterministic name.
+   */
+  private async alreadyMade(e: unknown, azure: AzureSettings, name: string): Promise<boolean> {
+    if ((e as { statusCode?: number }).statusCode !== 409) return false;
+    try {
+      if (azure.mode === 'pim') await this.client.roleAssignmentScheduleRequests.get(azure.scope, name);
+      else await this.client.roleAssignments.get(azure.scope, name);
+      return true;
+    } catch (lookup) {
+      if (isGone(lookup)) return false;
+      throw armProviderError(lookup, `reading back assignment ${name} at ${azure.scope}`);
     }
   }
 

@@ -1,4 +1,5 @@
 import { parseEnv } from '../../src/config/env';
+import { parsePolicy } from '../../src/config/policy-file';
 import type { Clock } from '../../src/lib/clock';
 import { FakeSlackApi } from '../../src/sandbox/fake-slack-api';
 import { SlackRequestSigner } from '../../src/sandbox/signed-requests';
@@ -26,6 +27,12 @@ export interface TestRuntimeOptions {
   redisUrl?: string;
   reconcileEvery?: string;
   sandboxHook?: RuntimeOptions['sandboxHook'];
+  /** A policy of the test's own (YAML); default: the shared test policy. */
+  policyYaml?: string;
+  /** More environment (cloud endpoints of local fakes). */
+  env?: Record<string, string>;
+  /** Fixed cloud credentials for the fakes. */
+  cloud?: RuntimeOptions['cloud'];
 }
 
 /**
@@ -50,13 +57,14 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slackApi.url,
     LOG_LEVEL: 'info',
+    ...opts.env,
   });
   // The runtime opens its own connections; the helper's connection only made the database.
   await database?.close();
   const { logger, lines } = captureLogger('info');
   const runtime = await startRuntime({
-    env, policy: testPolicy(), logger, role: opts.role ?? 'all', clock: opts.clock,
-    processBeforeResponse: true, host: '127.0.0.1', sandboxHook: opts.sandboxHook,
+    env, policy: opts.policyYaml ? parsePolicy(opts.policyYaml, 'test-policy.yaml') : testPolicy(), logger, role: opts.role ?? 'all', clock: opts.clock,
+    processBeforeResponse: true, host: '127.0.0.1', sandboxHook: opts.sandboxHook, cloud: opts.cloud,
   });
   const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, SIGNING_SECRET);
   return {
