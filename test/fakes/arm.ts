@@ -54,6 +54,13 @@ export class FakeArm {
   private readonly failures: PlannedFailure[] = [];
   private server?: Server;
 
+  private loseNext = new Set<string>();
+
+  /** The next `method` call takes effect but its answer is lost (a 502 from a gateway), as when a connection drops. */
+  loseNextAnswer(method: string): void {
+    this.loseNext.add(method);
+  }
+
   failNext(method: string, status: number, code: string, count = 1, retryAfter?: string): void {
     this.failures.push({ method, status, code, left: count, retryAfter });
   }
@@ -71,7 +78,8 @@ export class FakeArm {
     app.use(express.json());
     app.use((req, res) => {
       const path = req.path.replace(/\/{2,}/g, '/');
-      const answer = this.handle(req.method, path, String(req.query['api-version'] ?? ''), req.headers.authorization, req.body as Record<string, unknown>);
+      let answer = this.handle(req.method, path, String(req.query['api-version'] ?? ''), req.headers.authorization, req.body as Record<string, unknown>);
+      if (answer.status < 300 && this.loseNext.delete(req.method)) answer = { status: 502, body: { error: { code: 'BadGateway', message: 'lost' } } };
       this.calls.push({ method: req.method, path, status: answer.status });
       if (answer.retryAfter) res.setHeader('Retry-After', answer.retryAfter);
       if (answer.body === undefined) return void res.status(answer.status).end();

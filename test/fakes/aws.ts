@@ -79,7 +79,7 @@ export class FakeAws {
   }
 
   /** The inline deny policy jitbot keeps on a role, parsed. */
-  denyPolicy(roleName: string): { Statement: Array<{ Sid: string; Condition: { StringEquals: Record<string, string>; DateLessThan: Record<string, string> } }> } | undefined {
+  denyPolicy(roleName: string): { Statement: Array<{ Sid: string; Condition: { StringEquals: { 'aws:userid': string }; DateLessThan: { 'aws:CurrentTime': string } } }> } | undefined {
     const doc = this.roles.get(roleName)?.policies.get('jitbot-revoked-sessions');
     return doc ? JSON.parse(doc) : undefined;
   }
