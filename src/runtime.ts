@@ -19,6 +19,7 @@ import { systemClock, type Clock } from './lib/clock';
 import { randomIds, type IdGenerator } from './lib/ids';
 import type { Logger } from './lib/logger';
 import { createMetrics } from './lib/metrics';
+import { cloudProviders, type CloudOverrides } from './providers/clouds';
 import { providerLookup } from './providers/registry';
 import { SandboxProvider } from './providers/sandbox';
 import { openDatabase, type Database } from './store/db';
@@ -40,6 +41,8 @@ export interface RuntimeOptions {
   sandboxHook?: ConstructorParameters<typeof SandboxProvider>[1];
   /** Listen address (tests use 127.0.0.1 and port 0). */
   host?: string;
+  /** Tests: fixed cloud credentials (and the fake ARM server's CA) instead of the SDKs' default chains. */
+  cloud?: CloudOverrides;
 }
 
 export interface Runtime {
@@ -112,7 +115,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const service = new AccessService({
       policy, store, clock, logger, notifier, directory,
       scheduler: new BullScheduler(queues, clock),
-      providers: providerLookup([sandbox]),
+      providers: providerLookup([sandbox, ...cloudProviders(env, policy, clock, opts.cloud)]),
       ids: opts.ids ?? randomIds,
       reconcileEveryMs: env.JIT_RECONCILE_EVERY,
     });

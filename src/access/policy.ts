@@ -52,7 +52,15 @@ const RoleSchema = z
     description: z.string().default(''),
     provider: z.enum(['sandbox', 'aws', 'azure']),
     aws: z.object({ role_arn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN') }).passthrough().optional(),
-    azure: z.object({ scope: z.string().startsWith('/'), role_definition_id: z.string().min(1) }).passthrough().optional(),
+    azure: z
+      .object({
+        scope: z.string().startsWith('/', 'must be an Azure scope starting with / (/subscriptions/…)'),
+        role_definition_id: z.string().min(1),
+        // assignment: a plain role assignment that jitbot deletes; pim: a schedule request with an expiration Azure enforces.
+        mode: z.enum(['assignment', 'pim']).default('assignment'),
+      })
+      .passthrough()
+      .optional(),
     max_duration: durationField,
     default_duration: durationField.optional(),
     min_duration: durationField.default(60_000),

@@ -21,6 +21,15 @@ const EnvSchema = z
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional(),
     SLACK_API_URL: z.url().optional(),
+    /** AWS: the SDK's own settings, read here so a bad value stops start-up and tests can set them per runtime. */
+    AWS_REGION: optionalText,
+    AWS_ENDPOINT_URL_STS: z.url().optional(),
+    AWS_ENDPOINT_URL_IAM: z.url().optional(),
+    /** Where console sign-in links come from (tests and the demo point it at a local fake). */
+    JIT_AWS_FEDERATION_URL: z.url().default('https://signin.aws.amazon.com/federation'),
+    /** Azure: credentials come from @azure/identity's own variables (DefaultAzureCredential). */
+    AZURE_SUBSCRIPTION_ID: optionalText,
+    AZURE_ARM_ENDPOINT: z.url().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

@@ -10,6 +10,7 @@ export const REDACT_PATHS = [
   '*.token', '*.botToken', '*.appToken', '*.signingSecret', '*.password', '*.secret',
   '*.accessKeyId', '*.secretAccessKey', '*.sessionToken', '*.SecretAccessKey', '*.SessionToken',
   '*.authorization', '*.headers.authorization', 'credentials', '*.credentials',
+  '*.Credentials', 'privateDelivery', '*.privateDelivery', '*.SigninToken',
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

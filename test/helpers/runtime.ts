@@ -1,4 +1,5 @@
 import { parseEnv } from '../../src/config/env';
+import { parsePolicy } from '../../src/config/policy-file';
 import type { Clock } from '../../src/lib/clock';
 import { FakeSlackApi } from '../../src/sandbox/fake-slack-api';
 import { SlackRequestSigner } from '../../src/sandbox/signed-requests';
@@ -35,6 +36,12 @@ export interface TestRuntimeOptions {
   logLevel?: string;
   /** Postgres server to create the test database on (default: TEST_DATABASE_URL). */
   postgresServerUrl?: string;
+  /** A policy of the test's own (YAML); default: the shared test policy. */
+  policyYaml?: string;
+  /** More environment (cloud endpoints of local fakes). */
+  env?: Record<string, string>;
+  /** Fixed cloud credentials for the fakes. */
+  cloud?: RuntimeOptions['cloud'];
 }
 
 /**
@@ -60,14 +67,15 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
     SLACK_API_URL: slackApi.url,
     LOG_LEVEL: 'info',
     ...(database?.url ? { DATABASE_URL: database.url } : {}),
+    ...opts.env,
   };
   const env = parseEnv(rawEnv);
   // The runtime opens its own connections; the helper's connection only made the database.
   await database?.close();
   const { logger, lines } = captureLogger(opts.logLevel ?? 'info');
   const runtime = await startRuntime({
-    env, policy: testPolicy(), logger, role: opts.role ?? 'all', clock: opts.clock,
-    processBeforeResponse: true, host: '127.0.0.1', sandboxHook: opts.sandboxHook,
+    env, policy: opts.policyYaml ? parsePolicy(opts.policyYaml, 'test-policy.yaml') : testPolicy(), logger, role: opts.role ?? 'all', clock: opts.clock,
+    processBeforeResponse: true, host: '127.0.0.1', sandboxHook: opts.sandboxHook, cloud: opts.cloud,
   });
   const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, SIGNING_SECRET);
   return {

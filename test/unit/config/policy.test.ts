@@ -29,6 +29,13 @@ describe('policy file', () => {
     expect(admin?.max_duration).toBe(7_200_000);
     expect(admin?.approval.required).toBe(2);
     expect(admin?.min_duration).toBe(60_000);
+    expect(policy.roles.find((r) => r.provider === 'aws')?.aws?.role_arn).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    expect(policy.roles.find((r) => r.provider === 'azure')?.azure).toMatchObject({ scope: expect.stringMatching(/^\/subscriptions\//), mode: 'assignment' });
+  });
+
+  it('refuses an unknown azure mode, naming the path', () => {
+    const yaml = minimalRole().replace('provider: sandbox', 'provider: azure\n    azure: { scope: /subscriptions/x, role_definition_id: r, mode: forever }');
+    expect(faultOf(yaml)).toMatch(/roles\[0\]\.azure\.mode/);
   });
 
   it('fills defaults: default_duration, min_duration 1m, reason required', () => {

@@ -42,7 +42,8 @@ export function requesterNotice(view: RequestView, role: Role, notice: Requester
   return Message({ channel: view.request.requesterId, text: body })
     .blocks(
       Blocks.Section({ text: body }),
-      delivery ? Blocks.Section({ text: delivery }) : undefined,
+      // One section per paragraph: Slack caps a section at 3,000 characters and AWS tokens are long.
+      ...(delivery ? delivery.split('\n\n').map((part) => Blocks.Section({ text: part })) : []),
       note ? Blocks.Context().elements(note) : undefined,
     )
     .buildToObject();

@@ -1,0 +1,211 @@
+import { GetRoleCommand, GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
+import { ProviderError } from '../access/errors';
+import type { Grant } from '../access/model';
+import type { Role } from '../access/policy';
+import type { AccessProvider, GrantContext, ProviderGrantResult } from '../access/ports';
+import type { Clock } from '../lib/clock';
+import { formatDuration } from '../lib/duration';
+import { awsProviderError } from './aws-errors';
+import { awsConsoleLink } from './aws-console';
+import { DENY_POLICY_NAME, DenyPolicyFullError, denies, emptyDenyPolicy, parsePolicyDocument, withDeny, type PolicyDocument } from './aws-deny-policy';
+
+/** STS never issues role credentials for less than 15 minutes. */
+const STS_MIN_SECONDS = 900;
+/** A role assumed with credentials that are themselves a role session ("role chaining") lasts at most 1 hour. */
+const ROLE_CHAINING_MAX_SECONDS = 3600;
+/** Rounds of read-modify-write-verify on the deny policy before giving up (concurrent revokes on one role). */
+const DENY_WRITE_ROUNDS = 5;
+
+export interface AwsStsConfig {
+  region: string;
+  /** AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL_IAM; unset → AWS's own endpoints. */
+  stsEndpoint?: string;
+  iamEndpoint?: string;
+  /** Where console sign-in tokens come from (`https://signin.aws.amazon.com/federation`). */
+  federationUrl: string;
+  /** Unset → the SDK's default chain (env, profile, container or instance role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  clock: Clock;
+}
+
+/** What the grant stores (not secret): the session's `aws:userid` and when its credentials die. */
+interface AwsRef {
+  userId: string;
+  until: string;
+}
+
+/** The RoleSessionName of a request: stable, so a retried grant and a later revoke agree on it. */
+export const sessionNameFor = (requestId: string) => `jit-${requestId}`;
+
+const roleNameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+
+function parseRef(ref: string | null): AwsRef | undefined {
+  if (!ref) return undefined;
+  try {
+    const parsed = JSON.parse(ref) as Partial<AwsRef>;
+    return parsed.userId && parsed.until ? { userId: parsed.userId, until: parsed.until } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * AWS access as `sts:AssumeRole` sessions. The requester gets the credentials and a
+ * console link in their DM only; an early revoke denies that one session through an
+ * inline policy on the role, since STS credentials cannot be recalled.
+ */
+export class AwsStsProvider implements AccessProvider {
+  readonly name = 'aws';
+  readonly label = 'AWS STS';
+  private readonly sts: STSClient;
+  private readonly iam: IAMClient;
+  private chaining?: Promise<boolean>;
+
+  constructor(private readonly config: AwsStsConfig) {
+    this.sts = new STSClient({ region: config.region, endpoint: config.stsEndpoint, credentials: config.credentials });
+    this.iam = new IAMClient({ region: config.region, endpoint: config.iamEndpoint, credentials: config.credentials });
+  }
+
+  async grant(ctx: GrantContext): Promise<ProviderGrantResult> {
+    const arn = this.roleArn(ctx.role);
+    const email = ctx.requesterProfile?.email;
+    if (!email) {
+      throw new ProviderError(
+        `AWS needs your email to attribute the session to you in CloudTrail, and the policy file has none for you. ` +
+          `Ask an admin to add it under users: \`${ctx.request.requesterId}: { email: you@example.com }\`.`,
+        true,
+      );
+    }
+    const { maxSeconds } = await this.getRole(arn);
+    const chained = await this.roleChaining();
+    const now = this.config.clock.now();
+    // Rounded down so the credentials die no later than the grant (then expiry needs no deny).
+    const wanted = Math.floor((ctx.expiresAt.getTime() - now.getTime()) / 1000);
+    const ceiling = chained ? Math.min(maxSeconds, ROLE_CHAINING_MAX_SECONDS) : maxSeconds;
+    const seconds = Math.max(STS_MIN_SECONDS, Math.min(wanted, ceiling));
+    const sessionName = sessionNameFor(ctx.request.id);
+
+    let assumed;
+    try {
+      assumed = await this.sts.send(new AssumeRoleCommand({
+        RoleArn: arn, RoleSessionName: sessionName, SourceIdentity: email, DurationSeconds: seconds,
+        Tags: [{ Key: 'jit-request', Value: ctx.request.id }, { Key: 'jit-requester', Value: email }],
+      }));
+    } catch (e) {
+      throw awsProviderError(e, `sts:AssumeRole on ${arn}`, {
+        denied: `Fix: the role's trust policy must let the bot's identity do sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession, and the bot's own policy (manifests/aws-bot-policy.json) must list ${arn}.`,
+        malformed: `Fix: check the email of ${ctx.request.requesterId} under users (AWS allows letters, digits and + = , . @ - in a source identity, up to 64 characters).`,
+      });
+    }
+    const creds = assumed.Credentials;
+    const userId = assumed.AssumedRoleUser?.AssumedRoleId;
+    if (!creds?.AccessKeyId || !creds.SecretAccessKey || !creds.SessionToken || !creds.Expiration || !userId) {
+      throw new ProviderError(`AWS answered sts:AssumeRole on ${arn} without credentials; will retry.`, false);
+    }
+    const link = await awsConsoleLink(this.config.federationUrl, creds, chained ? undefined : seconds);
+    const ref: AwsRef = { userId, until: creds.Expiration.toISOString() };
+    return { ref: JSON.stringify(ref), privateDelivery: this.delivery(ctx, creds, link, { wanted, seconds, maxSeconds, chained }) };
+  }
+
+  /**
+   * Ends a session. Credentials that already expired need nothing; live ones (an early
+   * revoke, or STS's 15-minute minimum outliving a short grant) get a deny statement.
+   */
+  async revoke(grant: Grant, role: Role): Promise<void> {
+    const arn = this.roleArn(role);
+    const now = this.config.clock.now();
+    let target = parseRef(grant.providerRef);
+    if (!target) {
+      // No ref: the grant failed or crashed around AssumeRole. Deny the session name for as long as any session could live.
+      const { roleId, maxSeconds } = await this.getRole(arn);
+      target = { userId: `${roleId}:${sessionNameFor(grant.requestId)}`, until: new Date(now.getTime() + maxSeconds * 1000).toISOString() };
+    }
+    const until = new Date(target.until);
+    if (until.getTime() <= now.getTime()) return;
+    await this.denySession(arn, target.userId, until);
+  }
+
+  private roleArn(role: Role): string {
+    if (!role.aws) throw new ProviderError(`Role ${role.id} uses provider aws but has no aws.role_arn in the policy file.`, true);
+    return role.aws.role_arn;
+  }
+
+  private async getRole(arn: string): Promise<{ roleId: string; maxSeconds: number }> {
+    try {
+      const { Role: found } = await this.iam.send(new GetRoleCommand({ RoleName: roleNameOf(arn) }));
+      if (!found?.RoleId) throw new ProviderError(`AWS answered iam:GetRole for ${arn} without a role id; will retry.`, false);
+      return { roleId: found.RoleId, maxSeconds: found.MaxSessionDuration ?? ROLE_CHAINING_MAX_SECONDS };
+    } catch (e) {
+      if (e instanceof ProviderError) throw e;
+      throw awsProviderError(e, `iam:GetRole on ${arn}`, {
+        denied: `Fix: give the bot's identity iam:GetRole on ${arn} (manifests/aws-bot-policy.json).`,
+        notFound: `Fix: aws.role_arn in the policy file names a role that does not exist (${arn}).`,
+      });
+    }
+  }
+
+  /** Whether the bot itself runs as a role session, which caps what it assumes at 1 hour. */
+  private roleChaining(): Promise<boolean> {
+    this.chaining ??= this.sts.send(new GetCallerIdentityCommand({})).then(
+      (me) => /:assumed-role\//.test(me.Arn ?? ''),
+      (e) => {
+        this.chaining = undefined;
+        throw awsProviderError(e, 'sts:GetCallerIdentity', { denied: 'Fix: the bot\'s AWS credentials are invalid or expired.' });
+      },
+    );
+    return this.chaining;
+  }
+
+  private async readDenyPolicy(roleName: string): Promise<PolicyDocument> {
+    try {
+      const out = await this.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: DENY_POLICY_NAME }));
+      return out.PolicyDocument ? parsePolicyDocument(out.PolicyDocument) : emptyDenyPolicy();
+    } catch (e) {
+      if ((e as { name?: string }).name === 'NoSuchEntity' || (e as { name?: string }).name === 'NoSuchEntityException') return emptyDenyPolicy();
+      throw awsProviderError(e, `iam:GetRolePolicy on ${roleName}`, { denied: `Fix: give the bot's identity iam:GetRolePolicy on the role (manifests/aws-bot-policy.json).` });
+    }
+  }
+
+  /** Read, add, write, read back: another revoke on the same role may have written in between. */
+  private async denySession(arn: string, userId: string, until: Date): Promise<void> {
+    const roleName = roleNameOf(arn);
+    for (let round = 0; round < DENY_WRITE_ROUNDS; round++) {
+      const now = this.config.clock.now();
+      const current = await this.readDenyPolicy(roleName);
+      if (denies(current, userId, now)) return;
+      let next: PolicyDocument;
+      try {
+        next = withDeny(current, userId, until, now);
+      } catch (e) {
+        if (e instanceof DenyPolicyFullError) throw new ProviderError(`Cannot revoke session ${userId} on ${arn}: ${e.message}`, true);
+        throw e;
+      }
+      try {
+        await this.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: DENY_POLICY_NAME, PolicyDocument: JSON.stringify(next) }));
+      } catch (e) {
+        throw awsProviderError(e, `iam:PutRolePolicy on ${arn}`, { denied: `Fix: give the bot's identity iam:PutRolePolicy on ${arn} (manifests/aws-bot-policy.json).` });
+      }
+      if (denies(await this.readDenyPolicy(roleName), userId, now)) return;
+    }
+    throw new ProviderError(`The deny statement for ${userId} on ${arn} kept being overwritten by concurrent edits; will retry.`, false);
+  }
+
+  private delivery(ctx: GrantContext, creds: Credentials, link: string, d: { wanted: number; seconds: number; maxSeconds: number; chained: boolean }): string {
+    const expires = creds.Expiration!.toISOString().replace('.000Z', 'Z');
+    const parts = [
+      `*AWS console:* <${link}|Open the console as ${roleNameOf(ctx.role.aws!.role_arn)}> (the link works once, within 15 minutes)`,
+      '*CLI:*\n```export AWS_ACCESS_KEY_ID=' + creds.AccessKeyId + ' AWS_SECRET_ACCESS_KEY=' + creds.SecretAccessKey + ' AWS_SESSION_TOKEN=' + creds.SessionToken + '```',
+      `These credentials expire at ${expires}. CloudTrail records what you do under your source identity ${ctx.requesterProfile?.email}. Never paste them in a channel.`,
+    ];
+    if (d.wanted > d.seconds) {
+      const why = d.chained && d.seconds === ROLE_CHAINING_MAX_SECONDS && d.maxSeconds > ROLE_CHAINING_MAX_SECONDS
+        ? 'jitbot itself runs as an AWS role, and AWS limits a role assumed from another role ("role chaining") to 1 hour; the console session is capped at 1 hour too'
+        : `the role's maximum session duration is ${formatDuration(d.maxSeconds * 1000)} (raise MaxSessionDuration on the role to allow more)`;
+      parts.push(`:warning: You asked for ${formatDuration(d.wanted * 1000)} but these credentials last ${formatDuration(d.seconds * 1000)}: ${why}. Ask again when they run out.`);
+    } else if (d.wanted < STS_MIN_SECONDS) {
+      parts.push(`:information_source: AWS issues role credentials for at least 15 minutes; jitbot denies this session when your ${formatDuration(Math.max(d.wanted, 0) * 1000)} end.`);
+    }
+    return parts.join('\n\n');
+  }
+}

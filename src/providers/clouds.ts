@@ -1,0 +1,40 @@
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { Policy } from '../access/policy';
+import type { AccessProvider } from '../access/ports';
+import type { Env } from '../config/env';
+import type { Clock } from '../lib/clock';
+import { AwsStsProvider, type AwsStsConfig } from './aws-sts';
+import { AzureRbacProvider } from './azure-rbac';
+
+export interface CloudOverrides {
+  awsCredentials?: AwsStsConfig['credentials'];
+  azureCredential?: TokenCredential;
+  azureTlsCa?: string;
+}
+
+/** The cloud providers the policy's roles use, built from the environment (none when no role needs them). */
+export function cloudProviders(env: Env, policy: Policy, clock: Clock, overrides: CloudOverrides = {}): AccessProvider[] {
+  const used = new Set(policy.roles.map((r) => r.provider));
+  const providers: AccessProvider[] = [];
+  if (used.has('aws')) {
+    providers.push(new AwsStsProvider({
+      // IAM and STS's global endpoint live in us-east-1; a region only matters for regional STS.
+      region: env.AWS_REGION ?? 'us-east-1',
+      stsEndpoint: env.AWS_ENDPOINT_URL_STS,
+      iamEndpoint: env.AWS_ENDPOINT_URL_IAM,
+      federationUrl: env.JIT_AWS_FEDERATION_URL,
+      credentials: overrides.awsCredentials,
+      clock,
+    }));
+  }
+  if (used.has('azure')) {
+    providers.push(new AzureRbacProvider({
+      credential: overrides.azureCredential ?? new DefaultAzureCredential(),
+      endpoint: env.AZURE_ARM_ENDPOINT,
+      subscriptionId: env.AZURE_SUBSCRIPTION_ID,
+      tlsCa: overrides.azureTlsCa,
+      clock,
+    }));
+  }
+  return providers;
+}

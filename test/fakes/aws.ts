@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+
+/**
+ * A local stand-in for AWS STS and IAM (the query API: form-encoded `Action=…`
+ * posts, XML answers) and for the console federation endpoint (`getSigninToken`).
+ * The real SDK clients talk to it over HTTP. It keeps just enough state to check
+ * what jitbot did: roles, their inline policies, issued sessions and sign-in tokens.
+ */
+export const ACCOUNT = '111122223333';
+
+export interface FakeRole {
+  name: string;
+  roleId: string;
+  maxSessionDuration: number;
+  policies: Map<string, string>;
+  /** Principals refused sts:AssumeRole (trust policy misconfigured). */
+  denyAssume?: boolean;
+}
+
+export interface FakeSession {
+  roleName: string;
+  sessionName: string;
+  sourceIdentity: string;
+  tags: Record<string, string>;
+  durationSeconds: number;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+export interface AwsCall {
+  action: string;
+  params: Record<string, string>;
+  status: number;
+}
+
+interface PlannedFailure {
+  action: string;
+  status: number;
+  code: string;
+  left: number;
+}
+
+const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+const STS_ACTIONS = new Set(['AssumeRole', 'GetCallerIdentity']);
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const token = (n: number) => randomBytes(n).toString('base64url');
+
+export class FakeAws {
+  readonly roles = new Map<string, FakeRole>();
+  readonly sessions: FakeSession[] = [];
+  readonly calls: AwsCall[] = [];
+  readonly signinTokens = new Map<string, FakeSession>();
+  /** What GetCallerIdentity answers: an IAM user by default; an assumed role means role chaining. */
+  callerArn = `arn:aws:iam::${ACCOUNT}:user/jitbot`;
+  private readonly failures: PlannedFailure[] = [];
+  private server?: Server;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  addRole(name: string, maxSessionDuration = 3600, extra: Partial<FakeRole> = {}): string {
+    this.roles.set(name, { name, roleId: `AROA${randomBytes(8).toString('hex').toUpperCase()}`, maxSessionDuration, policies: new Map(), ...extra });
+    return `arn:aws:iam::${ACCOUNT}:role/${name}`;
+  }
+
+  /** The next `count` calls of `action` fail with this AWS error code and HTTP status. */
+  failNext(action: string, code: string, status: number, count = 1): void {
+    this.failures.push({ action, code, status, left: count });
+  }
+
+  callsOf(action: string): AwsCall[] {
+    return this.calls.filter((c) => c.action === action);
+  }
+
+  /** The inline deny policy jitbot keeps on a role, parsed. */
+  denyPolicy(roleName: string): { Statement: Array<{ Sid: string; Condition: { StringEquals: { 'aws:userid': string }; DateLessThan: { 'aws:CurrentTime': string } } }> } | undefined {
+    const doc = this.roles.get(roleName)?.policies.get('jitbot-revoked-sessions');
+    return doc ? JSON.parse(doc) : undefined;
+  }
+
+  async start(): Promise<void> {
+    const app = express();
+    app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+    app.get('/federation', (req, res) => this.federation(req.query as Record<string, string>, res));
+    app.post(/.*/, (req, res) => {
+      const params = (req.body ?? {}) as Record<string, string>;
+      const action = params.Action ?? '';
+      const answer = this.handle(action, params, Boolean(req.headers.authorization?.startsWith('AWS4-HMAC-SHA256')));
+      this.calls.push({ action, params, status: answer.status });
+      res.status(answer.status).type('text/xml').send(answer.body);
+    });
+    await new Promise<void>((resolve) => (this.server = app.listen(0, '127.0.0.1', () => resolve())));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private handle(action: string, p: Record<string, string>, signed: boolean): { status: number; body: string } {
+    const ns = STS_ACTIONS.has(action) ? STS_NS : IAM_NS;
+    const error = (status: number, code: string, message: string) => ({
+      status,
+      body: `<ErrorResponse xmlns="${ns}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${code}</Code><Message>${esc(message)}</Message></Error><RequestId>${token(8)}</RequestId></ErrorResponse>`,
+    });
+    const ok = (result: string) => ({ status: 200, body: `<${action}Response xmlns="${ns}">${result ? `<${action}Result>${result}</${action}Result>` : ''}<ResponseMetadata><RequestId>${token(8)}</RequestId></ResponseMetadata></${action}Response>` });
+
+    if (!signed) return error(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
+    const expectedVersion = STS_ACTIONS.has(action) ? '2011-06-15' : '2010-05-08';
+    if (p.Version !== expectedVersion) return error(400, 'InvalidAction', `${action} sent with Version ${p.Version} (wrong endpoint?)`);
+    const planned = this.failures.find((f) => f.action === action && f.left > 0);
+    if (planned) {
+      planned.left--;
+      return error(planned.status, planned.code, `planned ${planned.code}`);
+    }
+    const role = this.roles.get(p.RoleName ?? (p.RoleArn ?? '').split('/').pop() ?? '');
+
+    switch (action) {
+      case 'GetCallerIdentity':
+        return ok(`<Arn>${this.callerArn}</Arn><UserId>AIDAJITBOT</UserId><Account>${ACCOUNT}</Account>`);
+      case 'AssumeRole': {
+        if (!role || role.denyAssume) return error(403, 'AccessDenied', `User: ${this.callerArn} is not authorized to perform: sts:AssumeRole on resource: ${p.RoleArn}`);
+        const duration = Number(p.DurationSeconds ?? 3600);
+        const chained = this.callerArn.includes(':assumed-role/');
+        if (chained && duration > 3600) return error(400, 'ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+        if (duration < 900 || duration > role.maxSessionDuration) return error(400, 'ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+        if (!/^[\w+=,.@-]{2,64}$/.test(p.RoleSessionName ?? '') || !/^[\w+=,.@-]{2,64}$/.test(p.SourceIdentity ?? '')) return error(400, 'ValidationError', 'bad RoleSessionName or SourceIdentity');
+        const tags: Record<string, string> = {};
+        for (let i = 1; p[`Tags.member.${i}.Key`]; i++) tags[p[`Tags.member.${i}.Key`]!] = p[`Tags.member.${i}.Value`] ?? '';
+        const session: FakeSession = {
+          roleName: role.name, sessionName: p.RoleSessionName!, sourceIdentity: p.SourceIdentity!, tags, durationSeconds: duration,
+          accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: token(30), sessionToken: token(300),
+          expiration: new Date(Math.floor(this.now() / 1000) * 1000 + duration * 1000),
+        };
+        this.sessions.push(session);
+        return ok(
+          `<SourceIdentity>${esc(session.sourceIdentity)}</SourceIdentity><AssumedRoleUser><Arn>arn:aws:sts::${ACCOUNT}:assumed-role/${role.name}/${session.sessionName}</Arn>` +
+            `<AssumedRoleId>${role.roleId}:${session.sessionName}</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>${session.accessKeyId}</AccessKeyId>` +
+            `<SecretAccessKey>${session.secretAccessKey}</SecretAccessKey><SessionToken>${session.sessionToken}</SessionToken><Expiration>${session.expiration.toISOString()}</Expiration></Credentials><PackedPolicySize>9</PackedPolicySize>`,
+        );
+      }
+      case 'GetRole':
+        if (!role) return error(404, 'NoSuchEntity', `The role with name ${p.RoleName} cannot be found.`);
+        return ok(`<Role><Path>/</Path><RoleName>${role.name}</RoleName><RoleId>${role.roleId}</RoleId><Arn>arn:aws:iam::${ACCOUNT}:role/${role.name}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate><MaxSessionDuration>${role.maxSessionDuration}</MaxSessionDuration></Role>`);
+      case 'GetRolePolicy': {
+        const doc = role?.policies.get(p.PolicyName ?? '');
+        if (!role || doc === undefined) return error(404, 'NoSuchEntity', `The role policy with name ${p.PolicyName} cannot be found.`);
+        return ok(`<RoleName>${role.name}</RoleName><PolicyName>${esc(p.PolicyName!)}</PolicyName><PolicyDocument>${esc(encodeURIComponent(doc))}</PolicyDocument>`);
+      }
+      case 'PutRolePolicy': {
+        if (!role) return error(404, 'NoSuchEntity', `The role with name ${p.RoleName} cannot be found.`);
+        try {
+          JSON.parse(p.PolicyDocument ?? '');
+        } catch {
+          return error(400, 'MalformedPolicyDocument', 'Syntax errors in policy.');
+        }
+        const others = [...role.policies].filter(([name]) => name !== p.PolicyName).reduce((n, [, d]) => n + d.replace(/\s/g, '').length, 0);
+        if (others + p.PolicyDocument!.replace(/\s/g, '').length > 10_240) return error(409, 'LimitExceeded', 'Maximum policy size of 10240 bytes exceeded for role');
+        role.policies.set(p.PolicyName!, p.PolicyDocument!);
+        return ok('');
+      }
+      default:
+        return error(400, 'InvalidAction', `Could not find operation ${action}`);
+    }
+  }
+
+  private federation(q: Record<string, string>, res: express.Response): void {
+    if (q.Action !== 'getSigninToken') return void res.status(400).send('only getSigninToken');
+    const session = JSON.parse(q.Session ?? '{}') as { sessionId?: string; sessionKey?: string; sessionToken?: string };
+    const found = this.sessions.find((s) => s.accessKeyId === session.sessionId && s.secretAccessKey === session.sessionKey && s.sessionToken === session.sessionToken);
+    if (!found) return void res.status(400).send('invalid session');
+    // As AWS documents: SessionDuration must be left out for role-chained credentials.
+    if (q.SessionDuration && this.callerArn.includes(':assumed-role/')) return void res.status(400).send('SessionDuration not allowed');
+    const signin = token(200);
+    this.signinTokens.set(signin, found);
+    res.json({ SigninToken: signin });
+  }
+}
