@@ -11,7 +11,8 @@ export type AccessErrorCode =
   | 'already_voted'
   | 'already_decided'
   | 'not_allowed'
-  | 'try_again';
+  | 'try_again'
+  | 'bad_input';
 
 /** A refusal with a message fit to show the person who asked. Changes nothing. */
 export class AccessError extends Error {
