@@ -3,8 +3,10 @@ import type { Actor } from '../../../src/access/model';
 import { verifyChain } from '../../../src/audit/verify';
 import { readChain } from '../../../src/store/repos/audit-log';
 import { digests } from '../../../src/store/schema';
+import { DIGEST_SCHEDULER_ID } from '../../../src/jobs/queues';
+import { registerSchedules } from '../../../src/jobs/worker-manager';
 import { ManualClock } from '../../helpers/clock';
-import { SECURITY_CHANNEL, SECURITY_TEAM } from '../../helpers/policy';
+import { SECURITY_CHANNEL, SECURITY_TEAM, testPolicy } from '../../helpers/policy';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime';
 
 const slack = (userId: string): Actor => ({ platform: 'slack', userId });
@@ -143,6 +145,11 @@ describe.each(['postgres', 'pglite'] as const)('daily digest on %s', (kind) => {
     expect(reply).toContain('Requests 5 · granted 2');
     expect(parents()).toHaveLength(1);
     expect(await say(SECURITY_TEAM, 'digest today')).toContain(':newspaper: Posted the digest of 2026-11-25');
+  });
+
+  it('registers the daily job scheduler at the policy cron and time zone', async () => {
+    await registerSchedules(t.runtime.queues, 3_600_000, testPolicy());
+    expect(await t.runtime.queues.digest.getJobScheduler(DIGEST_SCHEDULER_ID)).toMatchObject({ pattern: '0 9 * * *', tz: 'UTC' });
   });
 
   it('leaves the audit chain whole after all of it', async () => {

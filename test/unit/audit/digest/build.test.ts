@@ -41,7 +41,7 @@ class Seed {
     const approvedAt = new Date(o.createdAt.getTime() + (o.approveAfterMs ?? 5 * MIN));
     const durationMs = o.durationMs ?? 60 * MIN;
     const expiresAt = new Date(approvedAt.getTime() + durationMs);
-    const request = this.request(id, { requesterId: o.requester ?? 'U0REQ', roleId: o.role ?? (auto ? 'prod-admin' : 'prod-read'), createdAt: o.createdAt, durationMs, autoApproved: auto, status: o.end ?? 'expired', decidedAt: approvedAt });
+    this.request(id, { requesterId: o.requester ?? 'U0REQ', roleId: o.role ?? (auto ? 'prod-admin' : 'prod-read'), createdAt: o.createdAt, durationMs, autoApproved: auto, status: o.end ?? 'expired', decidedAt: approvedAt });
     for (const a of o.approvers ?? []) {
       this.data.approvals.push({ requestId: id, approverId: a, approverPlatform: 'slack', decision: 'approve', comment: null, createdAt: approvedAt } satisfies Approval);
       this.event('approval.approve', approvedAt, id, a);
