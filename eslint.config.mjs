@@ -30,6 +30,18 @@ export default tseslint.config(
     },
   },
   {
+    // The audit chain and the digest work over ports, like the core: no storage, queues or chat.
+    files: ['src/audit/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/store/**', '**/jobs/**', '**/chat/**', '**/providers/**', '**/http/**', '**/config/**'], message: 'audit/ reaches outside only through audit/digest/ports.ts' },
+          { group: ['@slack/*', 'botbuilder*', 'bullmq', 'ioredis', 'drizzle-orm*', 'postgres', '@electric-sql/*'], message: 'audit/ imports no transport or infrastructure' },
+        ],
+      }],
+    },
+  },
+  {
     // Chat adapters parse and render; they never touch storage, queues or clouds.
     files: ['src/chat/**/*.ts'],
     rules: {

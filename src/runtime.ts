@@ -4,9 +4,12 @@ import type { Redis } from 'ioredis';
 import type { Policy } from './access/policy';
 import type { ApproverDirectory, Notifier } from './access/ports';
 import { AccessService } from './access/service';
+import type { DigestPublisher } from './audit/digest/ports';
+import { DigestService } from './audit/digest/service';
 import { emptyDirectory, LogNotifier } from './chat/log-notifier';
 import { createSlackApp, type SlackApp } from './chat/slack/app';
 import { createSlackClient } from './chat/slack/client';
+import { SlackDigestPublisher } from './chat/slack/digest-publisher';
 import { SlackDirectory } from './chat/slack/directory';
 import { SlackNotifier } from './chat/slack/notifier';
 import type { Env } from './config/env';
@@ -14,7 +17,7 @@ import { createHttpApp, listen } from './http/server';
 import { openQueues, type QueueSet } from './jobs/queue-set';
 import { producerConnection, redisAnswers, watchConnection, workerConnection } from './jobs/redis';
 import { BullScheduler } from './jobs/scheduler';
-import { keepReconcilerScheduled, scheduleReconciler, WorkerManager } from './jobs/worker-manager';
+import { keepSchedulesRegistered, registerSchedules, WorkerManager } from './jobs/worker-manager';
 import { systemClock, type Clock } from './lib/clock';
 import { randomIds, type IdGenerator } from './lib/ids';
 import type { Logger } from './lib/logger';
@@ -24,6 +27,7 @@ import { providerLookup } from './providers/registry';
 import { SandboxProvider } from './providers/sandbox';
 import { openDatabase, type Database } from './store/db';
 import { DrizzleAccessStore } from './store/repos/access-store';
+import { DrizzleDigestStore } from './store/repos/digest-store';
 import { readCounts } from './store/repos/stats';
 
 export type ProcessRole = 'all' | 'web' | 'worker';
@@ -47,6 +51,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   service: AccessService;
+  digests: DigestService;
   database: Database;
   queues: QueueSet;
   sandbox: SandboxProvider;
@@ -104,10 +109,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     let notifier: Notifier = new LogNotifier(logger);
     let directory: ApproverDirectory = emptyDirectory;
+    let publisher: DigestPublisher | undefined;
     if (env.SLACK_BOT_TOKEN) {
       const client = createSlackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
       notifier = new SlackNotifier(client, policy, logger);
       directory = new SlackDirectory(client);
+      publisher = new SlackDigestPublisher(client);
     } else {
       logger.warn('Slack is not configured (SLACK_BOT_TOKEN unset): chat messages are only logged. See README, "Connect Slack".');
     }
@@ -119,22 +126,27 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ids: opts.ids ?? randomIds,
       reconcileEveryMs: env.JIT_RECONCILE_EVERY,
     });
+    const digestStore = new DrizzleDigestStore(database.db);
+    const digests = new DigestService({
+      policy, clock, logger, publisher, source: digestStore, ledger: digestStore,
+      requireSecurityTeam: (actor, what) => service.requireSecurityTeam(actor, what),
+    });
     // Workers only send (through the client above); the Bolt app listens, so it lives with HTTP.
     const slack = env.SLACK_BOT_TOKEN && role !== 'worker'
-      ? createSlackApp({ service, logger, botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL, processBeforeResponse: opts.processBeforeResponse, http })
+      ? createSlackApp({ service, digests, logger, botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL, processBeforeResponse: opts.processBeforeResponse, http })
       : undefined;
-    const runtime: Runtime = { service, database, queues, sandbox, slack, close };
+    const runtime: Runtime = { service, digests, database, queues, sandbox, slack, close };
 
     if (role !== 'web') {
       const connection = workerConnection(env.REDIS_URL);
       watchConnection(connection, 'workers', logger);
       await connectRedis(connection, env.REDIS_URL);
       closers.push(async () => connection.disconnect());
-      const workers = new WorkerManager({ connection, prefix: env.JIT_QUEUE_PREFIX, service, metrics, logger });
+      const workers = new WorkerManager({ connection, prefix: env.JIT_QUEUE_PREFIX, service, digests, metrics, logger });
       closers.push(() => workers.close());
       await workers.waitUntilReady();
-      await scheduleReconciler(queues, env.JIT_RECONCILE_EVERY);
-      const stopKeeper = keepReconcilerScheduled(queues, env.JIT_RECONCILE_EVERY, logger);
+      await registerSchedules(queues, env.JIT_RECONCILE_EVERY, policy);
+      const stopKeeper = keepSchedulesRegistered(queues, env.JIT_RECONCILE_EVERY, policy, logger);
       closers.push(async () => stopKeeper());
       runtime.workers = workers;
     }

@@ -12,7 +12,8 @@ export type AccessErrorCode =
   | 'already_decided'
   | 'not_allowed'
   | 'rate_limited'
-  | 'try_again';
+  | 'try_again'
+  | 'bad_input';
 
 /** A refusal with a message fit to show the person who asked. Changes nothing. */
 export class AccessError extends Error {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationField } from '../lib/duration';
+import { DigestPolicySchema } from './digest-policy';
 
 /**
  * The policy: roles and who approves them. The YAML keys are a contract
@@ -85,16 +86,7 @@ const RoleSchema = z
 export const PolicySchema = z
   .object({
     approvals: ApprovalDefaultsSchema.default({ pending_ttl: 2 * 3_600_000, remind_after: 15 * 60_000 }),
-    digest: z
-      .object({
-        slack_channel: slackChannelId.optional(),
-        teams_channel: z.string().min(1).optional(),
-        cron: z.string().default('0 9 * * *'),
-        timezone: z.string().default('UTC'),
-        security_team: ApproverSetSchema.partial().optional(),
-      })
-      .passthrough()
-      .optional(),
+    digest: DigestPolicySchema.prefault({}),
     roles: z.array(RoleSchema).min(1, 'define at least one role'),
     /** Per-person limits; a burst of requests past them is refused with a message. */
     limits: z.object({ requests_per_hour: z.number().int().min(1).default(30) }).strict().default({ requests_per_hour: 30 }),

@@ -2,7 +2,7 @@ import type { Clock } from '../lib/clock';
 import type { IdGenerator } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import type { GrantTransition, RequestTransition } from './lifecycle';
-import type { AccessRequest, Approval, AuditEventInput, ChatMessageRef, Grant, Platform, RequestView } from './model';
+import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, Platform, RequestView } from './model';
 import type { Policy, Role } from './policy';
 
 /**
@@ -39,7 +39,10 @@ export interface AccessStore {
   listGrantsDueForRevoke(now: Date, stalledBefore: Date, limit: number): Promise<Grant[]>;
   countActiveGrants(): Promise<number>;
 
+  /** Appends to the hash-chained audit log (in the caller's transaction when there is one). */
   appendAudit(event: AuditEventInput, at: Date): Promise<void>;
+  /** One request's audit events, oldest first. */
+  listAudit(requestId: string): Promise<AuditEvent[]>;
 
   saveMessageRefs(requestId: string, refs: ChatMessageRef[]): Promise<void>;
   listMessageRefs(requestId: string): Promise<ChatMessageRef[]>;

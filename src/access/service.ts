@@ -1,3 +1,4 @@
+import { auditTrail, requireSecurityTeam, type AuditTrail } from './audit-trail';
 import { Core } from './core';
 import { approve, checkDecider, deny, type DecisionResult } from './decisions';
 import { activateGrant, endGrant, failGrant, revokeEarly, warnExpiring, type EndResult } from './grants';
@@ -56,6 +57,15 @@ export class AccessService {
   }
   revoke(actor: Actor, requestId: string): Promise<void> {
     return revokeEarly(this.core, actor, requestId);
+  }
+
+  /** One request's full audit timeline (requester, the role's approvers and the security team only). */
+  auditTrail(actor: Actor, requestId: string): Promise<AuditTrail> {
+    return auditTrail(this.core, actor, requestId);
+  }
+  /** Refuses, audited, anyone outside `digest.security_team`; `what` names the command. */
+  requireSecurityTeam(actor: Actor, what: string): Promise<void> {
+    return requireSecurityTeam(this.core, actor, what);
   }
 
   /** The actor's recent requests, newest first. */

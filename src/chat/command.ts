@@ -13,6 +13,9 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'revoke'; requestId: string }
   | { kind: 'cancel'; requestId: string }
+  | { kind: 'audit'; requestId: string }
+  /** `day`: `yesterday` (default), `today` or `YYYY-MM-DD`; the digest service checks the date. */
+  | { kind: 'digest'; day?: string }
   | { kind: 'invalid'; message: string };
 
 const MAX_COMMAND_LENGTH = 2000;
@@ -25,7 +28,7 @@ export function tokenize(text: string): string[] {
   return tokens;
 }
 
-function idCommand(kind: 'revoke' | 'cancel', args: string[]): Command {
+function idCommand(kind: 'revoke' | 'cancel' | 'audit', args: string[]): Command {
   const raw = args[0];
   if (!raw || args.length > 1) return { kind: 'invalid', message: `Usage: /jit ${kind} <request id>` };
   const requestId = normaliseRequestId(raw);
@@ -63,7 +66,12 @@ export function parseCommand(text: string): Command {
       return args.length === 0 ? { kind: verb.toLowerCase() as 'list' | 'pending' | 'roles' } : { kind: 'invalid', message: `/jit ${verb.toLowerCase()} takes no arguments.` };
     case 'revoke':
     case 'cancel':
-      return idCommand(verb.toLowerCase() as 'revoke' | 'cancel', args);
+    case 'audit':
+      return idCommand(verb.toLowerCase() as 'revoke' | 'cancel' | 'audit', args);
+    case 'digest':
+      if (args.length > 1) return { kind: 'invalid', message: 'Usage: /jit digest [yesterday|today|YYYY-MM-DD]' };
+      if (args[0] && !/^(yesterday|today|\d{4}-\d{2}-\d{2})$/i.test(args[0])) return { kind: 'invalid', message: `"${args[0]}" is not a day (use yesterday, today or a date like 2026-11-24).` };
+      return { kind: 'digest', day: args[0]?.toLowerCase() };
     default:
       return { kind: 'invalid', message: `I don't know "${verb}".` };
   }
@@ -76,5 +84,7 @@ export const HELP_LINES = [
   '`/jit roles` — the roles you can ask for',
   '`/jit revoke <id>` — end an active grant now',
   '`/jit cancel <id>` — withdraw a pending request',
+  '`/jit audit <id>` — the full audit timeline of a request (requester, approvers, security team)',
+  '`/jit digest [yesterday|today|YYYY-MM-DD]` — post the daily digest now (security team)',
   '`/jit help` — this help',
 ];

@@ -33,6 +33,13 @@ export const QUEUES = {
     jobId: () => 'reconcile',
     defaults: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } },
   },
+  digest: {
+    name: 'digest',
+    payload: z.object({ kind: z.literal('daily') }),
+    jobId: () => 'digest-daily',
+    // A run that finds another holding the day throws, so it retries after that run's lease.
+    defaults: { attempts: 6, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } },
+  },
 } as const satisfies Record<string, { name: string; payload: z.ZodType; jobId: (p: never) => string; defaults: DefaultJobOptions }>;
 
 export type QueueKey = keyof typeof QUEUES;
@@ -40,3 +47,5 @@ export type Payload<K extends QueueKey> = z.output<(typeof QUEUES)[K]['payload']
 
 /** The job scheduler id of the reconciler sweep. */
 export const RECONCILE_SCHEDULER_ID = 'reconcile-sweep';
+/** The job scheduler id of the daily digest (policy digest.cron in digest.timezone). */
+export const DIGEST_SCHEDULER_ID = 'digest-daily';

@@ -1,10 +1,13 @@
 import { Worker, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Policy } from '../access/policy';
 import type { AccessService } from '../access/service';
+import type { DigestService } from '../audit/digest/service';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { QueueSet } from './queue-set';
-import { QUEUES, RECONCILE_SCHEDULER_ID, type QueueKey } from './queues';
+import { DIGEST_SCHEDULER_ID, QUEUES, RECONCILE_SCHEDULER_ID, type QueueKey } from './queues';
+import { digestProcessor } from './workers/digest';
 import { grantProcessor } from './workers/grant';
 import { maintenanceProcessor } from './workers/maintenance';
 import { noticeProcessor } from './workers/notice';
@@ -17,6 +20,7 @@ export interface WorkerOptions {
   connection: Redis;
   prefix: string;
   service: AccessService;
+  digests: DigestService;
   metrics: Metrics;
   logger: Logger;
   /** Jobs run at once per queue (revokes come in bursts at round hours). */
@@ -34,12 +38,13 @@ export class WorkerManager {
       revoke: revokeProcessor(service, metrics),
       notice: noticeProcessor(service),
       maintenance: maintenanceProcessor(service),
+      digest: digestProcessor(opts.digests, logger),
     };
     this.workers = (Object.keys(processors) as QueueKey[]).map((key) => {
       const worker = new Worker(QUEUES[key].name, processors[key], {
         connection: opts.connection,
         prefix: opts.prefix,
-        concurrency: key === 'maintenance' ? 1 : (opts.concurrency ?? 20),
+        concurrency: key === 'maintenance' || key === 'digest' ? 1 : (opts.concurrency ?? 20),
         // A worker that dies mid-job holds its lock until it expires; then another worker
         // takes the job over. BullMQ's 30 s defaults make that take up to 90 s; these
         // bring it to about 15 s. The lock is renewed while a live worker runs the job.
@@ -63,19 +68,26 @@ export class WorkerManager {
   }
 }
 
-/** Registers (or updates) the reconciler's repeating sweep; safe to call from every process. */
-export async function scheduleReconciler(queues: QueueSet, everyMs: number): Promise<void> {
+/**
+ * Registers (or updates) the repeating jobs: the reconciler's sweep and, when the
+ * policy names a digest channel, the daily digest at `digest.cron` in
+ * `digest.timezone`. Idempotent upserts: safe to call from every process.
+ */
+export async function registerSchedules(queues: QueueSet, everyMs: number, policy: Policy): Promise<void> {
   await queues.maintenance.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: everyMs }, { name: 'reconcile', data: { kind: 'reconcile' } });
+  const { slack_channel: channel, cron, timezone } = policy.digest;
+  if (channel) await queues.digest.upsertJobScheduler(DIGEST_SCHEDULER_ID, { pattern: cron, tz: timezone }, { name: 'digest', data: { kind: 'daily' } });
+  else await queues.digest.removeJobScheduler(DIGEST_SCHEDULER_ID);
 }
 
 /**
- * The job scheduler lives in Redis, so a Redis flush would erase the reconciler
- * itself. Each worker process re-registers it every interval (idempotent upsert).
+ * Job schedulers live in Redis, so a Redis flush would erase the reconciler
+ * itself. Each worker process re-registers them every interval (idempotent upsert).
  * Returns the function that stops it.
  */
-export function keepReconcilerScheduled(queues: QueueSet, everyMs: number, logger: Logger): () => void {
+export function keepSchedulesRegistered(queues: QueueSet, everyMs: number, policy: Policy, logger: Logger): () => void {
   const timer = setInterval(() => {
-    scheduleReconciler(queues, everyMs).catch((err) => logger.warn({ err }, 'could not re-register the reconciler; retrying next interval'));
+    registerSchedules(queues, everyMs, policy).catch((err) => logger.warn({ err }, 'could not re-register the job schedulers; retrying next interval'));
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);

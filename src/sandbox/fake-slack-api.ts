@@ -34,6 +34,8 @@ function decodeArgs(body: Record<string, unknown>): Record<string, unknown> {
 export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
   private readonly groups = new Map<string, string[]>();
+  /** Messages as they stand now (after edits), by ts; thread replies carry their parent's ts. */
+  readonly messages = new Map<string, { channel: string; text: string; threadTs?: string }>();
   private server?: Server;
   private nextTs = 1_700_000_000;
   /** Methods made to fail (Slack outages in tests). */
@@ -72,6 +74,11 @@ export class FakeSlackApi {
     return this.url.replace(/api\/$/, `response/${id}`);
   }
 
+  /** Replies in a thread, oldest first, as they stand now. */
+  thread(parentTs: string): Array<{ ts: string; text: string }> {
+    return [...this.messages].filter(([, m]) => m.threadTs === parentTs).map(([ts, m]) => ({ ts, text: m.text }));
+  }
+
   callsOf(method: string): SlackCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -85,12 +92,21 @@ export class FakeSlackApi {
       case 'auth.test':
         return { ok: true, url: 'https://sandbox.slack.invalid/', team: 'Sandbox', user: 'jitbot', team_id: 'T0SANDBOX', user_id: 'U0JITBOT', bot_id: 'B0JITBOT' };
       case 'chat.postMessage': {
-        const channel = String(args.channel ?? '');
         // Posting to a user id lands in the bot's DM with them.
-        return { ok: true, channel: channel.startsWith('U') ? `D${channel.slice(1)}` : channel, ts: `${this.nextTs++}.000100`, message: { text: args.text } };
+        const channel = String(args.channel ?? '').replace(/^U/, 'D');
+        const threadTs = args.thread_ts === undefined ? undefined : String(args.thread_ts);
+        // As Slack: a reply must name a message of the same channel.
+        if (threadTs !== undefined && this.messages.get(threadTs)?.channel !== channel) return { ok: false, error: 'thread_not_found' };
+        const ts = `${this.nextTs++}.000100`;
+        this.messages.set(ts, { channel, text: String(args.text ?? ''), threadTs });
+        return { ok: true, channel, ts, message: { text: args.text, thread_ts: threadTs } };
       }
-      case 'chat.update':
-        return { ok: true, channel: args.channel, ts: args.ts };
+      case 'chat.update': {
+        const message = this.messages.get(String(args.ts));
+        if (!message || message.channel !== args.channel) return { ok: false, error: 'message_not_found' };
+        message.text = String(args.text ?? '');
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `${this.nextTs++}.000200` };
       case 'views.open':

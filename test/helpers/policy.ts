@@ -2,6 +2,7 @@ import { parsePolicy } from '../../src/config/policy-file';
 
 export const APPROVAL_CHANNEL = 'C0APPROVALS';
 export const SECURITY_CHANNEL = 'C0SECURITY';
+export const SECURITY_TEAM = 'U0SEC';
 export const CROWD = Array.from({ length: 50 }, (_, i) => `U0AP${String(i + 1).padStart(2, '0')}`);
 
 /** Roles for tests: short minimum durations so real expiry takes seconds. */
@@ -11,6 +12,7 @@ approvals:
   pending_ttl: 1h
 digest:
   slack_channel: ${SECURITY_CHANNEL}
+  security_team: { slack_users: [${SECURITY_TEAM}] }
 roles:
   - id: quick
     description: One approver, short grants
@@ -40,6 +42,7 @@ roles:
     default_duration: 1h
     min_duration: 1s
     reason: optional
+    sensitive: true
     approval: { auto: true }
   - id: crowd
     description: Fifty approvers, one needed

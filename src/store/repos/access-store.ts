@@ -1,9 +1,10 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import type { GrantTransition, RequestTransition } from '../../access/lifecycle';
-import type { AccessRequest, Approval, AuditEventInput, ChatMessageRef, Grant } from '../../access/model';
+import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant } from '../../access/model';
 import type { AccessStore } from '../../access/ports';
 import type { Db } from '../db';
-import { accessRequests, approvals, auditEvents, chatMessages, grants } from '../schema';
+import { accessRequests, approvals, chatMessages, grants } from '../schema';
+import { appendChained, listForRequest, type PendingAudit } from './audit-log';
 
 type GrantRow = typeof grants.$inferSelect;
 
@@ -18,12 +19,26 @@ function isUniqueViolation(e: unknown): boolean {
   return code === '23505';
 }
 
-/** The core's store port over drizzle; one instance per connection or transaction. */
+/**
+ * The core's store port over drizzle; one instance per connection or transaction.
+ * Inside a transaction, audit events are buffered and chained just before the
+ * commit, so the audit chain's lock is held as briefly as possible.
+ */
 export class DrizzleAccessStore implements AccessStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Set on a transaction's store: the audit events waiting for its end. */
+    private readonly pendingAudit?: PendingAudit[],
+  ) {}
 
   transaction<T>(fn: (tx: AccessStore) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(new DrizzleAccessStore(tx as unknown as Db)));
+    if (this.pendingAudit) return fn(this);
+    return this.db.transaction(async (tx) => {
+      const pending: PendingAudit[] = [];
+      const result = await fn(new DrizzleAccessStore(tx as unknown as Db, pending));
+      await appendChained(tx as unknown as Db, pending);
+      return result;
+    });
   }
 
   async insertRequest(request: AccessRequest): Promise<void> {
@@ -140,15 +155,15 @@ export class DrizzleAccessStore implements AccessStore {
   }
 
   async appendAudit(event: AuditEventInput, at: Date): Promise<void> {
-    await this.db.insert(auditEvents).values({
-      at,
-      action: event.action,
-      requestId: event.requestId,
-      grantId: event.grantId ?? null,
-      actorPlatform: event.actor.platform,
-      actorId: event.actor.userId,
-      data: event.data ?? null,
-    });
+    if (this.pendingAudit) {
+      this.pendingAudit.push({ event, at });
+      return;
+    }
+    await this.db.transaction((tx) => appendChained(tx as unknown as Db, [{ event, at }]));
+  }
+
+  listAudit(requestId: string): Promise<AuditEvent[]> {
+    return listForRequest(this.db, requestId);
   }
 
   async saveMessageRefs(requestId: string, refs: ChatMessageRef[]): Promise<void> {

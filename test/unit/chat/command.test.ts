@@ -42,4 +42,14 @@ describe('parseCommand', () => {
     expect(parseCommand('roles please')).toEqual({ kind: 'invalid', message: '/jit roles takes no arguments.' });
     expect(parseCommand('x'.repeat(5000))).toEqual({ kind: 'invalid', message: expect.stringContaining('too long') });
   });
+
+  it('parses the security team\'s audit and digest commands', () => {
+    expect(parseCommand('audit r-7k2m9qxa')).toEqual({ kind: 'audit', requestId: 'R-7K2M9QXA' });
+    expect(parseCommand('audit')).toEqual({ kind: 'invalid', message: 'Usage: /jit audit <request id>' });
+    expect(parseCommand('digest')).toEqual({ kind: 'digest', day: undefined });
+    expect(parseCommand('digest Today')).toEqual({ kind: 'digest', day: 'today' });
+    expect(parseCommand('digest 2026-11-24')).toEqual({ kind: 'digest', day: '2026-11-24' });
+    expect(parseCommand('digest last week')).toEqual({ kind: 'invalid', message: 'Usage: /jit digest [yesterday|today|YYYY-MM-DD]' });
+    expect(parseCommand('digest 24/11/2026')).toEqual({ kind: 'invalid', message: '"24/11/2026" is not a day (use yesterday, today or a date like 2026-11-24).' });
+  });
 });

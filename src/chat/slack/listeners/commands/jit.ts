@@ -1,6 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { Actor } from '../../../../access/model';
 import { parseCommand } from '../../../command';
+import { auditTimeline } from '../../blocks/audit-timeline';
+import { digestReply } from '../../blocks/digest-reply';
 import { help, myRequests, pendingForMe, rolesList } from '../../blocks/lists';
 import type { SlackListenerDeps } from '../../deps';
 import { withUserErrors, type Reply } from '../../replies';
@@ -34,6 +36,12 @@ export function jitCommand(deps: SlackListenerDeps) {
         case 'cancel':
           await service.cancel(actor, cmd.requestId);
           await reply({ text: `:heavy_multiplication_x: Cancelled \`${cmd.requestId}\`.` });
+          return;
+        case 'audit':
+          await reply(auditTimeline(await service.auditTrail(actor, cmd.requestId)));
+          return;
+        case 'digest':
+          await reply(digestReply(await deps.digests.onDemand(actor, cmd.day)));
           return;
         case 'help':
           await reply(help());

@@ -1,0 +1,74 @@
+import type { DigestPolicy } from '../../access/digest-policy';
+import type { AccessRequest, Approval, AuditEvent, Grant } from '../../access/model';
+import type { Role } from '../../access/policy';
+import { formatDuration } from '../../lib/duration';
+import { findAnomalies } from './anomalies';
+import { clockTime } from './calendar';
+import { computeFigures } from './figures';
+import type { BuiltDigest, DigestData, DigestFigures, DigestFormat } from './model';
+
+export interface BuildContext {
+  settings: DigestPolicy;
+  roles: Role[];
+  fmt: DigestFormat;
+}
+
+function parentText(day: string, zone: string, f: DigestFigures, anomalies: number): string {
+  const median = f.medianTimeToApproveMs === null ? 'n/a' : formatDuration(f.medianTimeToApproveMs);
+  return [
+    `*Access digest for ${day}* (${zone})`,
+    `Requests ${f.requests} · granted ${f.granted} · auto-approved ${f.autoApproved} · denied ${f.denied} · timed out ${f.timedOut} · cancelled ${f.cancelled}`,
+    `Revoked early ${f.revokedEarly} · revoke failures ${f.revokeFailures} · median time to approve ${median}`,
+    anomalies ? `:warning: ${anomalies} anomal${anomalies === 1 ? 'y' : 'ies'} — see the thread` : 'No anomalies.',
+  ].join('\n');
+}
+
+function howItEnded(grant: Grant, events: AuditEvent[], data: DigestData, fmt: DigestFormat): string {
+  const at = (d: Date | null) => (d ? clockTime(d, data.timezone) : '?');
+  const failures = events.filter((e) => e.action === 'revoke.failed' && e.grantId === grant.id).length;
+  const troubles = failures ? ` after ${failures} failed revoke attempt${failures > 1 ? 's' : ''}` : '';
+  switch (grant.status) {
+    case 'expired':
+      return `expired, revoked at ${at(grant.revokedAt)}${troubles}`;
+    case 'revoked':
+      return `revoked early by ${grant.revokeRequestedBy ? fmt.user(grant.revokeRequestedBy) : 'an operator'} at ${at(grant.revokedAt)}${troubles}`;
+    case 'active':
+      return `still active until ${at(grant.expiresAt)}`;
+    case 'revoking':
+    case 'revoke_failed':
+      return `:rotating_light: revoke not finished (${grant.status}${troubles}): access may still be standing`;
+    default:
+      return grant.status;
+  }
+}
+
+function grantReply(grant: Grant, request: AccessRequest, approvals: Approval[], data: DigestData, fmt: DigestFormat): string {
+  const end = grant.revokedAt ?? (grant.expiresAt && grant.expiresAt < data.now ? grant.expiresAt : data.now);
+  const used = formatDuration(end.getTime() - grant.activatedAt!.getTime());
+  const approvers = request.autoApproved ? 'policy (auto)' : approvals.filter((a) => a.requestId === request.id && a.decision === 'approve').map((a) => fmt.user(a.approverId)).join(', ') || 'nobody recorded';
+  return [
+    `*${request.roleId}* for ${fmt.user(request.requesterId)} · \`${request.id}\` · granted ${clockTime(grant.activatedAt!, data.timezone)}`,
+    `Asked ${formatDuration(request.durationMs)} · used ${used} · approved by ${approvers}`,
+    `Reason: ${request.reason ?? '—'} · ticket: ${request.ticket ?? '—'}`,
+    `Ended: ${howItEnded(grant, data.events, data, fmt)}`,
+  ].join('\n');
+}
+
+/**
+ * The digest of one day: figures in the parent message, one thread reply per
+ * grant given that day, then one "Anomalies" reply. Pure: same rows, same text.
+ */
+export function buildDigest(data: DigestData, ctx: BuildContext): BuiltDigest {
+  const figures = computeFigures(data);
+  const anomalies = findAnomalies({ data, ...ctx });
+  const requests = new Map(data.requests.map((r) => [r.id, r]));
+  const granted = data.grants
+    .filter((g) => g.activatedAt && g.activatedAt >= data.start && g.activatedAt < data.end && requests.has(g.requestId))
+    .sort((a, b) => a.activatedAt!.getTime() - b.activatedAt!.getTime());
+  const replies = granted.map((g) => ({ key: `grant:${g.requestId}`, text: grantReply(g, requests.get(g.requestId)!, data.approvals, data, ctx.fmt) }));
+  replies.push({
+    key: 'anomalies',
+    text: anomalies.length ? [`*Anomalies* (${anomalies.length})`, ...anomalies.map((a) => `• [${a.rule}] ${a.text}`)].join('\n') : '*Anomalies*: none.',
+  });
+  return { day: data.day, figures, anomalies, parent: parentText(data.day, data.timezone, figures, anomalies.length), replies };
+}

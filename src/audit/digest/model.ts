@@ -1,0 +1,54 @@
+import type { AccessRequest, Approval, AuditEvent, Grant } from '../../access/model';
+
+/** The rows one digest is built from, as the DigestSource port queried them. */
+export interface DigestData {
+  /** The calendar day (`2026-11-24`) in `timezone`, and its `[start, end)`. */
+  day: string;
+  timezone: string;
+  start: Date;
+  end: Date;
+  /** When the digest is built (grants still running are measured up to now). */
+  now: Date;
+  /** Audit events with `start <= at < end`. */
+  events: AuditEvent[];
+  /** Requests those events touch, plus recently denied ones (for the re-request rule). */
+  requests: AccessRequest[];
+  approvals: Approval[];
+  grants: Grant[];
+}
+
+/** How the chat platform writes a mention. */
+export interface DigestFormat {
+  user(userId: string): string;
+}
+
+export interface DigestFigures {
+  requests: number;
+  granted: number;
+  autoApproved: number;
+  denied: number;
+  timedOut: number;
+  cancelled: number;
+  revokedEarly: number;
+  revokeFailures: number;
+  /** Median ms from request to the approving decision (people's approvals only); null when none. */
+  medianTimeToApproveMs: number | null;
+}
+
+export const ANOMALY_RULES = ['off_hours', 'sensitive_auto', 'busy_requester', 'fast_approval', 'approver_share', 'rerequest_after_deny', 'revoke_trouble'] as const;
+export type AnomalyRule = (typeof ANOMALY_RULES)[number];
+
+export interface Anomaly {
+  rule: AnomalyRule;
+  /** One line saying what happened and which threshold it crossed. */
+  text: string;
+}
+
+/** A digest ready to post: the parent message and its thread replies, keyed so re-runs edit them. */
+export interface BuiltDigest {
+  day: string;
+  figures: DigestFigures;
+  anomalies: Anomaly[];
+  parent: string;
+  replies: Array<{ key: string; text: string }>;
+}
