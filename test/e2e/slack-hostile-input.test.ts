@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { count } from 'drizzle-orm';
-import { accessRequests } from '../../src/store/schema';
-import { APPROVAL_CHANNEL } from '../helpers/policy';
+import { count, eq } from 'drizzle-orm';
+import { accessRequests, auditEvents } from '../../src/store/schema';
+import { APPROVAL_CHANNEL, CROWD } from '../helpers/policy';
 import { SIGNING_SECRET, startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
 /**
@@ -72,6 +72,27 @@ describe('Slack hostile input', () => {
       { numRuns: 40 },
     );
     expect(rejections).toEqual([]);
+  });
+
+  it('makes one grant from 50 approvers clicking at once, and one outcome from Approve and Deny at the same instant', async () => {
+    const { service } = t.runtime;
+    const crowded = await service.request({ platform: 'slack', userId: 'U0RACE1' }, { roleId: 'crowd', durationMs: 60_000 });
+    const clicks = await Promise.all(CROWD.map((id) => t.signer.buttonClick({ userId: id, actionId: 'jit.approve', value: crowded.request.id, channelId: APPROVAL_CHANNEL, messageTs: '1.0', responseUrl: t.slackApi.responseUrl('race') })));
+    expect(clicks.every((res) => res.status === 200)).toBe(true);
+    const audit = await t.runtime.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, crowded.request.id));
+    expect(audit.filter((e) => e.action === 'request.approved')).toHaveLength(1);
+    expect(audit.filter((e) => e.action === 'approval.approve')).toHaveLength(1);
+    expect(audit.filter((e) => e.action === 'decision.refused')).toHaveLength(49);
+
+    for (let i = 0; i < 5; i++) {
+      const contested = await service.request({ platform: 'slack', userId: `U0RACE${i + 2}` }, { roleId: 'quick', durationMs: 60_000 });
+      const outcomes = await Promise.allSettled([service.approve({ platform: 'slack', userId: 'U0ALICE' }, contested.request.id), service.deny({ platform: 'slack', userId: 'U0BOB' }, contested.request.id, 'no')]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const status = (await service.view(contested.request.id)).request.status;
+      expect(['approved', 'denied']).toContain(status);
+      const events = (await t.runtime.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, contested.request.id))).map((e) => e.action);
+      expect(events.filter((a) => a === 'request.approved' || a === 'request.denied')).toHaveLength(1);
+    }
   });
 
   it('refuses payloads over the body limit with 413 and changes nothing', async () => {
