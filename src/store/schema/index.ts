@@ -4,3 +4,4 @@ export * from './grants';
 export * from './audit-events';
 export * from './chat-messages';
 export * from './sandbox-grants';
+export * from './teams-conversations';
