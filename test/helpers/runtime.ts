@@ -5,6 +5,9 @@ import { SlackRequestSigner } from '../../src/sandbox/signed-requests';
 import { startRuntime, type ProcessRole, type Runtime, type RuntimeOptions } from '../../src/runtime';
 import { createTestDatabase, type DbKind, type TestDatabase } from './database';
 import { captureLogger } from './logger';
+import type { Policy } from '../../src/access/policy';
+import { FakeBotFramework, TEAMS_APP_ID, TEAMS_TENANT_ID } from './teams/bot-framework';
+import { TeamsChannel } from './teams/activities';
 import { testPolicy } from './policy';
 import { deleteQueueKeys, TEST_REDIS_URL, testQueuePrefix } from './redis';
 
@@ -14,6 +17,9 @@ export interface TestRuntime {
   runtime: Runtime;
   slackApi: FakeSlackApi;
   signer: SlackRequestSigner;
+  /** Set when started with `teams: true`: Microsoft's side, and the channel that sends activities. */
+  botFramework?: FakeBotFramework;
+  teams?: TeamsChannel;
   logLines: string[];
   prefix: string;
   close(): Promise<void>;
@@ -26,6 +32,9 @@ export interface TestRuntimeOptions {
   redisUrl?: string;
   reconcileEvery?: string;
   sandboxHook?: RuntimeOptions['sandboxHook'];
+  /** Enables Teams against a local token signer and fake Bot Connector. */
+  teams?: boolean;
+  policy?: Policy;
 }
 
 /**
@@ -36,6 +45,8 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
   const kind = opts.kind ?? 'postgres';
   const slackApi = new FakeSlackApi();
   await slackApi.start();
+  const botFramework = opts.teams ? new FakeBotFramework() : undefined;
+  await botFramework?.start();
   const database: TestDatabase | undefined = kind === 'postgres' ? await createTestDatabase('postgres') : undefined;
   const prefix = testQueuePrefix();
   const redisUrl = opts.redisUrl ?? TEST_REDIS_URL;
@@ -50,20 +61,23 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slackApi.url,
     LOG_LEVEL: 'info',
+    ...(botFramework ? { MICROSOFT_APP_ID: TEAMS_APP_ID, MICROSOFT_APP_PASSWORD: 'unused-with-the-fake-connector', MICROSOFT_APP_TENANT_ID: TEAMS_TENANT_ID } : {}),
   });
   // The runtime opens its own connections; the helper's connection only made the database.
   await database?.close();
   const { logger, lines } = captureLogger('info');
   const runtime = await startRuntime({
-    env, policy: testPolicy(), logger, role: opts.role ?? 'all', clock: opts.clock,
+    env, policy: opts.policy ?? testPolicy(), logger, teamsAuth: botFramework?.authOverrides(), role: opts.role ?? 'all', clock: opts.clock,
     processBeforeResponse: true, host: '127.0.0.1', sandboxHook: opts.sandboxHook,
   });
   const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, SIGNING_SECRET);
   return {
-    runtime, slackApi, signer, logLines: lines, prefix,
+    runtime, slackApi, signer, logLines: lines, prefix, botFramework,
+    teams: botFramework && new TeamsChannel(`${runtime.url}/api/messages`, botFramework),
     close: async () => {
       await runtime.close();
       await slackApi.stop();
+      await botFramework?.stop();
       await deleteQueueKeys(prefix, redisUrl);
       await database?.destroy();
     },

@@ -76,6 +76,11 @@ export class TeamsNotifier implements Notifier {
   }
 
   private async continue(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<unknown>): Promise<void> {
-    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => void (await logic(context)));
+    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+      // The synthetic "continue" event has a random id, which botbuilder would turn into
+      // `replyToId`: posts would reply to a message that does not exist instead of starting their own.
+      context.activity.id = undefined;
+      await logic(context);
+    });
   }
 }
