@@ -1,17 +1,21 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
+import type { Platform } from './access/model';
 import type { Policy } from './access/policy';
 import type { ApproverDirectory, Notifier } from './access/ports';
 import { AccessService } from './access/service';
 import type { DigestPublisher } from './audit/digest/ports';
 import { DigestService } from './audit/digest/service';
 import { emptyDirectory, LogNotifier } from './chat/log-notifier';
+import { CompositeNotifier } from './chat/notifiers';
 import { createSlackApp, type SlackApp } from './chat/slack/app';
 import { createSlackClient } from './chat/slack/client';
 import { SlackDigestPublisher } from './chat/slack/digest-publisher';
 import { SlackDirectory } from './chat/slack/directory';
 import { SlackNotifier } from './chat/slack/notifier';
+import type { TeamsAuthOverrides } from './chat/teams/adapter';
+import type { TeamsApp } from './chat/teams/app';
 import type { Env } from './config/env';
 import { createHttpApp, listen } from './http/server';
 import { openQueues, type QueueSet } from './jobs/queue-set';
@@ -29,6 +33,7 @@ import { openDatabase, type Database } from './store/db';
 import { DrizzleAccessStore } from './store/repos/access-store';
 import { DrizzleDigestStore } from './store/repos/digest-store';
 import { readCounts } from './store/repos/stats';
+import { DrizzleConversationReferenceStore } from './store/repos/teams-conversations';
 
 export type ProcessRole = 'all' | 'web' | 'worker';
 
@@ -47,6 +52,8 @@ export interface RuntimeOptions {
   host?: string;
   /** Tests: fixed cloud credentials (and the fake ARM server's CA) instead of the SDKs' default chains. */
   cloud?: CloudOverrides;
+  /** Tests: a local token signer and fake Bot Connector stand in for Microsoft's. */
+  teamsAuth?: TeamsAuthOverrides;
 }
 
 export interface Runtime {
@@ -107,17 +114,29 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const metrics = createMetrics(() => readCounts(database.db));
     const http = role !== 'worker' ? createHttpApp({ metrics: metrics.registry, ready: async () => ({ postgres: await database.ping(), redis: await redisAnswers(producer) }) }) : undefined;
 
-    let notifier: Notifier = new LogNotifier(logger);
+    const notifiers: Partial<Record<Platform, Notifier>> = {};
     let directory: ApproverDirectory = emptyDirectory;
     let publisher: DigestPublisher | undefined;
     if (env.SLACK_BOT_TOKEN) {
       const client = createSlackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
-      notifier = new SlackNotifier(client, policy, logger);
+      notifiers.slack = new SlackNotifier(client, policy, logger);
       directory = new SlackDirectory(client);
       publisher = new SlackDigestPublisher(client);
-    } else {
-      logger.warn('Slack is not configured (SLACK_BOT_TOKEN unset): chat messages are only logged. See README, "Connect Slack".');
     }
+    let teams: TeamsApp | undefined;
+    if (env.MICROSOFT_APP_ID) {
+      // Loaded only when Teams is on: botbuilder is ~130 MB of modules.
+      const { createTeamsApp } = await import('./chat/teams/app');
+      teams = await createTeamsApp({
+        credentials: { appId: env.MICROSOFT_APP_ID, appPassword: env.MICROSOFT_APP_PASSWORD, tenantId: env.MICROSOFT_APP_TENANT_ID, appType: env.MICROSOFT_APP_TYPE },
+        policy, clock, logger, conversations: new DrizzleConversationReferenceStore(database.db), authOverrides: opts.teamsAuth,
+      });
+      notifiers.teams = teams.notifier;
+    }
+    if (!notifiers.slack && !notifiers.teams) {
+      logger.warn('No chat platform is configured (SLACK_BOT_TOKEN and MICROSOFT_APP_ID unset): chat messages are only logged. See README, "Connect Slack" and "Teams".');
+    }
+    const notifier: Notifier = notifiers.slack || notifiers.teams ? new CompositeNotifier(notifiers, logger) : new LogNotifier(logger);
 
     const service = new AccessService({
       policy, store, clock, logger, notifier, directory,
@@ -135,6 +154,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const slack = env.SLACK_BOT_TOKEN && role !== 'worker'
       ? createSlackApp({ service, digests, logger, botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL, processBeforeResponse: opts.processBeforeResponse, http })
       : undefined;
+    if (http) teams?.mount(http, service, digests);
     const runtime: Runtime = { service, digests, database, queues, sandbox, slack, close };
 
     if (role !== 'web') {

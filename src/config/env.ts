@@ -30,6 +30,11 @@ const EnvSchema = z
     /** Azure: credentials come from @azure/identity's own variables (DefaultAzureCredential). */
     AZURE_SUBSCRIPTION_ID: optionalText,
     AZURE_ARM_ENDPOINT: z.url().optional(),
+    /** Teams: the bot's Microsoft App (client) id; setting it turns the Teams adapter on. */
+    MICROSOFT_APP_ID: z.guid('must be the Azure Bot\'s Microsoft App id (a GUID)').optional(),
+    MICROSOFT_APP_PASSWORD: optionalText,
+    MICROSOFT_APP_TENANT_ID: z.guid('must be your Entra tenant id (a GUID)').optional(),
+    MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -39,7 +44,24 @@ const EnvSchema = z
     if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when Slack is configured (xoxb-… from "OAuth & Permissions")' });
     }
+    checkTeams(env, ctx);
   });
+
+/** Cross-field rules of the Teams variables, each issue naming the variable to fix. */
+function checkTeams(env: { MICROSOFT_APP_ID?: string; MICROSOFT_APP_PASSWORD?: string; MICROSOFT_APP_TENANT_ID?: string; MICROSOFT_APP_TYPE: string }, ctx: z.RefinementCtx): void {
+  if (!env.MICROSOFT_APP_ID) {
+    if (env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_ID'], message: 'is required when Teams is configured (the Azure Bot\'s Microsoft App id)' });
+    }
+    return;
+  }
+  if (env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !env.MICROSOFT_APP_PASSWORD) {
+    ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: `is required with MICROSOFT_APP_ID when MICROSOFT_APP_TYPE is ${env.MICROSOFT_APP_TYPE} (a client secret of the app registration)` });
+  }
+  if (env.MICROSOFT_APP_TYPE !== 'MultiTenant' && !env.MICROSOFT_APP_TENANT_ID) {
+    ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: `is required when MICROSOFT_APP_TYPE is ${env.MICROSOFT_APP_TYPE}` });
+  }
+}
 
 export type Env = z.output<typeof EnvSchema>;
 

@@ -1,3 +1,4 @@
+import { parsePolicy } from '../../src/config/policy-file';
 import { asc, eq } from 'drizzle-orm';
 import { accessRequests, auditEvents, grants } from '../../src/store/schema';
 import { ACCOUNT, FakeAws } from '../fakes/aws';
@@ -22,7 +23,7 @@ describe('AWS end to end', () => {
       kind: 'postgres',
       env: { AWS_ENDPOINT_URL_STS: aws.url, AWS_ENDPOINT_URL_IAM: aws.url, JIT_AWS_FEDERATION_URL: `${aws.url}/federation` },
       cloud: { awsCredentials: { accessKeyId: 'AKIAJITBOT', secretAccessKey: 'bot-secret' } },
-      policyYaml: `
+      policy: parsePolicy(`
 approvals: { slack_channel: ${APPROVAL_CHANNEL} }
 digest: { slack_channel: ${SECURITY_CHANNEL} }
 roles:
@@ -51,7 +52,7 @@ roles:
 users:
   U0CAROL: { email: carol@example.com }
   U0ERIN: { email: erin@example.com }
-`,
+`, 'test-policy.yaml'),
     });
   });
   afterAll(async () => {

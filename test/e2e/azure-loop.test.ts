@@ -1,3 +1,4 @@
+import { parsePolicy } from '../../src/config/policy-file';
 import { asc, eq } from 'drizzle-orm';
 import type { Grant } from '../../src/access/model';
 import type { Role } from '../../src/access/policy';
@@ -29,7 +30,7 @@ describe('Azure end to end', () => {
       kind: 'postgres',
       env: { AZURE_ARM_ENDPOINT: arm.url },
       cloud: { azureCredential: fakeArmCredential, azureTlsCa: FAKE_ARM_CA },
-      policyYaml: `
+      policy: parsePolicy(`
 approvals: { slack_channel: ${APPROVAL_CHANNEL} }
 digest: { slack_channel: ${SECURITY_CHANNEL} }
 roles:
@@ -51,7 +52,7 @@ users:
   U0CAROL: { email: carol@example.com, azure_object_id: "${CAROL}" }
   U0ERIN: { email: erin@example.com, azure_object_id: "${ERIN}" }
   U0GHOST: { email: ghost@example.com, azure_object_id: "99999999-aaaa-4bbb-8ccc-000000000000" }
-`,
+`, 'test-policy.yaml'),
     });
   });
   afterAll(async () => {

@@ -1,11 +1,13 @@
 import { parseEnv } from '../../src/config/env';
-import { parsePolicy } from '../../src/config/policy-file';
 import type { Clock } from '../../src/lib/clock';
 import { FakeSlackApi } from '../../src/sandbox/fake-slack-api';
 import { SlackRequestSigner } from '../../src/sandbox/signed-requests';
 import { startRuntime, type ProcessRole, type Runtime, type RuntimeOptions } from '../../src/runtime';
 import { createTestDatabase, type DbKind, type TestDatabase } from './database';
 import { captureLogger } from './logger';
+import type { Policy } from '../../src/access/policy';
+import { FakeBotFramework, TEAMS_APP_ID, TEAMS_TENANT_ID } from './teams/bot-framework';
+import { TeamsChannel } from './teams/activities';
 import { testPolicy } from './policy';
 import { deleteQueueKeys, TEST_REDIS_URL, testQueuePrefix } from './redis';
 import { PrivateRedis } from './redis-server';
@@ -16,6 +18,9 @@ export interface TestRuntime {
   runtime: Runtime;
   slackApi: FakeSlackApi;
   signer: SlackRequestSigner;
+  /** Set when started with `teams: true`: Microsoft's side, and the channel that sends activities. */
+  botFramework?: FakeBotFramework;
+  teams?: TeamsChannel;
   logLines: string[];
   prefix: string;
   /** The runtime's own redis-server, when started with `privateRedis: true`. */
@@ -36,12 +41,14 @@ export interface TestRuntimeOptions {
   logLevel?: string;
   /** Postgres server to create the test database on (default: TEST_DATABASE_URL). */
   postgresServerUrl?: string;
-  /** A policy of the test's own (YAML); default: the shared test policy. */
-  policyYaml?: string;
+  /** A policy of the test's own; default: the shared test policy. */
+  policy?: Policy;
   /** More environment (cloud endpoints of local fakes). */
   env?: Record<string, string>;
   /** Fixed cloud credentials for the fakes. */
   cloud?: RuntimeOptions['cloud'];
+  /** Enables Teams against a local token signer and fake Bot Connector. */
+  teams?: boolean;
 }
 
 /**
@@ -52,6 +59,8 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
   const kind = opts.kind ?? 'postgres';
   const slackApi = new FakeSlackApi();
   await slackApi.start();
+  const botFramework = opts.teams ? new FakeBotFramework() : undefined;
+  await botFramework?.start();
   const database: TestDatabase | undefined = kind === 'postgres' ? await createTestDatabase('postgres', opts.postgresServerUrl) : undefined;
   const prefix = testQueuePrefix();
   const redis = opts.privateRedis ? await PrivateRedis.start() : undefined;
@@ -67,6 +76,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
     SLACK_API_URL: slackApi.url,
     LOG_LEVEL: 'info',
     ...(database?.url ? { DATABASE_URL: database.url } : {}),
+    ...(botFramework ? { MICROSOFT_APP_ID: TEAMS_APP_ID, MICROSOFT_APP_PASSWORD: 'unused-with-the-fake-connector', MICROSOFT_APP_TENANT_ID: TEAMS_TENANT_ID } : {}),
     ...opts.env,
   };
   const env = parseEnv(rawEnv);
@@ -74,15 +84,17 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
   await database?.close();
   const { logger, lines } = captureLogger(opts.logLevel ?? 'info');
   const runtime = await startRuntime({
-    env, policy: opts.policyYaml ? parsePolicy(opts.policyYaml, 'test-policy.yaml') : testPolicy(), logger, role: opts.role ?? 'all', clock: opts.clock,
+    env, policy: opts.policy ?? testPolicy(), logger, teamsAuth: botFramework?.authOverrides(), role: opts.role ?? 'all', clock: opts.clock,
     processBeforeResponse: true, host: '127.0.0.1', sandboxHook: opts.sandboxHook, cloud: opts.cloud,
   });
   const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, SIGNING_SECRET);
   return {
-    runtime, slackApi, signer, logLines: lines, prefix, env: rawEnv, redis,
+    runtime, slackApi, signer, logLines: lines, prefix, env: rawEnv, redis, botFramework,
+    teams: botFramework && new TeamsChannel(`${runtime.url}/api/messages`, botFramework),
     close: async () => {
       await runtime.close();
       await slackApi.stop();
+      await botFramework?.stop();
       if (redis) await redis.down();
       else await deleteQueueKeys(prefix, redisUrl);
       await database?.destroy();

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { isAccessError } from '../../access/errors';
 import type { Logger } from '../../lib/logger';
+import { failureMessage } from '../failure';
 
 export type Reply = (message: { text: string; blocks?: unknown[] }) => Promise<unknown>;
 
@@ -13,12 +12,7 @@ export async function withUserErrors(logger: Logger, reply: Reply, work: () => P
   try {
     await work();
   } catch (e) {
-    if (isAccessError(e)) {
-      await reply({ text: `:warning: ${e.userMessage}` }).catch((err) => logger.warn({ err }, 'could not send a refusal'));
-      return;
-    }
-    const ref = randomUUID().slice(0, 8);
-    logger.error({ err: e, ref }, 'slack listener failed');
-    await reply({ text: `:boom: Something went wrong on jitbot's side (ref ${ref}). Please try again; if it keeps happening, tell your jitbot admins.` }).catch(() => undefined);
+    const failure = failureMessage(logger, e, 'slack listener');
+    await reply({ text: `${failure.refusal ? ':warning:' : ':boom:'} ${failure.text}` }).catch((err) => logger.warn({ err }, 'could not send a refusal'));
   }
 }

@@ -5,3 +5,4 @@ export * from './audit-events';
 export * from './chat-messages';
 export * from './sandbox-grants';
 export * from './digests';
+export * from './teams-conversations';

@@ -27,4 +27,16 @@ describe('environment', () => {
     expect(parseEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).SLACK_APP_TOKEN).toBe('xapp-1');
     expect(() => parseEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' })).toThrow(/SLACK_APP_TOKEN: must be an app-level token/);
   });
+
+  it('checks Teams variables together, naming the one to fix', () => {
+    const appId = '00000000-0000-4000-8000-000000000001';
+    const tenant = '00000000-0000-4000-8000-0000000000aa';
+    expect(() => parseEnv({ MICROSOFT_APP_PASSWORD: 'secret' })).toThrow(/MICROSOFT_APP_ID: is required when Teams is configured/);
+    expect(() => parseEnv({ MICROSOFT_APP_ID: 'my-bot' })).toThrow(/MICROSOFT_APP_ID: must be the Azure Bot's Microsoft App id/);
+    expect(() => parseEnv({ MICROSOFT_APP_ID: appId, MICROSOFT_APP_TENANT_ID: tenant })).toThrow(/MICROSOFT_APP_PASSWORD: is required with MICROSOFT_APP_ID when MICROSOFT_APP_TYPE is SingleTenant/);
+    expect(() => parseEnv({ MICROSOFT_APP_ID: appId, MICROSOFT_APP_PASSWORD: 'secret' })).toThrow(/MICROSOFT_APP_TENANT_ID: is required when MICROSOFT_APP_TYPE is SingleTenant/);
+    expect(() => parseEnv({ MICROSOFT_APP_ID: appId, MICROSOFT_APP_TYPE: 'Global' })).toThrow(/MICROSOFT_APP_TYPE:/);
+    expect(parseEnv({ MICROSOFT_APP_ID: appId, MICROSOFT_APP_PASSWORD: 'secret', MICROSOFT_APP_TYPE: 'MultiTenant' }).MICROSOFT_APP_TYPE).toBe('MultiTenant');
+    expect(parseEnv({ MICROSOFT_APP_ID: appId, MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_TENANT_ID: tenant }).MICROSOFT_APP_PASSWORD).toBeUndefined();
+  });
 });

@@ -1,0 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { isAccessError } from '../access/errors';
+import type { Logger } from '../lib/logger';
+
+/**
+ * What to tell a person when their action failed: a refusal from the core as it is;
+ * anything else is logged with a short reference and answered without a stack trace.
+ */
+export function failureMessage(logger: Logger, e: unknown, what: string): { refusal: boolean; text: string } {
+  if (isAccessError(e)) return { refusal: true, text: e.userMessage };
+  const ref = randomUUID().slice(0, 8);
+  logger.error({ err: e, ref }, `${what} failed`);
+  return { refusal: false, text: `Something went wrong on jitbot's side (ref ${ref}). Please try again; if it keeps happening, tell your jitbot admins.` };
+}

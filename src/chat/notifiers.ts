@@ -1,0 +1,57 @@
+import type { ChatMessageRef, Platform, RequestView } from '../access/model';
+import type { Role } from '../access/policy';
+import type { Notifier, RequesterNotice } from '../access/ports';
+import type { Logger } from '../lib/logger';
+
+/**
+ * Fans the core's notices out to every configured chat platform: approval cards to
+ * each platform with a channel (so a request made in Slack can be approved in Teams),
+ * card updates to the platform of each card, notices to the requester's platform.
+ */
+export class CompositeNotifier implements Notifier {
+  constructor(
+    private readonly notifiers: Partial<Record<Platform, Notifier>>,
+    private readonly logger: Logger,
+  ) {}
+
+  private entries(): Array<[Platform, Notifier]> {
+    return Object.entries(this.notifiers).filter((e): e is [Platform, Notifier] => e[1] !== undefined);
+  }
+
+  /** One platform failing must not cost the others their card; only all failing is an error. */
+  async postApprovalCards(view: RequestView, role: Role): Promise<ChatMessageRef[]> {
+    const entries = this.entries();
+    const results = await Promise.allSettled(entries.map(([, n]) => n.postApprovalCards(view, role)));
+    const refs: ChatMessageRef[] = [];
+    const failures: unknown[] = [];
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') refs.push(...r.value);
+      else {
+        failures.push(r.reason);
+        this.logger.error({ err: r.reason, platform: entries[i]?.[0], requestId: view.request.id }, 'could not post the approval card on this platform');
+      }
+    });
+    if (failures.length > 0 && failures.length === entries.length) throw failures[0];
+    return refs;
+  }
+
+  async updateApprovalCards(view: RequestView, role: Role, refs: ChatMessageRef[]): Promise<void> {
+    await this.each(refs.map((r) => r.platform), (n, platform) => n.updateApprovalCards(view, role, refs.filter((r) => r.platform === platform)));
+  }
+
+  async tellRequester(view: RequestView, role: Role, notice: RequesterNotice): Promise<void> {
+    await this.notifiers[view.request.requesterPlatform]?.tellRequester(view, role, notice);
+  }
+
+  async alertSecurity(text: string, platform?: Platform): Promise<void> {
+    await this.each(platform ? [platform] : this.entries().map(([p]) => p), (n) => n.alertSecurity(text, platform));
+  }
+
+  /** Runs `fn` on each named platform's notifier; every one runs, the first failure is rethrown. */
+  private async each(platforms: Platform[], fn: (n: Notifier, platform: Platform) => Promise<void>): Promise<void> {
+    const unique = [...new Set(platforms)].filter((p) => this.notifiers[p]);
+    const results = await Promise.allSettled(unique.map((p) => fn(this.notifiers[p]!, p)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+}

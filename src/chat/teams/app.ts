@@ -1,0 +1,43 @@
+import type { Application } from 'express';
+import type { Policy } from '../../access/policy';
+import type { AccessService } from '../../access/service';
+import type { Clock } from '../../lib/clock';
+import type { Logger } from '../../lib/logger';
+import { createTeamsAdapter, type TeamsAuthOverrides, type TeamsCredentials } from './adapter';
+import { TeamsBot } from './bot';
+import type { ConversationReferenceStore } from './conversation-store';
+import { TeamsNotifier } from './notifier';
+import { mountTeamsRoute } from './route';
+import type { DigestService } from '../../audit/digest/service';
+
+export interface TeamsOptions {
+  credentials: TeamsCredentials;
+  policy: Policy;
+  conversations: ConversationReferenceStore;
+  clock: Clock;
+  logger: Logger;
+  authOverrides?: TeamsAuthOverrides;
+}
+
+export interface TeamsApp {
+  notifier: TeamsNotifier;
+  /** Serves `POST /api/messages` on the HTTP app (web processes only). */
+  mount(http: Application, service: AccessService, digests: DigestService): void;
+}
+
+/**
+ * Teams, in two steps because the notifier must exist before the access service
+ * and the bot needs the service. Loaded with `import()`: botbuilder is large and
+ * Slack-only deployments never load it.
+ */
+export async function createTeamsApp(opts: TeamsOptions): Promise<TeamsApp> {
+  const logger = opts.logger.child({ component: 'teams' });
+  const adapter = await createTeamsAdapter(opts.credentials, logger, opts.authOverrides);
+  return {
+    notifier: new TeamsNotifier(adapter, opts.credentials.appId, opts.conversations, opts.policy, logger),
+    mount(http, service, digests) {
+      const bot = new TeamsBot({ service, digests, conversations: opts.conversations, clock: opts.clock, logger });
+      mountTeamsRoute(http, adapter, bot, logger);
+    },
+  };
+}

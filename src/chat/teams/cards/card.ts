@@ -1,0 +1,46 @@
+/**
+ * Adaptive Card JSON (schema 1.4, what Teams renders with `Action.Execute`). The
+ * builders in this folder are pure: data in, card out, no botbuilder import.
+ */
+export type CardElement = Record<string, unknown>;
+
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: '1.4';
+  body: CardElement[];
+  actions?: CardElement[];
+  msteams?: { width: 'Full' };
+}
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+export function card(body: Array<CardElement | undefined>, actions: CardElement[] = []): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.4',
+    body: body.filter((e): e is CardElement => e !== undefined),
+    ...(actions.length ? { actions } : {}),
+    msteams: { width: 'Full' },
+  };
+}
+
+export const text = (value: string, extra: CardElement = {}): CardElement => ({ type: 'TextBlock', text: value, wrap: true, ...extra });
+
+export const facts = (pairs: Array<[string, string]>): CardElement => ({ type: 'FactSet', facts: pairs.map(([title, value]) => ({ title, value })) });
+
+/** A universal action: Teams sends it to the bot as an `adaptiveCard/action` invoke. */
+export const execute = (title: string, verb: string, data: Record<string, unknown>, style?: 'positive' | 'destructive'): CardElement => ({
+  type: 'Action.Execute', title, verb, data, ...(style ? { style } : {}),
+});
+
+/** Card verbs (DESIGN.md: `jit.approve`, `jit.deny`; the form submits are ours). */
+export const VERBS = {
+  approve: 'jit.approve',
+  deny: 'jit.deny',
+  denySubmit: 'jit.deny_submit',
+  requestSubmit: 'jit.request_submit',
+  /** Leaves the deny form: shows the approval card again. */
+  back: 'jit.back',
+} as const;

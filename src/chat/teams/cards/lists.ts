@@ -1,0 +1,57 @@
+import type { RequestView } from '../../../access/model';
+import type { Role } from '../../../access/policy';
+import { formatDuration } from '../../../lib/duration';
+import { HELP_LINES } from '../../command';
+import { card, execute, text, VERBS, type AdaptiveCard } from './card';
+import { statusLine, summary, who } from './format';
+
+/** Replies to `list`, `pending`, `roles` and `help`. */
+
+export function myRequests(views: RequestView[]): AdaptiveCard {
+  if (views.length === 0) return card([text('You have no requests yet. Try `roles`, then `request <role>`.')]);
+  return card([
+    text(`Your ${views.length} most recent requests`, { weight: 'Bolder' }),
+    ...views.map((v) => text(`\`${v.request.id}\` ${summary(v)}\n\n${statusLine(v)}`, { separator: true })),
+  ]);
+}
+
+export function pendingForMe(views: RequestView[]): AdaptiveCard {
+  if (views.length === 0) return card([text('Nothing is waiting for your approval.')]);
+  return card([
+    text(`${views.length} requests wait for your decision`, { weight: 'Bolder' }),
+    ...views.map((v) => ({
+      type: 'Container',
+      separator: true,
+      items: [
+        text(`\`${v.request.id}\` ${who(v.request.requesterId, v.request.requesterPlatform)} asks for ${summary(v)}\n\n_${v.request.reason ?? 'no reason given'}_\n\n${statusLine(v)}`),
+        { type: 'ActionSet', actions: [execute('Approve', VERBS.approve, { requestId: v.request.id }, 'positive'), execute('Deny', VERBS.deny, { requestId: v.request.id }, 'destructive')] },
+      ],
+    })),
+  ]);
+}
+
+function approvalRule(role: Role): string {
+  if (role.approval.auto) return 'approved by policy';
+  return `${role.approval.required} approval${role.approval.required > 1 ? 's' : ''}`;
+}
+
+export function rolesList(roles: Role[]): AdaptiveCard {
+  return card([
+    text(`${roles.length} roles`, { weight: 'Bolder' }),
+    ...roles.map((r) =>
+      text(
+        `**${r.id}**${r.provider === 'sandbox' ? ' _(sandbox)_' : ''} — ${r.description || 'no description'}\n\nup to ${formatDuration(r.max_duration)} (default ${formatDuration(r.default_duration)}) · ${approvalRule(r)}${r.reason === 'required' ? ' · reason required' : ''}${r.ticket_pattern ? ` · ticket \`${r.ticket_pattern}\`` : ''}`,
+        { separator: true },
+      ),
+    ),
+  ]);
+}
+
+/** Teams users type the words without the slash (a leading `jit` is fine too). */
+export function help(problem?: string, channelId?: string): AdaptiveCard {
+  return card([
+    problem ? text(`⚠️ ${problem} Here is what I understand:`, { color: 'Attention' }) : text('jitbot: just-in-time access', { weight: 'Bolder' }),
+    text(HELP_LINES.map((line) => `- ${line.replace(/\/jit /g, '')}`).join('\n')),
+    channelId ? text(`This channel's id, for \`teams_channel\` in the policy: \`${channelId}\``, { isSubtle: true }) : undefined,
+  ]);
+}

@@ -1,0 +1,45 @@
+import type { RequestView } from '../../../access/model';
+import type { Role } from '../../../access/policy';
+import type { RequesterNotice } from '../../../access/ports';
+import { formatDuration } from '../../../lib/duration';
+import { card, text as block, type AdaptiveCard } from './card';
+import { sandboxNote, when } from './format';
+
+function line(view: RequestView, role: Role, notice: RequesterNotice): string {
+  const { request, grant } = view;
+  const what = `**${role.id}** for ${formatDuration(request.durationMs)} (${request.id})`;
+  // Approver ids here are whoever decided, on either platform; the approval card names their platform.
+  switch (notice.kind) {
+    case 'submitted':
+      return `📥 Your request for ${what} is waiting for approval.`;
+    case 'approval_recorded':
+      return `☑️ ${notice.by} approved ${what}; ${notice.remaining} more approval${notice.remaining > 1 ? 's' : ''} needed.`;
+    case 'approved':
+      return `✅ ${what} was approved ${notice.by === 'policy' ? 'by policy' : `by ${notice.by}`}. Granting now…`;
+    case 'denied':
+      return `⛔ ${what} was denied by ${notice.by}: ${notice.reason}`;
+    case 'granted':
+      return `🔓 You now have ${what} through ${notice.providerLabel}, until ${grant?.expiresAt ? when(grant.expiresAt) : 'its expiry'}. Done early? Send \`revoke ${request.id}\``;
+    case 'grant_failed':
+      return `❌ ${what} could not be granted: ${notice.error}`;
+    case 'expiring_soon':
+      return `⌛ ${what} expires in ${formatDuration(notice.msLeft)}.`;
+    case 'ended':
+      return notice.how === 'revoked' ? `🔒 ${what} was revoked early${notice.by ? ` by ${notice.by}` : ''}. Your access is gone.` : `🔒 ${what} has expired and your access was revoked.`;
+    case 'timed_out':
+      return `⏰ ${what} timed out: nobody decided in time. Ask again if you still need it.`;
+    case 'cancelled':
+      return `✖️ You cancelled ${what}.`;
+  }
+}
+
+/** The 1:1 message the requester gets at one step: a summary line for notifications, and a card. */
+export function requesterNotice(view: RequestView, role: Role, notice: RequesterNotice): { text: string; card: AdaptiveCard } {
+  const summary = line(view, role, notice);
+  const note = sandboxNote(role);
+  const delivery = notice.kind === 'granted' ? notice.privateDelivery : undefined;
+  return {
+    text: summary.replace(/\{\{DATE\(([^,]+), SHORT\)\}\} \{\{TIME\([^)]+\)\}\}/g, '$1'),
+    card: card([block(summary), delivery ? block(delivery, { fontType: 'Monospace' }) : undefined, note ? block(note, { isSubtle: true, size: 'Small' }) : undefined]),
+  };
+}

@@ -1,0 +1,25 @@
+import type { AuditTrail } from '../../../access/audit-trail';
+import type { PublishOutcome } from '../../../audit/digest/service';
+
+/** `jit audit <id>` in Teams: one line per audit event, oldest first (plain text). */
+export function auditText({ view, events }: AuditTrail): string {
+  const lines = events.map((e) => {
+    const data = Object.entries(e.data ?? {}).filter(([, v]) => v !== null && v !== undefined && v !== '');
+    const details = data.length ? ` — ${data.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ').slice(0, 300)}` : '';
+    return `${e.at.toISOString()} · ${e.action} by ${e.actor.userId}${details}`;
+  });
+  return [`Audit trail of ${view.request.id} (${view.request.roleId}, ${view.request.status}): ${events.length} events`, ...lines].join('\n\n');
+}
+
+/** `jit digest [day]` in Teams: the digest is posted to the Slack security channel; show it here too. */
+export function digestText(outcome: PublishOutcome): string {
+  switch (outcome.status) {
+    case 'posted':
+    case 'updated':
+      return `📰 ${outcome.status === 'posted' ? 'Posted' : 'Updated'} the digest of ${outcome.digest.day} in the security channel:\n\n${outcome.digest.parent}`;
+    case 'busy':
+      return `⏳ The digest of ${outcome.day} is being posted right now; look in the security channel in a minute.`;
+    case 'not_configured':
+      return `ℹ️ No digest channel in the policy, so here it is only for you:\n\n${outcome.digest.parent}\n\n${outcome.digest.replies.map((r) => r.text).join('\n\n')}`;
+  }
+}

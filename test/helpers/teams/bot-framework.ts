@@ -1,0 +1,101 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import jwt from 'jsonwebtoken';
+import type { ServiceClientCredentialsFactory, TeamsAuthOverrides } from '../../../src/chat/teams/adapter';
+
+export const TEAMS_APP_ID = '00000000-0000-4000-8000-00000000b07a';
+export const TEAMS_TENANT_ID = '00000000-0000-4000-8000-0000000000aa';
+export const CONNECTOR_TOKEN = 'fake-connector-token';
+const ISSUER = 'https://api.botframework.test';
+const KEY_ID = 'test-signing-key';
+
+/** One call the bot made to the Bot Connector. */
+export interface ConnectorCall {
+  method: 'send' | 'reply' | 'update' | 'other';
+  conversationId: string;
+  activityId?: string;
+  /** What the bot sent (an Activity). */
+  body: Record<string, unknown>;
+  authorization?: string;
+  /** The activity id the connector answered with (a posted card's id, used by later updates). */
+  responseId?: string;
+}
+
+export interface TokenOptions {
+  /** Sign with another key (a forgery) under the same key id. */
+  forgedKey?: boolean;
+  /** Seconds from now; negative for an expired token. */
+  expiresIn?: number;
+  audience?: string;
+  serviceUrl?: string;
+  issuer?: string;
+}
+
+/**
+ * Plays Microsoft's side of Teams for end-to-end tests: an OpenID metadata + JWKS
+ * endpoint whose key signs the tokens on our activities, and a Bot Connector
+ * (`serviceUrl`) that records every reply, card update and proactive message.
+ * The real botbuilder adapter verifies and calls it over HTTP.
+ */
+export class FakeBotFramework {
+  readonly calls: ConnectorCall[] = [];
+  private server?: Server;
+  private nextId = 1;
+  private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  private readonly forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+
+  async start(): Promise<void> {
+    const app = express();
+    app.use(express.json({ limit: '1mb' }));
+    app.get('/.well-known/openid-configuration', (_req, res) => void res.json({ issuer: ISSUER, jwks_uri: `${this.url}keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+    app.get('/keys', (_req, res) => void res.json({ keys: [{ ...(this.keys.publicKey.export({ format: 'jwk' }) as object), kid: KEY_ID, use: 'sig', endorsements: ['msteams'] }] }));
+    app.all('/v3/*rest', (req, res) => {
+      const parts = req.path.split('/').slice(3).map(decodeURIComponent); // conversationId, 'activities', activityId?
+      const [conversationId = '', , activityId] = parts;
+      const method = req.method === 'PUT' ? 'update' : req.method === 'POST' && activityId ? 'reply' : req.method === 'POST' ? 'send' : 'other';
+      const responseId = method === 'update' ? activityId : `activity-${this.nextId++}`;
+      this.calls.push({ method, conversationId, activityId, body: req.body ?? {}, authorization: req.headers.authorization, responseId });
+      if (req.headers.authorization !== `Bearer ${CONNECTOR_TOKEN}`) return void res.status(401).json({ error: { code: 'Unauthorized' } });
+      res.json({ id: responseId });
+    });
+    await new Promise<void>((resolve) => (this.server = app.listen(0, '127.0.0.1', () => resolve())));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Also the connector's base URL, which activities carry as `serviceUrl`. */
+  get url(): string {
+    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}/`;
+  }
+
+  /** What the runtime needs to trust this fake instead of Microsoft. */
+  authOverrides(): TeamsAuthOverrides {
+    const credentialsFactory: ServiceClientCredentialsFactory = {
+      isValidAppId: async (appId) => appId === TEAMS_APP_ID,
+      isAuthenticationDisabled: async () => false,
+      createCredentials: async () => ({
+        signRequest: async (request) => {
+          request.headers.set('authorization', `Bearer ${CONNECTOR_TOKEN}`);
+          return request;
+        },
+      }),
+    };
+    return { openIdMetadataUrl: `${this.url}.well-known/openid-configuration`, tokenIssuer: ISSUER, credentialsFactory };
+  }
+
+  /** A channel token as the Bot Framework signs it for activities to our bot. */
+  token(opts: TokenOptions = {}): string {
+    const key: KeyObject = opts.forgedKey ? this.forger : this.keys.privateKey;
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { iss: opts.issuer ?? ISSUER, aud: opts.audience ?? TEAMS_APP_ID, serviceurl: opts.serviceUrl ?? this.url, nbf: now - 60, iat: now - 60, exp: now + (opts.expiresIn ?? 3600) };
+    return jwt.sign(claims, key.export({ format: 'pem', type: 'pkcs8' }), { algorithm: 'RS256', keyid: KEY_ID, noTimestamp: true });
+  }
+
+  callsTo(conversationId: string, method?: ConnectorCall['method']): ConnectorCall[] {
+    return this.calls.filter((c) => c.conversationId === conversationId && (!method || c.method === method));
+  }
+}
