@@ -19,6 +19,8 @@ const EnvSchema = z
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional(),
     SLACK_API_URL: z.url().optional(),
+    /** Teams bot id; with no Slack or Teams credentials at all, `npm start` runs the local sandbox. */
+    MICROSOFT_APP_ID: optionalText,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
