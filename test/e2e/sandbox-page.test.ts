@@ -118,9 +118,9 @@ describe('local sandbox page', () => {
     const post = (route: string, body: unknown) => fetch(`${runtime.sandboxPage!.url}api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const stranger = await post('command', { userId: 'U0STRANGER', channel: 'C0GENERAL', text: '/jit roles' });
     expect(stranger.status).toBe(400);
-    expect((await stranger.json()).error).toContain('userId is not one of the sandbox users');
+    expect(((await stranger.json()) as { error: string }).error).toContain('userId is not one of the sandbox users');
     const badChannel = await post('command', { userId: 'U0REQUESTER', channel: 'not a channel', text: '/jit roles' });
-    expect((await badChannel.json()).error).toContain('channel is not a sandbox channel');
+    expect(((await badChannel.json()) as { error: string }).error).toContain('channel is not a sandbox channel');
     expect((await post('submit', { userId: 'U0BOB', values: {} })).status).toBe(409);
     expect(runtime.sandboxPage!.slack.api.calls.length).toBe(before);
   });
