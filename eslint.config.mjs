@@ -9,6 +9,14 @@ export default tseslint.config(
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' } },
   },
+  {
+    // The sandbox page's scripts run in the browser, as they are (no build step).
+    files: ['src/sandbox/page/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(['window', 'document', 'localStorage', 'fetch', 'setTimeout', 'setInterval', 'Option'].map((name) => [name, 'readonly'])),
+    },
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

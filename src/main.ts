@@ -16,6 +16,10 @@ async function main(): Promise<void> {
   const policy = loadPolicyFile(policyFile);
   const runtime = await startRuntime({ env, policy, logger, role });
   logger.info({ role, url: runtime.url, roles: policy.roles.length }, `jitbot is up${runtime.url ? ` at ${runtime.url}` : ''}`);
+  if (runtime.sandboxPage) {
+    // The one line a new user needs: printed plainly, not buried in a log field.
+    process.stdout.write(`\n  SANDBOX — no Slack or Teams credentials set, so jitbot runs against a local fake Slack.\n  Open ${runtime.sandboxPage.url} to try it (nothing reaches Slack or a cloud).\n\n`);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

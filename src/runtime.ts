@@ -28,6 +28,9 @@ import type { Logger } from './lib/logger';
 import { createMetrics } from './lib/metrics';
 import { cloudProviders, type CloudOverrides } from './providers/clouds';
 import { providerLookup } from './providers/registry';
+import { startLocalSlack, type LocalSlack } from './sandbox/local-slack';
+import { mountSandboxPage } from './sandbox/page-routes';
+import { SlackRequestSigner } from './sandbox/signed-requests';
 import { SandboxProvider } from './providers/sandbox';
 import { openDatabase, type Database } from './store/db';
 import { DrizzleAccessStore } from './store/repos/access-store';
@@ -66,6 +69,8 @@ export interface Runtime {
   server?: Server;
   /** Base URL of the HTTP server, when this process serves HTTP. */
   url?: string;
+  /** Local sandbox mode (no Slack or Teams credentials): the page's URL and the fake Slack behind it. */
+  sandboxPage?: { url: string; slack: LocalSlack };
   workers?: WorkerManager;
   /** Stops taking requests, lets in-flight jobs finish, closes every connection. */
   close(): Promise<void>;
@@ -114,11 +119,18 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const metrics = createMetrics(() => readCounts(database.db));
     const http = role !== 'worker' ? createHttpApp({ metrics: metrics.registry, ready: async () => ({ postgres: await database.ping(), redis: await redisAnswers(producer) }) }) : undefined;
 
+    // No chat credentials at all: the local sandbox (fake Slack in this process) instead.
+    const localSlack = !env.SLACK_BOT_TOKEN && !env.MICROSOFT_APP_ID && role === 'all' ? await startLocalSlack() : undefined;
+    if (localSlack) closers.push(() => localSlack.stop());
+    const slackConfig = env.SLACK_BOT_TOKEN
+      ? { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL }
+      : localSlack && { botToken: localSlack.botToken, signingSecret: localSlack.signingSecret, appToken: undefined, apiUrl: localSlack.apiUrl };
+
     const notifiers: Partial<Record<Platform, Notifier>> = {};
     let directory: ApproverDirectory = emptyDirectory;
     let publisher: DigestPublisher | undefined;
-    if (env.SLACK_BOT_TOKEN) {
-      const client = createSlackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
+    if (slackConfig) {
+      const client = createSlackClient(slackConfig.botToken, slackConfig.apiUrl);
       notifiers.slack = new SlackNotifier(client, policy, logger);
       directory = new SlackDirectory(client);
       publisher = new SlackDigestPublisher(client);
@@ -151,8 +163,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       requireSecurityTeam: (actor, what) => service.requireSecurityTeam(actor, what),
     });
     // Workers only send (through the client above); the Bolt app listens, so it lives with HTTP.
-    const slack = env.SLACK_BOT_TOKEN && role !== 'worker'
-      ? createSlackApp({ service, digests, logger, botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL, processBeforeResponse: opts.processBeforeResponse, http })
+    const slack = slackConfig && role !== 'worker'
+      ? createSlackApp({ service, digests, logger, ...slackConfig, processBeforeResponse: opts.processBeforeResponse, http })
       : undefined;
     if (http) teams?.mount(http, service, digests);
     const runtime: Runtime = { service, digests, database, queues, sandbox, slack, close };
@@ -171,10 +183,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       runtime.workers = workers;
     }
     if (http) {
-      const server = await listen(http, env.PORT, opts.host);
+      // The sandbox page acts as any user: it listens on loopback only unless told otherwise.
+      const host = opts.host ?? (localSlack ? '127.0.0.1' : undefined);
+      const server = await listen(http, env.PORT, host);
       closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
       runtime.server = server;
-      runtime.url = `http://${opts.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+      runtime.url = `http://${host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+      if (localSlack) {
+        const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, localSlack.signingSecret);
+        mountSandboxPage(http, { session: localSlack.session, api: localSlack.api, signer, policy, logger });
+        runtime.sandboxPage = { url: `${runtime.url}/sandbox/`, slack: localSlack };
+      }
     }
     if (slack) {
       await slack.start();

@@ -21,6 +21,11 @@ export class AccessService {
     this.core = new Core(deps);
   }
 
+  /** The service's clock (chat shows time left with it, so tests that move time see it move). */
+  now(): Date {
+    return this.core.deps.clock.now();
+  }
+
   roles(): Role[] {
     return this.core.deps.policy.roles;
   }

@@ -6,6 +6,8 @@ import express from 'express';
 export interface SlackCall {
   method: string;
   args: Record<string, unknown>;
+  /** What the fake answered (the sandbox page needs the ts of posted messages). */
+  result: Record<string, unknown>;
   at: number;
 }
 
@@ -40,9 +42,21 @@ export class FakeSlackApi {
   private nextTs = 1_700_000_000;
   /** Methods made to fail (Slack outages in tests). */
   readonly failing = new Set<string>();
+  private readonly listeners: Array<(call: SlackCall) => void> = [];
 
   setGroupMembers(groupId: string, users: string[]): void {
     this.groups.set(groupId, users);
+  }
+
+  /** Called with every recorded call, in order (the sandbox page follows the bot this way). */
+  onCall(listener: (call: SlackCall) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private record(method: string, args: Record<string, unknown>, result: Record<string, unknown>): void {
+    const call = { method, args, result, at: Date.now() };
+    this.calls.push(call);
+    for (const listener of this.listeners) listener(call);
   }
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
@@ -51,12 +65,12 @@ export class FakeSlackApi {
     app.post('/api/:method', (req, res) => {
       const method = String(req.params.method);
       const args = decodeArgs(req.body ?? {});
-      this.calls.push({ method, args, at: Date.now() });
-      if (this.failing.has(method)) return void res.status(500).json({ ok: false, error: 'fatal_error' });
-      res.json(this.answer(method, args));
+      const result = this.failing.has(method) ? { ok: false, error: 'fatal_error' } : this.answer(method, args);
+      this.record(method, args, result);
+      res.status(result.ok ? 200 : 500).json(result);
     });
     app.post('/response/:id', (req, res) => {
-      this.calls.push({ method: 'response_url', args: { id: req.params.id, ...decodeArgs(req.body ?? {}) }, at: Date.now() });
+      this.record('response_url', { id: req.params.id, ...decodeArgs(req.body ?? {}) }, { ok: true });
       res.json({ ok: true });
     });
     await new Promise<void>((resolve) => (this.server = app.listen(port, host, () => resolve())));
@@ -110,7 +124,9 @@ export class FakeSlackApi {
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `${this.nextTs++}.000200` };
       case 'views.open':
-        return { ok: true, view: { id: `V${this.nextTs++}` } };
+      case 'views.update':
+      case 'views.publish':
+        return { ok: true, view: { id: `V${this.nextTs++}`, ...(args.view as object) } };
       case 'usergroups.users.list':
         return { ok: true, users: this.groups.get(String(args.usergroup)) ?? [] };
       default:

@@ -21,10 +21,13 @@ export class SlackRequestSigner {
     private readonly signingSecret: string,
   ) {}
 
-  async post(form: Record<string, string>, opts: SignedRequestOptions = {}): Promise<Response> {
-    const body = new URLSearchParams(form).toString();
+  post(form: Record<string, string>, opts: SignedRequestOptions = {}): Promise<Response> {
+    return this.send(new URLSearchParams(form).toString(), 'application/x-www-form-urlencoded', opts);
+  }
+
+  private async send(body: string, contentType: string, opts: SignedRequestOptions): Promise<Response> {
     const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp) };
+    const headers: Record<string, string> = { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp) };
     const signature = opts.signature === undefined ? slackSignature(this.signingSecret, timestamp, body) : opts.signature;
     if (signature !== null) headers['x-slack-signature'] = signature;
     return fetch(this.eventsUrl, { method: 'POST', headers, body });
@@ -41,15 +44,29 @@ export class SlackRequestSigner {
     );
   }
 
-  buttonClick(p: { userId: string; actionId: string; value: string; channelId: string; messageTs: string; responseUrl: string }, opts?: SignedRequestOptions): Promise<Response> {
+  /** A button click on a message (`channelId` + `messageTs`) or in the App Home view (`viewId`). */
+  buttonClick(
+    p: { userId: string; actionId: string; value: string; responseUrl?: string; channelId?: string; messageTs?: string; viewId?: string; blockId?: string; triggerId?: string },
+    opts?: SignedRequestOptions,
+  ): Promise<Response> {
+    const where = p.viewId
+      ? { container: { type: 'view', view_id: p.viewId }, view: { id: p.viewId, type: 'home' } }
+      : {
+          container: { type: 'message', message_ts: p.messageTs, channel_id: p.channelId, is_ephemeral: false },
+          channel: { id: p.channelId, name: 'approvals' }, message: { ts: p.messageTs, type: 'message' }, response_url: p.responseUrl,
+        };
     const payload = {
       type: 'block_actions', team: { id: 'T0SANDBOX', domain: 'sandbox' }, user: { id: p.userId, username: p.userId.toLowerCase(), team_id: 'T0SANDBOX' },
-      api_app_id: 'A0JITBOT', token: 'unused', trigger_id: `trigger-${Date.now()}`, response_url: p.responseUrl,
-      container: { type: 'message', message_ts: p.messageTs, channel_id: p.channelId, is_ephemeral: false },
-      channel: { id: p.channelId, name: 'approvals' }, message: { ts: p.messageTs, type: 'message' },
-      actions: [{ type: 'button', action_id: p.actionId, block_id: 'jit.decision', value: p.value, action_ts: String(Date.now() / 1000) }],
+      api_app_id: 'A0JITBOT', token: 'unused', trigger_id: p.triggerId ?? `trigger-${Date.now()}`, ...where,
+      actions: [{ type: 'button', action_id: p.actionId, block_id: p.blockId ?? 'jit.decision', value: p.value, action_ts: String(Date.now() / 1000) }],
     };
     return this.post({ payload: JSON.stringify(payload) }, opts);
+  }
+
+  /** An Events API callback (JSON, signed like the rest), e.g. `app_home_opened`. */
+  event(event: Record<string, unknown>, opts: SignedRequestOptions = {}): Promise<Response> {
+    const body = JSON.stringify({ token: 'unused', team_id: 'T0SANDBOX', api_app_id: 'A0JITBOT', type: 'event_callback', event_id: `Ev${Date.now()}`, event_time: Math.floor(Date.now() / 1000), event });
+    return this.send(body, 'application/json', opts);
   }
 
   viewSubmission(p: { userId: string; callbackId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string }, opts?: SignedRequestOptions): Promise<Response> {

@@ -170,6 +170,40 @@ describe('Slack end to end', () => {
     expect((await db().select().from(accessRequests).where(eq(accessRequests.id, request.id)))[0]?.status).toBe('revoked');
   });
 
+  it('draws the App Home with active grants and pending decisions, and revokes from it', async () => {
+    const mine = await requestVia('U0HOME1', 'request auto 30m home test');
+    await waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, mine.id)))[0]?.status === 'active', 'auto grant active');
+    const waiting = await requestVia('U0HOME2', 'request quick 10m needs alice');
+    const homeOf = async (userId: string) => {
+      const before = t.slackApi.callsOf('views.publish').length;
+      expect((await t.signer.event({ type: 'app_home_opened', user: userId, channel: 'D0HOME', tab: 'home' })).status).toBe(200);
+      const published = t.slackApi.callsOf('views.publish').slice(before).find((c) => c.args.user_id === userId)!;
+      return JSON.stringify((published.args.view as { blocks: unknown[] }).blocks);
+    };
+
+    const requesterHome = await homeOf('U0HOME1');
+    expect(requesterHome).toContain(mine.id);
+    expect(requesterHome).toMatch(/\*(29|30)m left\*/);
+    expect(requesterHome).toContain('"action_id":"jit.revoke_now"');
+    expect(requesterHome).not.toContain(waiting.id);
+
+    const approverHome = await homeOf('U0ALICE');
+    expect(approverHome).toContain(waiting.id);
+    expect(approverHome).toContain('"action_id":"jit.approve"');
+    expect(approverHome).toContain('You hold no access right now');
+
+    const publishes = t.slackApi.callsOf('views.publish').length;
+    await t.signer.buttonClick({ userId: 'U0HOME1', actionId: 'jit.revoke_now', value: mine.id, viewId: 'VHOME1', blockId: 'home' });
+    await waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, mine.id)))[0]?.status === 'revoked', 'revoked from the Home tab');
+    const redrawn = t.slackApi.callsOf('views.publish').slice(publishes).find((c) => c.args.user_id === 'U0HOME1');
+    expect(JSON.stringify(redrawn?.args.view)).not.toContain('jit.revoke_now');
+    expect(JSON.stringify(redrawn?.args.view)).toContain('Revoking now');
+
+    await t.signer.buttonClick({ userId: 'U0ALICE', actionId: 'jit.approve', value: waiting.id, viewId: 'VHOME2' });
+    await waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, waiting.id)))[0]?.status === 'active', 'approved from the Home tab');
+    expect(dmsTo('U0HOME2').some((text) => text.includes('was approved by <@U0ALICE>'))).toBe(true);
+  });
+
   it('serves health, readiness and metrics', async () => {
     expect((await fetch(`${t.runtime.url}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${t.runtime.url}/readyz`)).json()).toEqual({ ok: true, postgres: true, redis: true });

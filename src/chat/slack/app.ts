@@ -6,6 +6,7 @@ import { slackClientOptions } from './client';
 import type { SlackListenerDeps } from './deps';
 import { registerActions } from './listeners/actions';
 import { registerCommands } from './listeners/commands';
+import { registerEvents } from './listeners/events';
 import { registerViews } from './listeners/views';
 
 export interface SlackAppOptions extends SlackListenerDeps {
@@ -55,6 +56,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   registerCommands(app, opts);
   registerActions(app, opts);
   registerViews(app, opts);
+  registerEvents(app, opts);
   app.error(async (error) => opts.logger.error({ err: error }, 'unhandled Slack listener error'));
   return {
     app,

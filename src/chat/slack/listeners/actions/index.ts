@@ -1,10 +1,13 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { REVOKE_NOW_ACTION } from '../../blocks/app-home';
 import { APPROVE_ACTION, DENY_ACTION } from '../../blocks/approval-card';
 import type { SlackListenerDeps } from '../../deps';
 import { approveAction } from './approve';
 import { denyAction } from './deny';
+import { revokeNowAction } from './revoke-now';
 
 export function registerActions(app: App, deps: SlackListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(APPROVE_ACTION, approveAction(deps));
   app.action<BlockAction<ButtonAction>>(DENY_ACTION, denyAction(deps));
+  app.action<BlockAction<ButtonAction>>(REVOKE_NOW_ACTION, revokeNowAction(deps));
 }

@@ -1,0 +1,18 @@
+import type { WebClient } from '@slack/web-api';
+import type { Actor } from '../../access/model';
+import { appHome } from './blocks/app-home';
+import type { SlackListenerDeps } from './deps';
+
+/** Builds and publishes one person's App Home (on opening it, and after a button there changed something). */
+export async function publishHome(deps: SlackListenerDeps, client: WebClient, userId: string): Promise<void> {
+  const actor: Actor = { platform: 'slack', userId };
+  const { service } = deps;
+  const [mine, pending] = await Promise.all([service.listMine(actor, 50), service.listPendingFor(actor)]);
+  const view = appHome({
+    active: mine.filter((v) => v.request.status === 'active'),
+    pending,
+    now: service.now(),
+    sandbox: service.roles().some((r) => r.provider === 'sandbox'),
+  });
+  await client.views.publish({ user_id: userId, view });
+}

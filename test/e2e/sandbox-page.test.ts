@@ -1,0 +1,147 @@
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { parseEnv } from '../../src/config/env';
+import { loadPolicyFile } from '../../src/config/policy-file';
+import { startRuntime, type Runtime } from '../../src/runtime';
+import { FakeSlackApi } from '../../src/sandbox/fake-slack-api';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { captureLogger } from '../helpers/logger';
+import { deleteQueueKeys, TEST_REDIS_URL, testQueuePrefix } from '../helpers/redis';
+
+/** Debian's chromium (`.ci/run` installs it); playwright-core downloads no browser. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Every run saves its screenshot under test-results/; JIT_UPDATE_DOCS=1 refreshes the README's picture.
+const SCREENSHOT = process.env.JIT_UPDATE_DOCS === '1' ? path.join(__dirname, '../../docs/sandbox.png') : path.join(__dirname, '../../test-results/sandbox.png');
+
+/**
+ * What a new user does first: `npm start` with no Slack credentials, open the
+ * sandbox page, and walk a request through approval, grant and revoke by clicking.
+ * Everything behind the page is real (Bolt, core, BullMQ, Postgres); only Slack's
+ * Web API is the in-process fake.
+ */
+describe('local sandbox page', () => {
+  let runtime: Runtime;
+  let database: TestDatabase;
+  let browser: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const prefix = testQueuePrefix();
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    await database.close();
+    // The environment of a fresh clone: no Slack or Teams credentials.
+    const env = parseEnv({ PORT: '0', DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, JIT_QUEUE_PREFIX: prefix, JIT_RECONCILE_EVERY: '1h' });
+    runtime = await startRuntime({ env, policy: loadPolicyFile(path.join(__dirname, '../../policy.example.yaml')), logger: captureLogger('info').logger, role: 'all' });
+    profile = mkdtempSync(path.join(tmpdir(), 'jitbot-chromium-'));
+    // A fresh profile each run (Playwright passes it to chromium as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.close();
+    await deleteQueueKeys(prefix, TEST_REDIS_URL);
+    await database?.destroy();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  const actAs = (userId: string) => page.getByTestId('user-picker').selectOption(userId);
+  const openChannel = (channelId: string) => page.locator(`.sidebar li[data-channel="${channelId}"]`).click();
+  const slash = async (text: string) => {
+    await page.locator('#command').fill(text);
+    await page.locator('#command').press('Enter');
+  };
+  const card = (requestId: string) => page.locator('.message', { hasText: `${requestId}` }).filter({ has: page.locator('.bk-fields') });
+
+  it('walks request → approve → granted → revoked by clicking in the page', async () => {
+    expect(runtime.sandboxPage?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sandbox\/$/);
+    await page.goto(runtime.sandboxPage!.url);
+    expect(await page.getByTestId('sandbox-badge').innerText()).toBe('SANDBOX');
+    expect(await page.title()).toContain('SANDBOX');
+    await actAs('U0REQUESTER');
+    await openChannel('C0GENERAL');
+
+    // No reason given: the role needs one, so the real request form opens as a modal.
+    await slash('/jit request staging-admin 30m');
+    const modal = page.locator('.modal');
+    await modal.waitFor();
+    expect(await modal.locator('select').inputValue()).toBe('staging-admin');
+    await modal.locator('textarea').fill('deploy the payment hotfix');
+    await modal.getByRole('button', { name: 'Request' }).click();
+    await modal.waitFor({ state: 'detached' });
+
+    // The form's answer comes as a DM from the bot.
+    await openChannel('D:U0REQUESTER');
+    const receipt = page.locator('.message', { hasText: 'is waiting for approval' });
+    await receipt.waitFor();
+    const requestId = /\bR-[A-Z0-9]+/.exec(await receipt.innerText())![0];
+
+    // An approver sees the card in the approval channel and clicks Approve.
+    await actAs('U0ALICE');
+    await openChannel('C0APPROVALS');
+    await card(requestId).getByRole('button', { name: 'Approve' }).click();
+    await card(requestId).getByText('Active', { exact: false }).waitFor();
+    expect(await card(requestId).getByRole('button').count()).toBe(0);
+
+    // The requester's DMs tell the story; they revoke early from the channel.
+    await actAs('U0REQUESTER');
+    await openChannel('D:U0REQUESTER');
+    await page.locator('.message', { hasText: 'You now have' }).waitFor();
+    await openChannel('C0GENERAL');
+    await slash(`/jit revoke ${requestId}`);
+    await page.locator('.message.ephemeral', { hasText: `Revoking ${requestId}` }).waitFor();
+    await openChannel('D:U0REQUESTER');
+    await page.locator('.message', { hasText: 'revoked' }).first().waitFor();
+
+    await actAs('U0ALICE');
+    await openChannel('C0APPROVALS');
+    await card(requestId).getByText('Revoked early by', { exact: false }).waitFor();
+    await page.locator('#calls code', { hasText: 'chat.update' }).first().waitFor();
+    const { grant } = await runtime.service.view(requestId);
+    expect(grant?.status).toBe('revoked');
+    expect(await runtime.sandbox.isStanding(grant!.id)).toBe(false);
+
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+  }, 60_000);
+
+  it('refuses actions for unknown users or channels with a clear 400, and sends nothing to the bot', async () => {
+    const before = runtime.sandboxPage!.slack.api.calls.length;
+    const post = (route: string, body: unknown) => fetch(`${runtime.sandboxPage!.url}api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const stranger = await post('command', { userId: 'U0STRANGER', channel: 'C0GENERAL', text: '/jit roles' });
+    expect(stranger.status).toBe(400);
+    expect(((await stranger.json()) as { error: string }).error).toContain('userId is not one of the sandbox users');
+    const badChannel = await post('command', { userId: 'U0REQUESTER', channel: 'not a channel', text: '/jit roles' });
+    expect(((await badChannel.json()) as { error: string }).error).toContain('channel is not a sandbox channel');
+    expect((await post('submit', { userId: 'U0BOB', values: {} })).status).toBe(409);
+    expect(runtime.sandboxPage!.slack.api.calls.length).toBe(before);
+  });
+});
+
+describe('sandbox mode is never on with real Slack credentials', () => {
+  it('serves no sandbox page and talks to the configured Slack API', async () => {
+    const slackApi = new FakeSlackApi();
+    await slackApi.start();
+    const prefix = testQueuePrefix();
+    const env = parseEnv({ PORT: '0', JIT_DATA_DIR: 'memory://', REDIS_URL: TEST_REDIS_URL, JIT_QUEUE_PREFIX: prefix, SLACK_BOT_TOKEN: 'xoxb-real', SLACK_SIGNING_SECRET: 'real-secret', SLACK_API_URL: slackApi.url });
+    const runtime = await startRuntime({ env, policy: loadPolicyFile(path.join(__dirname, '../../policy.example.yaml')), logger: captureLogger('info').logger, role: 'all', host: '127.0.0.1' });
+    try {
+      expect(runtime.sandboxPage).toBeUndefined();
+      expect((await fetch(`${runtime.url}/sandbox/`)).status).toBe(404);
+      expect((await fetch(`${runtime.url}/sandbox/api/state`)).status).toBe(404);
+    } finally {
+      await runtime.close();
+      await slackApi.stop();
+      await deleteQueueKeys(prefix, TEST_REDIS_URL);
+    }
+  });
+});
