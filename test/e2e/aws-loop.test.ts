@@ -1,9 +1,10 @@
 import { parsePolicy } from '../../src/config/policy-file';
-import { asc, eq } from 'drizzle-orm';
-import { accessRequests, auditEvents, grants } from '../../src/store/schema';
+import { eq } from 'drizzle-orm';
+import { accessRequests } from '../../src/store/schema';
 import { ACCOUNT, FakeAws } from '../fakes/aws';
 import { APPROVAL_CHANNEL, SECURITY_CHANNEL } from '../helpers/policy';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+import { slackDriver } from '../helpers/slack-driver';
 import { waitFor } from '../helpers/wait';
 
 /**
@@ -60,17 +61,7 @@ users:
     await aws.stop();
   });
 
-  const db = () => t.runtime.database.db;
-  const slash = async (userId: string, text: string) => {
-    const res = await t.signer.slashCommand({ userId, text, responseUrl: t.slackApi.responseUrl(`${userId}-${Date.now()}`) });
-    expect(res.status).toBe(200);
-    const rows = await db().select().from(accessRequests).where(eq(accessRequests.requesterId, userId)).orderBy(asc(accessRequests.createdAt));
-    return rows.at(-1)!;
-  };
-  const grantIn = (requestId: string, status: string) =>
-    waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, requestId)).then((r) => r[0]?.status === status && r[0])), `grant ${status}`, 10_000);
-  const dmsTo = (userId: string) => t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === userId).map((c) => JSON.stringify(c.args));
-  const auditOf = async (requestId: string) => db().select().from(auditEvents).where(eq(auditEvents.requestId, requestId)).orderBy(asc(auditEvents.id));
+  const { db, slash, grantIn, dmsTo, auditOf } = slackDriver(() => t);
 
   it('grants, delivers the console link and export block only by DM, and revokes early with a session deny', async () => {
     const request = await slash('U0CAROL', 'request aws-prod 1h "look at logs"');

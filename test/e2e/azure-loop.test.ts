@@ -1,12 +1,13 @@
 import { parsePolicy } from '../../src/config/policy-file';
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Grant } from '../../src/access/model';
 import type { Role } from '../../src/access/policy';
 import { AzureRbacProvider, assignmentNameFor } from '../../src/providers/azure-rbac';
-import { accessRequests, auditEvents, grants } from '../../src/store/schema';
+import { auditEvents } from '../../src/store/schema';
 import { FAKE_ARM_CA, FakeArm, fakeArmCredential } from '../fakes/arm';
 import { APPROVAL_CHANNEL, SECURITY_CHANNEL } from '../helpers/policy';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+import { slackDriver } from '../helpers/slack-driver';
 import { waitFor } from '../helpers/wait';
 
 const SUB = '/subscriptions/00000000-1111-2222-3333-444444444444';
@@ -60,16 +61,7 @@ users:
     await arm.stop();
   });
 
-  const db = () => t.runtime.database.db;
-  const slash = async (userId: string, text: string) => {
-    const res = await t.signer.slashCommand({ userId, text, responseUrl: t.slackApi.responseUrl(`${userId}-${Date.now()}`) });
-    expect(res.status).toBe(200);
-    const rows = await db().select().from(accessRequests).where(eq(accessRequests.requesterId, userId)).orderBy(asc(accessRequests.createdAt));
-    return rows.at(-1)!;
-  };
-  const grantIn = (requestId: string, status: string) =>
-    waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, requestId)).then((r) => r[0]?.status === status && r[0])), `grant ${status}`, 10_000);
-  const dmsTo = (userId: string) => t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === userId).map((c) => JSON.stringify(c.args));
+  const { db, slash, grantIn, dmsTo } = slackDriver(() => t);
   const key = (grantId: string) => `${SCOPE}|${assignmentNameFor(grantId)}`;
 
   it('assigns the role at the scope under a name derived from the grant, and deletes it on an early revoke', async () => {
