@@ -25,7 +25,7 @@ export class FakeOnCallApis {
     // PagerDuty: Authorization: Token token=…
     app.get('/users', (req, res) => {
       if (req.headers.authorization !== 'Token token=pd-key') return void res.status(401).json({ error: 'bad key' });
-      const query = String(req.query.query ?? '');
+      const query = String(req.query.query ?? '').toLowerCase(); // PagerDuty matches case-insensitively
       const emails = [...new Set([...this.onCall.values()].flat())].filter((e) => e.includes(query));
       res.json({ users: emails.map((email) => ({ id: `P${email.split('@')[0]!.toUpperCase()}`, email })) });
     });
