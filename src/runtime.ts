@@ -27,6 +27,7 @@ import { randomIds, type IdGenerator } from './lib/ids';
 import type { Logger } from './lib/logger';
 import { createMetrics } from './lib/metrics';
 import { cloudProviders, type CloudOverrides } from './providers/clouds';
+import { onCallLookup } from './oncall/lookup';
 import { providerLookup } from './providers/registry';
 import { startLocalSlack, type LocalSlack } from './sandbox/local-slack';
 import { mountSandboxPage } from './sandbox/page-routes';
@@ -91,6 +92,16 @@ async function connectRedis(redis: Redis, url: string): Promise<void> {
   }
 }
 
+/** A policy that names an on-call schedule whose service has no key falls back to people: say so at start. */
+function warnOnCallUnconfigured(policy: Policy, env: Env, logger: Logger): void {
+  for (const role of policy.roles) {
+    const schedule = role.approval.auto_if_on_call;
+    if (!schedule) continue;
+    const missing = 'pagerduty_schedule' in schedule ? (env.PAGERDUTY_API_KEY ? undefined : 'PAGERDUTY_API_KEY') : env.OPSGENIE_API_KEY ? undefined : 'OPSGENIE_API_KEY';
+    if (missing) logger.warn({ roleId: role.id }, `role ${role.id} has approval.auto_if_on_call but ${missing} is unset: its requests always go to approvers`);
+  }
+}
+
 /** The composition root: env → database + migrations → queues → core → chat → HTTP → workers. */
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { env, policy, logger } = opts;
@@ -145,6 +156,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       });
       notifiers.teams = teams.notifier;
     }
+    warnOnCallUnconfigured(policy, env, logger);
     if (!notifiers.slack && !notifiers.teams) {
       logger.warn('No chat platform is configured (SLACK_BOT_TOKEN and MICROSOFT_APP_ID unset): chat messages are only logged. See README, "Connect Slack" and "Teams".');
     }
@@ -153,6 +165,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const service = new AccessService({
       policy, store, clock, logger, notifier, directory,
       scheduler: new BullScheduler(queues, clock),
+      onCall: onCallLookup(env, clock),
       providers: providerLookup([sandbox, ...cloudProviders(env, policy, clock, opts.cloud)]),
       ids: opts.ids ?? randomIds,
       reconcileEveryMs: env.JIT_RECONCILE_EVERY,

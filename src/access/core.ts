@@ -1,6 +1,6 @@
 import { AccessError } from './errors';
 import type { Actor, AuditEventInput, RequestView } from './model';
-import { findRole, type Role } from './policy';
+import { findRole, type ApproverSet, type Role } from './policy';
 import type { AccessDeps, RequesterNotice } from './ports';
 import { isListedApprover } from './rules';
 
@@ -31,8 +31,12 @@ export class Core {
     await this.deps.store.appendAudit(event, this.deps.clock.now());
   }
 
-  async isApprover(role: Role, actor: Actor): Promise<boolean> {
-    const set = role.approval.approvers;
+  isApprover(role: Role, actor: Actor): Promise<boolean> {
+    return this.isInSet(role.approval.approvers, actor);
+  }
+
+  /** Whether the actor is in an approver set, expanding its Slack user groups. */
+  async isInSet(set: ApproverSet | undefined, actor: Actor): Promise<boolean> {
     if (!set) return false;
     const members = new Set<string>();
     if (actor.platform === 'slack' && !set.slack_users.includes(actor.userId)) {

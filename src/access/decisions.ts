@@ -2,6 +2,8 @@ import { AccessError, isAccessError } from './errors';
 import { REQUEST_TRANSITIONS } from './lifecycle';
 import type { Actor, Decision, RequestView } from './model';
 import type { Core } from './core';
+import { mayDecide } from './escalation';
+import { formatDuration } from '../lib/duration';
 
 export interface DecisionResult {
   view: RequestView;
@@ -23,7 +25,7 @@ export async function checkDecider(core: Core, requestId: string, actor: Actor, 
       throw new AccessError('self_approval', `You cannot ${decision} your own request ${requestId}.`);
     }
     const role = core.role(request.roleId);
-    if (!(await core.isApprover(role, actor))) {
+    if (!(await mayDecide(core, role, request, actor))) {
       throw new AccessError('not_approver', `You are not an approver for ${role.id}, so you cannot ${decision} ${requestId}.`);
     }
   } catch (e) {
@@ -32,9 +34,25 @@ export async function checkDecider(core: Core, requestId: string, actor: Actor, 
   }
 }
 
-/** Records one approval; the request is approved once it has `required` distinct approvals. */
-export async function approve(core: Core, actor: Actor, requestId: string): Promise<DecisionResult> {
-  return decide(core, actor, requestId, 'approve', null);
+/**
+ * Records one approval; the request is approved once it has `required` distinct
+ * approvals. `durationMs` approves a shorter grant than asked (the shortest any
+ * approver chose wins).
+ */
+export async function approve(core: Core, actor: Actor, requestId: string, durationMs?: number): Promise<DecisionResult> {
+  return decide(core, actor, requestId, 'approve', null, durationMs);
+}
+
+/** An approver's shorter duration: below what was asked, at least the role's minimum. */
+async function checkShorter(core: Core, actor: Actor, requestId: string, durationMs: number): Promise<void> {
+  const { request } = await core.view(requestId);
+  const role = core.role(request.roleId);
+  let problem: string | undefined;
+  if (!Number.isInteger(durationMs) || durationMs >= request.durationMs) problem = `You can only approve ${requestId} for less than the ${formatDuration(request.durationMs)} asked.`;
+  else if (durationMs < role.min_duration) problem = `${role.id} must be granted for at least ${formatDuration(role.min_duration)}.`;
+  if (!problem) return;
+  await core.audit({ action: 'decision.refused', requestId, actor, data: { decision: 'approve', code: 'bad_duration', durationMs } });
+  throw new AccessError('bad_duration', problem);
 }
 
 /** One deny settles the request. */
@@ -44,8 +62,9 @@ export async function deny(core: Core, actor: Actor, requestId: string, reason: 
   return decide(core, actor, requestId, 'deny', comment.slice(0, 1000));
 }
 
-async function decide(core: Core, actor: Actor, requestId: string, decision: Decision, comment: string | null): Promise<DecisionResult> {
+async function decide(core: Core, actor: Actor, requestId: string, decision: Decision, comment: string | null, durationMs?: number): Promise<DecisionResult> {
   await checkDecider(core, requestId, actor, decision);
+  if (durationMs !== undefined) await checkShorter(core, actor, requestId, durationMs);
   const { store, clock } = core.deps;
   const now = clock.now();
   let outcome: { settled: boolean; remaining: number };
@@ -56,7 +75,8 @@ async function decide(core: Core, actor: Actor, requestId: string, decision: Dec
       if (!request || request.status !== 'pending') throw new AccessError('already_decided', `${requestId} is already ${request?.status.replace('_', ' ') ?? 'gone'}.`);
       const inserted = await tx.insertApproval({ requestId, approverId: actor.userId, approverPlatform: actor.platform, decision, comment, createdAt: now });
       if (!inserted) throw new AccessError('already_voted', `You have already decided on ${requestId}.`);
-      await tx.appendAudit({ action: `approval.${decision}`, requestId, actor, data: comment ? { reason: comment } : undefined }, now);
+      await tx.appendAudit({ action: `approval.${decision}`, requestId, actor, data: comment ? { reason: comment } : durationMs !== undefined ? { durationMs, asked: request.durationMs } : undefined }, now);
+      if (durationMs !== undefined) await tx.shortenApprovedDuration(requestId, durationMs);
       if (decision === 'deny') {
         await tx.transitionRequest(requestId, REQUEST_TRANSITIONS.deny, now);
         await tx.appendAudit({ action: 'request.denied', requestId, actor, data: { reason: comment } }, now);

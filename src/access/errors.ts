@@ -12,6 +12,7 @@ export type AccessErrorCode =
   | 'already_decided'
   | 'not_allowed'
   | 'rate_limited'
+  | 'duplicate_request'
   | 'try_again'
   | 'bad_input';
 

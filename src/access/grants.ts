@@ -1,15 +1,13 @@
 import { AccessError } from './errors';
 import { GRANT_TRANSITIONS, REQUEST_TRANSITIONS } from './lifecycle';
-import type { Actor, Grant } from './model';
+import { grantDurationMs, type Actor, type Grant } from './model';
 import type { Core } from './core';
-import type { Role } from './policy';
+import { warnBeforeMs, type Role } from './policy';
 import type { AccessProvider } from './ports';
+import { verifyRevocation } from './verification';
 
 /** After this many failed revoke attempts the security channel is alerted. */
 export const ALERT_AFTER_REVOKE_ATTEMPTS = 2;
-
-/** How long before expiry the requester is warned (when the grant is long enough). */
-export const EXPIRY_WARNING_MS = 10 * 60_000;
 
 function providerFor(core: Core, role: Role): AccessProvider {
   const provider = core.deps.providers(role.provider);
@@ -26,7 +24,7 @@ async function grantRowFor(core: Core, requestId: string, role: Role): Promise<G
   const grant: Grant = {
     id: ids.grantId(), requestId, status: 'granting', provider: role.provider, providerRef: null,
     activatedAt: null, expiresAt: null, revokedAt: null, revokeRequestedBy: null, failureReason: null,
-    revokeAttempts: 0, createdAt: now, updatedAt: now,
+    revokeAttempts: 0, revokeVerifiedAt: null, createdAt: now, updatedAt: now,
   };
   await store.transaction(async (tx) => {
     await tx.insertGrant(grant);
@@ -50,7 +48,8 @@ export async function activateGrant(core: Core, requestId: string): Promise<Gran
   if (grant.status !== 'granting') return grant;
 
   const activatedAt = clock.now();
-  const expiresAt = new Date(activatedAt.getTime() + request.durationMs);
+  const durationMs = grantDurationMs(request);
+  const expiresAt = new Date(activatedAt.getTime() + durationMs);
   const result = await provider.grant({ grantId: grant.id, request, role, expiresAt, requesterProfile: core.deps.policy.users[request.requesterId] });
   const active = await store.transaction(async (tx) => {
     const g = await tx.transitionGrant(grant.id, GRANT_TRANSITIONS.activate, { providerRef: result.ref, activatedAt, expiresAt }, activatedAt);
@@ -63,7 +62,9 @@ export async function activateGrant(core: Core, requestId: string): Promise<Gran
 
   try {
     await scheduler.scheduleRevoke(grant.id, expiresAt);
-    if (request.durationMs > 2 * EXPIRY_WARNING_MS) await scheduler.scheduleExpiryWarning(grant.id, new Date(expiresAt.getTime() - EXPIRY_WARNING_MS));
+    // Warned `warn_before` ahead (policy), when the grant is long enough for a warning to make sense.
+    const warnBefore = warnBeforeMs(core.deps.policy, role);
+    if (durationMs > 2 * warnBefore) await scheduler.scheduleExpiryWarning(grant.id, new Date(expiresAt.getTime() - warnBefore));
   } catch (e) {
     logger.error({ err: e, grantId: grant.id }, 'could not schedule the revoke; the reconciler will revoke at expiry');
   }
@@ -144,7 +145,12 @@ export async function endGrant(core: Core, grantId: string): Promise<EndResult> 
   if (grant.revokeAttempts >= ALERT_AFTER_REVOKE_ATTEMPTS) {
     await notifier.alertSecurity(`:white_check_mark: Grant ${grantId} (${role.id} for <@${request.requesterId}>) is now revoked after ${grant.revokeAttempts} failed attempts.`).catch(() => undefined);
   }
-  await core.announce(grant.requestId, { kind: 'ended', how, by: grant.revokeRequestedBy ?? undefined });
+  // A check that cannot run now (database hiccup) is left to the reconciler; the revoke itself stands.
+  const verified = await verifyRevocation(core, grantId).then(
+    (outcome) => outcome === 'verified',
+    (e: unknown) => { core.deps.logger.error({ err: e, grantId }, 'revoke verification failed to run; the reconciler will retry'); return false; },
+  );
+  await core.announce(grant.requestId, { kind: 'ended', how, by: grant.revokeRequestedBy ?? undefined, verified });
   return { ended: how, lateMs };
 }
 

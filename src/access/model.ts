@@ -31,6 +31,18 @@ export interface AccessRequest {
   createdAt: Date;
   updatedAt: Date;
   decidedAt: Date | null;
+  /** Set when an approver approved a shorter grant than asked. */
+  approvedDurationMs: number | null;
+  /** Self-approved under the role's `break_glass`; an approver reviews it afterwards. */
+  breakGlass: boolean;
+  reviewedBy: string | null;
+  reviewedAt: Date | null;
+  reviewRemindedAt: Date | null;
+}
+
+/** How long the grant lasts: as approved when an approver shortened it, else as asked. */
+export function grantDurationMs(request: AccessRequest): number {
+  return request.approvedDurationMs ?? request.durationMs;
 }
 
 export type Decision = 'approve' | 'deny';
@@ -57,6 +69,8 @@ export interface Grant {
   revokeRequestedBy: string | null;
   failureReason: string | null;
   revokeAttempts: number;
+  /** When the provider confirmed the revoked access is gone. */
+  revokeVerifiedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -25,8 +25,27 @@ const ApprovalDefaultsSchema = z
     teams_channel: z.string().min(1).optional(),
     pending_ttl: durationField.default(2 * 3_600_000),
     remind_after: durationField.default(15 * 60_000),
+    /** The "expires soon" DM goes this long before expiry (grants shorter than twice this get none). */
+    warn_before: durationField.default(10 * 60_000),
   })
   .strict();
+
+/** `approval.auto_if_on_call`: approve at once when the requester is on call now in this schedule. */
+const OnCallSchema = z.union([
+  z.object({ pagerduty_schedule: z.string().regex(/^[A-Z0-9]+$/, 'must be a PagerDuty schedule id like PABC123') }).strict(),
+  z.object({ opsgenie_schedule: z.string().min(1) }).strict(),
+], { error: 'must be { pagerduty_schedule: <id> } or { opsgenie_schedule: <id> }' });
+
+/** One tier of `approval.escalation`: who is asked once the request has waited `after`. */
+const EscalationTierSchema = z
+  .object({
+    after: durationField,
+    approvers: ApproverSetSchema,
+    /** Where the tier's card goes (default: the role's approval channel). */
+    slack_channel: slackChannelId.optional(),
+  })
+  .strict()
+  .refine((t) => t.approvers.slack_users.length + t.approvers.slack_usergroups.length + t.approvers.teams_users.length > 0, { path: ['approvers'], message: 'an escalation tier needs at least one approver' });
 
 const RoleApprovalSchema = z
   .object({
@@ -35,9 +54,15 @@ const RoleApprovalSchema = z
     approvers: ApproverSetSchema.optional(),
     slack_channel: slackChannelId.optional(),
     teams_channel: z.string().min(1).optional(),
+    auto_if_on_call: OnCallSchema.optional(),
+    escalation: z.array(EscalationTierSchema).max(5).default([]),
   })
   .strict()
   .superRefine((a, ctx) => {
+    a.escalation.forEach((tier, i) => {
+      const before = a.escalation[i - 1];
+      if (before && tier.after <= before.after) ctx.addIssue({ code: 'custom', path: ['escalation', i, 'after'], message: 'must be later than the tier before it' });
+    });
     if (a.auto) return;
     const set = a.approvers;
     const count = set ? set.slack_users.length + set.slack_usergroups.length + set.teams_users.length : 0;
@@ -71,25 +96,44 @@ const RoleSchema = z
       try { new RegExp(p); } catch (e) { ctx.addIssue({ code: 'custom', message: `is not a valid regular expression: ${(e as Error).message}` }); }
     }),
     sensitive: z.boolean().default(false),
-    approval: RoleApprovalSchema.default({ auto: false, required: 1 }),
+    approval: RoleApprovalSchema.default({ auto: false, required: 1, escalation: [] }),
+    /** The requester may self-approve with a mandatory reason (`--break-glass`); reviewed afterwards. */
+    break_glass: z.boolean().default(false),
+    break_glass_max_duration: durationField.optional(),
+    break_glass_review_within: durationField.default(24 * 3_600_000),
+    /** Overrides `approvals.warn_before` for this role. */
+    warn_before: durationField.optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
+    if (r.break_glass_max_duration !== undefined && !r.break_glass) ctx.addIssue({ code: 'custom', path: ['break_glass_max_duration'], message: 'needs break_glass: true' });
+    if (r.break_glass_max_duration !== undefined && r.break_glass_max_duration < r.min_duration) ctx.addIssue({ code: 'custom', path: ['break_glass_max_duration'], message: 'is shorter than min_duration' });
     if (r.provider === 'aws' && !r.aws) ctx.addIssue({ code: 'custom', path: ['aws'], message: 'provider aws needs aws.role_arn' });
     if (r.provider === 'azure' && !r.azure) ctx.addIssue({ code: 'custom', path: ['azure'], message: 'provider azure needs azure.scope and azure.role_definition_id' });
     if (r.min_duration > r.max_duration) ctx.addIssue({ code: 'custom', path: ['min_duration'], message: 'is longer than max_duration' });
     const def = r.default_duration ?? r.max_duration;
     if (def > r.max_duration || def < r.min_duration) ctx.addIssue({ code: 'custom', path: ['default_duration'], message: 'must lie between min_duration and max_duration' });
   })
-  .transform((r) => ({ ...r, default_duration: r.default_duration ?? Math.min(r.max_duration, 3_600_000) }));
+  .transform((r) => ({
+    ...r,
+    default_duration: r.default_duration ?? Math.min(r.max_duration, 3_600_000),
+    break_glass_max_duration: r.break_glass ? (r.break_glass_max_duration ?? r.max_duration) : 0,
+  }));
 
 export const PolicySchema = z
   .object({
-    approvals: ApprovalDefaultsSchema.default({ pending_ttl: 2 * 3_600_000, remind_after: 15 * 60_000 }),
+    approvals: ApprovalDefaultsSchema.default({ pending_ttl: 2 * 3_600_000, remind_after: 15 * 60_000, warn_before: 10 * 60_000 }),
     digest: DigestPolicySchema.prefault({}),
     roles: z.array(RoleSchema).min(1, 'define at least one role'),
     /** Per-person limits; a burst of requests past them is refused with a message. */
-    limits: z.object({ requests_per_hour: z.number().int().min(1).default(30) }).strict().default({ requests_per_hour: 30 }),
+    limits: z
+      .object({
+        requests_per_hour: z.number().int().min(1).default(30),
+        /** Pending requests one person may have for one role at a time (a further one points to them). */
+        max_pending_per_role: z.number().int().min(1).max(10).default(1),
+      })
+      .strict()
+      .default({ requests_per_hour: 30, max_pending_per_role: 1 }),
     users: z.record(z.string(), z.object({ email: z.email().optional(), azure_object_id: z.string().optional() }).passthrough()).default({}),
   })
   .passthrough()
@@ -98,6 +142,10 @@ export const PolicySchema = z
     p.roles.forEach((role, i) => {
       if (seen.has(role.id)) ctx.addIssue({ code: 'custom', path: ['roles', i, 'id'], message: `duplicate role id "${role.id}"` });
       seen.add(role.id);
+      const lastTier = role.approval.escalation.at(-1);
+      if (lastTier && lastTier.after >= p.approvals.pending_ttl) {
+        ctx.addIssue({ code: 'custom', path: ['roles', i, 'approval', 'escalation'], message: 'a tier comes after approvals.pending_ttl, when the request has already timed out' });
+      }
       if (!role.approval.auto && !role.approval.slack_channel && !role.approval.teams_channel && !p.approvals.slack_channel && !p.approvals.teams_channel) {
         ctx.addIssue({ code: 'custom', path: ['roles', i, 'approval', 'slack_channel'], message: 'no approval channel: set approvals.slack_channel or this role\'s approval.slack_channel' });
       }
@@ -107,9 +155,16 @@ export const PolicySchema = z
 export type Policy = z.output<typeof PolicySchema>;
 export type Role = Policy['roles'][number];
 export type ApproverSet = z.output<typeof ApproverSetSchema>;
+export type OnCallSchedule = z.output<typeof OnCallSchema>;
+export type EscalationTier = z.output<typeof EscalationTierSchema>;
 
 export function findRole(policy: Policy, roleId: string): Role | undefined {
   return policy.roles.find((r) => r.id === roleId);
+}
+
+/** How long before expiry the requester of this role is warned. */
+export function warnBeforeMs(policy: Policy, role: Role): number {
+  return role.warn_before ?? policy.approvals.warn_before;
 }
 
 /** The Slack channel a role's approval cards go to. */

@@ -2,8 +2,8 @@ import type { Clock } from '../lib/clock';
 import type { IdGenerator } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import type { GrantTransition, RequestTransition } from './lifecycle';
-import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, Platform, RequestView } from './model';
-import type { Policy, Role } from './policy';
+import type { AccessRequest, Actor, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, Platform, RequestView } from './model';
+import type { ApproverSet, EscalationTier, OnCallSchedule, Policy, Role } from './policy';
 
 /**
  * The core's only doors to the outside. Adapters implement them (store/, jobs/,
@@ -23,6 +23,16 @@ export interface AccessStore {
   listRequestsByRequester(requesterId: string, limit: number): Promise<AccessRequest[]>;
   countRequestsSince(requesterId: string, since: Date): Promise<number>;
   listRequestsByStatus(status: AccessRequest['status'], limit: number): Promise<AccessRequest[]>;
+  /** The requester's pending, approved and active requests for one role, oldest first. */
+  listOpenRequests(requesterId: string, roleId: string): Promise<AccessRequest[]>;
+  /** Lowers the approved duration of a pending request to `ms` (never raises it). */
+  shortenApprovedDuration(id: string, ms: number): Promise<void>;
+  /** Records the post-hoc review of a break-glass request; false when it was already reviewed. */
+  markReviewed(id: string, by: string, at: Date): Promise<boolean>;
+  /** Records that the overdue-review reminder went out; false when it already had. */
+  markReviewReminded(id: string, at: Date): Promise<boolean>;
+  /** Break-glass requests created before `createdBefore`, not reviewed and not yet reminded. */
+  listBreakGlassReviewsDue(createdBefore: Date, limit: number): Promise<AccessRequest[]>;
 
   /** Records a decision; false when this approver already decided on this request. */
   insertApproval(approval: Approval): Promise<boolean>;
@@ -38,6 +48,10 @@ export interface AccessStore {
   /** Grants whose end is due: active past expiry, or a revoke that failed or stalled before `stalledBefore`. */
   listGrantsDueForRevoke(now: Date, stalledBefore: Date, limit: number): Promise<Grant[]>;
   countActiveGrants(): Promise<number>;
+  /** Records the provider's confirmation that revoked access is gone; false when already recorded. */
+  markRevokeVerified(id: string, at: Date): Promise<boolean>;
+  /** Grants that ended (expired or revoked) before `endedBefore` and are not yet verified. */
+  listGrantsAwaitingVerification(endedBefore: Date, limit: number): Promise<Grant[]>;
 
   /** Appends to the hash-chained audit log (in the caller's transaction when there is one). */
   appendAudit(event: AuditEventInput, at: Date): Promise<void>;
@@ -56,6 +70,12 @@ export interface Scheduler {
   scheduleRevoke(grantId: string, at: Date): Promise<void>;
   /** Queues the "expiring soon" notice. */
   scheduleExpiryWarning(grantId: string, at: Date): Promise<void>;
+  /** Queues the notice of escalation tier `tier` (0-based) of a pending request. */
+  scheduleEscalation(requestId: string, tier: number, at: Date): Promise<void>;
+  /** Queues the check that a break-glass request was reviewed in time. */
+  scheduleBreakGlassReview(requestId: string, at: Date): Promise<void>;
+  /** Queues (again) the check that a revoked grant's access is really gone. */
+  scheduleRevokeVerification(grantId: string, at: Date): Promise<void>;
 }
 
 /** What a provider needs to know to give access. */
@@ -82,6 +102,12 @@ export interface AccessProvider {
   readonly label: string;
   grant(ctx: GrantContext): Promise<ProviderGrantResult>;
   revoke(grant: Grant, role: Role): Promise<void>;
+  /**
+   * Asks the provider whether the grant's access is really gone after `revoke`: true
+   * when it is, false when it still stands; throws when it cannot tell. Providers
+   * without it are trusted on `revoke` alone.
+   */
+  verifyRevoked?(grant: Grant, role: Role): Promise<boolean>;
 }
 
 export type ProviderLookup = (name: string) => AccessProvider | undefined;
@@ -89,18 +115,29 @@ export type ProviderLookup = (name: string) => AccessProvider | undefined;
 /** Expands approver groups at decision time (Slack user groups). */
 export interface ApproverDirectory {
   slackGroupMembers(groupId: string): Promise<string[]>;
+  /** The person's e-mail address as the chat platform knows it (for on-call look-ups). */
+  emailOf?(actor: Actor): Promise<string | undefined>;
+}
+
+/** PagerDuty / Opsgenie: is this person on call now? Throws when it cannot tell. */
+export interface OnCallLookup {
+  isOnCall(schedule: OnCallSchedule, email: string): Promise<boolean>;
 }
 
 /** What the requester is told, one notice per lifecycle step. */
 export type RequesterNotice =
   | { kind: 'submitted' }
   | { kind: 'approval_recorded'; by: string; remaining: number }
-  | { kind: 'approved'; by: string | 'policy' }
+  | { kind: 'approved'; by: string | 'policy' | 'on_call' | 'break_glass' }
+  /** The request waited past a tier's `after`: these approvers are now asked too. */
+  | { kind: 'escalated'; tier: number; approvers: ApproverSet }
   | { kind: 'denied'; by: string; reason: string }
   | { kind: 'granted'; providerLabel: string; privateDelivery?: string }
   | { kind: 'grant_failed'; error: string }
   | { kind: 'expiring_soon'; msLeft: number }
-  | { kind: 'ended'; how: 'expired' | 'revoked'; by?: string }
+  | { kind: 'ended'; how: 'expired' | 'revoked'; by?: string; verified: boolean }
+  /** A revoke whose first verification failed is now confirmed. */
+  | { kind: 'revoke_verified' }
   | { kind: 'timed_out' }
   | { kind: 'cancelled' };
 
@@ -110,8 +147,10 @@ export interface Notifier {
   postApprovalCards(view: RequestView, role: Role): Promise<ChatMessageRef[]>;
   updateApprovalCards(view: RequestView, role: Role, refs: ChatMessageRef[]): Promise<void>;
   tellRequester(view: RequestView, role: Role, notice: RequesterNotice): Promise<void>;
-  /** Loud messages for the security channel (revoke failures). */
+  /** Loud messages for the security channel (revoke failures, break-glass use). */
   alertSecurity(text: string, platform?: Platform): Promise<void>;
+  /** Posts the card to an escalation tier (its channel, mentioning its approvers); refs as for postApprovalCards. */
+  postEscalationCards(view: RequestView, role: Role, tier: EscalationTier, tierIndex: number): Promise<ChatMessageRef[]>;
 }
 
 export interface AccessDeps {
@@ -121,6 +160,8 @@ export interface AccessDeps {
   providers: ProviderLookup;
   notifier: Notifier;
   directory: ApproverDirectory;
+  /** Set when PagerDuty or Opsgenie is configured (`approval.auto_if_on_call`). */
+  onCall?: OnCallLookup;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;

@@ -1,6 +1,9 @@
 import type { Core } from './core';
 import { endGrant } from './grants';
 import { timeOutRequest } from './requests';
+import { remindOverdueReviews } from './break-glass';
+import { escalateDue } from './escalation';
+import { retryUnverified } from './verification';
 
 /**
  * Work not finished within two sweeps (and at least 5 s) is taken to be lost: a revoke
@@ -16,6 +19,9 @@ export interface ReconcileReport {
   revokeFailures: number;
   requestsTimedOut: number;
   grantsRequeued: number;
+  escalations: number;
+  reviewReminders: number;
+  revokesVerified: number;
 }
 
 /**
@@ -26,7 +32,7 @@ export async function reconcile(core: Core): Promise<ReconcileReport> {
   const { store, clock, logger, policy } = core.deps;
   const now = clock.now();
   const stalledBefore = new Date(now.getTime() - stalledAfterMs(core.deps.reconcileEveryMs));
-  const report: ReconcileReport = { grantsEnded: 0, revokeFailures: 0, requestsTimedOut: 0, grantsRequeued: 0 };
+  const report: ReconcileReport = { grantsEnded: 0, revokeFailures: 0, requestsTimedOut: 0, grantsRequeued: 0, escalations: 0, reviewReminders: 0, revokesVerified: 0 };
 
   for (const grant of await store.listGrantsDueForRevoke(now, stalledBefore, 1000)) {
     try {
@@ -39,8 +45,14 @@ export async function reconcile(core: Core): Promise<ReconcileReport> {
 
   for (const request of await store.listRequestsByStatus('pending', 5000)) {
     const ttl = policy.approvals.pending_ttl;
-    if (request.createdAt.getTime() + ttl <= now.getTime() && (await timeOutRequest(core, request.id))) report.requestsTimedOut++;
+    if (request.createdAt.getTime() + ttl <= now.getTime()) {
+      if (await timeOutRequest(core, request.id)) report.requestsTimedOut++;
+    } else {
+      report.escalations += await escalateDue(core, request);
+    }
   }
+  report.reviewReminders = await remindOverdueReviews(core);
+  report.revokesVerified = await retryUnverified(core, stalledBefore);
 
   for (const request of await store.listRequestsByStatus('approved', 5000)) {
     if (request.updatedAt <= stalledBefore) {
@@ -49,7 +61,7 @@ export async function reconcile(core: Core): Promise<ReconcileReport> {
     }
   }
   // Re-queued grants are usually still in their queue (the add is then a no-op), so they alone are not news.
-  if (report.grantsEnded + report.revokeFailures + report.requestsTimedOut > 0) logger.info(report, 'reconciler finished work the queues had not');
+  if (report.grantsEnded + report.revokeFailures + report.requestsTimedOut + report.escalations + report.reviewReminders + report.revokesVerified > 0) logger.info(report, 'reconciler finished work the queues had not');
   else if (report.grantsRequeued > 0) logger.debug(report, 'reconciler re-queued approved requests not yet granted');
   return report;
 }

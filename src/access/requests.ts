@@ -3,8 +3,28 @@ import { REQUEST_TRANSITIONS } from './lifecycle';
 import type { AccessRequest, Actor, RequestView } from './model';
 import type { Core } from './core';
 import { checkRequest, type RequestInput } from './rules';
+import { announceBreakGlass } from './break-glass';
+import { scheduleEscalations } from './escalation';
+import { refuseDuplicates } from './hygiene';
+import { describeSchedule, onCallApproval } from './on-call';
+import type { Role } from './policy';
 
-/** Files a request: pending for approvers, or approved at once by policy (`approval.auto`). */
+/** How a new request is settled at once, if it is: by policy, by the on-call schedule, or break-glass. */
+type Route = { status: 'pending' } | { status: 'approved'; by: 'policy' | 'on_call' | 'break_glass'; data: Record<string, unknown> };
+
+async function routeOf(core: Core, actor: Actor, role: Role, input: RequestInput): Promise<Route> {
+  if (input.breakGlass) return { status: 'approved', by: 'break_glass', data: { breakGlass: true } };
+  if (role.approval.auto) return { status: 'approved', by: 'policy', data: { auto: true } };
+  const schedule = await onCallApproval(core, actor, role);
+  if (schedule) return { status: 'approved', by: 'on_call', data: { auto: true, onCall: describeSchedule(schedule) } };
+  return { status: 'pending' };
+}
+
+/**
+ * Files a request: pending for approvers, or approved at once by policy
+ * (`approval.auto`), by the on-call schedule (`approval.auto_if_on_call`) or by the
+ * requester under break-glass.
+ */
 export async function requestAccess(core: Core, actor: Actor, input: RequestInput): Promise<RequestView> {
   const { store, clock, ids, notifier, logger } = core.deps;
   const role = core.role(input.roleId);
@@ -15,33 +35,44 @@ export async function requestAccess(core: Core, actor: Actor, input: RequestInpu
     await core.audit({ action: 'request.refused', requestId: null, actor, data: { code: 'rate_limited', roleId: role.id } });
     throw new AccessError('rate_limited', `You have made ${limit} requests in the last hour, the most allowed. Please wait, or ask an admin.`);
   }
-  const auto = role.approval.auto;
+  await refuseDuplicates(core, actor, role);
+  const route = await routeOf(core, actor, role, input);
+  const approved = route.status === 'approved';
   const request: AccessRequest = {
     id: ids.requestId(),
-    status: auto ? 'approved' : 'pending',
+    status: route.status,
     roleId: role.id,
     requesterId: actor.userId,
     requesterPlatform: actor.platform,
     ...checked,
-    approvalsRequired: auto ? 0 : role.approval.required,
-    autoApproved: auto,
+    approvalsRequired: approved ? 0 : role.approval.required,
+    autoApproved: approved && route.by !== 'break_glass',
     createdAt: now,
     updatedAt: now,
-    decidedAt: auto ? now : null,
+    decidedAt: approved ? now : null,
+    approvedDurationMs: null,
+    breakGlass: approved && route.by === 'break_glass',
+    reviewedBy: null,
+    reviewedAt: null,
+    reviewRemindedAt: null,
   };
   await store.transaction(async (tx) => {
     await tx.insertRequest(request);
-    await tx.appendAudit({ action: 'request.created', requestId: request.id, actor, data: { roleId: role.id, durationMs: checked.durationMs, reason: checked.reason, ticket: checked.ticket } }, now);
-    if (auto) await tx.appendAudit({ action: 'request.approved', requestId: request.id, actor: { platform: 'system', userId: 'policy' }, data: { auto: true } }, now);
+    await tx.appendAudit({ action: 'request.created', requestId: request.id, actor, data: { roleId: role.id, durationMs: checked.durationMs, reason: checked.reason, ticket: checked.ticket, breakGlass: request.breakGlass || undefined } }, now);
+    if (approved) {
+      // Break-glass is the requester's own approval; the others are the policy's.
+      await tx.appendAudit({ action: 'request.approved', requestId: request.id, actor: route.by === 'break_glass' ? actor : { platform: 'system', userId: 'policy' }, data: route.data }, now);
+    }
   });
 
   const view: RequestView = { request, approvals: [], grant: null };
-  if (auto) {
+  if (approved && route.by !== 'break_glass') {
     await core.queueGrant(request.id);
-    await core.announce(request.id, { kind: 'approved', by: 'policy' });
+    await core.announce(request.id, { kind: 'approved', by: route.by });
     return view;
   }
   try {
+    // Break-glass posts its (loud, review-only) card too, so approvers see it where they decide.
     const refs = await notifier.postApprovalCards(view, role);
     await store.saveMessageRefs(request.id, refs);
   } catch (e) {
@@ -49,6 +80,13 @@ export async function requestAccess(core: Core, actor: Actor, input: RequestInpu
     logger.error({ err: e, requestId: request.id }, 'could not post the approval card');
     await core.audit({ action: 'notify.failed', requestId: request.id, actor: { platform: 'system', userId: 'worker' }, data: { what: 'approval_card', error: String(e) } });
   }
+  if (request.breakGlass) {
+    await announceBreakGlass(core, view, role);
+    await core.queueGrant(request.id);
+    await core.announce(request.id, { kind: 'approved', by: 'break_glass' }, false);
+    return view;
+  }
+  await scheduleEscalations(core, request, role);
   await core.announce(request.id, { kind: 'submitted' }, false);
   return view;
 }

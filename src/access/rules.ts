@@ -8,6 +8,8 @@ export interface RequestInput {
   durationMs?: number | null;
   reason?: string | null;
   ticket?: string | null;
+  /** Self-approve under the role's `break_glass` (a reason is then mandatory). */
+  breakGlass?: boolean;
 }
 
 export interface CheckedRequest {
@@ -20,6 +22,7 @@ const MAX_REASON_LENGTH = 1000;
 
 /** Applies the role's duration, reason and ticket rules; throws an AccessError naming the fault. */
 export function checkRequest(role: Role, input: RequestInput): CheckedRequest {
+  if (input.breakGlass) return checkBreakGlass(role, input);
   const durationMs = input.durationMs ?? role.default_duration;
   if (durationMs > role.max_duration) {
     throw new AccessError('bad_duration', `${role.id} can be granted for at most ${formatDuration(role.max_duration)} (you asked for ${formatDuration(durationMs)}).`);
@@ -35,6 +38,19 @@ export function checkRequest(role: Role, input: RequestInput): CheckedRequest {
     throw new AccessError('reason_required', `${role.id} needs a reason: /jit request ${role.id} ${formatDuration(durationMs).replace(/ /g, '')} "why you need it"`);
   }
   return { durationMs, reason, ticket: findTicket(role, input.ticket ?? null, reason) };
+}
+
+/** Break-glass: only on roles that allow it, capped by `break_glass_max_duration`, never without a reason. */
+function checkBreakGlass(role: Role, input: RequestInput): CheckedRequest {
+  if (!role.break_glass) throw new AccessError('not_allowed', `${role.id} does not allow break-glass; ask for it normally: /jit request ${role.id}`);
+  const durationMs = input.durationMs ?? Math.min(role.default_duration, role.break_glass_max_duration);
+  if (durationMs > role.break_glass_max_duration) {
+    throw new AccessError('bad_duration', `Break-glass on ${role.id} lasts at most ${formatDuration(role.break_glass_max_duration)} (you asked for ${formatDuration(durationMs)}).`);
+  }
+  if (!input.reason?.trim()) {
+    throw new AccessError('reason_required', `Break-glass needs a reason: /jit request ${role.id} ${formatDuration(durationMs).replace(/ /g, '')} --break-glass "what is on fire"`);
+  }
+  return checkRequest(role, { ...input, durationMs, breakGlass: false });
 }
 
 /** The ticket: given explicitly, or the first word of the reason that matches the role's pattern. */

@@ -8,6 +8,9 @@ import type { AccessDeps } from './ports';
 import { reconcile, type ReconcileReport } from './reconcile';
 import { cancelRequest, requestAccess } from './requests';
 import { checkRequest, type CheckedRequest, type RequestInput } from './rules';
+import { remindOverdueReview, reviewBreakGlass } from './break-glass';
+import { escalate } from './escalation';
+import { verifyRevocation, type VerifyOutcome } from './verification';
 
 /**
  * The one entry point of the core. Chat adapters call the person-facing methods,
@@ -47,8 +50,13 @@ export class AccessService {
   request(actor: Actor, input: RequestInput): Promise<RequestView> {
     return requestAccess(this.core, actor, input);
   }
-  approve(actor: Actor, requestId: string): Promise<DecisionResult> {
-    return approve(this.core, actor, requestId);
+  /** `durationMs`: approve a shorter grant than asked (`jit.approve_duration`). */
+  approve(actor: Actor, requestId: string, durationMs?: number): Promise<DecisionResult> {
+    return approve(this.core, actor, requestId, durationMs);
+  }
+  /** An approver confirms a break-glass use was looked at ("Reviewed"). */
+  reviewBreakGlass(actor: Actor, requestId: string): Promise<RequestView> {
+    return reviewBreakGlass(this.core, actor, requestId);
   }
   /** Refuses (audited) when the actor may not decide now; used before opening the deny form. */
   checkCanDecide(actor: Actor, requestId: string, decision: Decision): Promise<void> {
@@ -107,6 +115,15 @@ export class AccessService {
   }
   warnExpiring(grantId: string): Promise<void> {
     return warnExpiring(this.core, grantId);
+  }
+  escalate(requestId: string, tier: number): Promise<boolean> {
+    return escalate(this.core, requestId, tier);
+  }
+  remindOverdueReview(requestId: string): Promise<boolean> {
+    return remindOverdueReview(this.core, requestId);
+  }
+  verifyRevocation(grantId: string): Promise<VerifyOutcome> {
+    return verifyRevocation(this.core, grantId);
   }
   reconcile(): Promise<ReconcileReport> {
     return reconcile(this.core);

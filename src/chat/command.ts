@@ -6,7 +6,7 @@ import { normaliseRequestId } from '../lib/ids';
  * throws: bad input becomes `{ kind: 'invalid', message }`, shown with the help.
  */
 export type Command =
-  | { kind: 'request'; roleId?: string; durationMs?: number; reason?: string }
+  | { kind: 'request'; roleId?: string; durationMs?: number; reason?: string; breakGlass?: boolean }
   | { kind: 'list' }
   | { kind: 'pending' }
   | { kind: 'roles' }
@@ -36,7 +36,17 @@ function idCommand(kind: 'revoke' | 'cancel' | 'audit', args: string[]): Command
   return { kind, requestId };
 }
 
-function requestCommand(args: string[]): Command {
+/** `--break-glass` may stand anywhere after the role; it is a flag, not part of the reason. */
+const BREAK_GLASS_FLAG = '--break-glass';
+
+function requestCommand(allArgs: string[]): Command {
+  const args = allArgs.filter((a) => a.toLowerCase() !== BREAK_GLASS_FLAG);
+  if (args.length < allArgs.length) {
+    const parsed = requestCommand(args);
+    if (parsed.kind !== 'request') return parsed;
+    if (!parsed.roleId) return { kind: 'invalid', message: `Usage: /jit request <role> [duration] ${BREAK_GLASS_FLAG} "reason"` };
+    return { ...parsed, breakGlass: true };
+  }
   const [roleId, maybeDuration, ...rest] = args;
   if (!roleId) return { kind: 'request' };
   if (maybeDuration === undefined) return { kind: 'request', roleId: roleId.toLowerCase() };
@@ -79,6 +89,7 @@ export function parseCommand(text: string): Command {
 
 export const HELP_LINES = [
   '`/jit request <role> [duration] [reason…]` — ask for a role, e.g. `/jit request prod-admin 1h "fix INC-42"` (missing parts open a form)',
+  '`/jit request <role> [duration] --break-glass "reason"` — emergency: self-approve a role that allows break-glass (announced loudly, reviewed afterwards)',
   '`/jit list` — your recent requests and grants',
   '`/jit pending` — requests waiting for your approval',
   '`/jit roles` — the roles you can ask for',

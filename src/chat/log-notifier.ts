@@ -15,6 +15,10 @@ export class LogNotifier implements Notifier {
     this.logger.warn({ requestId: view.request.id }, 'no chat platform configured: approval card not posted');
     return [];
   }
+  async postEscalationCards(view: RequestView, _role: Role, _tier: unknown, tierIndex: number): Promise<ChatMessageRef[]> {
+    this.logger.warn({ requestId: view.request.id, tier: tierIndex }, 'no chat platform configured: escalation card not posted');
+    return [];
+  }
   async updateApprovalCards(): Promise<void> {}
   async tellRequester(view: RequestView, _role: Role, notice: RequesterNotice): Promise<void> {
     this.logger.info({ requestId: view.request.id, notice: notice.kind }, 'requester notice (no chat platform configured)');

@@ -1,5 +1,5 @@
 import type { ChatMessageRef, Platform, RequestView } from '../access/model';
-import type { Role } from '../access/policy';
+import type { EscalationTier, Role } from '../access/policy';
 import type { Notifier, RequesterNotice } from '../access/ports';
 import type { Logger } from '../lib/logger';
 
@@ -32,6 +32,14 @@ export class CompositeNotifier implements Notifier {
       }
     });
     if (failures.length > 0 && failures.length === entries.length) throw failures[0];
+    return refs;
+  }
+
+  async postEscalationCards(view: RequestView, role: Role, tier: EscalationTier, tierIndex: number): Promise<ChatMessageRef[]> {
+    const results = await Promise.allSettled(this.entries().map(([, n]) => n.postEscalationCards(view, role, tier, tierIndex)));
+    const refs = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed && refs.length === 0) throw failed.reason;
     return refs;
   }
 

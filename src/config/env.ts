@@ -35,6 +35,12 @@ const EnvSchema = z
     MICROSOFT_APP_PASSWORD: optionalText,
     MICROSOFT_APP_TENANT_ID: z.guid('must be your Entra tenant id (a GUID)').optional(),
     MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
+    /** On-call look-ups for `approval.auto_if_on_call` (PagerDuty REST API v2 key, Opsgenie API key). */
+    PAGERDUTY_API_KEY: optionalText,
+    PAGERDUTY_API_URL: z.url().default('https://api.pagerduty.com'),
+    OPSGENIE_API_KEY: optionalText,
+    /** api.eu.opsgenie.com for EU accounts. */
+    OPSGENIE_API_URL: z.url().default('https://api.opsgenie.com'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

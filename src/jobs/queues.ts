@@ -21,10 +21,24 @@ export const QUEUES = {
     // About two hours of retries; past that the reconciler keeps trying every sweep.
     defaults: { attempts: 12, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 7 * 86_400 } },
   },
+  /** Timed checks and notices: expiry warnings, escalation tiers, break-glass review deadlines, revoke verification retries. */
   notice: {
     name: 'notice',
-    payload: z.object({ kind: z.literal('expiry_warning'), grantId: z.string().min(1) }),
-    jobId: (p: { grantId: string }) => `warn-${p.grantId}`,
+    payload: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('expiry_warning'), grantId: z.string().min(1) }),
+      z.object({ kind: z.literal('escalation'), requestId: z.string().min(1), tier: z.number().int().min(0) }),
+      z.object({ kind: z.literal('break_glass_review'), requestId: z.string().min(1) }),
+      // `at` in the id: a check that fails queues the next one while its own job is still active.
+      z.object({ kind: z.literal('verify_revoke'), grantId: z.string().min(1), at: z.number().int() }),
+    ]),
+    jobId: (p: NoticePayload) => {
+      switch (p.kind) {
+        case 'expiry_warning': return `warn-${p.grantId}`;
+        case 'escalation': return `escalate-${p.requestId}-${p.tier}`;
+        case 'break_glass_review': return `review-${p.requestId}`;
+        case 'verify_revoke': return `verify-${p.grantId}-${p.at}`;
+      }
+    },
     defaults: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: { age: 86_400 } },
   },
   maintenance: {
@@ -41,6 +55,12 @@ export const QUEUES = {
     defaults: { attempts: 6, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } },
   },
 } as const satisfies Record<string, { name: string; payload: z.ZodType; jobId: (p: never) => string; defaults: DefaultJobOptions }>;
+
+type NoticePayload =
+  | { kind: 'expiry_warning'; grantId: string }
+  | { kind: 'escalation'; requestId: string; tier: number }
+  | { kind: 'break_glass_review'; requestId: string }
+  | { kind: 'verify_revoke'; grantId: string; at: number };
 
 export type QueueKey = keyof typeof QUEUES;
 export type Payload<K extends QueueKey> = z.output<(typeof QUEUES)[K]['payload']>;

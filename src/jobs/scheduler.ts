@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Scheduler } from '../access/ports';
 import type { Clock } from '../lib/clock';
 import type { QueueSet } from './queue-set';
-import { QUEUES } from './queues';
+import { QUEUES, type Payload } from './queues';
 
 /** The core's Scheduler port on BullMQ. Every job id is derived, so each job is queued once. */
 export class BullScheduler implements Scheduler {
@@ -30,7 +30,22 @@ export class BullScheduler implements Scheduler {
   }
 
   scheduleExpiryWarning(grantId: string, at: Date): Promise<void> {
-    const payload = { kind: 'expiry_warning' as const, grantId };
+    return this.notice({ kind: 'expiry_warning', grantId }, at);
+  }
+
+  scheduleEscalation(requestId: string, tier: number, at: Date): Promise<void> {
+    return this.notice({ kind: 'escalation', requestId, tier }, at);
+  }
+
+  scheduleBreakGlassReview(requestId: string, at: Date): Promise<void> {
+    return this.notice({ kind: 'break_glass_review', requestId }, at);
+  }
+
+  scheduleRevokeVerification(grantId: string, at: Date): Promise<void> {
+    return this.notice({ kind: 'verify_revoke', grantId, at: at.getTime() }, at);
+  }
+
+  private notice(payload: Payload<'notice'>, at: Date): Promise<void> {
     return this.addOrMove(this.queues.notice, QUEUES.notice.name, payload, QUEUES.notice.jobId(payload), at);
   }
 

@@ -126,6 +126,16 @@ export class AwsStsProvider implements AccessProvider {
     await this.denySession(arn, target.userId, until);
   }
 
+  /** Gone when the credentials have expired, or the role's deny policy names the session now. */
+  async verifyRevoked(grant: Grant, role: Role): Promise<boolean> {
+    const target = parseRef(grant.providerRef);
+    const now = this.config.clock.now();
+    if (!target) return false;
+    if (new Date(target.until).getTime() <= now.getTime()) return true;
+    const roleName = roleNameOf(this.roleArn(role));
+    return denies(await this.readDenyPolicy(roleName), target.userId, now);
+  }
+
   private roleArn(role: Role): string {
     if (!role.aws) throw new ProviderError(`Role ${role.id} uses provider aws but has no aws.role_arn in the policy file.`, true);
     return role.aws.role_arn;

@@ -99,6 +99,26 @@ export class AzureRbacProvider implements AccessProvider {
   }
 
   /**
+   * Gone when the assignment answers 404. PIM: once past its expiry Azure ended it;
+   * before that, our AdminRemove request must exist.
+   */
+  async verifyRevoked(grant: Grant, role: Role): Promise<boolean> {
+    const azure = this.settings(role);
+    try {
+      if (azure.mode === 'pim') {
+        if (grant.expiresAt && grant.expiresAt.getTime() <= this.config.clock.now().getTime()) return true;
+        await this.client.roleAssignmentScheduleRequests.get(azure.scope, assignmentNameFor(grant.id, 'remove'));
+        return true;
+      }
+      await this.client.roleAssignments.get(azure.scope, assignmentNameFor(grant.id));
+      return false;
+    } catch (e) {
+      if (isGone(e)) return azure.mode !== 'pim';
+      throw armProviderError(e, `checking the ${role.id} role assignment at ${azure.scope}`);
+    }
+  }
+
+  /**
    * A retried create can find its own earlier work: ARM answers 409 for an existing
    * assignment (or PIM request). It is ours when it carries our deterministic name.
    */

@@ -33,6 +33,11 @@ export class SandboxProvider implements AccessProvider {
     await this.db.update(sandboxGrants).set({ revokedAt: new Date() }).where(eq(sandboxGrants.grantId, grant.id));
   }
 
+  /** The sandbox's record is the truth: no standing row, no access. */
+  async verifyRevoked(grant: Grant): Promise<boolean> {
+    return !(await this.isStanding(grant.id));
+  }
+
   /** Whether the sandbox currently holds access for a grant (tests and the sandbox page read this). */
   async isStanding(grantId: string): Promise<boolean> {
     const [row] = await this.db.select().from(sandboxGrants).where(eq(sandboxGrants.grantId, grantId));

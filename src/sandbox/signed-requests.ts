@@ -69,6 +69,18 @@ export class SlackRequestSigner {
     return this.send(body, 'application/json', opts);
   }
 
+  /** A choice in a static select on a message (`jit.approve_duration`). */
+  selectOption(p: { userId: string; actionId: string; value: string; channelId: string; messageTs: string; responseUrl: string }, opts?: SignedRequestOptions): Promise<Response> {
+    const payload = {
+      type: 'block_actions', team: { id: 'T0SANDBOX', domain: 'sandbox' }, user: { id: p.userId, username: p.userId.toLowerCase(), team_id: 'T0SANDBOX' },
+      api_app_id: 'A0JITBOT', token: 'unused', trigger_id: `trigger-${Date.now()}`, response_url: p.responseUrl,
+      container: { type: 'message', message_ts: p.messageTs, channel_id: p.channelId, is_ephemeral: false },
+      channel: { id: p.channelId, name: 'approvals' }, message: { ts: p.messageTs, type: 'message' },
+      actions: [{ type: 'static_select', action_id: p.actionId, block_id: 'jit.decision', selected_option: { text: { type: 'plain_text', text: p.value }, value: p.value }, action_ts: String(Date.now() / 1000) }],
+    };
+    return this.post({ payload: JSON.stringify(payload) }, opts);
+  }
+
   viewSubmission(p: { userId: string; callbackId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string }, opts?: SignedRequestOptions): Promise<Response> {
     const payload = {
       type: 'view_submission', team: { id: 'T0SANDBOX', domain: 'sandbox' }, user: { id: p.userId, username: p.userId.toLowerCase(), team_id: 'T0SANDBOX' },

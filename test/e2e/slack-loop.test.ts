@@ -70,7 +70,7 @@ describe('Slack end to end', () => {
     for (const step of ['is waiting for approval', 'was approved by <@U0ALICE>', 'You now have *quick*', 'has expired']) expect(dms.some((text) => text.includes(step))).toBe(true);
 
     const audit = await db().select().from(auditEvents).where(eq(auditEvents.requestId, request.id)).orderBy(asc(auditEvents.id));
-    expect(audit.map((e) => e.action)).toEqual(['request.created', 'approval.approve', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired']);
+    expect(audit.map((e) => e.action)).toEqual(['request.created', 'approval.approve', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired', 'revoke.verified']);
     expect(audit.map((e) => e.actorId).slice(0, 2)).toEqual(['U0REQ1', 'U0ALICE']);
     const times = audit.map((e) => e.at.getTime());
     expect([...times].sort((a, b) => a - b)).toEqual(times);

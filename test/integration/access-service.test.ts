@@ -7,7 +7,12 @@ import { APPROVAL_CHANNEL, CROWD, SECURITY_CHANNEL } from '../helpers/policy';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
 const slack = (userId: string): Actor => ({ platform: 'slack', userId });
-const REQUESTER = slack('U0REQ');
+/** A new requester per test: a second request for a role someone holds or awaits is refused (pending hygiene). */
+let REQUESTER: Actor;
+let requesters = 0;
+beforeEach(() => {
+  REQUESTER = slack(`U0REQ${++requesters}`);
+});
 const ALICE = slack('U0ALICE');
 const BOB = slack('U0BOB');
 const CAROL = slack('U0CAROL');
@@ -59,7 +64,7 @@ describe.each(['postgres', 'pglite'] as const)('access service on %s', (kind) =>
     expect(await service().endGrant(grant!.id)).toEqual({ ended: false });
     expect(await t.runtime.sandbox.isStanding(grant!.id)).toBe(false);
     expect((await service().view(view.request.id)).request.status).toBe('expired');
-    expect(await actions(view.request.id)).toEqual(['request.created', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired']);
+    expect(await actions(view.request.id)).toEqual(['request.created', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired', 'revoke.verified']);
     const dms = t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === REQUESTER.userId).map((c) => String(c.args.text));
     expect(dms.some((text) => text.includes('approved by policy'))).toBe(true);
     expect(dms.some((text) => text.includes('You now have *auto*') && text.includes('SANDBOX'))).toBe(true);
@@ -141,7 +146,8 @@ describe.each(['postgres', 'pglite'] as const)('access service on %s', (kind) =>
 
   it('refuses a burst of requests past the hourly limit, and audits it', async () => {
     const burst = slack('U0BURST');
-    for (let i = 0; i < 30; i++) await service().request(burst, { roleId: 'quick' });
+    // Each is withdrawn at once: the hourly limit counts requests made, not requests waiting.
+    for (let i = 0; i < 30; i++) await service().cancel(burst, (await service().request(burst, { roleId: 'quick' })).request.id);
     const e = await refusal(service().request(burst, { roleId: 'quick' }));
     expect(e.code).toBe('rate_limited');
     expect((await service().listMine(burst, 100)).length).toBe(30);

@@ -117,7 +117,21 @@ function revokeTrouble({ data, requests, settings }: Indexed): Anomaly[] {
   return found;
 }
 
-const RULES = [offHours, sensitiveAuto, busyRequester, fastApproval, approverShare, rerequestAfterDeny, revokeTrouble];
+/** Break-glass uses the day touched: who, why, and whether an approver reviewed them in time. */
+function breakGlass({ data, roles, settings, fmt }: Indexed): Anomaly[] {
+  const within = new Map(roles.map((r) => [r.id, r.break_glass_review_within]));
+  return data.requests
+    .filter((r) => r.breakGlass)
+    .map((r) => {
+      const due = new Date(r.createdAt.getTime() + (within.get(r.roleId) ?? 0));
+      const review = r.reviewedAt && r.reviewedBy
+        ? `reviewed by ${fmt.user(r.reviewedBy)} at ${clockTime(r.reviewedAt, settings.timezone)}${r.reviewedAt > due ? ' (LATE)' : ''}`
+        : `NOT REVIEWED${data.now >= due ? ' — overdue' : ` (due ${clockTime(due, settings.timezone)})`}`;
+      return { rule: 'break_glass', text: `${r.id}: BREAK-GLASS ${r.roleId} self-approved by ${fmt.user(r.requesterId)} (${r.reason ?? 'no reason'}); ${review}` };
+    });
+}
+
+const RULES = [breakGlass, offHours, sensitiveAuto, busyRequester, fastApproval, approverShare, rerequestAfterDeny, revokeTrouble];
 
 /** Every anomaly of the day, one line each, in rule order. */
 export function findAnomalies(ctx: AnomalyContext): Anomaly[] {

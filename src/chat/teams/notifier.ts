@@ -33,6 +33,14 @@ export class TeamsNotifier implements Notifier {
     return messageId ? [{ platform: 'teams', channel, messageId }] : [];
   }
 
+  /**
+   * Teams has no escalation channel setting of its own yet: the tier's card goes to the
+   * role's Teams channel again (a fresh post notifies the channel); its teams_users can decide.
+   */
+  async postEscalationCards(view: RequestView, role: Role): Promise<ChatMessageRef[]> {
+    return this.postApprovalCards(view, role);
+  }
+
   async updateApprovalCards(view: RequestView, role: Role, refs: ChatMessageRef[]): Promise<void> {
     await Promise.all(
       refs

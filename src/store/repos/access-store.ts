@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { GrantTransition, RequestTransition } from '../../access/lifecycle';
 import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant } from '../../access/model';
 import type { AccessStore } from '../../access/ports';
@@ -78,6 +78,48 @@ export class DrizzleAccessStore implements AccessStore {
     return this.db.select().from(accessRequests).where(eq(accessRequests.status, status)).orderBy(asc(accessRequests.createdAt)).limit(limit);
   }
 
+  listOpenRequests(requesterId: string, roleId: string): Promise<AccessRequest[]> {
+    return this.db
+      .select()
+      .from(accessRequests)
+      .where(and(eq(accessRequests.requesterId, requesterId), eq(accessRequests.roleId, roleId), inArray(accessRequests.status, ['pending', 'approved', 'active'])))
+      .orderBy(asc(accessRequests.createdAt));
+  }
+
+  async shortenApprovedDuration(id: string, ms: number): Promise<void> {
+    await this.db
+      .update(accessRequests)
+      .set({ approvedDurationMs: sql`least(coalesce(${accessRequests.approvedDurationMs}, ${accessRequests.durationMs}), ${ms})` })
+      .where(eq(accessRequests.id, id));
+  }
+
+  async markReviewed(id: string, by: string, at: Date): Promise<boolean> {
+    const rows = await this.db
+      .update(accessRequests)
+      .set({ reviewedBy: by, reviewedAt: at })
+      .where(and(eq(accessRequests.id, id), eq(accessRequests.breakGlass, true), isNull(accessRequests.reviewedAt)))
+      .returning({ id: accessRequests.id });
+    return rows.length === 1;
+  }
+
+  async markReviewReminded(id: string, at: Date): Promise<boolean> {
+    const rows = await this.db
+      .update(accessRequests)
+      .set({ reviewRemindedAt: at })
+      .where(and(eq(accessRequests.id, id), isNull(accessRequests.reviewedAt), isNull(accessRequests.reviewRemindedAt)))
+      .returning({ id: accessRequests.id });
+    return rows.length === 1;
+  }
+
+  listBreakGlassReviewsDue(createdBefore: Date, limit: number): Promise<AccessRequest[]> {
+    return this.db
+      .select()
+      .from(accessRequests)
+      .where(and(eq(accessRequests.breakGlass, true), isNull(accessRequests.reviewedAt), isNull(accessRequests.reviewRemindedAt), lte(accessRequests.createdAt, createdBefore)))
+      .orderBy(asc(accessRequests.createdAt))
+      .limit(limit);
+  }
+
   async insertApproval(approval: Approval): Promise<boolean> {
     const rows = await this.db.insert(approvals).values(approval).onConflictDoNothing().returning({ id: approvals.id });
     return rows.length === 1;
@@ -152,6 +194,25 @@ export class DrizzleAccessStore implements AccessStore {
   async countActiveGrants(): Promise<number> {
     const [row] = await this.db.select({ n: count() }).from(grants).where(eq(grants.status, 'active'));
     return row?.n ?? 0;
+  }
+
+  async markRevokeVerified(id: string, at: Date): Promise<boolean> {
+    const rows = await this.db
+      .update(grants)
+      .set({ revokeVerifiedAt: at, updatedAt: at })
+      .where(and(eq(grants.id, id), inArray(grants.status, ['expired', 'revoked']), isNull(grants.revokeVerifiedAt)))
+      .returning({ id: grants.id });
+    return rows.length === 1;
+  }
+
+  async listGrantsAwaitingVerification(endedBefore: Date, limit: number): Promise<Grant[]> {
+    const rows = await this.db
+      .select()
+      .from(grants)
+      .where(and(inArray(grants.status, ['expired', 'revoked']), isNull(grants.revokeVerifiedAt), lte(grants.revokedAt, endedBefore)))
+      .orderBy(asc(grants.revokedAt))
+      .limit(limit);
+    return rows.map(toGrant);
   }
 
   async appendAudit(event: AuditEventInput, at: Date): Promise<void> {

@@ -18,6 +18,14 @@ export const accessRequests = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** What an approver shortened the grant to (`jit.approve_duration`); null: as asked. */
+    approvedDurationMs: bigint('approved_duration_ms', { mode: 'number' }),
+    /** Self-approved under `break_glass`; needs a post-hoc review. */
+    breakGlass: boolean('break_glass').notNull().default(false),
+    reviewedBy: text('reviewed_by'),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    /** When the overdue-review reminder went out (set once). */
+    reviewRemindedAt: timestamp('review_reminded_at', { withTimezone: true }),
   },
   (t) => [index('access_requests_requester_idx').on(t.requesterId, t.createdAt), index('access_requests_status_idx').on(t.status)],
 );

@@ -18,6 +18,8 @@ export const grants = pgTable(
     revokeRequestedAt: timestamp('revoke_requested_at', { withTimezone: true }),
     failureReason: text('failure_reason'),
     revokeAttempts: integer('revoke_attempts').notNull().default(0),
+    /** When the provider confirmed the access is gone after the revoke (`verifyRevoked`). */
+    revokeVerifiedAt: timestamp('revoke_verified_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },

@@ -82,7 +82,7 @@ describe('Teams end to end', () => {
       expect(messagesTo(req).some((m) => m.includes(step))).toBe(true);
     }
     const audit = await db().select().from(auditEvents).where(eq(auditEvents.requestId, request.id)).orderBy(asc(auditEvents.id));
-    expect(audit.map((e) => e.action)).toEqual(['request.created', 'approval.approve', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired']);
+    expect(audit.map((e) => e.action)).toEqual(['request.created', 'approval.approve', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired', 'revoke.verified']);
     expect(audit.find((e) => e.action === 'approval.approve')).toMatchObject({ actorId: ALICE.aadObjectId, actorPlatform: 'teams' });
   });
 

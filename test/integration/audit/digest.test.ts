@@ -120,13 +120,13 @@ describe.each(['postgres', 'pglite'] as const)('daily digest on %s', (kind) => {
 
   it('shows a request\'s timeline to its requester, its approvers and the security team only', async () => {
     const mine = await service().auditTrail(slack('U0REQ'), ids.quick!);
-    expect(mine.events.map((e) => e.action)).toEqual(['request.created', 'approval.approve', 'request.approved', 'grant.started', 'grant.activated', 'revoke.requested', 'revoke.started', 'grant.revoked']);
-    expect((await service().auditTrail(slack('U0BOB'), ids.quick!)).events).toHaveLength(8);
+    expect(mine.events.map((e) => e.action)).toEqual(['request.created', 'approval.approve', 'request.approved', 'grant.started', 'grant.activated', 'revoke.requested', 'revoke.started', 'grant.revoked', 'revoke.verified']);
+    expect((await service().auditTrail(slack('U0BOB'), ids.quick!)).events).toHaveLength(9);
     expect((await service().auditTrail(slack(SECURITY_TEAM), ids.auto!)).events.map((e) => e.action)).toContain('revoke.failed');
     const refused = await service().auditTrail(slack('U0NOSY'), ids.quick!).catch((e) => e);
     expect(refused).toBeInstanceOf(AccessError);
     expect(refused.userMessage).toBe(`Only the requester, an approver of quick or the security team can see the audit trail of ${ids.quick}.`);
-    expect((await service().auditTrail(slack(SECURITY_TEAM), ids.quick!)).events.length).toBe(9);
+    expect((await service().auditTrail(slack(SECURITY_TEAM), ids.quick!)).events.length).toBe(10);
     expect((await service().auditTrail(slack(SECURITY_TEAM), ids.quick!)).events.at(-1)).toMatchObject({ action: 'audit.refused', actor: { userId: 'U0NOSY' } });
   });
 
@@ -136,7 +136,7 @@ describe.each(['postgres', 'pglite'] as const)('daily digest on %s', (kind) => {
       expect((await t.signer.slashCommand({ userId, text, responseUrl: t.slackApi.responseUrl(id) })).status).toBe(200);
       return String(t.slackApi.callsOf('response_url').find((c) => c.args.id === id)?.args.text);
     };
-    expect(await say('U0REQ', `audit ${ids.quick!.toLowerCase()}`)).toBe(`Audit trail of ${ids.quick}: 9 events`);
+    expect(await say('U0REQ', `audit ${ids.quick!.toLowerCase()}`)).toBe(`Audit trail of ${ids.quick}: 10 events`);
     expect(await say('U0NOSY', 'digest')).toBe(':warning: Only the security team (policy digest.security_team) can use /jit digest.');
     expect(await say(SECURITY_TEAM, 'digest 2030-01-01')).toBe(':warning: 2030-01-01 has not happened yet (today is 2026-11-25 in UTC).');
     expect(await say(SECURITY_TEAM, 'digest someday')).toContain('"someday" is not a day');

@@ -1,33 +1,67 @@
-import { Blocks, Elements, Message } from 'slack-block-builder';
+import { Bits, Blocks, Elements, Message } from 'slack-block-builder';
+import { BREAK_GLASS_MARKER, reviewDueAt } from '../../../access/break-glass';
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
-import { sandboxNote, statusLine, user } from './format';
+import { durationWords, shorterDurations } from '../../approval-words';
+import { sandboxNote, statusLine, user, when } from './format';
 
 export const APPROVE_ACTION = 'jit.approve';
 export const DENY_ACTION = 'jit.deny';
+/** A select on the card: approve for a shorter duration than asked (value `<request id>|<ms>`). */
+export const APPROVE_DURATION_ACTION = 'jit.approve_duration';
+/** An approver confirms they looked at a break-glass use. */
+export const REVIEW_ACTION = 'jit.review';
 
-/** The card approvers see in the approval channel; buttons only while the request is pending. */
-export function approvalCard(view: RequestView, role: Role, channel: string) {
+/** `R-7K2M9QXA|1800000` → request id and milliseconds (untrusted: the core checks both). */
+export function parseDurationChoice(value: string): { requestId: string; durationMs: number } {
+  const [requestId = '', ms = ''] = value.slice(0, 100).split('|');
+  return { requestId, durationMs: /^\d{1,10}$/.test(ms) ? Number(ms) : NaN };
+}
+
+function decisionBlock(view: RequestView, role: Role) {
+  const { request } = view;
+  const shorter = shorterDurations(request.durationMs, role.min_duration);
+  return Blocks.Actions({ blockId: 'jit.decision' }).elements(
+    Elements.Button({ text: 'Approve', actionId: APPROVE_ACTION, value: request.id }).primary(),
+    Elements.Button({ text: 'Deny', actionId: DENY_ACTION, value: request.id }).danger(),
+    shorter.length > 0
+      ? Elements.StaticSelect({ placeholder: 'Approve for less…', actionId: APPROVE_DURATION_ACTION })
+          .options(shorter.map((ms) => Bits.Option({ text: `Approve for ${formatDuration(ms)}`, value: `${request.id}|${ms}` })))
+      : undefined,
+  );
+}
+
+function reviewBlocks(view: RequestView, role: Role) {
+  const { request } = view;
+  if (!request.breakGlass) return [];
+  if (request.reviewedAt && request.reviewedBy) return [Blocks.Context().elements(`:mag: Break-glass reviewed by ${user(request.reviewedBy)} ${when(request.reviewedAt)}`)];
+  const overdue = request.reviewRemindedAt ? ' *Review overdue.*' : '';
+  return [
+    Blocks.Section({ text: `${BREAK_GLASS_MARKER} — self-approved by ${user(request.requesterId)}. An approver of ${role.id} must review it by ${when(reviewDueAt(request, role))}.${overdue}` }),
+    Blocks.Actions({ blockId: 'jit.review' }).elements(Elements.Button({ text: 'Reviewed', actionId: REVIEW_ACTION, value: request.id })),
+  ];
+}
+
+/** The card approvers see in the approval channel; buttons only while the request is pending (or a break-glass awaits review). */
+export function approvalCard(view: RequestView, role: Role, channel: string, header?: string) {
   const { request } = view;
   const pending = request.status === 'pending';
   const note = sandboxNote(role);
-  return Message({ channel, text: `Access request ${request.id}: ${request.roleId} for ${formatDuration(request.durationMs)} by ${user(request.requesterId)} — ${request.status}` })
+  const marker = request.breakGlass ? `${BREAK_GLASS_MARKER} ` : '';
+  return Message({ channel, text: `${marker}Access request ${request.id}: ${request.roleId} for ${formatDuration(request.durationMs)} by ${user(request.requesterId)} — ${request.status}` })
     .blocks(
-      Blocks.Section({ text: `${user(request.requesterId)} requests *${role.id}*${role.description ? ` — ${role.description}` : ''}` }),
+      header ? Blocks.Section({ text: header }) : undefined,
+      Blocks.Section({ text: `${marker}${user(request.requesterId)} requests *${role.id}*${role.description ? ` — ${role.description}` : ''}` }),
       Blocks.Section().fields(
         `*Request*\n${request.id}`,
-        `*Duration*\n${formatDuration(request.durationMs)}`,
+        `*Duration*\n${durationWords(request)}`,
         `*Reason*\n${request.reason ?? '—'}`,
         `*Ticket*\n${request.ticket ?? '—'}`,
       ),
       Blocks.Context().elements(statusLine(view)),
-      pending
-        ? Blocks.Actions({ blockId: 'jit.decision' }).elements(
-            Elements.Button({ text: 'Approve', actionId: APPROVE_ACTION, value: request.id }).primary(),
-            Elements.Button({ text: 'Deny', actionId: DENY_ACTION, value: request.id }).danger(),
-          )
-        : undefined,
+      pending ? decisionBlock(view, role) : undefined,
+      ...reviewBlocks(view, role),
       note ? Blocks.Context().elements(note) : undefined,
     )
     .buildToObject();

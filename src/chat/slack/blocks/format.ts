@@ -1,8 +1,10 @@
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
+import { BREAK_GLASS_MARKER } from '../../../access/break-glass';
 
 export const user = (id: string) => `<@${id}>`;
+export const group = (id: string) => `<!subteam^${id}>`;
 
 /** Slack renders `<!date^…>` in each reader's own time zone. */
 export function when(date: Date): string {
@@ -22,17 +24,19 @@ export function statusLine(view: RequestView): string {
   const { request, approvals, grant } = view;
   const approvedBy = approvals.filter((a) => a.decision === 'approve').map((a) => user(a.approverId));
   const deniedBy = approvals.find((a) => a.decision === 'deny');
+  const how = request.breakGlass ? `by the requester — ${BREAK_GLASS_MARKER}` : request.autoApproved ? 'by policy' : `by ${approvedBy.join(', ')}`;
+  const verified = grant?.revokeVerifiedAt ? ' and verified' : '';
   switch (request.status) {
     case 'pending':
       return `:hourglass_flowing_sand: Waiting for approval (${approvedBy.length} of ${request.approvalsRequired})${approvedBy.length ? ` — approved by ${approvedBy.join(', ')}` : ''}`;
     case 'approved':
-      return `:white_check_mark: Approved ${request.autoApproved ? 'by policy' : `by ${approvedBy.join(', ')}`} — granting…`;
+      return `:white_check_mark: Approved ${how} — granting…`;
     case 'active':
-      return `:unlock: *Active* until ${grant?.expiresAt ? when(grant.expiresAt) : '…'} (approved ${request.autoApproved ? 'by policy' : `by ${approvedBy.join(', ')}`})`;
+      return `:unlock: *Active* until ${grant?.expiresAt ? when(grant.expiresAt) : '…'} (approved ${how})`;
     case 'expired':
-      return `:lock: Expired ${grant?.revokedAt ? when(grant.revokedAt) : ''} — access revoked`;
+      return `:lock: Expired ${grant?.revokedAt ? when(grant.revokedAt) : ''} — access revoked${verified}`;
     case 'revoked':
-      return `:lock: Revoked early by ${grant?.revokeRequestedBy ? user(grant.revokeRequestedBy) : 'an operator'}${grant?.revokedAt ? ` at ${when(grant.revokedAt)}` : ''}`;
+      return `:lock: Revoked early by ${grant?.revokeRequestedBy ? user(grant.revokeRequestedBy) : 'an operator'}${grant?.revokedAt ? ` at ${when(grant.revokedAt)}` : ''} — access revoked${verified}`;
     case 'denied':
       return `:no_entry: Denied by ${deniedBy ? user(deniedBy.approverId) : 'an approver'}${deniedBy?.comment ? `: ${deniedBy.comment}` : ''}`;
     case 'cancelled':
@@ -47,7 +51,8 @@ export function statusLine(view: RequestView): string {
 /** `prod-admin for 1h` with the reason and ticket, as list rows show it. */
 export function summary(view: RequestView): string {
   const { request } = view;
-  const parts = [`*${request.roleId}* for ${formatDuration(request.durationMs)}`];
+  const parts = [`*${request.roleId}* for ${formatDuration(request.approvedDurationMs ?? request.durationMs)}`];
+  if (request.breakGlass) parts.push(BREAK_GLASS_MARKER);
   if (request.ticket) parts.push(`(${request.ticket})`);
   return parts.join(' ');
 }

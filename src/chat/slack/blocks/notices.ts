@@ -1,20 +1,26 @@
-import { Blocks, Message } from 'slack-block-builder';
+import { Blocks, Elements, Message } from 'slack-block-builder';
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
-import { sandboxNote, user, when } from './format';
+import { approvedByWords, approverNames, durationWords } from '../../approval-words';
+import { group, sandboxNote, user, when } from './format';
+
+/** "I'm done" on the expiry warning: ends the grant now (value: the request id). */
+export const DONE_ACTION = 'jit.done';
 
 function text(view: RequestView, role: Role, notice: RequesterNotice): string {
   const { request, grant } = view;
-  const what = `*${role.id}* for ${formatDuration(request.durationMs)} (\`${request.id}\`)`;
+  const what = `*${role.id}* for ${durationWords(request)} (\`${request.id}\`)`;
   switch (notice.kind) {
     case 'submitted':
-      return `:inbox_tray: Your request for ${what} is waiting for approval.`;
+      return `:inbox_tray: Your request for ${what} is waiting for approval from ${role.approval.approvers ? approverNames(role.approval.approvers, user, group) : 'the approvers'}.`;
+    case 'escalated':
+      return `:arrow_double_up: Nobody has decided on ${what} yet, so I am now also asking ${approverNames(notice.approvers, user, group)} (escalation tier ${notice.tier + 1}).`;
     case 'approval_recorded':
       return `:ballot_box_with_check: ${user(notice.by)} approved ${what}; ${notice.remaining} more approval${notice.remaining > 1 ? 's' : ''} needed.`;
     case 'approved':
-      return `:white_check_mark: ${what} was approved ${notice.by === 'policy' ? 'by policy' : `by ${user(notice.by)}`}. Granting now…`;
+      return `:white_check_mark: ${what} was approved ${approvedByWords(notice.by, user)}. Granting now…`;
     case 'denied':
       return `:no_entry: ${what} was denied by ${user(notice.by)}: ${notice.reason}`;
     case 'granted':
@@ -22,11 +28,15 @@ function text(view: RequestView, role: Role, notice: RequesterNotice): string {
     case 'grant_failed':
       return `:x: ${what} could not be granted: ${notice.error}`;
     case 'expiring_soon':
-      return `:hourglass: ${what} expires in ${formatDuration(notice.msLeft)}.`;
-    case 'ended':
+      return `:hourglass: ${what} expires in ${formatDuration(notice.msLeft)}. Finished already? Press "I'm done" to end it now.`;
+    case 'ended': {
+      const checked = notice.verified ? ' Revoked and verified: the provider confirms the access is gone.' : '';
       return notice.how === 'revoked'
-        ? `:lock: ${what} was revoked early${notice.by ? ` by ${user(notice.by)}` : ''}. Your access is gone.`
-        : `:lock: ${what} has expired and your access was revoked.`;
+        ? `:lock: ${what} was revoked early${notice.by ? ` by ${user(notice.by)}` : ''}. Your access is gone.${checked}`
+        : `:lock: ${what} has expired and your access was revoked.${checked}`;
+    }
+    case 'revoke_verified':
+      return `:lock: ${what}: revoked and verified — the provider now confirms the access is gone.`;
     case 'timed_out':
       return `:alarm_clock: ${what} timed out: nobody decided in time. Ask again if you still need it.`;
     case 'cancelled':
@@ -44,6 +54,8 @@ export function requesterNotice(view: RequestView, role: Role, notice: Requester
       Blocks.Section({ text: body }),
       // One section per paragraph: Slack caps a section at 3,000 characters and AWS tokens are long.
       ...(delivery ? delivery.split('\n\n').map((part) => Blocks.Section({ text: part })) : []),
+      // The "Extend" button of the extend feature goes beside this one.
+      notice.kind === 'expiring_soon' ? Blocks.Actions({ blockId: 'jit.expiring' }).elements(Elements.Button({ text: "I'm done", actionId: DONE_ACTION, value: view.request.id })) : undefined,
       note ? Blocks.Context().elements(note) : undefined,
     )
     .buildToObject();

@@ -2,20 +2,23 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
+import { approvedByWords, approverNames, durationWords } from '../../approval-words';
 import { card, text as block, type AdaptiveCard } from './card';
 import { sandboxNote, when } from './format';
 
 function line(view: RequestView, role: Role, notice: RequesterNotice): string {
   const { request, grant } = view;
-  const what = `**${role.id}** for ${formatDuration(request.durationMs)} (${request.id})`;
+  const what = `**${role.id}** for ${durationWords(request)} (${request.id})`;
   // Approver ids here are whoever decided, on either platform; the approval card names their platform.
   switch (notice.kind) {
     case 'submitted':
       return `📥 Your request for ${what} is waiting for approval.`;
+    case 'escalated':
+      return `⏫ Nobody has decided on ${what} yet, so I am now also asking ${approverNames(notice.approvers, String, String)} (escalation tier ${notice.tier + 1}).`;
     case 'approval_recorded':
       return `☑️ ${notice.by} approved ${what}; ${notice.remaining} more approval${notice.remaining > 1 ? 's' : ''} needed.`;
     case 'approved':
-      return `✅ ${what} was approved ${notice.by === 'policy' ? 'by policy' : `by ${notice.by}`}. Granting now…`;
+      return `✅ ${what} was approved ${approvedByWords(notice.by, String)}. Granting now…`;
     case 'denied':
       return `⛔ ${what} was denied by ${notice.by}: ${notice.reason}`;
     case 'granted':
@@ -25,7 +28,10 @@ function line(view: RequestView, role: Role, notice: RequesterNotice): string {
     case 'expiring_soon':
       return `⌛ ${what} expires in ${formatDuration(notice.msLeft)}.`;
     case 'ended':
-      return notice.how === 'revoked' ? `🔒 ${what} was revoked early${notice.by ? ` by ${notice.by}` : ''}. Your access is gone.` : `🔒 ${what} has expired and your access was revoked.`;
+      return (notice.how === 'revoked' ? `🔒 ${what} was revoked early${notice.by ? ` by ${notice.by}` : ''}. Your access is gone.` : `🔒 ${what} has expired and your access was revoked.`) +
+        (notice.verified ? ' Revoked and verified: the provider confirms the access is gone.' : '');
+    case 'revoke_verified':
+      return `🔒 ${what}: revoked and verified — the provider now confirms the access is gone.`;
     case 'timed_out':
       return `⏰ ${what} timed out: nobody decided in time. Ask again if you still need it.`;
     case 'cancelled':

@@ -13,7 +13,7 @@ export async function requestCommand(deps: TeamsDeps, actor: Actor, cmd: Extract
   const { service } = deps;
   const form = (hint?: string) => requestForm(service.roles(), { roleId: cmd.roleId, duration: cmd.durationMs ? compactDuration(cmd.durationMs) : undefined, reason: cmd.reason, hint });
   if (!cmd.roleId) return form();
-  const input = { roleId: cmd.roleId, durationMs: cmd.durationMs, reason: cmd.reason };
+  const input = { roleId: cmd.roleId, durationMs: cmd.durationMs, reason: cmd.reason, breakGlass: cmd.breakGlass };
   try {
     service.check(input);
   } catch (e) {

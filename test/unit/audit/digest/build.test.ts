@@ -50,7 +50,7 @@ class Seed {
     const ended = o.end === 'active' ? null : o.end === 'revoked' ? new Date(approvedAt.getTime() + 10 * MIN) : new Date(expiresAt.getTime() + (o.lateMs ?? 0));
     const grant: Grant = {
       id: `G-${id}`, requestId: id, status: o.end ?? 'expired', provider: 'sandbox', providerRef: 'ref', activatedAt: approvedAt, expiresAt, revokedAt: ended,
-      revokeRequestedBy: o.end === 'revoked' ? 'U0ALICE' : null, failureReason: null, revokeAttempts: 0, createdAt: approvedAt, updatedAt: approvedAt,
+      revokeRequestedBy: o.end === 'revoked' ? 'U0ALICE' : null, failureReason: null, revokeAttempts: 0, revokeVerifiedAt: null, createdAt: approvedAt, updatedAt: approvedAt,
     };
     this.data.grants.push(grant);
     this.event('grant.activated', approvedAt, id, 'worker', { grantId: grant.id });
@@ -61,7 +61,8 @@ class Seed {
   request(id: string, r: Partial<AccessRequest> & { createdAt: Date }): AccessRequest {
     const request: AccessRequest = {
       id, status: 'pending', roleId: 'prod-read', requesterId: 'U0REQ', requesterPlatform: 'slack', durationMs: 60 * MIN, reason: 'fix INC-42', ticket: 'INC-42',
-      approvalsRequired: 1, autoApproved: false, updatedAt: r.createdAt, decidedAt: null, ...r,
+      approvalsRequired: 1, autoApproved: false, updatedAt: r.createdAt, decidedAt: null,
+      approvedDurationMs: null, breakGlass: false, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null, ...r,
     };
     this.data.requests.push(request);
     this.event('request.created', r.createdAt, id, request.requesterId);

@@ -25,17 +25,22 @@ export async function requestSubcommand(deps: SlackListenerDeps, cmd: Extract<Co
     await openForm();
     return;
   }
-  const input = { roleId: cmd.roleId, durationMs: cmd.durationMs, reason: cmd.reason };
+  const input = { roleId: cmd.roleId, durationMs: cmd.durationMs, reason: cmd.reason, breakGlass: cmd.breakGlass };
   try {
     service.check(input);
   } catch (e) {
-    if (isAccessError(e) && FORM_FIXES.has(e.code)) {
+    // Break-glass is typed on purpose, reason included; the form has no break-glass switch.
+    if (isAccessError(e) && FORM_FIXES.has(e.code) && !cmd.breakGlass) {
       await openForm(e.userMessage);
       return;
     }
     throw e;
   }
   const view = await service.request(ctx.actor, input);
-  const status = view.request.status === 'pending' ? 'approvers have been asked' : 'approved by policy; granting now';
+  const status = view.request.status === 'pending'
+    ? 'approvers have been asked'
+    : view.request.breakGlass
+      ? 'BREAK-GLASS: self-approved, granting now; the approval and security channels are told and an approver will review it'
+      : 'approved automatically; granting now';
   await ctx.reply({ text: `:inbox_tray: Filed \`${view.request.id}\` for *${view.request.roleId}*: ${status}. I'll DM you at each step.` });
 }

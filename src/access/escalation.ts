@@ -1,0 +1,78 @@
+import type { Core } from './core';
+import type { AccessRequest, Actor } from './model';
+import type { Role } from './policy';
+
+/**
+ * `approval.escalation`: when nobody decides within a tier's `after`, that tier's
+ * approvers are asked too (and may decide from then on). Delayed jobs post each
+ * tier on time; the reconciler posts any a lost job missed. The request still
+ * times out at `approvals.pending_ttl`.
+ */
+
+/** Indexes of the tiers whose time has come for this request. */
+export function openTiers(role: Role, request: AccessRequest, now: Date): number[] {
+  const waited = now.getTime() - request.createdAt.getTime();
+  return role.approval.escalation.flatMap((tier, i) => (tier.after <= waited ? [i] : []));
+}
+
+/** An approver of the role, or of a tier that is open now. */
+export async function mayDecide(core: Core, role: Role, request: AccessRequest, actor: Actor): Promise<boolean> {
+  if (await core.isApprover(role, actor)) return true;
+  for (const i of openTiers(role, request, core.deps.clock.now())) {
+    if (await core.isInSet(role.approval.escalation[i]?.approvers, actor)) return true;
+  }
+  return false;
+}
+
+/** Queues one delayed job per tier; a queue failure is left to the reconciler. */
+export async function scheduleEscalations(core: Core, request: AccessRequest, role: Role): Promise<void> {
+  const { scheduler, logger } = core.deps;
+  for (const [i, tier] of role.approval.escalation.entries()) {
+    try {
+      await scheduler.scheduleEscalation(request.id, i, new Date(request.createdAt.getTime() + tier.after));
+    } catch (e) {
+      logger.error({ err: e, requestId: request.id, tier: i }, 'could not queue the escalation; the reconciler will post it');
+    }
+  }
+}
+
+/**
+ * Asks tier `tier` of a still-pending request, once: the row lock and the audit
+ * trail make a second call (job retry, reconciler) a no-op. True when it asked.
+ */
+export async function escalate(core: Core, requestId: string, tier: number): Promise<boolean> {
+  const { store, clock, notifier, logger } = core.deps;
+  const now = clock.now();
+  const request = await store.getRequest(requestId);
+  if (!request || request.status !== 'pending') return false;
+  const role = core.role(request.roleId);
+  const step = role.approval.escalation[tier];
+  if (!step || !openTiers(role, request, now).includes(tier)) return false;
+  const asked = await store.transaction(async (tx) => {
+    const locked = await tx.lockRequest(requestId);
+    if (!locked || locked.status !== 'pending') return false;
+    const done = (await tx.listAudit(requestId)).some((e) => e.action === 'request.escalated' && e.data?.tier === tier);
+    if (done) return false;
+    await tx.appendAudit({ action: 'request.escalated', requestId, actor: { platform: 'system', userId: 'scheduler' }, data: { tier, after: step.after, approvers: step.approvers } }, now);
+    return true;
+  });
+  if (!asked) return false;
+  try {
+    const refs = await notifier.postEscalationCards(await core.view(requestId), role, step, tier);
+    await store.saveMessageRefs(requestId, refs);
+  } catch (e) {
+    logger.error({ err: e, requestId, tier }, 'could not post the escalation card');
+    await core.audit({ action: 'notify.failed', requestId, actor: { platform: 'system', userId: 'worker' }, data: { what: 'escalation_card', tier, error: String(e) } });
+  }
+  await core.announce(requestId, { kind: 'escalated', tier, approvers: step.approvers }, false);
+  return true;
+}
+
+/** The reconciler's part: every open tier of a pending request that was not asked yet. */
+export async function escalateDue(core: Core, request: AccessRequest): Promise<number> {
+  const role = core.deps.policy.roles.find((r) => r.id === request.roleId);
+  if (!role || role.approval.escalation.length === 0) return 0;
+  let asked = 0;
+  for (const i of openTiers(role, request, core.deps.clock.now())) if (await escalate(core, request.id, i)) asked++;
+  return asked;
+}

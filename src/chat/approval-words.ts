@@ -1,0 +1,33 @@
+import { grantDurationMs, type AccessRequest } from '../access/model';
+import type { ApproverSet } from '../access/policy';
+import type { RequesterNotice } from '../access/ports';
+import { formatDuration } from '../lib/duration';
+
+/** Platform-neutral wording shared by the Slack and Teams renderers of the policy features. */
+
+/** `1h`, or `30m (approved shorter than the 1h asked)` when an approver shortened it. */
+export function durationWords(request: AccessRequest): string {
+  const granted = grantDurationMs(request);
+  return granted === request.durationMs ? formatDuration(granted) : `${formatDuration(granted)} (approved shorter than the ${formatDuration(request.durationMs)} asked)`;
+}
+
+/** Who approved, for a notice: a person (rendered by `user`), the policy, the on-call schedule or break-glass. */
+export function approvedByWords(by: Extract<RequesterNotice, { kind: 'approved' }>['by'], user: (id: string) => string): string {
+  switch (by) {
+    case 'policy': return 'by policy';
+    case 'on_call': return 'automatically because you are on call now';
+    case 'break_glass': return 'by you under BREAK-GLASS; an approver will review it afterwards';
+    default: return `by ${user(by)}`;
+  }
+}
+
+/** The approvers of a set, as mentions (`group` renders a user group). */
+export function approverNames(set: ApproverSet, user: (id: string) => string, group: (id: string) => string): string {
+  return [...set.slack_users.map(user), ...set.slack_usergroups.map(group), ...set.teams_users].join(', ') || 'nobody';
+}
+
+/** Shorter grants an approver may pick: common lengths below the asked one, at least the role's minimum. */
+export function shorterDurations(askedMs: number, minMs: number): number[] {
+  const CHOICES = [5, 15, 30, 60, 120, 240, 480, 720, 1440].map((m) => m * 60_000);
+  return CHOICES.filter((ms) => ms < askedMs && ms >= minMs);
+}
