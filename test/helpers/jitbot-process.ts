@@ -59,6 +59,11 @@ export class JitbotProcess {
     return undefined;
   }
 
+  /** The operating-system process id (the bench reads its peak memory from /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Sends the signal and resolves with the exit code (null when killed by the signal). */
   async stop(signal: NodeJS.Signals): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill(signal);

@@ -1,0 +1,72 @@
+import { waitFor } from '../test/helpers/wait';
+import { AUTO_ROLE, requester } from './policy';
+import { expectAck, forEachLimited } from './pool';
+import { readMemory, resetPeak, type Memory } from './rss';
+import type { BenchStack } from './stack';
+import { summarise, type Summary } from './stats';
+
+/** A grant not revoked within this long after its expiry counts as missed. */
+export const MISSED_AFTER_MS = 60_000;
+
+export interface RevokeFigures extends Summary {
+  grants: number;
+  missed: number;
+  /** Most grants active at once (the memory figures are read then). */
+  activePeak: number;
+  web: Memory;
+  worker: Memory;
+  /** Whether the peaks cover only this phase (VmHWM reset before it). */
+  peakReset: boolean;
+}
+
+/** Where the expiries fall: a window of `windowMs` starting `startsAt` (epoch ms). */
+export interface ExpiryWindow {
+  startsAt: number;
+  windowMs: number;
+}
+
+/** The i-th of `count` expiries, spread evenly over the window. */
+export const expiryOf = (w: ExpiryWindow, i: number, count: number): number => w.startsAt + Math.floor((i * w.windowMs) / count);
+
+const REASON = 'revoke bench';
+
+async function countGrants(stack: BenchStack, statuses: string[]): Promise<number> {
+  const [row] = await stack.pg<Array<{ n: number }>>`
+    select count(*)::int as n from grants g join access_requests r on r.id = g.request_id
+    where r.reason = ${REASON} and g.status in ${stack.pg(statuses)}`;
+  return row!.n;
+}
+
+/**
+ * Revoke lateness: files `count` requests of the auto-approved role through Slack with
+ * durations chosen so their expiries fall within the window, reads the processes'
+ * memory once they are all active, then waits for every revoke and measures
+ * `revoked_at − expires_at` (revoked_at is stamped when the provider's revoke returned).
+ */
+export async function measureRevokeLateness(stack: BenchStack, count: number, window: ExpiryWindow): Promise<RevokeFigures> {
+  const peakReset = resetPeak(stack.web.pid) && resetPeak(stack.worker.pid);
+  await forEachLimited(count, 16, async (i) => {
+    const seconds = Math.max(1, Math.round((expiryOf(window, i, count) - Date.now()) / 1000));
+    const response = await stack.signer.slashCommand({ userId: requester(i), text: `request ${AUTO_ROLE} ${seconds}s ${REASON}`, responseUrl: stack.responseUrl(`revoke-${i}`) });
+    await expectAck(response, 'filing an auto-approved request');
+  });
+
+  let activePeak = 0;
+  await waitFor(async () => {
+    const active = await countGrants(stack, ['active']);
+    activePeak = Math.max(activePeak, active);
+    return active >= count || Date.now() >= window.startsAt;
+  }, `${count} grants active`, Math.max(1000, window.startsAt - Date.now() + 60_000), 250);
+  const web = readMemory(stack.web.pid);
+  const worker = readMemory(stack.worker.pid);
+
+  const deadline = window.startsAt + window.windowMs + MISSED_AFTER_MS;
+  while (Date.now() < deadline && (await countGrants(stack, ['expired', 'revoked'])) < count) await new Promise((r) => setTimeout(r, 500));
+
+  const rows = await stack.pg<Array<{ ms: number | null }>>`
+    select extract(epoch from (g.revoked_at - g.expires_at)) * 1000 as ms
+    from grants g join access_requests r on r.id = g.request_id where r.reason = ${REASON}`;
+  const lateness = rows.flatMap((r) => (r.ms === null ? [] : [Number(r.ms)]));
+  const missed = count - lateness.filter((ms) => ms <= MISSED_AFTER_MS).length;
+  return { grants: count, ...summarise(lateness), missed, activePeak, web, worker, peakReset };
+}
