@@ -23,9 +23,6 @@ export function machine(): Figures {
   };
 }
 
-const fmt = (n: number | undefined, unit = ' ms'): string => (n === undefined || !Number.isFinite(n) ? 'n/a' : `${n}${unit}`);
-export { fmt };
-
 export function table(rows: Row[]): string {
   const width = (k: keyof Row) => Math.max(...rows.map((r) => (r[k] ?? '').length), k.length);
   const [a, b, c] = [width('what'), width('value'), width('goal')];

@@ -73,10 +73,12 @@ export class BenchStack {
       JIT_RECONCILE_EVERY: '1h',
       PORT: '0',
     };
+    // BENCH_CPU_PROF=1 writes a V8 CPU profile of each process on exit (open it in Chrome DevTools).
+    const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(__dirname, 'results/profiles')}`] : [];
     // Started one after the other: both apply migrations at start.
-    this.web = await JitbotProcess.start('web', env);
+    this.web = await JitbotProcess.start('web', env, nodeArgs);
     this.cleanups.push(() => this.web.stop('SIGTERM'));
-    this.worker = await JitbotProcess.start('worker', env);
+    this.worker = await JitbotProcess.start('worker', env, nodeArgs);
     this.cleanups.push(() => this.worker.stop('SIGTERM'));
     this.eventsUrl = `${this.web.url}/slack/events`;
     this.signer = new SlackRequestSigner(this.eventsUrl, SIGNING_SECRET);
