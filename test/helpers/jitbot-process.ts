@@ -35,8 +35,9 @@ export class JitbotProcess {
     child.stderr?.on('data', collect);
   }
 
-  static async start(role: 'all' | 'web' | 'worker', env: Record<string, string>): Promise<JitbotProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', role], {
+  /** `nodeArgs` go before the script (the bench passes `--cpu-prof`, which NODE_OPTIONS refuses). */
+  static async start(role: 'all' | 'web' | 'worker', env: Record<string, string>, nodeArgs: string[] = []): Promise<JitbotProcess> {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', '--role', role], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,6 +58,11 @@ export class JitbotProcess {
       if (match) return match[1];
     }
     return undefined;
+  }
+
+  /** The operating-system process id (the bench reads its peak memory from /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** Sends the signal and resolves with the exit code (null when killed by the signal). */

@@ -1,0 +1,45 @@
+import { waitFor } from '../test/helpers/wait';
+import { BENCH_APPROVER, ONE_APPROVER_ROLE } from './policy';
+import { expectAck, forEachLimited } from './pool';
+import type { BenchStack } from './stack';
+import { summarise, type Summary } from './stats';
+
+const PREFIX = 'U0APPR';
+
+/**
+ * Approve click → grant active, with the zero-latency sandbox provider: files `count`
+ * requests that need one approver, clicks Approve on each (signed block_actions, a few
+ * at a time), and measures from the audit rows: `approval.approve` → `grant.activated`.
+ */
+export async function measureApproveToActive(stack: BenchStack, count: number): Promise<Summary> {
+  await forEachLimited(count, 8, async (i) => {
+    const userId = `${PREFIX}${String(i).padStart(5, '0')}`;
+    const response = await stack.signer.slashCommand({ userId, text: `request ${ONE_APPROVER_ROLE} 30m approve bench`, responseUrl: stack.responseUrl(`approve-${i}`) });
+    await expectAck(response, 'filing a request to approve');
+  });
+  const pending = await waitFor(async () => {
+    const rows = await stack.pg<Array<{ id: string }>>`select id from access_requests where requester_id like ${`${PREFIX}%`} and status = 'pending'`;
+    return rows.length >= count && rows;
+  }, `${count} pending requests`, 60_000, 200);
+
+  await forEachLimited(pending.length, 4, async (i) => {
+    const requestId = pending[i]!.id;
+    const response = await stack.signer.buttonClick({
+      userId: BENCH_APPROVER, actionId: 'jit.approve', value: requestId, channelId: 'C0BENCHAPPROVALS', messageTs: '1700000000.000100', responseUrl: stack.responseUrl(`click-${i}`),
+    });
+    await expectAck(response, `approving ${requestId}`);
+  });
+  await waitFor(async () => {
+    const [row] = await stack.pg<Array<{ n: number }>>`
+      select count(*)::int as n from grants g join access_requests r on r.id = g.request_id
+      where r.requester_id like ${`${PREFIX}%`} and g.status = 'active'`;
+    return row!.n >= count;
+  }, `${count} grants active`, 60_000, 200);
+
+  const rows = await stack.pg<Array<{ ms: number }>>`
+    select extract(epoch from (a.at - c.at)) * 1000 as ms
+    from audit_events c join audit_events a on a.request_id = c.request_id and a.action = 'grant.activated'
+    join access_requests r on r.id = c.request_id
+    where c.action = 'approval.approve' and r.requester_id like ${`${PREFIX}%`}`;
+  return summarise(rows.map((r) => Number(r.ms)));
+}
