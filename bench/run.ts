@@ -5,7 +5,7 @@ import { loadSlashCommands, waitForFiled, type AckFigures } from './ack';
 import { measureApproveToActive } from './approve';
 import { measureBareBullmq } from './bare-bullmq';
 import { ChildScript } from './child';
-import { DIGEST_NOT_MEASURED } from './digest';
+import { measureDigest } from './digest';
 import { machine, table, writeResults, type Figures, type Row } from './report';
 import { measureRevokeLateness } from './revoke';
 import { BenchStack, BOT_TOKEN, SIGNING_SECRET } from './stack';
@@ -115,9 +115,16 @@ async function main(): Promise<void> {
       { what: `peak RSS at ${revoke.activePeak} active grants: web / worker`, value: `${revoke.web.peakMb} / ${revoke.worker.peakMb} MB`, goal: `now ${revoke.web.nowMb} / ${revoke.worker.nowMb} MB` },
     );
 
-    // 4. Digest build time: a placeholder row, never a made-up figure (see bench/digest.ts).
-    figures.digest_build_ms = null;
-    rows.push({ what: DIGEST_NOT_MEASURED, value: 'n/a', goal: `planned: ${size.digestRows.map((n) => n.toLocaleString('en')).join(' and ')} audit rows` });
+    // 4. Digest build time at two sizes: how its cost grows with the day's audit rows.
+    for (const n of size.digestRows) {
+      log(`digest: seeding ${n.toLocaleString('en')} audit rows`);
+      const d = await measureDigest(n);
+      figures[`digest_build_ms_${n}`] = round(d.buildMs);
+      rows.push({ what: `digest build, ${d.rows.toLocaleString('en')} audit rows (${d.grants.toLocaleString('en')} grants)`, value: `${round(d.buildMs)} ms`, goal: 'grows linearly' });
+    }
+    const [a, b] = size.digestRows as [number, number];
+    figures.digest_cost_growth = ratio(Number(figures[`digest_build_ms_${b}`]), Number(figures[`digest_build_ms_${a}`]));
+    rows.push({ what: `digest cost growth for ${b / a}× the rows`, value: `${figures.digest_cost_growth}×`, goal: `≈ ${b / a}× (linear)` });
   } finally {
     await stopAll();
   }

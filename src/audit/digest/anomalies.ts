@@ -3,6 +3,7 @@ import type { AccessRequest, Grant } from '../../access/model';
 import type { Role } from '../../access/policy';
 import { formatDuration } from '../../lib/duration';
 import { clockTime, describeBusinessHours, weekdayTime, withinBusinessHours } from './calendar';
+import { lookups, type DigestLookups } from './lookups';
 import type { Anomaly, DigestData, DigestFormat } from './model';
 
 export interface AnomalyContext {
@@ -16,6 +17,7 @@ interface Indexed extends AnomalyContext {
   requests: Map<string, AccessRequest>;
   /** Grants given during the day, with their requests. */
   granted: Array<{ grant: Grant; request: AccessRequest }>;
+  lookups: DigestLookups;
 }
 
 const inDay = (at: Date | null, data: DigestData) => at !== null && at >= data.start && at < data.end;
@@ -62,13 +64,16 @@ function fastApproval({ data, requests, settings, fmt }: Indexed): Anomaly[] {
 }
 
 /** One approver deciding most of one requester's grants (`approver_share` of at least `approver_share_min_grants`). */
-function approverShare({ data, granted, settings, fmt }: Indexed): Anomaly[] {
+function approverShare({ granted, settings, fmt, lookups: index }: Indexed): Anomaly[] {
   const { approver_share: share, approver_share_min_grants: minGrants } = settings.anomalies;
   const byRequester = new Map<string, string[][]>();
+  const approversOf = index.approvers;
   for (const { request } of granted) {
     if (request.autoApproved) continue;
-    const approvers = data.approvals.filter((a) => a.requestId === request.id && a.decision === 'approve').map((a) => a.approverId);
-    byRequester.set(request.requesterId, [...(byRequester.get(request.requesterId) ?? []), approvers]);
+    const approvers = approversOf.get(request.id) ?? [];
+    const list = byRequester.get(request.requesterId);
+    if (list) list.push(approvers);
+    else byRequester.set(request.requesterId, [approvers]);
   }
   const found: Anomaly[] = [];
   for (const [requester, grants] of byRequester) {
@@ -85,11 +90,13 @@ function approverShare({ data, granted, settings, fmt }: Indexed): Anomaly[] {
 /** A request for a role soon after the same person's request for it was denied. */
 function rerequestAfterDeny({ data, settings, fmt }: Indexed): Anomaly[] {
   const within = settings.anomalies.rerequest_within;
-  const denied = data.requests.filter((r) => r.status === 'denied' && r.decidedAt);
+  const key = (r: AccessRequest) => `${r.requesterId}\u0000${r.roleId}`;
+  const denied = new Map<string, AccessRequest[]>();
+  for (const r of data.requests) if (r.status === 'denied' && r.decidedAt) denied.set(key(r), [...(denied.get(key(r)) ?? []), r]);
   return data.requests
     .filter((r) => inDay(r.createdAt, data))
     .flatMap((r) => {
-      const before = denied
+      const before = (denied.get(key(r)) ?? [])
         .filter((d) => d.id !== r.id && d.requesterId === r.requesterId && d.roleId === r.roleId && d.decidedAt! <= r.createdAt && r.createdAt.getTime() - d.decidedAt!.getTime() <= within)
         .sort((a, b) => b.decidedAt!.getTime() - a.decidedAt!.getTime())[0];
       return before
@@ -140,6 +147,6 @@ export function findAnomalies(ctx: AnomalyContext): Anomaly[] {
     .filter((g) => inDay(g.activatedAt, ctx.data) && requests.has(g.requestId))
     .sort((a, b) => a.activatedAt!.getTime() - b.activatedAt!.getTime())
     .map((grant) => ({ grant, request: requests.get(grant.requestId)! }));
-  const indexed: Indexed = { ...ctx, requests, granted };
+  const indexed: Indexed = { ...ctx, requests, granted, lookups: lookups(ctx.data) };
   return RULES.flatMap((rule) => rule(indexed));
 }

@@ -1,10 +1,11 @@
 import type { DigestPolicy } from '../../access/digest-policy';
-import type { AccessRequest, Approval, AuditEvent, Grant } from '../../access/model';
+import type { AccessRequest, Grant } from '../../access/model';
 import type { Role } from '../../access/policy';
 import { formatDuration } from '../../lib/duration';
 import { findAnomalies } from './anomalies';
 import { clockTime } from './calendar';
 import { computeFigures } from './figures';
+import { lookups, type DigestLookups } from './lookups';
 import type { BuiltDigest, DigestData, DigestFigures, DigestFormat } from './model';
 
 export interface BuildContext {
@@ -23,9 +24,9 @@ function parentText(day: string, zone: string, f: DigestFigures, anomalies: numb
   ].join('\n');
 }
 
-function howItEnded(grant: Grant, events: AuditEvent[], data: DigestData, fmt: DigestFormat): string {
+function howItEnded(grant: Grant, data: DigestData, index: DigestLookups, fmt: DigestFormat): string {
   const at = (d: Date | null) => (d ? clockTime(d, data.timezone) : '?');
-  const failures = events.filter((e) => e.action === 'revoke.failed' && e.grantId === grant.id).length;
+  const failures = index.revokeFailures.get(grant.id) ?? 0;
   const troubles = failures ? ` after ${failures} failed revoke attempt${failures > 1 ? 's' : ''}` : '';
   switch (grant.status) {
     case 'expired':
@@ -42,15 +43,15 @@ function howItEnded(grant: Grant, events: AuditEvent[], data: DigestData, fmt: D
   }
 }
 
-function grantReply(grant: Grant, request: AccessRequest, approvals: Approval[], data: DigestData, fmt: DigestFormat): string {
+function grantReply(grant: Grant, request: AccessRequest, data: DigestData, index: DigestLookups, fmt: DigestFormat): string {
   const end = grant.revokedAt ?? (grant.expiresAt && grant.expiresAt < data.now ? grant.expiresAt : data.now);
   const used = formatDuration(end.getTime() - grant.activatedAt!.getTime());
-  const approvers = request.autoApproved ? 'policy (auto)' : approvals.filter((a) => a.requestId === request.id && a.decision === 'approve').map((a) => fmt.user(a.approverId)).join(', ') || 'nobody recorded';
+  const approvers = request.autoApproved ? 'policy (auto)' : (index.approvers.get(request.id) ?? []).map(fmt.user).join(', ') || 'nobody recorded';
   return [
     `*${request.roleId}* for ${fmt.user(request.requesterId)} · \`${request.id}\` · granted ${clockTime(grant.activatedAt!, data.timezone)}`,
     `Asked ${formatDuration(request.durationMs)} · used ${used} · approved by ${approvers}`,
     `Reason: ${request.reason ?? '—'} · ticket: ${request.ticket ?? '—'}`,
-    `Ended: ${howItEnded(grant, data.events, data, fmt)}`,
+    `Ended: ${howItEnded(grant, data, index, fmt)}`,
   ].join('\n');
 }
 
@@ -65,7 +66,8 @@ export function buildDigest(data: DigestData, ctx: BuildContext): BuiltDigest {
   const granted = data.grants
     .filter((g) => g.activatedAt && g.activatedAt >= data.start && g.activatedAt < data.end && requests.has(g.requestId))
     .sort((a, b) => a.activatedAt!.getTime() - b.activatedAt!.getTime());
-  const replies = granted.map((g) => ({ key: `grant:${g.requestId}`, text: grantReply(g, requests.get(g.requestId)!, data.approvals, data, ctx.fmt) }));
+  const index = lookups(data);
+  const replies = granted.map((g) => ({ key: `grant:${g.requestId}`, text: grantReply(g, requests.get(g.requestId)!, data, index, ctx.fmt) }));
   replies.push({
     key: 'anomalies',
     text: anomalies.length ? [`*Anomalies* (${anomalies.length})`, ...anomalies.map((a) => `• [${a.rule}] ${a.text}`)].join('\n') : '*Anomalies*: none.',

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import { GENESIS_HASH, normaliseData, rowHash } from '../../audit/chain';
 import type { StoredAuditRow } from '../../audit/verify';
 import type { AuditEvent, AuditEventInput } from '../../access/model';
@@ -22,10 +22,16 @@ export interface PendingAudit {
  */
 export async function appendChained(tx: Db, events: PendingAudit[]): Promise<void> {
   if (events.length === 0) return;
+  // The lock needs a statement of its own: the head must be read with a snapshot taken
+  // after the lock is held. Head and ids then come in one round trip, since every
+  // other appender waits while this one talks to Postgres.
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const [head] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1);
-  const ids = rowsOf<{ id: string }>(await tx.execute(sql`select nextval(pg_get_serial_sequence('audit_events', 'id'))::text as id from generate_series(1, ${events.length})`));
-  let prevHash = head?.hash ?? GENESIS_HASH;
+  const [next] = rowsOf<{ head: string | null; ids: string[] }>(
+    await tx.execute(sql`select (select hash from audit_events order by id desc limit 1) as head,
+      array(select nextval(pg_get_serial_sequence('audit_events', 'id'))::text from generate_series(1, ${events.length})) as ids`),
+  );
+  const ids = next!.ids.map((id) => ({ id }));
+  let prevHash = next!.head ?? GENESIS_HASH;
   const rows = events.map(({ event, at }, i) => {
     const fields = {
       id: Number(ids[i]!.id),
