@@ -3,16 +3,19 @@ import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Platform } from './access/model';
 import type { Policy } from './access/policy';
+import type { FollowUpNotifier } from './access/extension-model';
 import type { ApproverDirectory, Notifier } from './access/ports';
 import { AccessService } from './access/service';
 import type { DigestPublisher } from './audit/digest/ports';
 import { DigestService } from './audit/digest/service';
 import { emptyDirectory, LogNotifier } from './chat/log-notifier';
+import { CompositeFollowUps } from './chat/follow-ups';
 import { CompositeNotifier } from './chat/notifiers';
 import { createSlackApp, type SlackApp } from './chat/slack/app';
 import { createSlackClient } from './chat/slack/client';
 import { SlackDigestPublisher } from './chat/slack/digest-publisher';
 import { SlackDirectory } from './chat/slack/directory';
+import { SlackFollowUps } from './chat/slack/follow-ups';
 import { SlackNotifier } from './chat/slack/notifier';
 import type { TeamsAuthOverrides } from './chat/teams/adapter';
 import type { TeamsApp } from './chat/teams/app';
@@ -129,9 +132,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const notifiers: Partial<Record<Platform, Notifier>> = {};
     let directory: ApproverDirectory = emptyDirectory;
     let publisher: DigestPublisher | undefined;
+    const followUps: Partial<Record<Platform, FollowUpNotifier>> = {};
     if (slackConfig) {
       const client = createSlackClient(slackConfig.botToken, slackConfig.apiUrl);
       notifiers.slack = new SlackNotifier(client, policy, logger);
+      followUps.slack = new SlackFollowUps(client, policy);
       directory = new SlackDirectory(client);
       publisher = new SlackDigestPublisher(client);
     }
@@ -152,6 +157,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     const service = new AccessService({
       policy, store, clock, logger, notifier, directory,
+      followUps: new CompositeFollowUps(followUps, logger),
       scheduler: new BullScheduler(queues, clock),
       providers: providerLookup([sandbox, ...cloudProviders(env, policy, clock, opts.cloud)]),
       ids: opts.ids ?? randomIds,

@@ -72,6 +72,8 @@ const RoleSchema = z
     }),
     sensitive: z.boolean().default(false),
     approval: RoleApprovalSchema.default({ auto: false, required: 1 }),
+    /** `/jit extend`: approved at once while the grant's new total stays within auto_within. */
+    extend: z.object({ auto_within: durationField.optional() }).strict().default({}),
   })
   .strict()
   .superRefine((r, ctx) => {

@@ -3,6 +3,7 @@ import type { IdGenerator } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import type { GrantTransition, RequestTransition } from './lifecycle';
 import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, Platform, RequestView } from './model';
+import type { ExtensionStore, FollowUpNotifier } from './extension-model';
 import type { Policy, Role } from './policy';
 
 /**
@@ -10,7 +11,7 @@ import type { Policy, Role } from './policy';
  * providers/, chat/); the service receives them in its constructor.
  */
 
-export interface AccessStore {
+export interface AccessStore extends ExtensionStore {
   /** Runs `fn` in one database transaction; everything it writes commits or none of it does. */
   transaction<T>(fn: (tx: AccessStore) => Promise<T>): Promise<T>;
 
@@ -120,6 +121,8 @@ export interface AccessDeps {
   scheduler: Scheduler;
   providers: ProviderLookup;
   notifier: Notifier;
+  /** Extension cards, their notices and reminders to approvers. */
+  followUps: FollowUpNotifier;
   directory: ApproverDirectory;
   clock: Clock;
   ids: IdGenerator;
