@@ -55,6 +55,8 @@ export interface Scheduler {
   enqueueGrant(requestId: string): Promise<void>;
   /** Makes sure the grant's revoke runs at `at`, moving an already queued revoke if needed. */
   scheduleRevoke(grantId: string, at: Date): Promise<void>;
+  /** Queues the one reminder to approvers of a pending request (job id derived from the request id). */
+  scheduleReminder(requestId: string, at: Date): Promise<void>;
   /** Queues the "expiring soon" notice. */
   scheduleExpiryWarning(grantId: string, at: Date): Promise<void>;
 }

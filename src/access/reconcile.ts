@@ -1,5 +1,6 @@
 import type { Core } from './core';
 import { endGrant } from './grants';
+import { remindIfDue } from './reminders';
 import { timeOutRequest } from './requests';
 
 /**
@@ -16,6 +17,7 @@ export interface ReconcileReport {
   revokeFailures: number;
   requestsTimedOut: number;
   grantsRequeued: number;
+  remindersSent: number;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function reconcile(core: Core): Promise<ReconcileReport> {
   const { store, clock, logger, policy } = core.deps;
   const now = clock.now();
   const stalledBefore = new Date(now.getTime() - stalledAfterMs(core.deps.reconcileEveryMs));
-  const report: ReconcileReport = { grantsEnded: 0, revokeFailures: 0, requestsTimedOut: 0, grantsRequeued: 0 };
+  const report: ReconcileReport = { grantsEnded: 0, revokeFailures: 0, requestsTimedOut: 0, grantsRequeued: 0, remindersSent: 0 };
 
   for (const grant of await store.listGrantsDueForRevoke(now, stalledBefore, 1000)) {
     try {
@@ -40,6 +42,8 @@ export async function reconcile(core: Core): Promise<ReconcileReport> {
   for (const request of await store.listRequestsByStatus('pending', 5000)) {
     const ttl = policy.approvals.pending_ttl;
     if (request.createdAt.getTime() + ttl <= now.getTime() && (await timeOutRequest(core, request.id))) report.requestsTimedOut++;
+    // A reminder whose job Redis lost is sent here (at most once: remindIfDue checks the audit log).
+    else if (await remindIfDue(core, request.id)) report.remindersSent++;
   }
 
   for (const request of await store.listRequestsByStatus('approved', 5000)) {

@@ -2,6 +2,7 @@ import { AccessError } from './errors';
 import { REQUEST_TRANSITIONS } from './lifecycle';
 import type { AccessRequest, Actor, RequestView } from './model';
 import type { Core } from './core';
+import { scheduleReminder } from './reminders';
 import { checkRequest, type RequestInput } from './rules';
 
 /** Files a request: pending for approvers, or approved at once by policy (`approval.auto`). */
@@ -49,6 +50,7 @@ export async function requestAccess(core: Core, actor: Actor, input: RequestInpu
     logger.error({ err: e, requestId: request.id }, 'could not post the approval card');
     await core.audit({ action: 'notify.failed', requestId: request.id, actor: { platform: 'system', userId: 'worker' }, data: { what: 'approval_card', error: String(e) } });
   }
+  await scheduleReminder(core, request.id, now);
   await core.announce(request.id, { kind: 'submitted' }, false);
   return view;
 }

@@ -8,6 +8,7 @@ import type { Actor, Decision, Grant, RequestView } from './model';
 import type { Role } from './policy';
 import type { AccessDeps } from './ports';
 import { reconcile, type ReconcileReport } from './reconcile';
+import { remindIfDue } from './reminders';
 import { cancelRequest, requestAccess } from './requests';
 import { checkRequest, type CheckedRequest, type RequestInput } from './rules';
 
@@ -120,6 +121,10 @@ export class AccessService {
   }
   warnExpiring(grantId: string): Promise<void> {
     return warnExpiring(this.core, grantId);
+  }
+  /** The reminder job (reminders.ts): nudges the approvers once if the request is still pending. */
+  remindApprovers(requestId: string): Promise<boolean> {
+    return remindIfDue(this.core, requestId);
   }
   reconcile(): Promise<ReconcileReport> {
     return reconcile(this.core);
