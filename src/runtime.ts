@@ -20,8 +20,9 @@ import { SlackNotifier } from './chat/slack/notifier';
 import type { TeamsAuthOverrides } from './chat/teams/adapter';
 import type { TeamsApp } from './chat/teams/app';
 import type { Env } from './config/env';
+import { mountQueueDashboard } from './http/queue-dashboard';
 import { createHttpApp, listen } from './http/server';
-import { openQueues, type QueueSet } from './jobs/queue-set';
+import { openQueues, QUEUE_KEYS, type QueueSet } from './jobs/queue-set';
 import { producerConnection, redisAnswers, watchConnection, workerConnection } from './jobs/redis';
 import { BullScheduler } from './jobs/scheduler';
 import { keepSchedulesRegistered, registerSchedules, WorkerManager } from './jobs/worker-manager';
@@ -121,6 +122,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const sandbox = new SandboxProvider(database.db, opts.sandboxHook ?? (latency ? () => new Promise((r) => setTimeout(r, latency)) : undefined));
     const metrics = createMetrics(() => readCounts(database.db));
     const http = role !== 'worker' ? createHttpApp({ metrics: metrics.registry, ready: async () => ({ postgres: await database.ping(), redis: await redisAnswers(producer) }) }) : undefined;
+
+    if (http && env.JIT_ADMIN_TOKEN) mountQueueDashboard(http, QUEUE_KEYS.map((key) => queues[key]), env.JIT_ADMIN_TOKEN);
 
     // No chat credentials at all: the local sandbox (fake Slack in this process) instead.
     const localSlack = !env.SLACK_BOT_TOKEN && !env.MICROSOFT_APP_ID && role === 'all' ? await startLocalSlack() : undefined;
