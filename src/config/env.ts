@@ -67,6 +67,9 @@ function checkTeams(env: { MICROSOFT_APP_ID?: string; MICROSOFT_APP_PASSWORD?: s
 
 export type Env = z.output<typeof EnvSchema>;
 
+/** Every variable the schema reads (.env.example must list each; a unit test checks it). */
+export const ENV_KEYS: readonly string[] = Object.keys(EnvSchema.shape);
+
 export class EnvError extends Error {}
 
 /** Parses the environment once; a bad value throws an EnvError naming each variable and fault. */
