@@ -7,12 +7,15 @@ describe('queue dashboard', () => {
   let on: TestRuntime;
   let off: TestRuntime;
   beforeAll(async () => {
-    [on, off] = await Promise.all([
-      startTestRuntime({ kind: 'pglite', role: 'web', env: { JIT_ADMIN_TOKEN: TOKEN } }),
-      startTestRuntime({ kind: 'pglite', role: 'web' }),
-    ]);
+    // One after the other: started together in one process, one of them now and then failed
+    // to connect to Redis ("Connection is closed"); the cause is not yet understood.
+    on = await startTestRuntime({ kind: 'pglite', role: 'web', env: { JIT_ADMIN_TOKEN: TOKEN } });
+    off = await startTestRuntime({ kind: 'pglite', role: 'web' });
   });
-  afterAll(() => Promise.all([on.close(), off.close()]));
+  afterAll(async () => {
+    await on?.close();
+    await off?.close();
+  });
 
   const get = (t: TestRuntime, path: string, token?: string) => fetch(`${t.runtime.url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
 
