@@ -3,22 +3,26 @@ import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Platform } from './access/model';
 import type { Policy } from './access/policy';
+import type { FollowUpNotifier } from './access/extension-model';
 import type { ApproverDirectory, Notifier } from './access/ports';
 import { AccessService } from './access/service';
 import type { DigestPublisher } from './audit/digest/ports';
 import { DigestService } from './audit/digest/service';
 import { emptyDirectory, LogNotifier } from './chat/log-notifier';
+import { CompositeFollowUps } from './chat/follow-ups';
 import { CompositeNotifier } from './chat/notifiers';
 import { createSlackApp, type SlackApp } from './chat/slack/app';
 import { createSlackClient } from './chat/slack/client';
 import { SlackDigestPublisher } from './chat/slack/digest-publisher';
 import { SlackDirectory } from './chat/slack/directory';
+import { SlackFollowUps } from './chat/slack/follow-ups';
 import { SlackNotifier } from './chat/slack/notifier';
 import type { TeamsAuthOverrides } from './chat/teams/adapter';
 import type { TeamsApp } from './chat/teams/app';
 import type { Env } from './config/env';
+import { mountQueueDashboard } from './http/queue-dashboard';
 import { createHttpApp, listen } from './http/server';
-import { openQueues, type QueueSet } from './jobs/queue-set';
+import { openQueues, QUEUE_KEYS, type QueueSet } from './jobs/queue-set';
 import { producerConnection, redisAnswers, watchConnection, workerConnection } from './jobs/redis';
 import { BullScheduler } from './jobs/scheduler';
 import { keepSchedulesRegistered, registerSchedules, WorkerManager } from './jobs/worker-manager';
@@ -130,6 +134,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const metrics = createMetrics(() => readCounts(database.db));
     const http = role !== 'worker' ? createHttpApp({ metrics: metrics.registry, ready: async () => ({ postgres: await database.ping(), redis: await redisAnswers(producer) }) }) : undefined;
 
+    if (http && env.JIT_ADMIN_TOKEN) mountQueueDashboard(http, QUEUE_KEYS.map((key) => queues[key]), env.JIT_ADMIN_TOKEN);
+
     // No chat credentials at all: the local sandbox (fake Slack in this process) instead.
     const localSlack = !env.SLACK_BOT_TOKEN && !env.MICROSOFT_APP_ID && role === 'all' ? await startLocalSlack() : undefined;
     if (localSlack) closers.push(() => localSlack.stop());
@@ -140,9 +146,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const notifiers: Partial<Record<Platform, Notifier>> = {};
     let directory: ApproverDirectory = emptyDirectory;
     let publisher: DigestPublisher | undefined;
+    const followUps: Partial<Record<Platform, FollowUpNotifier>> = {};
     if (slackConfig) {
       const client = createSlackClient(slackConfig.botToken, slackConfig.apiUrl);
       notifiers.slack = new SlackNotifier(client, policy, logger);
+      followUps.slack = new SlackFollowUps(client, policy);
       directory = new SlackDirectory(client);
       publisher = new SlackDigestPublisher(client);
     }
@@ -164,6 +172,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     const service = new AccessService({
       policy, store, clock, logger, notifier, directory,
+      followUps: new CompositeFollowUps(followUps, logger),
       scheduler: new BullScheduler(queues, clock),
       onCall: onCallLookup(env, clock),
       providers: providerLookup([sandbox, ...cloudProviders(env, policy, clock, opts.cloud)]),

@@ -103,6 +103,8 @@ const RoleSchema = z
     break_glass_review_within: durationField.default(24 * 3_600_000),
     /** Overrides `approvals.warn_before` for this role. */
     warn_before: durationField.optional(),
+    /** `/jit extend`: approved at once while the grant's new total stays within auto_within. */
+    extend: z.object({ auto_within: durationField.optional() }).strict().default({}),
   })
   .strict()
   .superRefine((r, ctx) => {

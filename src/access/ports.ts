@@ -3,6 +3,7 @@ import type { IdGenerator } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import type { GrantTransition, RequestTransition } from './lifecycle';
 import type { AccessRequest, Actor, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, Platform, RequestView } from './model';
+import type { ExtensionStore, FollowUpNotifier } from './extension-model';
 import type { ApproverSet, EscalationTier, OnCallSchedule, Policy, Role } from './policy';
 
 /**
@@ -10,7 +11,7 @@ import type { ApproverSet, EscalationTier, OnCallSchedule, Policy, Role } from '
  * providers/, chat/); the service receives them in its constructor.
  */
 
-export interface AccessStore {
+export interface AccessStore extends ExtensionStore {
   /** Runs `fn` in one database transaction; everything it writes commits or none of it does. */
   transaction<T>(fn: (tx: AccessStore) => Promise<T>): Promise<T>;
 
@@ -68,6 +69,8 @@ export interface Scheduler {
   enqueueGrant(requestId: string): Promise<void>;
   /** Makes sure the grant's revoke runs at `at`, moving an already queued revoke if needed. */
   scheduleRevoke(grantId: string, at: Date): Promise<void>;
+  /** Queues the one reminder to approvers of a pending request (job id derived from the request id). */
+  scheduleReminder(requestId: string, at: Date): Promise<void>;
   /** Queues the "expiring soon" notice. */
   scheduleExpiryWarning(grantId: string, at: Date): Promise<void>;
   /** Queues the notice of escalation tier `tier` (0-based) of a pending request. */
@@ -159,6 +162,8 @@ export interface AccessDeps {
   scheduler: Scheduler;
   providers: ProviderLookup;
   notifier: Notifier;
+  /** Extension cards, their notices and reminders to approvers. */
+  followUps: FollowUpNotifier;
   directory: ApproverDirectory;
   /** Set when PagerDuty or Opsgenie is configured (`approval.auto_if_on_call`). */
   onCall?: OnCallLookup;

@@ -1,5 +1,6 @@
 import type { Core } from './core';
 import { endGrant } from './grants';
+import { remindIfDue } from './reminders';
 import { timeOutRequest } from './requests';
 import { remindOverdueReviews } from './break-glass';
 import { escalateDue } from './escalation';
@@ -22,6 +23,7 @@ export interface ReconcileReport {
   escalations: number;
   reviewReminders: number;
   revokesVerified: number;
+  remindersSent: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function reconcile(core: Core): Promise<ReconcileReport> {
   const { store, clock, logger, policy } = core.deps;
   const now = clock.now();
   const stalledBefore = new Date(now.getTime() - stalledAfterMs(core.deps.reconcileEveryMs));
-  const report: ReconcileReport = { grantsEnded: 0, revokeFailures: 0, requestsTimedOut: 0, grantsRequeued: 0, escalations: 0, reviewReminders: 0, revokesVerified: 0 };
+  const report: ReconcileReport = { grantsEnded: 0, revokeFailures: 0, requestsTimedOut: 0, grantsRequeued: 0, escalations: 0, reviewReminders: 0, revokesVerified: 0, remindersSent: 0 };
 
   for (const grant of await store.listGrantsDueForRevoke(now, stalledBefore, 1000)) {
     try {
@@ -49,6 +51,8 @@ export async function reconcile(core: Core): Promise<ReconcileReport> {
       if (await timeOutRequest(core, request.id)) report.requestsTimedOut++;
     } else {
       report.escalations += await escalateDue(core, request);
+      // A reminder whose job Redis lost is sent here (at most once: remindIfDue checks the audit log).
+      if (await remindIfDue(core, request.id)) report.remindersSent++;
     }
   }
   report.reviewReminders = await remindOverdueReviews(core);

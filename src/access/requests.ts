@@ -2,6 +2,7 @@ import { AccessError } from './errors';
 import { REQUEST_TRANSITIONS } from './lifecycle';
 import type { AccessRequest, Actor, RequestView } from './model';
 import type { Core } from './core';
+import { scheduleReminder } from './reminders';
 import { checkRequest, type RequestInput } from './rules';
 import { announceBreakGlass } from './break-glass';
 import { scheduleEscalations } from './escalation';
@@ -87,6 +88,7 @@ export async function requestAccess(core: Core, actor: Actor, input: RequestInpu
     return view;
   }
   await scheduleEscalations(core, request, role);
+  await scheduleReminder(core, request.id, now);
   await core.announce(request.id, { kind: 'submitted' }, false);
   return view;
 }

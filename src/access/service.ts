@@ -1,11 +1,14 @@
 import { auditTrail, requireSecurityTeam, type AuditTrail } from './audit-trail';
 import { Core } from './core';
+import { decideExtension, endDueGrant, requestExtension, type ExtendResult } from './extend';
+import type { Extension } from './extension-model';
 import { approve, checkDecider, deny, type DecisionResult } from './decisions';
 import { activateGrant, endGrant, failGrant, revokeEarly, warnExpiring, type EndResult } from './grants';
 import type { Actor, Decision, Grant, RequestView } from './model';
 import type { Role } from './policy';
 import type { AccessDeps } from './ports';
 import { reconcile, type ReconcileReport } from './reconcile';
+import { remindIfDue } from './reminders';
 import { cancelRequest, requestAccess } from './requests';
 import { checkRequest, type CheckedRequest, type RequestInput } from './rules';
 import { remindOverdueReview, reviewBreakGlass } from './break-glass';
@@ -71,6 +74,13 @@ export class AccessService {
   revoke(actor: Actor, requestId: string): Promise<void> {
     return revokeEarly(this.core, actor, requestId);
   }
+  /** `/jit extend` (extend.ts): applied at once within the role's auto window, else an extension card. */
+  extend(actor: Actor, requestId: string, addMs: number): Promise<ExtendResult> {
+    return requestExtension(this.core, actor, requestId, addMs);
+  }
+  decideExtension(actor: Actor, extensionId: number, decision: Decision): Promise<Extension> {
+    return decideExtension(this.core, actor, extensionId, decision);
+  }
 
   /** One request's full audit timeline (requester, the role's approvers and the security team only). */
   auditTrail(actor: Actor, requestId: string): Promise<AuditTrail> {
@@ -113,6 +123,10 @@ export class AccessService {
   endGrant(grantId: string): Promise<EndResult> {
     return endGrant(this.core, grantId);
   }
+  /** The revoke job: like endGrant, but leaves alone a grant whose expiry an extension moved later. */
+  endDueGrant(grantId: string): Promise<EndResult> {
+    return endDueGrant(this.core, grantId);
+  }
   warnExpiring(grantId: string): Promise<void> {
     return warnExpiring(this.core, grantId);
   }
@@ -124,6 +138,10 @@ export class AccessService {
   }
   verifyRevocation(grantId: string): Promise<VerifyOutcome> {
     return verifyRevocation(this.core, grantId);
+  }
+  /** The reminder job (reminders.ts): nudges the approvers once if the request is still pending. */
+  remindApprovers(requestId: string): Promise<boolean> {
+    return remindIfDue(this.core, requestId);
   }
   reconcile(): Promise<ReconcileReport> {
     return reconcile(this.core);

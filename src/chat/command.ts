@@ -13,6 +13,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'revoke'; requestId: string }
   | { kind: 'cancel'; requestId: string }
+  | { kind: 'extend'; requestId: string; addMs: number }
   | { kind: 'audit'; requestId: string }
   /** `day`: `yesterday` (default), `today` or `YYYY-MM-DD`; the digest service checks the date. */
   | { kind: 'digest'; day?: string }
@@ -28,12 +29,29 @@ export function tokenize(text: string): string[] {
   return tokens;
 }
 
+/** A request id as typed, or the message saying it is not one. */
+function requestIdOf(raw: string): { requestId: string } | { invalid: string } {
+  const requestId = normaliseRequestId(raw);
+  if (!/^R-[0-9A-Z]{4,16}$/.test(requestId)) return { invalid: `"${raw}" is not a request id (they look like R-7K2M9QXA).` };
+  return { requestId };
+}
+
 function idCommand(kind: 'revoke' | 'cancel' | 'audit', args: string[]): Command {
   const raw = args[0];
   if (!raw || args.length > 1) return { kind: 'invalid', message: `Usage: /jit ${kind} <request id>` };
-  const requestId = normaliseRequestId(raw);
-  if (!/^R-[0-9A-Z]{4,16}$/.test(requestId)) return { kind: 'invalid', message: `"${raw}" is not a request id (they look like R-7K2M9QXA).` };
-  return { kind, requestId };
+  const id = requestIdOf(raw);
+  return 'invalid' in id ? { kind: 'invalid', message: id.invalid } : { kind, requestId: id.requestId };
+}
+
+function extendCommand(args: string[]): Command {
+  const usage = 'Usage: /jit extend <request id> <duration>, e.g. /jit extend R-7K2M9QXA 30m';
+  const [raw, duration] = args;
+  if (!raw || !duration || args.length !== 2) return { kind: 'invalid', message: usage };
+  const id = requestIdOf(raw);
+  if ('invalid' in id) return { kind: 'invalid', message: id.invalid };
+  const addMs = parseDurationMs(duration);
+  if (addMs === null) return { kind: 'invalid', message: `"${duration}" is not a usable duration (try 30m, 1h or 1h30m). ${usage}` };
+  return { kind: 'extend', requestId: id.requestId, addMs };
 }
 
 /** `--break-glass` may stand anywhere after the role; it is a flag, not part of the reason. */
@@ -78,6 +96,8 @@ export function parseCommand(text: string): Command {
     case 'cancel':
     case 'audit':
       return idCommand(verb.toLowerCase() as 'revoke' | 'cancel' | 'audit', args);
+    case 'extend':
+      return extendCommand(args);
     case 'digest':
       if (args.length > 1) return { kind: 'invalid', message: 'Usage: /jit digest [yesterday|today|YYYY-MM-DD]' };
       if (args[0] && !/^(yesterday|today|\d{4}-\d{2}-\d{2})$/i.test(args[0])) return { kind: 'invalid', message: `"${args[0]}" is not a day (use yesterday, today or a date like 2026-11-24).` };
@@ -94,6 +114,7 @@ export const HELP_LINES = [
   '`/jit pending` — requests waiting for your approval',
   '`/jit roles` — the roles you can ask for',
   '`/jit revoke <id>` — end an active grant now',
+  '`/jit extend <id> <duration>` — add time to an active grant (within the role\'s maximum; may need approval)',
   '`/jit cancel <id>` — withdraw a pending request',
   '`/jit audit <id>` — the full audit timeline of a request (requester, approvers, security team)',
   '`/jit digest [yesterday|today|YYYY-MM-DD]` — post the daily digest now (security team)',

@@ -41,6 +41,8 @@ const EnvSchema = z
     OPSGENIE_API_KEY: optionalText,
     /** api.eu.opsgenie.com for EU accounts. */
     OPSGENIE_API_URL: z.url().default('https://api.opsgenie.com'),
+    /** Set → the queue dashboard at /admin/queues, behind `Authorization: Bearer <token>`; unset → no dashboard. */
+    JIT_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -70,6 +72,9 @@ function checkTeams(env: { MICROSOFT_APP_ID?: string; MICROSOFT_APP_PASSWORD?: s
 }
 
 export type Env = z.output<typeof EnvSchema>;
+
+/** Every variable the schema reads (.env.example must list each; a unit test checks it). */
+export const ENV_KEYS: readonly string[] = Object.keys(EnvSchema.shape);
 
 export class EnvError extends Error {}
 

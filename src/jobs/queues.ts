@@ -41,6 +41,12 @@ export const QUEUES = {
     },
     defaults: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: { age: 86_400 } },
   },
+  remind: {
+    name: 'remind',
+    payload: z.object({ requestId: z.string().min(1) }),
+    jobId: (p: { requestId: string }) => `remind-${p.requestId}`,
+    defaults: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: { age: 86_400 } },
+  },
   maintenance: {
     name: 'maintenance',
     payload: z.object({ kind: z.literal('reconcile') }),

@@ -29,6 +29,11 @@ export class BullScheduler implements Scheduler {
     return this.addOrMove(this.queues.revoke, QUEUES.revoke.name, payload, QUEUES.revoke.jobId(payload), at);
   }
 
+  scheduleReminder(requestId: string, at: Date): Promise<void> {
+    const payload = { requestId };
+    return this.addOrMove(this.queues.remind, QUEUES.remind.name, payload, QUEUES.remind.jobId(payload), at);
+  }
+
   scheduleExpiryWarning(grantId: string, at: Date): Promise<void> {
     return this.notice({ kind: 'expiry_warning', grantId }, at);
   }

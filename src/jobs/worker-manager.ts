@@ -11,6 +11,7 @@ import { digestProcessor } from './workers/digest';
 import { grantProcessor } from './workers/grant';
 import { maintenanceProcessor } from './workers/maintenance';
 import { noticeProcessor } from './workers/notice';
+import { remindProcessor } from './workers/remind';
 import { revokeProcessor } from './workers/revoke';
 
 export const STALL_LOCK_MS = 10_000;
@@ -37,6 +38,7 @@ export class WorkerManager {
       grant: grantProcessor(service, logger),
       revoke: revokeProcessor(service, metrics),
       notice: noticeProcessor(service),
+      remind: remindProcessor(service),
       maintenance: maintenanceProcessor(service),
       digest: digestProcessor(opts.digests, logger),
     };

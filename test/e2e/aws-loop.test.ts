@@ -93,7 +93,9 @@ users:
     await grantIn(request.id, 'revoked');
     const deny = aws.denyPolicy('ProdRead')!.Statement.find((s) => s.Condition.StringEquals['aws:userid'] === `${aws.roles.get('ProdRead')!.roleId}:jit-${request.id}`);
     expect(deny?.Condition.DateLessThan['aws:CurrentTime']).toBe(session.expiration.toISOString());
-    expect((await auditOf(request.id)).map((e) => e.action)).toEqual(['request.created', 'approval.approve', 'request.approved', 'grant.started', 'grant.activated', 'revoke.requested', 'revoke.started', 'grant.revoked']);
+    // Verification runs just after the revoke finishes.
+    await waitFor(async () => (await auditOf(request.id)).some((e) => e.action === 'revoke.verified'), 'revoke verified');
+    expect((await auditOf(request.id)).map((e) => e.action)).toEqual(['request.created', 'approval.approve', 'request.approved', 'grant.started', 'grant.activated', 'revoke.requested', 'revoke.started', 'grant.revoked', 'revoke.verified']);
   });
 
   it('at expiry of a grant shorter than STS\'s 15 minutes, denies the still-valid session', async () => {

@@ -137,7 +137,8 @@ describe('approval policy depth', () => {
       expect(postsTo(ESCALATION_CHANNEL).some((p) => p.includes('<@U0CAROL>'))).toBe(true);
       const result = await service().approve(CAROL, view.request.id);
       expect(result.settled).toBe(true);
-      expect(await actions(view.request.id)).toEqual(['request.created', 'decision.refused', 'request.escalated', 'request.escalated', 'approval.approve', 'request.approved']);
+      // The plain reminder (approvals.remind_after) goes out too, besides the escalation tiers.
+      expect(await actions(view.request.id)).toEqual(['request.created', 'decision.refused', 'request.escalated', 'request.escalated', 'request.reminded', 'approval.approve', 'request.approved']);
     });
 
     it('still times out at pending_ttl', async () => {

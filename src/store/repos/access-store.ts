@@ -1,10 +1,12 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { GrantTransition, RequestTransition } from '../../access/lifecycle';
+import type { Extension, ExtensionSettlement, NewExtension } from '../../access/extension-model';
 import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant } from '../../access/model';
 import type { AccessStore } from '../../access/ports';
 import type { Db } from '../db';
 import { accessRequests, approvals, chatMessages, grants } from '../schema';
 import { appendChained, listForRequest, type PendingAudit } from './audit-log';
+import * as extensions from './extensions';
 
 type GrantRow = typeof grants.$inferSelect;
 
@@ -239,5 +241,22 @@ export class DrizzleAccessStore implements AccessStore {
       .from(chatMessages)
       .where(eq(chatMessages.requestId, requestId))
       .orderBy(asc(chatMessages.id));
+  }
+
+  // Extensions (/jit extend): the queries live in extensions.ts.
+  insertExtension(ext: NewExtension): Promise<Extension | undefined> {
+    return extensions.insertExtension(this.db, ext);
+  }
+  getExtension(id: number): Promise<Extension | undefined> {
+    return extensions.getExtension(this.db, id);
+  }
+  settleExtension(id: number, settlement: ExtensionSettlement): Promise<Extension | undefined> {
+    return extensions.settleExtension(this.db, id, settlement);
+  }
+  saveExtensionCards(id: number, cards: ChatMessageRef[]): Promise<void> {
+    return extensions.saveExtensionCards(this.db, id, cards);
+  }
+  moveGrantExpiry(grantId: string, from: Date, to: Date, at: Date): Promise<boolean> {
+    return extensions.moveGrantExpiry(this.db, grantId, from, to, at);
   }
 }

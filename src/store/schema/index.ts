@@ -6,3 +6,4 @@ export * from './chat-messages';
 export * from './sandbox-grants';
 export * from './digests';
 export * from './teams-conversations';
+export * from './grant-extensions';

@@ -37,6 +37,14 @@ describe('parseCommand', () => {
     expect(parseCommand('cancel <script>')).toEqual({ kind: 'invalid', message: expect.stringContaining('is not a request id') });
   });
 
+  it('parses /jit extend <id> <duration> and explains each mistake', () => {
+    expect(parseCommand('extend r-7k2m9qxa 1h30m')).toEqual({ kind: 'extend', requestId: 'R-7K2M9QXA', addMs: 5_400_000 });
+    expect(parseCommand('extend R-7K2M9QXA')).toEqual({ kind: 'invalid', message: expect.stringContaining('Usage: /jit extend <request id> <duration>') });
+    expect(parseCommand('extend R-7K2M9QXA 1h more')).toEqual({ kind: 'invalid', message: expect.stringContaining('Usage: /jit extend') });
+    expect(parseCommand('extend nope 1h')).toEqual({ kind: 'invalid', message: expect.stringContaining('"nope" is not a request id') });
+    expect(parseCommand('extend R-7K2M9QXA soon')).toEqual({ kind: 'invalid', message: expect.stringContaining('"soon" is not a usable duration') });
+  });
+
   it('answers unknown verbs and extra arguments with a message, never a throw', () => {
     expect(parseCommand('sudo make me admin')).toEqual({ kind: 'invalid', message: 'I don\'t know "sudo".' });
     expect(parseCommand('roles please')).toEqual({ kind: 'invalid', message: '/jit roles takes no arguments.' });

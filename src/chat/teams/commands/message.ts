@@ -48,6 +48,12 @@ async function run(deps: TeamsDeps, context: TurnContext): Promise<string | Adap
     case 'revoke':
       await service.revoke(actor, cmd.requestId);
       return `🔒 Revoking ${cmd.requestId} now. I'll confirm when the access is gone.`;
+    case 'extend': {
+      const result = await service.extend(actor, cmd.requestId, cmd.addMs);
+      return result.outcome === 'extended'
+        ? `⏳ Extended ${cmd.requestId} by policy: it now lasts until ${result.expiresAt.toISOString()}.`
+        : `📥 Asked the approvers to extend ${cmd.requestId}; the requester is told when they decide.`;
+    }
     case 'cancel':
       await service.cancel(actor, cmd.requestId);
       return `✖️ Cancelled ${cmd.requestId}.`;

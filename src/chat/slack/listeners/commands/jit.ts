@@ -3,6 +3,7 @@ import type { Actor } from '../../../../access/model';
 import { parseCommand } from '../../../command';
 import { auditTimeline } from '../../blocks/audit-timeline';
 import { digestReply } from '../../blocks/digest-reply';
+import { extendReply } from '../../blocks/extension-card';
 import { help, myRequests, pendingForMe, rolesList } from '../../blocks/lists';
 import type { SlackListenerDeps } from '../../deps';
 import { withUserErrors, type Reply } from '../../replies';
@@ -32,6 +33,9 @@ export function jitCommand(deps: SlackListenerDeps) {
         case 'revoke':
           await service.revoke(actor, cmd.requestId);
           await reply({ text: `:lock: Revoking \`${cmd.requestId}\` now. I'll confirm when the access is gone.` });
+          return;
+        case 'extend':
+          await reply({ text: extendReply(cmd.requestId, await service.extend(actor, cmd.requestId, cmd.addMs)) });
           return;
         case 'cancel':
           await service.cancel(actor, cmd.requestId);

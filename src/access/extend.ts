@@ -1,0 +1,221 @@
+import { formatDuration } from '../lib/duration';
+import type { Core } from './core';
+import { AccessError, isAccessError } from './errors';
+import type { Extension, ExtensionNotice, ExtensionView } from './extension-model';
+import { endGrant, type EndResult } from './grants';
+import type { Actor, AuditActor, Decision, Grant } from './model';
+import { warnBeforeMs, type Role } from './policy';
+
+export type ExtendResult =
+  | { outcome: 'extended'; expiresAt: Date; by: 'policy' }
+  | { outcome: 'pending'; extensionId: number };
+
+const POLICY: AuditActor = { platform: 'system', userId: 'policy' };
+
+/**
+ * Why a role's grants cannot be made longer, or null when they can. AWS hands out
+ * credentials whose end is fixed when they are issued, and an Azure PIM assignment
+ * carries its own expiration that Azure enforces: moving our revoke would not move it.
+ */
+function whyNotExtendable(role: Role): string | null {
+  const again = `Request it again when it ends: /jit request ${role.id}`;
+  if (role.provider === 'aws') return `${role.id} gives AWS credentials, whose expiry is fixed when they are issued, so it cannot be extended. ${again}`;
+  if (role.provider === 'azure' && role.azure?.mode === 'pim') return `${role.id} is an Azure PIM assignment whose expiration Azure enforces, so it cannot be extended. ${again}`;
+  return null;
+}
+
+/** The new expiry, checked against the role's max_duration (counted from activation). */
+function plan(role: Role, grant: Grant, addMs: number): { expiresAt: Date; totalMs: number } {
+  const activatedAt = grant.activatedAt ?? grant.createdAt;
+  const heldMs = grant.expiresAt!.getTime() - activatedAt.getTime();
+  const totalMs = heldMs + addMs;
+  if (totalMs > role.max_duration) {
+    const room = role.max_duration - heldMs;
+    const hint = room >= 60_000 ? `you can add at most ${formatDuration(room)}` : 'it is already at that limit';
+    throw new AccessError('bad_duration', `${role.id} can be held for at most ${formatDuration(role.max_duration)} in all; this grant already runs ${formatDuration(heldMs)}, so ${hint}.`);
+  }
+  return { expiresAt: new Date(grant.expiresAt!.getTime() + addMs), totalMs };
+}
+
+/** Approved without a person: auto roles up to max, others while the total stays within `extend.auto_within`. */
+function autoApproved(role: Role, totalMs: number): boolean {
+  const within = role.extend.auto_within;
+  return role.approval.auto || (within !== undefined && totalMs <= within);
+}
+
+/** The request's active grant and role, after the permission and provider checks (in that order). */
+async function extendableGrant(core: Core, actor: Actor, requestId: string): Promise<{ grant: Grant; role: Role }> {
+  const { request, grant } = await core.view(requestId);
+  const role = core.role(request.roleId);
+  if (request.requesterId !== actor.userId && !(await core.isApprover(role, actor))) {
+    throw new AccessError('not_allowed', `Only the requester or an approver of ${role.id} can extend ${requestId}.`);
+  }
+  const why = whyNotExtendable(role);
+  if (why) throw new AccessError('not_allowed', why);
+  if (request.status !== 'active' || !grant || grant.status !== 'active' || !grant.expiresAt || grant.revokeRequestedBy) {
+    throw new AccessError('already_decided', `${requestId} is ${request.status.replace('_', ' ')}; only active access can be extended.`);
+  }
+  return { grant, role };
+}
+
+/**
+ * `/jit extend <id> <duration>`: the requester or an approver of the role asks to add
+ * `addMs` to an active grant. Within the auto window it is applied at once; otherwise
+ * an extension card asks the role's approvers. Refusals are audited and change nothing.
+ */
+export async function requestExtension(core: Core, actor: Actor, requestId: string, addMs: number): Promise<ExtendResult> {
+  const { store, clock, followUps, logger } = core.deps;
+  let ext: Extension;
+  let auto: { expiresAt: Date } | null;
+  try {
+    const { grant, role } = await extendableGrant(core, actor, requestId);
+    const planned = plan(role, grant, addMs);
+    auto = autoApproved(role, planned.totalMs) ? planned : null;
+    const now = clock.now();
+    const inserted = await store.transaction(async (tx) => {
+      const row = await tx.insertExtension({ requestId, grantId: grant.id, askedBy: actor.userId, askedByPlatform: actor.platform, addMs, createdAt: now });
+      if (!row) throw new AccessError('already_decided', `${requestId} already has an extension waiting for approval.`);
+      await tx.appendAudit({ action: 'extend.requested', requestId, grantId: grant.id, actor, data: { extensionId: row.id, addMs, totalMs: planned.totalMs } }, now);
+      return row;
+    });
+    ext = inserted;
+  } catch (e) {
+    if (isAccessError(e)) await core.audit({ action: 'extend.refused', requestId: e.code === 'not_found' ? null : requestId, actor, data: { code: e.code, addMs, requestId } });
+    throw e;
+  }
+
+  if (auto) {
+    const applied = await apply(core, ext, POLICY);
+    if (applied.status !== 'approved') throw new AccessError('already_decided', `${requestId} ended before it could be extended.`);
+    return { outcome: 'extended', expiresAt: applied.newExpiresAt!, by: 'policy' };
+  }
+  const view = await extensionView(core, ext.id);
+  try {
+    const cards = await followUps.postExtensionCards(view);
+    await store.saveExtensionCards(ext.id, cards);
+  } catch (e) {
+    logger.error({ err: e, requestId, extensionId: ext.id }, 'could not post the extension card');
+    await core.audit({ action: 'notify.failed', requestId, actor: { platform: 'system', userId: 'worker' }, data: { what: 'extension_card', extensionId: ext.id, error: String(e) } });
+  }
+  await tell(core, ext.id, { kind: 'extension_pending' });
+  return { outcome: 'pending', extensionId: ext.id };
+}
+
+/** An approver decides an extension card. The same rules as for requests: approvers only, never one's own. */
+export async function decideExtension(core: Core, actor: Actor, extensionId: number, decision: Decision): Promise<Extension> {
+  const { store, clock } = core.deps;
+  let ext: Extension | undefined;
+  try {
+    ext = await store.getExtension(extensionId);
+    if (!ext) throw new AccessError('not_found', `There is no extension ${extensionId}.`);
+    if (ext.status !== 'pending') throw new AccessError('already_decided', `That extension of ${ext.requestId} is already ${ext.status}.`);
+    const { request } = await core.view(ext.requestId);
+    const role = core.role(request.roleId);
+    const own = (request.requesterId === actor.userId && request.requesterPlatform === actor.platform) || (ext.askedBy === actor.userId && ext.askedByPlatform === actor.platform);
+    if (own) throw new AccessError('self_approval', `You cannot ${decision} an extension you asked for or of your own access (${ext.requestId}).`);
+    if (!(await core.isApprover(role, actor))) throw new AccessError('not_approver', `You are not an approver for ${role.id}, so you cannot ${decision} this extension of ${ext.requestId}.`);
+  } catch (e) {
+    if (isAccessError(e)) await core.audit({ action: 'extend.refused', requestId: ext?.requestId ?? null, actor, data: { decision, code: e.code, extensionId } });
+    throw e;
+  }
+  if (decision === 'approve') return apply(core, ext, actor);
+
+  const now = clock.now();
+  const denied = await store.transaction(async (tx) => {
+    const row = await tx.settleExtension(extensionId, { status: 'denied', decidedBy: actor.userId, decidedByPlatform: actor.platform, newExpiresAt: null, decidedAt: now });
+    if (row) await tx.appendAudit({ action: 'extend.denied', requestId: row.requestId, grantId: row.grantId, actor, data: { extensionId } }, now);
+    return row;
+  });
+  if (!denied) throw new AccessError('already_decided', `That extension of ${ext.requestId} was decided a moment ago.`);
+  await afterDecision(core, denied, { kind: 'extension_denied', by: actor.userId });
+  return denied;
+}
+
+/**
+ * Moves the grant's expiry and settles the ask in one transaction, then moves the
+ * revoke job. A grant that ended meanwhile leaves the ask `lapsed`.
+ */
+async function apply(core: Core, ext: Extension, by: AuditActor): Promise<Extension> {
+  const { store, clock, scheduler, logger } = core.deps;
+  const now = clock.now();
+  const decider = { decidedBy: by.userId, decidedByPlatform: by.platform };
+  const settled = await store.transaction(async (tx) => {
+    const grant = await tx.getGrant(ext.grantId);
+    const request = await tx.getRequest(ext.requestId);
+    const role = request && core.role(request.roleId);
+    const usable = grant && role && grant.status === 'active' && grant.expiresAt && !grant.revokeRequestedBy && grant.expiresAt > now;
+    // Re-checked here: the grant may have been extended or ended since the ask.
+    const planned = usable ? safePlan(role, grant, ext.addMs) : null;
+    if (!planned || !(await tx.moveGrantExpiry(ext.grantId, grant!.expiresAt!, planned.expiresAt, now))) {
+      const row = await tx.settleExtension(ext.id, { status: 'lapsed', ...decider, newExpiresAt: null, decidedAt: now });
+      if (row) await tx.appendAudit({ action: 'extend.lapsed', requestId: ext.requestId, grantId: ext.grantId, actor: by, data: { extensionId: ext.id } }, now);
+      return row;
+    }
+    const row = await tx.settleExtension(ext.id, { status: 'approved', ...decider, newExpiresAt: planned.expiresAt, decidedAt: now });
+    if (!row) throw new AccessError('already_decided', `That extension of ${ext.requestId} was decided a moment ago.`);
+    await tx.appendAudit({ action: 'extend.approved', requestId: ext.requestId, grantId: ext.grantId, actor: by, data: { extensionId: ext.id, addMs: ext.addMs } }, now);
+    await tx.appendAudit({ action: 'grant.extended', requestId: ext.requestId, grantId: ext.grantId, actor: by, data: { from: grant!.expiresAt!.toISOString(), to: planned.expiresAt.toISOString(), totalMs: planned.totalMs } }, now);
+    return row;
+  });
+  if (!settled) throw new AccessError('already_decided', `That extension of ${ext.requestId} was decided a moment ago.`);
+  if (settled.status === 'approved' && settled.newExpiresAt) {
+    const expiresAt = settled.newExpiresAt;
+    try {
+      await scheduler.scheduleRevoke(ext.grantId, expiresAt);
+      const { request } = await core.view(ext.requestId);
+      const warnBefore = warnBeforeMs(core.deps.policy, core.role(request.roleId));
+      if (expiresAt.getTime() - now.getTime() > 2 * warnBefore) await scheduler.scheduleExpiryWarning(ext.grantId, new Date(expiresAt.getTime() - warnBefore));
+    } catch (e) {
+      // The old revoke job then finds the grant not yet due (endDueGrant); the reconciler revokes at the new expiry.
+      logger.error({ err: e, grantId: ext.grantId }, 'could not move the revoke job; the reconciler will revoke at the new expiry');
+    }
+  }
+  await afterDecision(core, settled, settled.status === 'approved' ? { kind: 'extended', by: by.platform === 'system' ? 'policy' : by.userId } : { kind: 'extension_lapsed' });
+  return settled;
+}
+
+function safePlan(role: Role, grant: Grant, addMs: number): { expiresAt: Date; totalMs: number } | null {
+  try {
+    return plan(role, grant, addMs);
+  } catch {
+    return null;
+  }
+}
+
+async function afterDecision(core: Core, ext: Extension, notice: ExtensionNotice): Promise<void> {
+  if (ext.cards.length > 0) {
+    try {
+      await core.deps.followUps.updateExtensionCards(await extensionView(core, ext.id), ext.cards);
+    } catch (e) {
+      core.deps.logger.error({ err: e, extensionId: ext.id }, 'could not update the extension card');
+    }
+  }
+  await tell(core, ext.id, notice);
+}
+
+/** Tells the requester; a chat failure never undoes the recorded decision. */
+async function tell(core: Core, extensionId: number, notice: ExtensionNotice): Promise<void> {
+  try {
+    await core.deps.followUps.tellAboutExtension(await extensionView(core, extensionId), notice);
+  } catch (e) {
+    core.deps.logger.error({ err: e, extensionId, notice: notice.kind }, 'could not tell the requester about the extension');
+  }
+}
+
+export async function extensionView(core: Core, extensionId: number): Promise<ExtensionView> {
+  const extension = await core.deps.store.getExtension(extensionId);
+  if (!extension) throw new AccessError('not_found', `There is no extension ${extensionId}.`);
+  return { extension, request: await core.view(extension.requestId) };
+}
+
+/**
+ * The revoke worker's entry: ends the grant unless it is an active grant whose expiry
+ * was moved later (an extension) after this job was queued. Early revokes and
+ * failed or stalled revokes always proceed.
+ */
+export async function endDueGrant(core: Core, grantId: string): Promise<EndResult> {
+  const grant = await core.deps.store.getGrant(grantId);
+  const notYet = grant?.status === 'active' && !grant.revokeRequestedBy && grant.expiresAt && grant.expiresAt > core.deps.clock.now();
+  if (notYet) return { ended: false };
+  return endGrant(core, grantId);
+}
