@@ -30,5 +30,5 @@ roles:
       approvers: { slack_users: [${BENCH_APPROVER}] }
 `;
 
-/** The requester of the i-th request: spread over 500 people, as a real workspace would be. */
-export const requester = (i: number): string => `U0BENCH${String(i % 500).padStart(4, '0')}`;
+/** The requester of the i-th request: one person each, since a second request for a role someone holds or awaits is refused (pending hygiene). */
+export const requester = (i: number): string => `U0BENCH${String(i).padStart(6, '0')}`;
