@@ -27,13 +27,15 @@ function slashCommandRequest(i: number, responseUrl: string): { body: string; he
   };
 }
 
+/** Numbers every request of the run, so each comes from a new person (a repeat would be refused as a duplicate). */
+let nextRequest = 0;
+
 /**
  * Sends `/jit request` at a fixed rate for `seconds` with autocannon, each request
  * signed afresh, and returns the acknowledgement latency of every response (the
  * response time autocannon reports per request, in fractional milliseconds).
  */
 export async function loadSlashCommands(eventsUrl: string, rate: number, seconds: number, responseUrl: (i: number) => string): Promise<AckFigures> {
-  let sent = 0;
   const latencies: number[] = [];
   let finish!: (result: autocannon.Result) => void;
   let fail!: (e: Error) => void;
@@ -47,7 +49,7 @@ export async function loadSlashCommands(eventsUrl: string, rate: number, seconds
     requests: [{
       method: 'POST',
       setupRequest: (req) => {
-        const i = sent++;
+        const i = nextRequest++;
         return { ...req, ...slashCommandRequest(i, responseUrl(i)) };
       },
     }],

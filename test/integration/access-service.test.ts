@@ -1,9 +1,7 @@
-import { eq } from 'drizzle-orm';
-import { AccessError } from '../../src/access/errors';
 import type { Actor } from '../../src/access/model';
-import { auditEvents } from '../../src/store/schema';
 import { ManualClock } from '../helpers/clock';
 import { APPROVAL_CHANNEL, CROWD, SECURITY_CHANNEL } from '../helpers/policy';
+import { auditActions, refusal } from '../helpers/refusals';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
 const slack = (userId: string): Actor => ({ platform: 'slack', userId });
@@ -17,15 +15,6 @@ const ALICE = slack('U0ALICE');
 const BOB = slack('U0BOB');
 const CAROL = slack('U0CAROL');
 
-async function refusal(p: Promise<unknown>): Promise<AccessError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AccessError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 /**
  * The core against a real database (Postgres server and PGlite), real BullMQ
@@ -36,8 +25,7 @@ describe.each(['postgres', 'pglite'] as const)('access service on %s', (kind) =>
   let t: TestRuntime;
   let clock: ManualClock;
   const service = () => t.runtime.service;
-  const actions = async (requestId: string) =>
-    (await t.runtime.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, requestId)).orderBy(auditEvents.id)).map((e) => e.action);
+  const actions = (requestId: string) => auditActions(t, requestId);
 
   beforeAll(async () => {
     clock = new ManualClock();

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { AccessError } from '../../src/access/errors';
 import type { Actor } from '../../src/access/model';
 import { parsePolicy } from '../../src/config/policy-file';
-import { auditEvents, grantExtensions } from '../../src/store/schema';
+import { grantExtensions } from '../../src/store/schema';
 import { ManualClock } from '../helpers/clock';
 import { APPROVAL_CHANNEL } from '../helpers/policy';
+import { auditActions, refusal } from '../helpers/refusals';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
 const slack = (userId: string): Actor => ({ platform: 'slack', userId });
@@ -46,15 +46,6 @@ roles:
       approvers: { slack_users: [U0ALICE] }
 `, 'extend-policy.yaml');
 
-async function refusal(p: Promise<unknown>): Promise<AccessError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AccessError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 /**
  * `/jit extend` through the real core, store (Postgres server and PGlite), BullMQ
@@ -65,8 +56,7 @@ describe.each(['postgres', 'pglite'] as const)('extending grants on %s', (kind) 
   let t: TestRuntime;
   let clock: ManualClock;
   const service = () => t.runtime.service;
-  const actions = async (requestId: string) =>
-    (await t.runtime.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, requestId)).orderBy(auditEvents.id)).map((e) => e.action);
+  const actions = (requestId: string) => auditActions(t, requestId);
   const dmsTo = (userId: string) => t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === userId).map((c) => String(c.args.text));
   const revokeDelay = async (grantId: string) => {
     const job = await t.runtime.queues.revoke.getJob(`revoke-${grantId}`);

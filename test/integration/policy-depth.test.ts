@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { AccessError } from '../../src/access/errors';
 import type { Actor } from '../../src/access/model';
 import { auditEvents, sandboxGrants } from '../../src/store/schema';
 import { FakeOnCallApis } from '../fakes/on-call';
 import { ManualClock } from '../helpers/clock';
 import { APPROVAL_CHANNEL, SECURITY_CHANNEL } from '../helpers/policy';
 import { ESCALATION_CHANNEL, policyDepth } from '../helpers/policy-depth';
+import { auditActions, refusal } from '../helpers/refusals';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
 const slack = (userId: string): Actor => ({ platform: 'slack', userId });
@@ -14,15 +14,6 @@ const BOB = slack('U0BOB');
 const CAROL = slack('U0CAROL');
 const MIN = 60_000;
 
-async function refusal(p: Promise<unknown>): Promise<AccessError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AccessError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 /**
  * The policy-depth rules against Postgres, real queues and the fake Slack, PagerDuty
@@ -34,8 +25,7 @@ describe('approval policy depth', () => {
   let clock: ManualClock;
   const oncall = new FakeOnCallApis();
   const service = () => t.runtime.service;
-  const actions = async (requestId: string) =>
-    (await t.runtime.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, requestId)).orderBy(auditEvents.id)).map((e) => e.action);
+  const actions = (requestId: string) => auditActions(t, requestId);
   const postsTo = (channel: string) => t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === channel).map((c) => `${String(c.args.text)} ${JSON.stringify(c.args.blocks ?? [])}`);
   const noticeJob = (id: string) => t.runtime.queues.notice.getJob(id);
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { DigestLedger, DigestRecord, DigestSource } from '../../audit/digest/ports';
 import type { Db } from '../db';
 import { accessRequests, approvals, auditEvents, digests, grants } from '../schema';
@@ -9,14 +9,16 @@ export class DrizzleDigestStore implements DigestSource, DigestLedger {
   constructor(private readonly db: Db) {}
 
   async load(start: Date, end: Date, deniedSince: Date) {
-    const events = (await this.db.select().from(auditEvents).where(and(gte(auditEvents.at, start), lt(auditEvents.at, end))).orderBy(asc(auditEvents.id))).map(toAuditEvent);
-    const touched = [...new Set(events.flatMap((e) => (e.requestId ? [e.requestId] : [])))];
-    const requests = await this.db
-      .select()
-      .from(accessRequests)
-      .where(or(touched.length ? inArray(accessRequests.id, touched) : sql`false`, and(eq(accessRequests.status, 'denied'), gte(accessRequests.decidedAt, deniedSince), lt(accessRequests.decidedAt, end))));
-    const ids = requests.map((r) => r.id);
-    if (ids.length === 0) return { events, requests, approvals: [], grants: [] };
+    const inWindow = and(gte(auditEvents.at, start), lt(auditEvents.at, end));
+    const events = (await this.db.select().from(auditEvents).where(inWindow).orderBy(asc(auditEvents.id))).map(toAuditEvent);
+    // The day's requests by subquery, not by a list of ids: a busy day names too many
+    // ids for one IN list (drizzle overflows its stack building it).
+    const touched = this.db.selectDistinct({ id: auditEvents.requestId }).from(auditEvents).where(and(inWindow, isNotNull(auditEvents.requestId)));
+    const recentlyDenied = and(eq(accessRequests.status, 'denied'), gte(accessRequests.decidedAt, deniedSince), lt(accessRequests.decidedAt, end));
+    const requestFilter = or(inArray(accessRequests.id, touched), recentlyDenied);
+    const requests = await this.db.select().from(accessRequests).where(requestFilter);
+    if (requests.length === 0) return { events, requests, approvals: [], grants: [] };
+    const ids = this.db.select({ id: accessRequests.id }).from(accessRequests).where(requestFilter);
     const [approvalRows, grantRows] = await Promise.all([
       this.db.select().from(approvals).where(inArray(approvals.requestId, ids)).orderBy(asc(approvals.id)),
       this.db.select().from(grants).where(inArray(grants.requestId, ids)),
