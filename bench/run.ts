@@ -14,7 +14,7 @@ import { ratio, round } from './stats';
 /** Sizes of a full run and of `--quick` (under a minute, for development and CI smoke runs). */
 const SIZES = {
   full: { rates: [50, 100, 200], ackSeconds: 20, approvals: 200, grants: 10_000, expiryWindowMs: 60_000, digestRows: [100_000, 1_000_000] },
-  quick: { rates: [100], ackSeconds: 4, approvals: 20, grants: 1_000, expiryWindowMs: 5_000, digestRows: [10_000, 100_000] },
+  quick: { rates: [100], ackSeconds: 4, approvals: 20, grants: 300, expiryWindowMs: 5_000, digestRows: [5_000, 50_000] },
 };
 
 const T0 = Date.now();
@@ -130,7 +130,8 @@ async function main(): Promise<void> {
   }
 
   figures.bench_seconds = Math.round((Date.now() - started) / 1000);
-  const out = path.resolve(__dirname, 'results/latest.json');
+  // A quick run never overwrites the full run's figures (the README shows those).
+  const out = path.resolve(__dirname, values.quick ? 'results/latest-quick.json' : 'results/latest.json');
   writeResults(out, figures, rows);
   process.stdout.write(`\njitbot bench (${figures.mode}) — ${figures.date}\n`);
   process.stdout.write(`machine: ${figures.cpus} × ${figures.cpu_model}, ${figures.memory_gb} GB, Node ${figures.node_version}, load ${figures.load_avg_1m_at_start} at start, Redis hz ${figures.redis_hz}\n\n`);
