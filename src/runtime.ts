@@ -39,6 +39,7 @@ import { SlackRequestSigner } from './sandbox/signed-requests';
 import { SandboxProvider } from './providers/sandbox';
 import { openDatabase, type Database } from './store/db';
 import { DrizzleAccessStore } from './store/repos/access-store';
+import { AuditSealer } from './store/repos/audit-sealer';
 import { DrizzleDigestStore } from './store/repos/digest-store';
 import { readCounts } from './store/repos/stats';
 import { DrizzleConversationReferenceStore } from './store/repos/teams-conversations';
@@ -68,6 +69,8 @@ export interface Runtime {
   service: AccessService;
   digests: DigestService;
   database: Database;
+  /** Chains audit rows after their commits; `drain()` waits for the pass under way. */
+  auditSealer: AuditSealer;
   queues: QueueSet;
   sandbox: SandboxProvider;
   slack?: SlackApp;
@@ -128,7 +131,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const queues = openQueues(producer, env.JIT_QUEUE_PREFIX, logger);
     closers.push(() => queues.close());
 
-    const store = new DrizzleAccessStore(database.db);
+    const auditSealer = new AuditSealer(database.db, logger);
+    // Rows a stopped process committed but did not seal; runs before the database closes.
+    auditSealer.kick();
+    closers.push(() => auditSealer.drain());
+    const store = new DrizzleAccessStore(database.db, auditSealer);
     const latency = env.JIT_SANDBOX_LATENCY;
     const sandbox = new SandboxProvider(database.db, opts.sandboxHook ?? (latency ? () => new Promise((r) => setTimeout(r, latency)) : undefined));
     const metrics = createMetrics(() => readCounts(database.db));
@@ -189,14 +196,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ? createSlackApp({ service, digests, logger, ...slackConfig, processBeforeResponse: opts.processBeforeResponse, http })
       : undefined;
     if (http) teams?.mount(http, service, digests);
-    const runtime: Runtime = { service, digests, database, queues, sandbox, slack, close };
+    const runtime: Runtime = { service, digests, database, auditSealer, queues, sandbox, slack, close };
 
     if (role !== 'web') {
       const connection = workerConnection(env.REDIS_URL);
       watchConnection(connection, 'workers', logger);
       await connectRedis(connection, env.REDIS_URL);
       closers.push(async () => connection.disconnect());
-      const workers = new WorkerManager({ connection, prefix: env.JIT_QUEUE_PREFIX, service, digests, metrics, logger });
+      const workers = new WorkerManager({ connection, prefix: env.JIT_QUEUE_PREFIX, service, digests, auditSealer, metrics, logger });
       closers.push(() => workers.close());
       await workers.waitUntilReady();
       await registerSchedules(queues, env.JIT_RECONCILE_EVERY, policy);

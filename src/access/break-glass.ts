@@ -36,7 +36,7 @@ export function reviewDueAt(request: AccessRequest, role: Role): Date {
 export async function reviewBreakGlass(core: Core, actor: Actor, requestId: string): Promise<RequestView> {
   const { store, clock } = core.deps;
   try {
-    const { request } = await core.view(requestId);
+    const request = await core.request(requestId);
     if (!request.breakGlass) throw new AccessError('bad_input', `${requestId} was not a break-glass request; there is nothing to review.`);
     if (request.requesterId === actor.userId && request.requesterPlatform === actor.platform) throw new AccessError('self_approval', `You cannot review your own break-glass use ${requestId}; another approver must.`);
     const role = core.role(request.roleId);

@@ -1,5 +1,5 @@
 import { AccessError } from './errors';
-import type { Actor, AuditEventInput, RequestView } from './model';
+import type { AccessRequest, Actor, AuditEventInput, RequestView } from './model';
 import { findRole, type ApproverSet, type Role } from './policy';
 import type { AccessDeps, RequesterNotice } from './ports';
 import { isListedApprover } from './rules';
@@ -20,10 +20,15 @@ export class Core {
 
   async view(requestId: string): Promise<RequestView> {
     const { store } = this.deps;
-    const request = await store.getRequest(requestId);
-    if (!request) throw new AccessError('not_found', `There is no request ${requestId}.`);
-    const [approvals, grant] = await Promise.all([store.listApprovals(requestId), store.getGrantForRequest(requestId)]);
+    const [request, approvals, grant] = await Promise.all([this.request(requestId), store.listApprovals(requestId), store.getGrantForRequest(requestId)]);
     return { request, approvals, grant: grant ?? null };
+  }
+
+  /** The request alone (the revoke path needs no more before it calls the provider). */
+  async request(requestId: string): Promise<AccessRequest> {
+    const request = await this.deps.store.getRequest(requestId);
+    if (!request) throw new AccessError('not_found', `There is no request ${requestId}.`);
+    return request;
   }
 
   /** Audits outside any transaction (refusals: nothing else is written). */

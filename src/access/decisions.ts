@@ -19,7 +19,7 @@ export interface DecisionResult {
  */
 export async function checkDecider(core: Core, requestId: string, actor: Actor, decision: Decision): Promise<void> {
   try {
-    const { request } = await core.view(requestId);
+    const request = await core.request(requestId);
     if (request.status !== 'pending') throw new AccessError('already_decided', `${requestId} is already ${request.status.replace('_', ' ')}.`);
     if (request.requesterId === actor.userId && request.requesterPlatform === actor.platform) {
       throw new AccessError('self_approval', `You cannot ${decision} your own request ${requestId}.`);
@@ -45,7 +45,7 @@ export async function approve(core: Core, actor: Actor, requestId: string, durat
 
 /** An approver's shorter duration: below what was asked, at least the role's minimum. */
 async function checkShorter(core: Core, actor: Actor, requestId: string, durationMs: number): Promise<void> {
-  const { request } = await core.view(requestId);
+  const request = await core.request(requestId);
   const role = core.role(request.roleId);
   let problem: string | undefined;
   if (!Number.isInteger(durationMs) || durationMs >= request.durationMs) problem = `You can only approve ${requestId} for less than the ${formatDuration(request.durationMs)} asked.`;

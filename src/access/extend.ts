@@ -109,7 +109,7 @@ export async function decideExtension(core: Core, actor: Actor, extensionId: num
     ext = await store.getExtension(extensionId);
     if (!ext) throw new AccessError('not_found', `There is no extension ${extensionId}.`);
     if (ext.status !== 'pending') throw new AccessError('already_decided', `That extension of ${ext.requestId} is already ${ext.status}.`);
-    const { request } = await core.view(ext.requestId);
+    const request = await core.request(ext.requestId);
     const role = core.role(request.roleId);
     const own = (request.requesterId === actor.userId && request.requesterPlatform === actor.platform) || (ext.askedBy === actor.userId && ext.askedByPlatform === actor.platform);
     if (own) throw new AccessError('self_approval', `You cannot ${decision} an extension you asked for or of your own access (${ext.requestId}).`);
@@ -162,7 +162,7 @@ async function apply(core: Core, ext: Extension, by: AuditActor): Promise<Extens
     const expiresAt = settled.newExpiresAt;
     try {
       await scheduler.scheduleRevoke(ext.grantId, expiresAt);
-      const { request } = await core.view(ext.requestId);
+      const request = await core.request(ext.requestId);
       const warnBefore = warnBeforeMs(core.deps.policy, core.role(request.roleId));
       if (expiresAt.getTime() - now.getTime() > 2 * warnBefore) await scheduler.scheduleExpiryWarning(ext.grantId, new Date(expiresAt.getTime() - warnBefore));
     } catch (e) {
@@ -216,6 +216,6 @@ export async function extensionView(core: Core, extensionId: number): Promise<Ex
 export async function endDueGrant(core: Core, grantId: string): Promise<EndResult> {
   const grant = await core.deps.store.getGrant(grantId);
   const notYet = grant?.status === 'active' && !grant.revokeRequestedBy && grant.expiresAt && grant.expiresAt > core.deps.clock.now();
-  if (notYet) return { ended: false };
-  return endGrant(core, grantId);
+  if (notYet || !grant) return { ended: false };
+  return endGrant(core, grantId, grant);
 }

@@ -40,7 +40,7 @@ async function grantRowFor(core: Core, requestId: string, role: Role): Promise<G
  */
 export async function activateGrant(core: Core, requestId: string): Promise<Grant | null> {
   const { store, clock, scheduler, logger } = core.deps;
-  const { request } = await core.view(requestId);
+  const request = await core.request(requestId);
   if (request.status !== 'approved') return (await store.getGrantForRequest(requestId)) ?? null;
   const role = core.role(request.roleId);
   const provider = providerFor(core, role);
@@ -86,7 +86,7 @@ export async function failGrant(core: Core, requestId: string, error: string): P
   });
   if (!failed) return;
   if (grant) {
-    const role = core.role((await core.view(requestId)).request.roleId);
+    const role = core.role((await core.request(requestId)).roleId);
     // The provider may have given part of the access before failing; revoke is idempotent.
     try { await providerFor(core, role).revoke(grant, role); } catch (e) { logger.warn({ err: e, grantId: grant.id }, 'cleanup revoke after a failed grant failed'); }
   }
@@ -100,11 +100,11 @@ export type EndResult = { ended: 'expired' | 'revoked'; lateMs: number } | { end
  * a grant already ended is left alone. A provider failure marks `revoke_failed` and
  * rethrows so the caller retries.
  */
-export async function endGrant(core: Core, grantId: string): Promise<EndResult> {
+export async function endGrant(core: Core, grantId: string, known?: Grant): Promise<EndResult> {
   const { store, clock, notifier } = core.deps;
-  const before = await store.getGrant(grantId);
+  const before = known ?? (await store.getGrant(grantId));
   if (!before) return { ended: false };
-  const { request } = await core.view(before.requestId);
+  const request = await core.request(before.requestId);
   const role = core.role(request.roleId);
   const startedAt = clock.now();
   const grant = await store.transaction(async (tx) => {

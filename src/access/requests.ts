@@ -96,7 +96,7 @@ export async function requestAccess(core: Core, actor: Actor, input: RequestInpu
 /** The requester withdraws a pending request. */
 export async function cancelRequest(core: Core, actor: Actor, requestId: string): Promise<RequestView> {
   const { store, clock } = core.deps;
-  const { request } = await core.view(requestId);
+  const request = await core.request(requestId);
   if (request.requesterId !== actor.userId) {
     await core.audit({ action: 'cancel.refused', requestId, actor, data: { code: 'not_allowed' } });
     throw new AccessError('not_allowed', `Only the requester can cancel ${requestId}.`);

@@ -5,7 +5,7 @@ export const EXPORT_FORMATS = ['jsonl', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Column names as SIEMs see them (the table's own names). */
-const COLUMNS = ['id', 'at', 'action', 'request_id', 'grant_id', 'actor_platform', 'actor_id', 'data', 'prev_hash', 'hash'] as const;
+const COLUMNS = ['id', 'at', 'action', 'request_id', 'grant_id', 'actor_platform', 'actor_id', 'data', 'prev_hash', 'hash', 'seq'] as const;
 
 function record(row: StoredAuditRow) {
   return {
@@ -19,6 +19,7 @@ function record(row: StoredAuditRow) {
     data: row.data,
     prev_hash: row.prevHash,
     hash: row.hash,
+    seq: row.seq,
   };
 }
 

@@ -5,6 +5,7 @@ import type { AccessService } from '../access/service';
 import type { DigestService } from '../audit/digest/service';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
+import type { AuditSealer } from '../store/repos/audit-sealer';
 import type { QueueSet } from './queue-set';
 import { DIGEST_SCHEDULER_ID, QUEUES, RECONCILE_SCHEDULER_ID, type QueueKey } from './queues';
 import { digestProcessor } from './workers/digest';
@@ -22,6 +23,7 @@ export interface WorkerOptions {
   prefix: string;
   service: AccessService;
   digests: DigestService;
+  auditSealer: AuditSealer;
   metrics: Metrics;
   logger: Logger;
   /** Jobs run at once per queue (revokes come in bursts at round hours). */
@@ -39,7 +41,7 @@ export class WorkerManager {
       revoke: revokeProcessor(service, metrics),
       notice: noticeProcessor(service),
       remind: remindProcessor(service),
-      maintenance: maintenanceProcessor(service),
+      maintenance: maintenanceProcessor(service, opts.auditSealer),
       digest: digestProcessor(opts.digests, logger),
     };
     this.workers = (Object.keys(processors) as QueueKey[]).map((key) => {

@@ -95,7 +95,7 @@ describe('Slack end to end', () => {
     expect(t.slackApi.callsOf('views.open')).toHaveLength(0);
     const [row] = await db().select().from(accessRequests).where(eq(accessRequests.id, request.id));
     expect(row?.status).toBe('pending');
-    const refused = await db().select().from(auditEvents).where(eq(auditEvents.action, 'decision.refused'));
+    const refused = await db().select().from(auditEvents).where(eq(auditEvents.action, 'decision.refused')).orderBy(auditEvents.id);
     expect(refused.filter((e) => e.requestId === request.id).map((e) => e.actorId)).toEqual(['U0ALICE', 'U0MALLORY', 'U0MALLORY']);
   });
 

@@ -5,7 +5,8 @@ import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageR
 import type { AccessStore } from '../../access/ports';
 import type { Db } from '../db';
 import { accessRequests, approvals, chatMessages, grants } from '../schema';
-import { appendChained, listForRequest, type PendingAudit } from './audit-log';
+import { insertUnsealed, listForRequest, type PendingAudit } from './audit-log';
+import type { AuditSealer } from './audit-sealer';
 import * as extensions from './extensions';
 
 type GrantRow = typeof grants.$inferSelect;
@@ -23,24 +24,27 @@ function isUniqueViolation(e: unknown): boolean {
 
 /**
  * The core's store port over drizzle; one instance per connection or transaction.
- * Inside a transaction, audit events are buffered and chained just before the
- * commit, so the audit chain's lock is held as briefly as possible.
+ * Inside a transaction, audit events are buffered and inserted in one statement at
+ * its end; once it commits, the sealer chains them (off the request path).
  */
 export class DrizzleAccessStore implements AccessStore {
   constructor(
     private readonly db: Db,
+    private readonly sealer: AuditSealer,
     /** Set on a transaction's store: the audit events waiting for its end. */
     private readonly pendingAudit?: PendingAudit[],
   ) {}
 
-  transaction<T>(fn: (tx: AccessStore) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: AccessStore) => Promise<T>): Promise<T> {
     if (this.pendingAudit) return fn(this);
-    return this.db.transaction(async (tx) => {
-      const pending: PendingAudit[] = [];
-      const result = await fn(new DrizzleAccessStore(tx as unknown as Db, pending));
-      await appendChained(tx as unknown as Db, pending);
-      return result;
+    const pending: PendingAudit[] = [];
+    const result = await this.db.transaction(async (tx) => {
+      const value = await fn(new DrizzleAccessStore(tx as unknown as Db, this.sealer, pending));
+      await insertUnsealed(tx as unknown as Db, pending);
+      return value;
     });
+    if (pending.length > 0) this.sealer.kick();
+    return result;
   }
 
   async insertRequest(request: AccessRequest): Promise<void> {
@@ -222,7 +226,8 @@ export class DrizzleAccessStore implements AccessStore {
       this.pendingAudit.push({ event, at });
       return;
     }
-    await this.db.transaction((tx) => appendChained(tx as unknown as Db, [{ event, at }]));
+    await insertUnsealed(this.db, [{ event, at }]);
+    this.sealer.kick();
   }
 
   listAudit(requestId: string): Promise<AuditEvent[]> {

@@ -1,11 +1,11 @@
-import { and, asc, eq, gt, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, isNotNull, isNull, lt, min, sql } from 'drizzle-orm';
 import { GENESIS_HASH, normaliseData, rowHash } from '../../audit/chain';
 import type { StoredAuditRow } from '../../audit/verify';
 import type { AuditEvent, AuditEventInput } from '../../access/model';
 import type { Db } from '../db';
 import { auditEvents, type AuditRow } from '../schema';
 
-/** Any fixed 64-bit key: every chain append in the database takes this one lock. */
+/** Any fixed 64-bit key: sealers (one per process) take turns on it. */
 const AUDIT_CHAIN_LOCK = 0x6a69_7462_6f74;
 
 export interface PendingAudit {
@@ -13,28 +13,11 @@ export interface PendingAudit {
   at: Date;
 }
 
-/**
- * Appends events to the hash chain. Must run inside a transaction: the advisory
- * lock (released at commit) makes concurrent appenders take turns, so each reads
- * the committed head and links to it. Callers append last in their transaction
- * (the store buffers events until then), so the lock is held only for these
- * inserts and the commit.
- */
-export async function appendChained(tx: Db, events: PendingAudit[]): Promise<void> {
+/** Inserts events unsealed: no lock, so concurrent transactions never wait on the chain. */
+export async function insertUnsealed(db: Db, events: PendingAudit[]): Promise<void> {
   if (events.length === 0) return;
-  // The lock needs a statement of its own: the head must be read with a snapshot taken
-  // after the lock is held. Head and ids then come in one round trip, since every
-  // other appender waits while this one talks to Postgres.
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const [next] = rowsOf<{ head: string | null; ids: string[] }>(
-    await tx.execute(sql`select (select hash from audit_events order by id desc limit 1) as head,
-      array(select nextval(pg_get_serial_sequence('audit_events', 'id'))::text from generate_series(1, ${events.length})) as ids`),
-  );
-  const ids = next!.ids.map((id) => ({ id }));
-  let prevHash = next!.head ?? GENESIS_HASH;
-  const rows = events.map(({ event, at }, i) => {
-    const fields = {
-      id: Number(ids[i]!.id),
+  await db.insert(auditEvents).values(
+    events.map(({ event, at }) => ({
       at,
       action: event.action,
       requestId: event.requestId,
@@ -42,18 +25,41 @@ export async function appendChained(tx: Db, events: PendingAudit[]): Promise<voi
       actorPlatform: event.actor.platform,
       actorId: event.actor.userId,
       data: normaliseData(event.data),
-      prevHash,
-    };
-    const hash = rowHash(fields);
-    prevHash = hash;
-    return { ...fields, hash };
-  });
-  await tx.insert(auditEvents).values(rows);
+    })),
+  );
 }
 
-/** postgres.js returns the rows as the result; PGlite wraps them in `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
+/**
+ * Seals up to `limit` committed, unsealed rows onto the chain, oldest id first,
+ * and returns how many. The advisory lock makes sealers take turns, so each reads
+ * the head another sealer committed. A row that commits late (a lower id than
+ * rows already sealed) simply joins the chain later: the chain's order is `seq`.
+ */
+export async function sealPending(db: Db, limit: number): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+    const [head] = await tx.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).where(isNotNull(auditEvents.seq)).orderBy(desc(auditEvents.seq)).limit(1);
+    const pending = await tx.select().from(auditEvents).where(isNull(auditEvents.seq)).orderBy(asc(auditEvents.id)).limit(limit);
+    if (pending.length === 0) return 0;
+    let seq = head?.seq ?? 0;
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const sealed = pending.map((row) => {
+      const hash = rowHash({ ...row, prevHash });
+      const link = { id: row.id, seq: ++seq, prevHash, hash };
+      prevHash = hash;
+      return link;
+    });
+    const values = sql.join(sealed.map((r) => sql`(${r.id}::bigint, ${r.seq}::bigint, ${r.prevHash}, ${r.hash})`), sql`, `);
+    await tx.execute(sql`update audit_events as a set seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+      from (values ${values}) as v(id, seq, prev_hash, hash) where a.id = v.id`);
+    return sealed.length;
+  });
+}
+
+/** Rows not yet sealed: how many, and the oldest one's time. */
+export async function unsealedSummary(db: Db): Promise<{ count: number; oldest: Date | null }> {
+  const [row] = await db.select({ count: count(), oldest: min(auditEvents.at) }).from(auditEvents).where(isNull(auditEvents.seq));
+  return { count: row?.count ?? 0, oldest: row?.oldest ?? null };
 }
 
 export function toAuditEvent(row: AuditRow): AuditEvent {
@@ -68,14 +74,14 @@ export function toAuditEvent(row: AuditRow): AuditEvent {
   };
 }
 
-/** Every row in id order, read in pages so a long log never sits in memory at once. */
+/** The sealed rows in chain order, read in pages so a long log never sits in memory at once. */
 export async function* readChain(db: Db, pageSize = 1000): AsyncGenerator<StoredAuditRow> {
   let after = 0;
   for (;;) {
-    const page = await db.select().from(auditEvents).where(gt(auditEvents.id, after)).orderBy(asc(auditEvents.id)).limit(pageSize);
+    const page = await db.select().from(auditEvents).where(gt(auditEvents.seq, after)).orderBy(asc(auditEvents.seq)).limit(pageSize);
     yield* page;
     if (page.length < pageSize) return;
-    after = page.at(-1)!.id;
+    after = page.at(-1)!.seq!;
   }
 }
 

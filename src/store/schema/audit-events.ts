@@ -1,10 +1,12 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * Append-only record of every request, decision, refusal, grant and revoke.
- * Rows are hash-chained (src/audit/chain.ts): `prev_hash` is the hash of the row
- * before, `hash` covers this row's fields and `prev_hash`. Both are null only on
- * rows written before the chain existed.
+ * Rows are hash-chained (src/audit/chain.ts) in `seq` order: `prev_hash` is the
+ * hash of the row before, `hash` covers this row's fields and `prev_hash`. A row
+ * is inserted unsealed (all three null) and sealed just after its transaction
+ * commits (src/store/repos/audit-sealer.ts), so appenders never queue on the chain.
  */
 export const auditEvents = pgTable(
   'audit_events',
@@ -20,8 +22,16 @@ export const auditEvents = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>(),
     prevHash: text('prev_hash'),
     hash: text('hash'),
+    /** Position in the chain; null until sealed. */
+    seq: bigint('seq', { mode: 'number' }),
   },
-  (t) => [index('audit_events_request_idx').on(t.requestId, t.id), index('audit_events_at_idx').on(t.at)],
+  (t) => [
+    index('audit_events_request_idx').on(t.requestId, t.id),
+    index('audit_events_at_idx').on(t.at),
+    uniqueIndex('audit_events_seq_idx').on(t.seq),
+    // The sealer's scan: only the few rows awaiting a seal are in it.
+    index('audit_events_unsealed_idx').on(t.id).where(sql`${t.seq} is null`),
+  ],
 );
 
 export type AuditRow = typeof auditEvents.$inferSelect;

@@ -135,7 +135,7 @@ describe('Teams end to end', () => {
     const deny = await t.teams!.execute(MALLORY, channel, 'jit.deny', { requestId: request.id });
     expect(JSON.stringify(deny.body.value)).toContain('You are not an approver for quick');
     expect((await latestRequest(ALICE.aadObjectId)).status).toBe('pending');
-    const refused = await db().select().from(auditEvents).where(eq(auditEvents.action, 'decision.refused'));
+    const refused = await db().select().from(auditEvents).where(eq(auditEvents.action, 'decision.refused')).orderBy(auditEvents.id);
     expect(refused.filter((e) => e.requestId === request.id).map((e) => e.actorId)).toEqual([ALICE.aadObjectId, MALLORY.aadObjectId, MALLORY.aadObjectId]);
   });
 
