@@ -4,6 +4,7 @@ import { AccessError, isAccessError } from './errors';
 import type { Extension, ExtensionNotice, ExtensionView } from './extension-model';
 import { endGrant, type EndResult } from './grants';
 import type { Actor, AuditActor, Decision, Grant } from './model';
+import { whyNotExtendable } from './extend-rules';
 import { warnBeforeMs, type Role } from './policy';
 
 export type ExtendResult =
@@ -11,18 +12,6 @@ export type ExtendResult =
   | { outcome: 'pending'; extensionId: number };
 
 const POLICY: AuditActor = { platform: 'system', userId: 'policy' };
-
-/**
- * Why a role's grants cannot be made longer, or null when they can. AWS hands out
- * credentials whose end is fixed when they are issued, and an Azure PIM assignment
- * carries its own expiration that Azure enforces: moving our revoke would not move it.
- */
-function whyNotExtendable(role: Role): string | null {
-  const again = `Request it again when it ends: /jit request ${role.id}`;
-  if (role.provider === 'aws') return `${role.id} gives AWS credentials, whose expiry is fixed when they are issued, so it cannot be extended. ${again}`;
-  if (role.provider === 'azure' && role.azure?.mode === 'pim') return `${role.id} is an Azure PIM assignment whose expiration Azure enforces, so it cannot be extended. ${again}`;
-  return null;
-}
 
 /** The new expiry, checked against the role's max_duration (counted from activation). */
 function plan(role: Role, grant: Grant, addMs: number): { expiresAt: Date; totalMs: number } {

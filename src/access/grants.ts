@@ -1,4 +1,5 @@
 import { AccessError } from './errors';
+import { extendChoices } from './extend-rules';
 import { GRANT_TRANSITIONS, REQUEST_TRANSITIONS } from './lifecycle';
 import { grantDurationMs, type Actor, type Grant } from './model';
 import type { Core } from './core';
@@ -187,5 +188,6 @@ export async function warnExpiring(core: Core, grantId: string): Promise<void> {
   if (!grant || grant.status !== 'active' || !grant.expiresAt) return;
   const msLeft = grant.expiresAt.getTime() - core.deps.clock.now().getTime();
   if (msLeft <= 0) return;
-  await core.announce(grant.requestId, { kind: 'expiring_soon', msLeft });
+  const request = await core.request(grant.requestId);
+  await core.announce(grant.requestId, { kind: 'expiring_soon', msLeft, extendChoices: extendChoices(core.role(request.roleId), grant) });
 }

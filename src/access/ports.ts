@@ -137,7 +137,8 @@ export type RequesterNotice =
   | { kind: 'denied'; by: string; reason: string }
   | { kind: 'granted'; providerLabel: string; privateDelivery?: string }
   | { kind: 'grant_failed'; error: string }
-  | { kind: 'expiring_soon'; msLeft: number }
+  /** extendChoices: durations (ms) the "Extend" control may offer (extend.ts), empty when none fit. */
+  | { kind: 'expiring_soon'; msLeft: number; extendChoices: number[] }
   | { kind: 'ended'; how: 'expired' | 'revoked'; by?: string; verified: boolean }
   /** A revoke whose first verification failed is now confirmed. */
   | { kind: 'revoke_verified' }

@@ -1,0 +1,29 @@
+import type { Grant } from './model';
+import type { Role } from './policy';
+
+/**
+ * Why a role's grants cannot be made longer, or null when they can. AWS hands out
+ * credentials whose end is fixed when they are issued, and an Azure PIM assignment
+ * carries its own expiration that Azure enforces: moving our revoke would not move it.
+ */
+export function whyNotExtendable(role: Role): string | null {
+  const again = `Request it again when it ends: /jit request ${role.id}`;
+  if (role.provider === 'aws') return `${role.id} gives AWS credentials, whose expiry is fixed when they are issued, so it cannot be extended. ${again}`;
+  if (role.provider === 'azure' && role.azure?.mode === 'pim') return `${role.id} is an Azure PIM assignment whose expiration Azure enforces, so it cannot be extended. ${again}`;
+  return null;
+}
+
+/** What the "Extend" button offers, shortest first. */
+const EXTEND_STEPS_MS = [15, 30, 60, 120, 240].map((m) => m * 60_000);
+
+/**
+ * The extensions the expiry warning offers for a grant: the standard steps that still fit
+ * within the role's max_duration (counted from activation), or none when the role's grants
+ * cannot be extended at all. Both chat platforms render exactly these.
+ */
+export function extendChoices(role: Role, grant: Grant): number[] {
+  if (whyNotExtendable(role) || !grant.expiresAt) return [];
+  const activatedAt = grant.activatedAt ?? grant.createdAt;
+  const room = role.max_duration - (grant.expiresAt.getTime() - activatedAt.getTime());
+  return EXTEND_STEPS_MS.filter((ms) => ms <= room);
+}
