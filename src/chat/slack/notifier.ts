@@ -3,14 +3,9 @@ import type { ChatMessageRef, RequestView } from '../../access/model';
 import { approvalSlackChannel, type EscalationTier, type Policy, type Role } from '../../access/policy';
 import type { Notifier, RequesterNotice } from '../../access/ports';
 import type { Logger } from '../../lib/logger';
-import { formatDuration } from '../../lib/duration';
-import { approverNames } from '../approval-words';
+import { escalationWords } from '../approval-words';
 import { approvalCard } from './blocks/approval-card';
-import { group, user } from './blocks/format';
-
-function escalationHeader(view: RequestView, tier: EscalationTier, tierIndex: number): string {
-  return `:arrow_double_up: *Escalated* (tier ${tierIndex + 1}): nobody decided on \`${view.request.id}\` within ${formatDuration(tier.after)}. ${approverNames(tier.approvers, user, group)}, you can now decide.`;
-}
+import { slackMarkup } from './blocks/format';
 import { requesterNotice } from './blocks/notices';
 
 /** The core's Notifier port on Slack: cards in approval channels, DMs to requesters. */
@@ -32,7 +27,7 @@ export class SlackNotifier implements Notifier {
   async postEscalationCards(view: RequestView, role: Role, tier: EscalationTier, tierIndex: number): Promise<ChatMessageRef[]> {
     const channel = tier.slack_channel ?? approvalSlackChannel(this.policy, role);
     if (!channel) return [];
-    const header = escalationHeader(view, tier, tierIndex);
+    const header = `:arrow_double_up: ${escalationWords(view.request.id, tier, tierIndex, slackMarkup)}`;
     const result = await this.client.chat.postMessage(approvalCard(view, role, channel, header));
     return result.ts && result.channel ? [{ platform: 'slack', channel: result.channel, messageId: result.ts }] : [];
   }

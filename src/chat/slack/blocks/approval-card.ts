@@ -1,10 +1,10 @@
 import { Bits, Blocks, Elements, Message } from 'slack-block-builder';
-import { BREAK_GLASS_MARKER, reviewDueAt } from '../../../access/break-glass';
+import { BREAK_GLASS_MARKER } from '../../../access/break-glass';
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
-import { durationWords, shorterDurations } from '../../approval-words';
-import { sandboxNote, statusLine, user, when } from './format';
+import { durationWords, reviewWords, shorterDurations } from '../../approval-words';
+import { sandboxNote, slackMarkup, statusLine, user } from './format';
 
 export const APPROVE_ACTION = 'jit.approve';
 export const DENY_ACTION = 'jit.deny';
@@ -35,10 +35,10 @@ function decisionBlock(view: RequestView, role: Role) {
 function reviewBlocks(view: RequestView, role: Role) {
   const { request } = view;
   if (!request.breakGlass) return [];
-  if (request.reviewedAt && request.reviewedBy) return [Blocks.Context().elements(`:mag: Break-glass reviewed by ${user(request.reviewedBy)} ${when(request.reviewedAt)}`)];
-  const overdue = request.reviewRemindedAt ? ' *Review overdue.*' : '';
+  const review = reviewWords(request, role, slackMarkup);
+  if (review.reviewed) return [Blocks.Context().elements(`:mag: ${review.text}`)];
   return [
-    Blocks.Section({ text: `${BREAK_GLASS_MARKER} — self-approved by ${user(request.requesterId)}. An approver of ${role.id} must review it by ${when(reviewDueAt(request, role))}.${overdue}` }),
+    Blocks.Section({ text: `${BREAK_GLASS_MARKER} — ${review.text}` }),
     Blocks.Actions({ blockId: 'jit.review' }).elements(Elements.Button({ text: 'Reviewed', actionId: REVIEW_ACTION, value: request.id })),
   ];
 }

@@ -2,6 +2,7 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
 import { BREAK_GLASS_MARKER } from '../../../access/break-glass';
+import type { Markup } from '../../approval-words';
 
 export const user = (id: string) => `<@${id}>`;
 export const group = (id: string) => `<!subteam^${id}>`;
@@ -11,6 +12,9 @@ export function when(date: Date): string {
   const seconds = Math.floor(date.getTime() / 1000);
   return `<!date^${seconds}^{date_short_pretty} {time_secs}|${date.toISOString()}>`;
 }
+
+/** Slack mrkdwn for the shared wording (approval-words.ts). */
+export const slackMarkup: Markup = { user, group, when, bold: (t) => `*${t}*`, code: (t) => `\`${t}\`` };
 
 export const SANDBOX_NOTE = ':test_tube: *SANDBOX* — no real cloud access is given or taken.';
 

@@ -2,8 +2,7 @@ import { Blocks, Elements, Message } from 'slack-block-builder';
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
-import { formatDuration } from '../../../lib/duration';
-import { approvedByWords, approverNames, durationWords } from '../../approval-words';
+import { approvedByWords, approverNames, durationWords, expiringWords } from '../../approval-words';
 import { group, sandboxNote, user, when } from './format';
 
 /** "I'm done" on the expiry warning: ends the grant now (value: the request id). */
@@ -28,7 +27,7 @@ function text(view: RequestView, role: Role, notice: RequesterNotice): string {
     case 'grant_failed':
       return `:x: ${what} could not be granted: ${notice.error}`;
     case 'expiring_soon':
-      return `:hourglass: ${what} expires in ${formatDuration(notice.msLeft)}. Finished already? Press "I'm done" to end it now.`;
+      return `:hourglass: ${what} ${expiringWords(notice.msLeft)}`;
     case 'ended': {
       const checked = notice.verified ? ' Revoked and verified: the provider confirms the access is gone.' : '';
       return notice.how === 'revoked'
