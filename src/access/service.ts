@@ -1,7 +1,7 @@
 import { auditTrail, requireSecurityTeam, type AuditTrail } from './audit-trail';
 import { Core } from './core';
-import { decideExtension, endDueGrant, requestExtension, type ExtendResult } from './extend';
-import type { Extension } from './extension-model';
+import { decideExtension, endDueGrant, extensionView, requestExtension, type ExtendResult } from './extend';
+import type { Extension, ExtensionView } from './extension-model';
 import { approve, checkDecider, deny, type DecisionResult } from './decisions';
 import { activateGrant, endGrant, failGrant, revokeEarly, warnExpiring, type EndResult } from './grants';
 import type { Actor, Decision, Grant, RequestView } from './model';
@@ -80,6 +80,10 @@ export class AccessService {
   }
   decideExtension(actor: Actor, extensionId: number, decision: Decision): Promise<Extension> {
     return decideExtension(this.core, actor, extensionId, decision);
+  }
+  /** An extension and its request, as chat renders them (Teams answers a click with the card). */
+  extensionView(extensionId: number): Promise<ExtensionView> {
+    return extensionView(this.core, extensionId);
   }
 
   /** One request's full audit timeline (requester, the role's approvers and the security team only). */

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { AccessError } from '../../../access/errors';
 import type { Actor } from '../../../access/model';
 import { normaliseRequestId } from '../../../lib/ids';
 import type { AdaptiveCard } from '../cards/card';
@@ -21,4 +23,24 @@ export function requestIdOf(data: Record<string, unknown>): string {
 export function inputOf(data: Record<string, unknown>, name: string): string {
   const value = data[name];
   return typeof value === 'string' ? value.trim() : '';
+}
+
+/** A request id on a card (the core refuses, audited, ids it does not know). */
+export const requestIdField = z.string().trim().min(1).max(64).transform(normaliseRequestId);
+
+/** A positive whole number on a card: Teams sends input values as strings, our own data carries numbers. */
+export const positiveIntField = (max: number) => z.union([z.number(), z.string().regex(/^\d{1,10}$/).transform(Number)]).pipe(z.number().int().positive().max(max));
+
+/** Milliseconds from a card's duration choice (at most ~24 days, far beyond any role's maximum). */
+export const msField = positiveIntField(2 ** 31);
+
+/**
+ * A card's data against the verb's schema. Anyone in a conversation with the bot can
+ * send any JSON as an invoke, so data that does not fit is refused with `problem`
+ * before anything runs.
+ */
+export function parseData<T extends z.ZodType>(schema: T, data: Record<string, unknown>, problem: string): z.output<T> {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new AccessError('bad_input', problem);
+  return parsed.data;
 }

@@ -1,25 +1,58 @@
-import type { AdaptiveCardInvokeValue } from 'botbuilder';
+import type { Activity, AdaptiveCardInvokeValue } from 'botbuilder';
 import { isAccessError } from '../../../access/errors';
 import { failureMessage } from '../../failure';
 import { approvalCard } from '../cards/approval-card';
 import { card, text, VERBS, type AdaptiveCard } from '../cards/card';
+import { extensionCard } from '../cards/extension-card';
 import type { TeamsDeps } from '../deps';
 import { actorOf } from '../identity';
-import type { Activity } from 'botbuilder';
 import { approveAction } from './approve';
+import { approveDurationAction } from './approve-duration';
 import { backAction } from './back';
 import { requestIdOf, type CardAction } from './context';
 import { denyAction } from './deny';
 import { denySubmitAction } from './deny-submit';
+import { doneAction } from './done';
+import { extendAction } from './extend';
+import { ExtensionData, extendDecisionAction } from './extend-decision';
 import { requestSubmitAction } from './request-submit';
+import { reviewAction } from './review';
 
-const ACTIONS: Record<string, CardAction> = {
-  [VERBS.approve]: approveAction,
-  [VERBS.deny]: denyAction,
-  [VERBS.denySubmit]: denySubmitAction,
-  [VERBS.back]: backAction,
-  [VERBS.requestSubmit]: requestSubmitAction,
+/** A Map, not an object: a verb like `toString` must not find anything. */
+const ACTIONS = new Map<string, CardAction>([
+  [VERBS.approve, approveAction],
+  [VERBS.approveDuration, approveDurationAction],
+  [VERBS.deny, denyAction],
+  [VERBS.denySubmit, denySubmitAction],
+  [VERBS.back, backAction],
+  [VERBS.review, reviewAction],
+  [VERBS.requestSubmit, requestSubmitAction],
+  [VERBS.done, doneAction],
+  [VERBS.extend, extendAction],
+  [VERBS.extendApprove, extendDecisionAction('approve')],
+  [VERBS.extendDeny, extendDecisionAction('deny')],
+]);
+
+type RefusalCard = (deps: TeamsDeps, data: Record<string, unknown>, refusal: string) => Promise<AdaptiveCard | undefined>;
+
+/** The approval card as it stands, with the refusal on it. */
+const onApprovalCard: RefusalCard = async ({ service }, data, refusal) => {
+  const shown = data.requestId === undefined ? undefined : await service.view(requestIdOf(data)).catch(() => undefined);
+  return shown && approvalCard(shown, service.role(shown.request.roleId), refusal);
 };
+
+/** The extension card as it stands, with the refusal on it. */
+const onExtensionCard: RefusalCard = async ({ service }, data, refusal) => {
+  const parsed = ExtensionData.safeParse(data);
+  const shown = parsed.success ? await service.extensionView(parsed.data.extensionId).catch(() => undefined) : undefined;
+  return shown && extensionCard(shown, refusal);
+};
+
+/** Verbs whose refusals are shown on the card they were clicked on (the others answer with the refusal alone). */
+const REFUSAL_CARDS = new Map<string, RefusalCard>([
+  ...[VERBS.approve, VERBS.approveDuration, VERBS.deny, VERBS.denySubmit, VERBS.back, VERBS.review].map((verb) => [verb, onApprovalCard] as const),
+  ...[VERBS.extendApprove, VERBS.extendDeny].map((verb) => [verb, onExtensionCard] as const),
+]);
 
 /**
  * Runs the card action named by the verb and returns the card that replaces the
@@ -27,17 +60,17 @@ const ACTIONS: Record<string, CardAction> = {
  * else is logged with a reference.
  */
 export async function runCardAction(deps: TeamsDeps, activity: Partial<Activity>, value: AdaptiveCardInvokeValue): Promise<AdaptiveCard> {
-  const data = value.action?.data && typeof value.action.data === 'object' ? (value.action.data as Record<string, unknown>) : {};
-  const action = ACTIONS[value.action?.verb ?? ''];
+  const raw = value.action?.data;
+  const data = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const verb = String(value.action?.verb ?? '');
+  const action = ACTIONS.get(verb);
   try {
-    if (!action) return card([text(`⚠️ I don't know the card action "${String(value.action?.verb).slice(0, 50)}".`)]);
+    if (!action) return card([text(`⚠️ I don't know the card action "${verb.slice(0, 50)}".`)]);
     return await action(deps, { actor: actorOf(activity), data });
   } catch (e) {
-    const failure = failureMessage(deps.logger, e, `teams card action ${value.action?.verb}`);
-    if (isAccessError(e) && e.code !== 'not_found' && data.requestId !== undefined) {
-      const shown = await deps.service.view(requestIdOf(data)).catch(() => undefined);
-      if (shown) return approvalCard(shown, deps.service.role(shown.request.roleId), failure.text);
-    }
-    return card([text(`${failure.refusal ? '⚠️' : '💥'} ${failure.text}`)]);
+    const failure = failureMessage(deps.logger, e, `teams card action ${verb.slice(0, 50)}`);
+    const onCard = isAccessError(e) && e.code !== 'not_found' ? REFUSAL_CARDS.get(verb) : undefined;
+    const shown = onCard && (await onCard(deps, data, failure.text));
+    return shown || card([text(`${failure.refusal ? '⚠️' : '💥'} ${failure.text}`)]);
   }
 }

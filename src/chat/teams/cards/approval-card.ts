@@ -1,28 +1,69 @@
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
-import { card, execute, facts, text, VERBS, type AdaptiveCard } from './card';
-import { sandboxNote, statusLine, who } from './format';
+import { durationWords, reviewWords, shorterDurations } from '../../approval-words';
+import { card, choiceSet, execute, facts, text, VERBS, type AdaptiveCard, type CardElement } from './card';
+import { sandboxNote, statusLine, TEAMS_BREAK_GLASS_MARKER, teamsMarkup, who } from './format';
 
-/** The card approvers see in the Teams approval channel; buttons only while the request is pending. */
-export function approvalCard(view: RequestView, role: Role, notice?: string): AdaptiveCard {
+/** The approval card's drop-down of shorter durations (its value goes with `jit.approve_duration`). */
+export const DURATION_INPUT = 'durationMs';
+
+/** Approve, Deny, and "Approve for less" with its choice when shorter grants are allowed. */
+function decision(view: RequestView, role: Role): { inputs: CardElement[]; actions: CardElement[] } {
   const { request } = view;
-  const pending = request.status === 'pending';
+  const data = { requestId: request.id };
+  const shorter = shorterDurations(request.durationMs, role.min_duration);
+  const buttons = [
+    { ...execute('Approve', VERBS.approve, data, 'positive'), associatedInputs: 'none' },
+    { ...execute('Deny', VERBS.deny, data, 'destructive'), associatedInputs: 'none' },
+  ];
+  if (shorter.length === 0) return { inputs: [], actions: buttons };
+  return {
+    inputs: [choiceSet(DURATION_INPUT, 'Or approve for less', shorter.map((ms) => ({ title: formatDuration(ms), value: String(ms) })))],
+    actions: [...buttons, execute('Approve for less', VERBS.approveDuration, data)],
+  };
+}
+
+/** A break-glass use: the loud line, and "Reviewed" until an approver pressed it. */
+function review(view: RequestView, role: Role): { body: CardElement[]; actions: CardElement[] } {
+  const { request } = view;
+  if (!request.breakGlass) return { body: [], actions: [] };
+  const words = reviewWords(request, role, teamsMarkup);
+  if (words.reviewed) return { body: [text(`🔍 ${words.text}`, { isSubtle: true })], actions: [] };
+  return {
+    body: [text(`${TEAMS_BREAK_GLASS_MARKER} — ${words.text}`, { color: 'Attention', weight: 'Bolder' })],
+    actions: [execute('Reviewed', VERBS.review, { requestId: request.id })],
+  };
+}
+
+/**
+ * The card approvers see in the Teams approval channel; decisions only while the
+ * request is pending, "Reviewed" while a break-glass use awaits review. `header`
+ * heads an escalation tier's copy.
+ */
+export function approvalCard(view: RequestView, role: Role, notice?: string, header?: string): AdaptiveCard {
+  const { request } = view;
   const note = sandboxNote(role);
+  const decide = request.status === 'pending' ? decision(view, role) : { inputs: [], actions: [] };
+  const reviewed = review(view, role);
+  const marker = request.breakGlass ? `${TEAMS_BREAK_GLASS_MARKER} ` : '';
   return card(
     [
-      text(`Access request ${request.id} — ${request.status}`, { size: 'Medium', weight: 'Bolder' }),
+      header ? text(header, { weight: 'Bolder' }) : undefined,
+      text(`${marker}Access request ${request.id} — ${request.status}`, { size: 'Medium', weight: 'Bolder' }),
       text(`${who(request.requesterId, request.requesterPlatform)} requests **${role.id}**${role.description ? ` — ${role.description}` : ''}`),
       facts([
         ['Request', request.id],
-        ['Duration', formatDuration(request.durationMs)],
+        ['Duration', durationWords(request)],
         ['Reason', request.reason ?? '—'],
         ['Ticket', request.ticket ?? '—'],
       ]),
       text(statusLine(view), { isSubtle: true }),
+      ...reviewed.body,
+      ...decide.inputs,
       notice ? text(`⚠️ ${notice}`, { color: 'Attention' }) : undefined,
       note ? text(note, { isSubtle: true, size: 'Small' }) : undefined,
     ],
-    pending ? [execute('Approve', VERBS.approve, { requestId: request.id }, 'positive'), execute('Deny', VERBS.deny, { requestId: request.id }, 'destructive')] : [],
+    [...decide.actions, ...reviewed.actions],
   );
 }

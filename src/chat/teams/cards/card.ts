@@ -35,10 +35,25 @@ export const execute = (title: string, verb: string, data: Record<string, unknow
   type: 'Action.Execute', title, verb, data, ...(style ? { style } : {}),
 });
 
-/** Card verbs (DESIGN.md: `jit.approve`, `jit.deny`; the form submits are ours). */
+/** A drop-down whose value Teams sends with the card's `Action.Execute` data under `id`. */
+export const choiceSet = (id: string, label: string, choices: Array<{ title: string; value: string }>): CardElement => ({
+  type: 'Input.ChoiceSet', id, label, style: 'compact', choices,
+});
+
+/** Card verbs: the same action ids as Slack's buttons (DESIGN.md); the form submits are Teams' own. */
 export const VERBS = {
   approve: 'jit.approve',
   deny: 'jit.deny',
+  /** With the card's `durationMs` choice: approve a shorter grant than asked. */
+  approveDuration: 'jit.approve_duration',
+  /** A break-glass use was looked at. */
+  review: 'jit.review',
+  /** "I'm done" on the expiry warning: revoke now. */
+  done: 'jit.done',
+  /** "Extend" on the expiry warning, with the card's `extendMs` choice. */
+  extend: 'jit.extend',
+  extendApprove: 'jit.extend_approve',
+  extendDeny: 'jit.extend_deny',
   denySubmit: 'jit.deny_submit',
   requestSubmit: 'jit.request_submit',
   /** Leaves the deny form: shows the approval card again. */

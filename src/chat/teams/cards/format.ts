@@ -1,6 +1,8 @@
-import type { Platform, RequestView } from '../../../access/model';
+import { BREAK_GLASS_MARKER } from '../../../access/break-glass';
+import { grantDurationMs, type Platform, type RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
+import type { Markup } from '../../approval-words';
 
 /**
  * A person as Teams text. Teams users are Entra object ids; people from Slack keep
@@ -10,11 +12,40 @@ export function who(id: string, platform: Platform): string {
   return platform === 'slack' ? `Slack user ${id}` : `user ${id}`;
 }
 
+/** A person whose platform the text does not carry: Slack ids have their own shape (the policy checks it too). */
+export function person(id: string): string {
+  return who(id, /^[UW][A-Z0-9]+$/.test(id) ? 'slack' : 'teams');
+}
+
 /** Teams renders `{{DATE()}}`/`{{TIME()}}` in each reader's own time zone. */
 export function when(date: Date): string {
   const iso = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
   return `{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
 }
+
+/** The same text without `{{DATE()}}` functions (they only render inside cards): for notification summaries. */
+export function plain(text: string): string {
+  return text.replace(/\{\{DATE\(([^,]+), SHORT\)\}\} \{\{TIME\([^)]+\)\}\}/g, '$1');
+}
+
+/** Teams markdown for the shared wording (approval-words.ts). */
+export const teamsMarkup: Markup = { user: person, group: (id) => `Slack group ${id}`, when, bold: (t) => `**${t}**`, code: (t) => `\`${t}\`` };
+
+const EMOJI: Record<string, string> = { ':rotating_light:': '🚨', ':white_check_mark:': '✅', ':warning:': '⚠️' };
+
+/**
+ * The core writes its alerts in Slack's markup (`<@U…>`, `*bold*`, `:emoji:`); Teams
+ * shows them with its own: people named, bold doubled, emoji as characters.
+ */
+export function fromSlackMarkup(text: string): string {
+  return text
+    .replace(/:[a-z_]+:/g, (code) => EMOJI[code] ?? code)
+    .replace(/<@([A-Za-z0-9-]+)>/g, (_m, id: string) => person(id))
+    .replace(/(^|[^*])\*([^*\n]+)\*(?!\*)/g, '$1**$2**');
+}
+
+/** The break-glass marker as Teams shows it. */
+export const TEAMS_BREAK_GLASS_MARKER = fromSlackMarkup(BREAK_GLASS_MARKER);
 
 export const SANDBOX_NOTE = '🧪 **SANDBOX** — no real cloud access is given or taken.';
 
@@ -23,6 +54,7 @@ export function sandboxNote(role: Role): string | undefined {
 }
 
 function approvers(view: RequestView): string {
+  if (view.request.breakGlass) return `by the requester — ${TEAMS_BREAK_GLASS_MARKER}`;
   if (view.request.autoApproved) return 'by policy';
   return `by ${view.approvals.filter((a) => a.decision === 'approve').map((a) => who(a.approverId, a.approverPlatform)).join(', ')}`;
 }
@@ -31,6 +63,7 @@ function approvers(view: RequestView): string {
 export function statusLine(view: RequestView): string {
   const { request, approvals, grant } = view;
   const denied = approvals.find((a) => a.decision === 'deny');
+  const verified = grant?.revokeVerifiedAt ? ' and verified' : '';
   switch (request.status) {
     case 'pending': {
       const approved = approvals.filter((a) => a.decision === 'approve');
@@ -41,9 +74,9 @@ export function statusLine(view: RequestView): string {
     case 'active':
       return `🔓 **Active** until ${grant?.expiresAt ? when(grant.expiresAt) : '…'} (approved ${approvers(view)})`;
     case 'expired':
-      return `🔒 Expired${grant?.revokedAt ? ` ${when(grant.revokedAt)}` : ''} — access revoked`;
+      return `🔒 Expired${grant?.revokedAt ? ` ${when(grant.revokedAt)}` : ''} — access revoked${verified}`;
     case 'revoked':
-      return `🔒 Revoked early by ${grant?.revokeRequestedBy ?? 'an operator'}${grant?.revokedAt ? ` at ${when(grant.revokedAt)}` : ''}`;
+      return `🔒 Revoked early by ${grant?.revokeRequestedBy ? person(grant.revokeRequestedBy) : 'an operator'}${grant?.revokedAt ? ` at ${when(grant.revokedAt)}` : ''} — access revoked${verified}`;
     case 'denied':
       return `⛔ Denied by ${denied ? who(denied.approverId, denied.approverPlatform) : 'an approver'}${denied?.comment ? `: ${denied.comment}` : ''}`;
     case 'cancelled':
@@ -58,5 +91,5 @@ export function statusLine(view: RequestView): string {
 /** `**prod-admin** for 1h (INC-42)`, as list rows show it. */
 export function summary(view: RequestView): string {
   const { request } = view;
-  return `**${request.roleId}** for ${formatDuration(request.durationMs)}${request.ticket ? ` (${request.ticket})` : ''}`;
+  return `**${request.roleId}** for ${formatDuration(grantDurationMs(request))}${request.breakGlass ? ` ${TEAMS_BREAK_GLASS_MARKER}` : ''}${request.ticket ? ` (${request.ticket})` : ''}`;
 }

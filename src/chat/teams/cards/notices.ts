@@ -2,9 +2,12 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
-import { approvedByWords, approverNames, durationWords } from '../../approval-words';
-import { card, text as block, type AdaptiveCard } from './card';
-import { sandboxNote, when } from './format';
+import { approvedByWords, approverNames, durationWords, expiringWords } from '../../approval-words';
+import { card, choiceSet, execute, text as block, VERBS, type AdaptiveCard, type CardElement } from './card';
+import { plain, sandboxNote, when } from './format';
+
+/** The expiry warning's drop-down of extensions (its value goes with `jit.extend`). */
+export const EXTEND_INPUT = 'extendMs';
 
 function line(view: RequestView, role: Role, notice: RequesterNotice): string {
   const { request, grant } = view;
@@ -26,7 +29,7 @@ function line(view: RequestView, role: Role, notice: RequesterNotice): string {
     case 'grant_failed':
       return `❌ ${what} could not be granted: ${notice.error}`;
     case 'expiring_soon':
-      return `⌛ ${what} expires in ${formatDuration(notice.msLeft)}.`;
+      return `⌛ ${what} ${expiringWords(notice.msLeft)}${notice.extendChoices.length > 0 ? ' Need longer? Pick how much and press "Extend".' : ''}`;
     case 'ended':
       return (notice.how === 'revoked' ? `🔒 ${what} was revoked early${notice.by ? ` by ${notice.by}` : ''}. Your access is gone.` : `🔒 ${what} has expired and your access was revoked.`) +
         (notice.verified ? ' Revoked and verified: the provider confirms the access is gone.' : '');
@@ -39,13 +42,25 @@ function line(view: RequestView, role: Role, notice: RequesterNotice): string {
   }
 }
 
+/** "I'm done", and "Extend" with exactly the extensions the core offers (none: no control). */
+function expiryActions(view: RequestView, extendChoices: number[]): { inputs: CardElement[]; actions: CardElement[] } {
+  const data = { requestId: view.request.id };
+  const done = { ...execute("I'm done", VERBS.done, data, 'destructive'), associatedInputs: 'none' };
+  if (extendChoices.length === 0) return { inputs: [], actions: [done] };
+  return {
+    inputs: [choiceSet(EXTEND_INPUT, 'Extend by', extendChoices.map((ms) => ({ title: formatDuration(ms), value: String(ms) })))],
+    actions: [execute('Extend', VERBS.extend, data, 'positive'), done],
+  };
+}
+
 /** The 1:1 message the requester gets at one step: a summary line for notifications, and a card. */
 export function requesterNotice(view: RequestView, role: Role, notice: RequesterNotice): { text: string; card: AdaptiveCard } {
   const summary = line(view, role, notice);
   const note = sandboxNote(role);
   const delivery = notice.kind === 'granted' ? notice.privateDelivery : undefined;
+  const expiry = notice.kind === 'expiring_soon' ? expiryActions(view, notice.extendChoices) : { inputs: [], actions: [] };
   return {
-    text: summary.replace(/\{\{DATE\(([^,]+), SHORT\)\}\} \{\{TIME\([^)]+\)\}\}/g, '$1'),
-    card: card([block(summary), delivery ? block(delivery, { fontType: 'Monospace' }) : undefined, note ? block(note, { isSubtle: true, size: 'Small' }) : undefined]),
+    text: plain(summary),
+    card: card([block(summary), delivery ? block(delivery, { fontType: 'Monospace' }) : undefined, ...expiry.inputs, note ? block(note, { isSubtle: true, size: 'Small' }) : undefined], expiry.actions),
   };
 }

@@ -2,6 +2,7 @@ import { TurnContext } from 'botbuilder';
 import { parseCommand } from '../../command';
 import { failureMessage } from '../../failure';
 import type { AdaptiveCard } from '../cards/card';
+import { extendReply } from '../cards/extension-card';
 import { help, myRequests, pendingForMe, rolesList } from '../cards/lists';
 import { auditText, digestText } from '../cards/security';
 import type { TeamsDeps } from '../deps';
@@ -48,12 +49,8 @@ async function run(deps: TeamsDeps, context: TurnContext): Promise<string | Adap
     case 'revoke':
       await service.revoke(actor, cmd.requestId);
       return `🔒 Revoking ${cmd.requestId} now. I'll confirm when the access is gone.`;
-    case 'extend': {
-      const result = await service.extend(actor, cmd.requestId, cmd.addMs);
-      return result.outcome === 'extended'
-        ? `⏳ Extended ${cmd.requestId} by policy: it now lasts until ${result.expiresAt.toISOString()}.`
-        : `📥 Asked the approvers to extend ${cmd.requestId}; the requester is told when they decide.`;
-    }
+    case 'extend':
+      return extendReply(cmd.requestId, await service.extend(actor, cmd.requestId, cmd.addMs));
     case 'cancel':
       await service.cancel(actor, cmd.requestId);
       return `✖️ Cancelled ${cmd.requestId}.`;
