@@ -170,6 +170,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         policy, clock, logger, conversations: new DrizzleConversationReferenceStore(database.db), authOverrides: opts.teamsAuth,
       });
       notifiers.teams = teams.notifier;
+      followUps.teams = teams.followUps;
     }
     warnOnCallUnconfigured(policy, env, logger);
     if (!notifiers.slack && !notifiers.teams) {

@@ -5,7 +5,7 @@ import type { Logger } from '../lib/logger';
 /**
  * Sends each follow-up to the platforms that have one: cards and reminders to every
  * platform with a follow-up notifier, notices to the requester's platform. A platform
- * without one (Teams, for now) has its follow-ups logged rather than dropped silently.
+ * without one (not configured) has its follow-ups logged rather than dropped silently.
  */
 export class CompositeFollowUps implements FollowUpNotifier {
   constructor(

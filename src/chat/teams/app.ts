@@ -6,7 +6,9 @@ import type { Logger } from '../../lib/logger';
 import { createTeamsAdapter, type TeamsAuthOverrides, type TeamsCredentials } from './adapter';
 import { TeamsBot } from './bot';
 import type { ConversationReferenceStore } from './conversation-store';
+import { TeamsFollowUps } from './follow-ups';
 import { TeamsNotifier } from './notifier';
+import { TeamsPoster } from './proactive';
 import { mountTeamsRoute } from './route';
 import type { DigestService } from '../../audit/digest/service';
 
@@ -21,6 +23,8 @@ export interface TeamsOptions {
 
 export interface TeamsApp {
   notifier: TeamsNotifier;
+  /** Extension cards, their notices and approver reminders. */
+  followUps: TeamsFollowUps;
   /** Serves `POST /api/messages` on the HTTP app (web processes only). */
   mount(http: Application, service: AccessService, digests: DigestService): void;
 }
@@ -33,8 +37,11 @@ export interface TeamsApp {
 export async function createTeamsApp(opts: TeamsOptions): Promise<TeamsApp> {
   const logger = opts.logger.child({ component: 'teams' });
   const adapter = await createTeamsAdapter(opts.credentials, logger, opts.authOverrides);
+  const poster = new TeamsPoster(adapter, opts.credentials.appId, opts.conversations);
+  const notifier = new TeamsNotifier(poster, opts.policy, logger);
   return {
-    notifier: new TeamsNotifier(adapter, opts.credentials.appId, opts.conversations, opts.policy, logger),
+    notifier,
+    followUps: new TeamsFollowUps(notifier, poster, opts.policy),
     mount(http, service, digests) {
       const bot = new TeamsBot({ service, digests, conversations: opts.conversations, clock: opts.clock, logger });
       mountTeamsRoute(http, adapter, bot, logger);

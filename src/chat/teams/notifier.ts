@@ -1,11 +1,13 @@
-import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { ChatMessageRef, RequestView } from '../../access/model';
-import type { Policy, Role } from '../../access/policy';
+import type { EscalationTier, Policy, Role } from '../../access/policy';
 import type { Notifier, RequesterNotice } from '../../access/ports';
 import type { Logger } from '../../lib/logger';
+import { escalationWords } from '../approval-words';
 import { approvalCard } from './cards/approval-card';
+import type { AdaptiveCard } from './cards/card';
+import { fromSlackMarkup, teamsMarkup } from './cards/format';
 import { requesterNotice } from './cards/notices';
-import type { ConversationReferenceStore } from './conversation-store';
+import type { TeamsPoster } from './proactive';
 import { cardMessage } from './say';
 
 /** The Teams channel a role's approval cards go to (a role's own, else the default). */
@@ -16,79 +18,66 @@ export function approvalTeamsChannel(policy: Policy, role: Role): string | undef
 /** The core's Notifier port on Teams: cards in approval channels, 1:1 messages to requesters, all proactive. */
 export class TeamsNotifier implements Notifier {
   constructor(
-    private readonly adapter: CloudAdapter,
-    private readonly appId: string,
-    private readonly conversations: ConversationReferenceStore,
+    private readonly poster: TeamsPoster,
     private readonly policy: Policy,
     private readonly logger: Logger,
   ) {}
 
-  async postApprovalCards(view: RequestView, role: Role): Promise<ChatMessageRef[]> {
-    const channel = approvalTeamsChannel(this.policy, role);
+  postApprovalCards(view: RequestView, role: Role): Promise<ChatMessageRef[]> {
+    return this.postCard(approvalTeamsChannel(this.policy, role), approvalCard(view, role), `Access request ${view.request.id}: ${role.id}`);
+  }
+
+  /**
+   * Teams has no escalation channel setting of its own: the tier's card goes to the role's
+   * Teams channel again (a fresh post notifies the channel), headed by whom it now asks.
+   */
+  postEscalationCards(view: RequestView, role: Role, tier: EscalationTier, tierIndex: number): Promise<ChatMessageRef[]> {
+    const header = `⏫ ${escalationWords(view.request.id, tier, tierIndex, teamsMarkup)}`;
+    return this.postCard(approvalTeamsChannel(this.policy, role), approvalCard(view, role, undefined, header), `Escalated: access request ${view.request.id}`);
+  }
+
+  /** Posts a card to a channel; the ref lets it be updated later (none when the role has no Teams channel). */
+  async postCard(channel: string | undefined, card: AdaptiveCard, summary: string): Promise<ChatMessageRef[]> {
     if (!channel) return [];
     let messageId: string | undefined;
-    await this.inConversation(channel, async (context) => {
-      messageId = (await context.sendActivity(cardMessage(approvalCard(view, role), `Access request ${view.request.id}: ${role.id}`)))?.id;
+    await this.poster.inConversation(channel, async (context) => {
+      messageId = (await context.sendActivity(cardMessage(card, summary)))?.id;
     });
     return messageId ? [{ platform: 'teams', channel, messageId }] : [];
   }
 
-  /**
-   * Teams has no escalation channel setting of its own yet: the tier's card goes to the
-   * role's Teams channel again (a fresh post notifies the channel); its teams_users can decide.
-   */
-  async postEscalationCards(view: RequestView, role: Role): Promise<ChatMessageRef[]> {
-    return this.postApprovalCards(view, role);
+  async updateApprovalCards(view: RequestView, role: Role, refs: ChatMessageRef[]): Promise<void> {
+    await this.updateCards(refs, approvalCard(view, role));
   }
 
-  async updateApprovalCards(view: RequestView, role: Role, refs: ChatMessageRef[]): Promise<void> {
+  /** Replaces each Teams card among `refs` with `card` for everyone in its channel. */
+  async updateCards(refs: ChatMessageRef[], card: AdaptiveCard): Promise<void> {
     await Promise.all(
       refs
         .filter((r) => r.platform === 'teams')
-        .map((ref) =>
-          this.inConversation(ref.channel, async (context) => {
-            await context.updateActivity({ ...cardMessage(approvalCard(view, role)), id: ref.messageId });
-          }),
-        ),
+        .map((ref) => this.poster.inConversation(ref.channel, (context) => context.updateActivity({ ...cardMessage(card), id: ref.messageId }))),
     );
   }
 
   async tellRequester(view: RequestView, role: Role, notice: RequesterNotice): Promise<void> {
     if (view.request.requesterPlatform !== 'teams') return;
-    const personal = await this.conversations.forUser(view.request.requesterId);
-    if (!personal) {
-      this.logger.warn({ requestId: view.request.id, notice: notice.kind }, 'no 1:1 chat with the Teams requester yet (they have not installed the bot personally): notice not sent');
-      return;
-    }
     const message = requesterNotice(view, role, notice);
-    await this.continue(personal.reference as Partial<ConversationReference>, (context) => context.sendActivity(cardMessage(message.card, message.text)));
+    await this.tellPerson(view.request.requesterId, message, { requestId: view.request.id, notice: notice.kind });
   }
 
+  /** A 1:1 message; logged, not thrown, when the person never installed the bot (Teams allows no other way in). */
+  async tellPerson(aadObjectId: string, message: { text: string; card: AdaptiveCard }, about: Record<string, unknown>): Promise<void> {
+    const sent = await this.poster.withUser(aadObjectId, (context) => context.sendActivity(cardMessage(message.card, message.text)));
+    if (!sent) this.logger.warn(about, 'no 1:1 chat with the Teams user yet (they have not installed the bot personally): notice not sent');
+  }
+
+  /** The core writes alerts in Slack's markup; Teams gets them in its own. */
   async alertSecurity(text: string): Promise<void> {
     const channel = this.policy.digest?.teams_channel;
     if (!channel) {
       this.logger.error({ alert: text }, 'security alert with no digest.teams_channel configured');
       return;
     }
-    await this.inConversation(channel, (context) => context.sendActivity(text));
-  }
-
-  /** Runs `logic` in a conversation the bot has seen, or in a channel of a team in the same region. */
-  private async inConversation(conversationId: string, logic: (context: TurnContext) => Promise<unknown>): Promise<void> {
-    const stored = await this.conversations.forConversation(conversationId);
-    if (stored) return this.continue(stored.reference as Partial<ConversationReference>, logic);
-    // A channel other than the one the bot was installed in: same tenant, same service URL.
-    const serviceUrl = await this.conversations.latestServiceUrl();
-    if (!serviceUrl) throw new Error(`Teams conversation ${conversationId} is unknown: add jitbot to its team first (README, "Teams").`);
-    return this.continue({ channelId: 'msteams', serviceUrl, conversation: { id: conversationId, isGroup: true, conversationType: 'channel', name: '' } }, logic);
-  }
-
-  private async continue(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<unknown>): Promise<void> {
-    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
-      // The synthetic "continue" event has a random id, which botbuilder would turn into
-      // `replyToId`: posts would reply to a message that does not exist instead of starting their own.
-      context.activity.id = undefined;
-      await logic(context);
-    });
+    await this.poster.inConversation(channel, (context) => context.sendActivity(fromSlackMarkup(text)));
   }
 }
