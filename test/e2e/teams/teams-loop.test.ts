@@ -2,9 +2,9 @@ import { asc, eq } from 'drizzle-orm';
 import { accessRequests, auditEvents, grants, teamsConversations } from '../../../src/store/schema';
 import { APPROVAL_CHANNEL } from '../../helpers/policy';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime';
-import type { ConnectorCall } from '../../helpers/teams/bot-framework';
 import { ALICE, BOB, MALLORY, requester, TEAMS_APPROVAL_CHANNEL, TEAMS_TEAM_ID, teamsPolicy } from '../../helpers/teams/policy';
 import type { TeamsUser, Where } from '../../helpers/teams/activities';
+import { cardJson, personalId, textOf } from '../../helpers/teams/reading';
 import { waitFor } from '../../helpers/wait';
 
 /**
@@ -27,9 +27,6 @@ describe('Teams end to end', () => {
 
   const db = () => t.runtime.database.db;
   const fw = () => t.botFramework!;
-  const cardJson = (call: ConnectorCall) => JSON.stringify((call.body.attachments as Array<{ content: unknown }> | undefined)?.[0]?.content ?? {});
-  const textOf = (call: ConnectorCall) => `${String(call.body.text ?? '')} ${cardJson(call)}`;
-  const personalId = (user: TeamsUser) => `a:personal-${user.name}`;
   const latestRequest = async (userId: string) => (await db().select().from(accessRequests).where(eq(accessRequests.requesterId, userId)).orderBy(asc(accessRequests.createdAt))).at(-1)!;
   const teamsCard = (requestId: string) => fw().callsTo(TEAMS_APPROVAL_CHANNEL, 'send').find((c) => cardJson(c).includes(`Access request ${requestId}`));
   const teamsUpdates = (activityId: string) => fw().callsTo(TEAMS_APPROVAL_CHANNEL, 'update').filter((c) => c.activityId === activityId);

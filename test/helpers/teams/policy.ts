@@ -43,3 +43,53 @@ roles:
 `,
     'teams-test-policy.yaml',
   );
+
+export const TEAMS_SECURITY_CHANNEL = '19:security@thread.tacv2';
+
+/**
+ * Teams-only roles exercising the policy-depth keys: approve for less, extend with an
+ * auto window, break-glass, escalation to a second Teams approver.
+ */
+export const teamsPolicyDepth = () =>
+  parsePolicy(
+    `
+approvals:
+  teams_channel: "${TEAMS_APPROVAL_CHANNEL}"
+  pending_ttl: 1h
+  remind_after: 10m
+  warn_before: 15m
+digest:
+  teams_channel: "${TEAMS_SECURITY_CHANNEL}"
+roles:
+  - id: ext
+    provider: sandbox
+    max_duration: 4h
+    default_duration: 1h
+    min_duration: 1m
+    reason: optional
+    extend: { auto_within: 90m }
+    approval:
+      approvers: { teams_users: [${ALICE.aadObjectId}, ${BOB.aadObjectId}] }
+  - id: bg
+    provider: sandbox
+    max_duration: 4h
+    default_duration: 1h
+    min_duration: 1m
+    reason: optional
+    break_glass: true
+    break_glass_review_within: 2h
+    approval:
+      approvers: { teams_users: [${ALICE.aadObjectId}] }
+  - id: esc
+    provider: sandbox
+    max_duration: 2h
+    default_duration: 1h
+    min_duration: 1m
+    reason: optional
+    approval:
+      approvers: { teams_users: [${ALICE.aadObjectId}] }
+      escalation:
+        - { after: 15m, approvers: { teams_users: [${BOB.aadObjectId}] } }
+`,
+    'teams-policy-depth.yaml',
+  );

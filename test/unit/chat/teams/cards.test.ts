@@ -1,0 +1,73 @@
+import type { RequestView } from '../../../../src/access/model';
+import { approvalCard } from '../../../../src/chat/teams/cards/approval-card';
+import { fromSlackMarkup } from '../../../../src/chat/teams/cards/format';
+import { requesterNotice } from '../../../../src/chat/teams/cards/notices';
+import { parsePolicy } from '../../../../src/config/policy-file';
+
+const policy = parsePolicy(
+  `
+approvals: { teams_channel: "19:a@thread.tacv2" }
+roles:
+  - id: bg
+    provider: sandbox
+    max_duration: 4h
+    min_duration: 20m
+    reason: optional
+    break_glass: true
+    approval: { approvers: { teams_users: [alice] } }
+`,
+  'cards-test.yaml',
+);
+const role = policy.roles[0]!;
+const at = new Date('2026-11-24T10:00:00Z');
+
+function view(patch: Partial<RequestView['request']> = {}): RequestView {
+  return {
+    request: {
+      id: 'R-TEST0001', status: 'pending', roleId: 'bg', requesterId: 'carol', requesterPlatform: 'teams', durationMs: 3_600_000, reason: 'why', ticket: null,
+      approvalsRequired: 1, autoApproved: false, createdAt: at, updatedAt: at, decidedAt: null, approvedDurationMs: null,
+      breakGlass: false, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null, ...patch,
+    },
+    approvals: [],
+    grant: null,
+  };
+}
+
+const inputOf = (json: { body: Array<Record<string, unknown>> }, id: string) => json.body.find((e) => e.id === id) as { choices: Array<{ value: string }> } | undefined;
+const verbs = (json: { actions?: Array<Record<string, unknown>> }) => (json.actions ?? []).map((a) => a.verb);
+
+describe('Teams cards', () => {
+  it('the expiry warning offers exactly the extensions the core computed, and no Extend control when there are none', () => {
+    const offered = requesterNotice(view({ status: 'active' }), role, { kind: 'expiring_soon', msLeft: 600_000, extendChoices: [900_000, 3_600_000] }).card;
+    expect(inputOf(offered, 'extendMs')?.choices.map((c) => c.value)).toEqual(['900000', '3600000']);
+    expect(verbs(offered)).toEqual(['jit.extend', 'jit.done']);
+
+    const none = requesterNotice(view({ status: 'active' }), role, { kind: 'expiring_soon', msLeft: 600_000, extendChoices: [] }).card;
+    expect(inputOf(none, 'extendMs')).toBeUndefined();
+    expect(verbs(none)).toEqual(['jit.done']);
+    expect(JSON.stringify(none)).not.toContain('Extend');
+  });
+
+  it('the approval card offers shorter durations down to the role minimum, and none when nothing is shorter', () => {
+    const card = approvalCard(view(), role);
+    expect(inputOf(card, 'durationMs')?.choices.map((c) => Number(c.value) / 60_000)).toEqual([30]);
+    expect(verbs(card)).toEqual(['jit.approve', 'jit.deny', 'jit.approve_duration']);
+    const short = approvalCard(view({ durationMs: 20 * 60_000 }), role);
+    expect(inputOf(short, 'durationMs')).toBeUndefined();
+    expect(verbs(short)).toEqual(['jit.approve', 'jit.deny']);
+  });
+
+  it('a break-glass card is loud and asks for review until reviewed', () => {
+    const open = approvalCard(view({ status: 'active', breakGlass: true, reviewRemindedAt: at }), role);
+    expect(JSON.stringify(open)).toContain('🚨 BREAK-GLASS — self-approved by user carol');
+    expect(JSON.stringify(open)).toContain('**Review overdue.**');
+    expect(verbs(open)).toEqual(['jit.review']);
+    const done = approvalCard(view({ status: 'active', breakGlass: true, reviewedBy: 'alice', reviewedAt: at }), role);
+    expect(JSON.stringify(done)).toContain('Break-glass reviewed by user alice');
+    expect(verbs(done)).toEqual([]);
+  });
+
+  it('turns the core\'s Slack markup into Teams markdown', () => {
+    expect(fromSlackMarkup(':rotating_light: Revoke of *bg* for <@U0CAROL> and <@1b2c-3d> (`R-1`) :unknown:')).toBe('🚨 Revoke of **bg** for Slack user U0CAROL and user 1b2c-3d (`R-1`) :unknown:');
+  });
+});
