@@ -1,13 +1,16 @@
-import { Blocks, Elements, Message } from 'slack-block-builder';
+import { Bits, Blocks, Elements, Message } from 'slack-block-builder';
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
 import { approvedByWords, approverNames, durationWords } from '../../approval-words';
+import { durationChoiceValue } from './duration-choice';
 import { group, sandboxNote, user, when } from './format';
 
 /** "I'm done" on the expiry warning: ends the grant now (value: the request id). */
 export const DONE_ACTION = 'jit.done';
+/** "Extend" on the expiry warning: a select of the extensions that fit (value `<request id>|<ms>`). */
+export const EXTEND_ACTION = 'jit.extend';
 
 function text(view: RequestView, role: Role, notice: RequesterNotice): string {
   const { request, grant } = view;
@@ -27,8 +30,10 @@ function text(view: RequestView, role: Role, notice: RequesterNotice): string {
       return `:unlock: You now have ${what} through ${notice.providerLabel}, until ${grant?.expiresAt ? when(grant.expiresAt) : 'its expiry'}. Done early? \`/jit revoke ${request.id}\``;
     case 'grant_failed':
       return `:x: ${what} could not be granted: ${notice.error}`;
-    case 'expiring_soon':
-      return `:hourglass: ${what} expires in ${formatDuration(notice.msLeft)}. Finished already? Press "I'm done" to end it now.`;
+    case 'expiring_soon': {
+      const extend = notice.extendChoices.length > 0 ? ' Need longer? Pick a time under "Extend".' : '';
+      return `:hourglass: ${what} expires in ${formatDuration(notice.msLeft)}.${extend} Finished already? Press "I'm done" to end it now.`;
+    }
     case 'ended': {
       const checked = notice.verified ? ' Revoked and verified: the provider confirms the access is gone.' : '';
       return notice.how === 'revoked'
@@ -44,6 +49,17 @@ function text(view: RequestView, role: Role, notice: RequesterNotice): string {
   }
 }
 
+/** "Extend" (only when some extension fits: the core computed which) beside "I'm done". */
+function expiringActions(requestId: string, extendChoices: number[]) {
+  return Blocks.Actions({ blockId: 'jit.expiring' }).elements(
+    extendChoices.length > 0
+      ? Elements.StaticSelect({ placeholder: 'Extend…', actionId: EXTEND_ACTION })
+          .options(extendChoices.map((ms) => Bits.Option({ text: `Extend by ${formatDuration(ms)}`, value: durationChoiceValue(requestId, ms) })))
+      : undefined,
+    Elements.Button({ text: "I'm done", actionId: DONE_ACTION, value: requestId }),
+  );
+}
+
 /** The DM the requester gets at one step of the lifecycle. */
 export function requesterNotice(view: RequestView, role: Role, notice: RequesterNotice) {
   const body = text(view, role, notice);
@@ -54,8 +70,7 @@ export function requesterNotice(view: RequestView, role: Role, notice: Requester
       Blocks.Section({ text: body }),
       // One section per paragraph: Slack caps a section at 3,000 characters and AWS tokens are long.
       ...(delivery ? delivery.split('\n\n').map((part) => Blocks.Section({ text: part })) : []),
-      // The "Extend" button of the extend feature goes beside this one.
-      notice.kind === 'expiring_soon' ? Blocks.Actions({ blockId: 'jit.expiring' }).elements(Elements.Button({ text: "I'm done", actionId: DONE_ACTION, value: view.request.id })) : undefined,
+      notice.kind === 'expiring_soon' ? expiringActions(view.request.id, notice.extendChoices) : undefined,
       note ? Blocks.Context().elements(note) : undefined,
     )
     .buildToObject();
