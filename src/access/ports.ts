@@ -130,6 +130,8 @@ export interface OnCallLookup {
 /** What the requester is told, one notice per lifecycle step. */
 export type RequesterNotice =
   | { kind: 'submitted' }
+  /** `approval.auto_if_on_call` could not tell whether the requester is on call, so approvers decide. */
+  | { kind: 'on_call_unavailable'; schedule: string; error: string }
   | { kind: 'approval_recorded'; by: string; remaining: number }
   | { kind: 'approved'; by: string | 'policy' | 'on_call' | 'break_glass' }
   /** The request waited past a tier's `after`: these approvers are now asked too. */

@@ -31,3 +31,8 @@ export function shorterDurations(askedMs: number, minMs: number): number[] {
   const CHOICES = [5, 15, 30, 60, 120, 240, 480, 720, 1440].map((m) => m * 60_000);
   return CHOICES.filter((ms) => ms < askedMs && ms >= minMs);
 }
+
+/** Why a request of an `auto_if_on_call` role went to people after all (`what` names the request). */
+export function onCallUnavailableWords(notice: Extract<RequesterNotice, { kind: 'on_call_unavailable' }>, what: string): string {
+  return `I could not check whether you are on call in ${notice.schedule} (${notice.error}), so ${what} was not approved automatically: it waits for the approvers like any other request.`;
+}

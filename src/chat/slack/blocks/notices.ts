@@ -3,7 +3,7 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
-import { approvedByWords, approverNames, durationWords } from '../../approval-words';
+import { approvedByWords, approverNames, durationWords, onCallUnavailableWords } from '../../approval-words';
 import { durationChoiceValue } from './duration-choice';
 import { group, sandboxNote, user, when } from './format';
 
@@ -18,6 +18,8 @@ function text(view: RequestView, role: Role, notice: RequesterNotice): string {
   switch (notice.kind) {
     case 'submitted':
       return `:inbox_tray: Your request for ${what} is waiting for approval from ${role.approval.approvers ? approverNames(role.approval.approvers, user, group) : 'the approvers'}.`;
+    case 'on_call_unavailable':
+      return `:warning: ${onCallUnavailableWords(notice, what)}`;
     case 'escalated':
       return `:arrow_double_up: Nobody has decided on ${what} yet, so I am now also asking ${approverNames(notice.approvers, user, group)} (escalation tier ${notice.tier + 1}).`;
     case 'approval_recorded':

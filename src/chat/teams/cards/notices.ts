@@ -2,7 +2,7 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
-import { approvedByWords, approverNames, durationWords } from '../../approval-words';
+import { approvedByWords, approverNames, durationWords, onCallUnavailableWords } from '../../approval-words';
 import { card, text as block, type AdaptiveCard } from './card';
 import { sandboxNote, when } from './format';
 
@@ -13,6 +13,8 @@ function line(view: RequestView, role: Role, notice: RequesterNotice): string {
   switch (notice.kind) {
     case 'submitted':
       return `📥 Your request for ${what} is waiting for approval.`;
+    case 'on_call_unavailable':
+      return `⚠️ ${onCallUnavailableWords(notice, what)}`;
     case 'escalated':
       return `⏫ Nobody has decided on ${what} yet, so I am now also asking ${approverNames(notice.approvers, String, String)} (escalation tier ${notice.tier + 1}).`;
     case 'approval_recorded':
