@@ -7,11 +7,14 @@ import { formatDuration } from '../../lib/duration';
 import { approverNames } from '../approval-words';
 import { approvalCard } from './blocks/approval-card';
 import { group, user } from './blocks/format';
-
-function escalationHeader(view: RequestView, tier: EscalationTier, tierIndex: number): string {
-  return `:arrow_double_up: *Escalated* (tier ${tierIndex + 1}): nobody decided on \`${view.request.id}\` within ${formatDuration(tier.after)}. ${approverNames(tier.approvers, user, group)}, you can now decide.`;
-}
 import { requesterNotice } from './blocks/notices';
+
+/** The header of a tier's card; kept when the card is updated, worded for after the decision too. */
+function escalationHeader(view: RequestView, tier: EscalationTier, tierIndex: number): string {
+  const names = approverNames(tier.approvers, user, group);
+  const ask = view.request.status === 'pending' ? `${names}, you can now decide.` : `${names} were asked too.`;
+  return `:arrow_double_up: *Escalated* (tier ${tierIndex + 1}): nobody decided on \`${view.request.id}\` within ${formatDuration(tier.after)}. ${ask}`;
+}
 
 /** The core's Notifier port on Slack: cards in approval channels, DMs to requesters. */
 export class SlackNotifier implements Notifier {
@@ -34,15 +37,22 @@ export class SlackNotifier implements Notifier {
     if (!channel) return [];
     const header = escalationHeader(view, tier, tierIndex);
     const result = await this.client.chat.postMessage(approvalCard(view, role, channel, header));
-    return result.ts && result.channel ? [{ platform: 'slack', channel: result.channel, messageId: result.ts }] : [];
+    return result.ts && result.channel ? [{ platform: 'slack', channel: result.channel, messageId: result.ts, tier: tierIndex }] : [];
   }
 
   async updateApprovalCards(view: RequestView, role: Role, refs: ChatMessageRef[]): Promise<void> {
     await Promise.all(
       refs
         .filter((r) => r.platform === 'slack')
-        .map((ref) => this.client.chat.update({ ...approvalCard(view, role, ref.channel), channel: ref.channel, ts: ref.messageId })),
+        .map((ref) => this.client.chat.update({ ...approvalCard(view, role, ref.channel, this.headerOf(view, role, ref)), channel: ref.channel, ts: ref.messageId })),
     );
+  }
+
+  /** A tier's card keeps its header (the policy may have dropped the tier since: then plain). */
+  private headerOf(view: RequestView, role: Role, ref: ChatMessageRef): string | undefined {
+    if (ref.tier === undefined) return undefined;
+    const tier = role.approval.escalation[ref.tier];
+    return tier && escalationHeader(view, tier, ref.tier);
   }
 
   async tellRequester(view: RequestView, role: Role, notice: RequesterNotice): Promise<void> {
