@@ -141,7 +141,11 @@ export type RequesterNotice =
   | { kind: 'grant_failed'; error: string }
   /** extendChoices: durations (ms) the "Extend" control may offer (extend.ts), empty when none fit. */
   | { kind: 'expiring_soon'; msLeft: number; extendChoices: number[] }
-  | { kind: 'ended'; how: 'expired' | 'revoked'; by?: string; verified: boolean }
+  /**
+   * verification: the provider confirmed the access is gone; still shows it (security is
+   * alerted, the revoke is retried and `revoke_verified` follows); or no check was made.
+   */
+  | { kind: 'ended'; how: 'expired' | 'revoked'; by?: string; verification: 'verified' | 'still_standing' | 'unchecked' }
   /** A revoke whose first verification failed is now confirmed. */
   | { kind: 'revoke_verified' }
   | { kind: 'timed_out' }

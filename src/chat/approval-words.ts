@@ -36,3 +36,12 @@ export function shorterDurations(askedMs: number, minMs: number): number[] {
 export function onCallUnavailableWords(notice: Extract<RequesterNotice, { kind: 'on_call_unavailable' }>, what: string): string {
   return `I could not check whether you are on call in ${notice.schedule} (${notice.error}), so ${what} was not approved automatically: it waits for the approvers like any other request.`;
 }
+
+/** The sentence after "your access was revoked": what the provider's check found (empty when none ran). */
+export function verificationWords(verification: Extract<RequesterNotice, { kind: 'ended' }>['verification']): string {
+  switch (verification) {
+    case 'verified': return ' Revoked and verified: the provider confirms the access is gone.';
+    case 'still_standing': return ' But the provider still shows the access, so the revoke is not verified yet: the security team is alerted, and I am revoking again and re-checking every minute. I will tell you once it is confirmed.';
+    case 'unchecked': return '';
+  }
+}

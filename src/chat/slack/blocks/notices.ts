@@ -3,7 +3,7 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
-import { approvedByWords, approverNames, durationWords, onCallUnavailableWords } from '../../approval-words';
+import { approvedByWords, approverNames, durationWords, onCallUnavailableWords, verificationWords } from '../../approval-words';
 import { durationChoiceValue } from './duration-choice';
 import { group, sandboxNote, user, when } from './format';
 
@@ -37,9 +37,9 @@ function text(view: RequestView, role: Role, notice: RequesterNotice): string {
       return `:hourglass: ${what} expires in ${formatDuration(notice.msLeft)}.${extend} Finished already? Press "I'm done" to end it now.`;
     }
     case 'ended': {
-      const checked = notice.verified ? ' Revoked and verified: the provider confirms the access is gone.' : '';
+      const checked = verificationWords(notice.verification);
       return notice.how === 'revoked'
-        ? `:lock: ${what} was revoked early${notice.by ? ` by ${user(notice.by)}` : ''}. Your access is gone.${checked}`
+        ? `:lock: ${what} was revoked early${notice.by ? ` by ${user(notice.by)}` : ''}.${checked || ' Your access is gone.'}`
         : `:lock: ${what} has expired and your access was revoked.${checked}`;
     }
     case 'revoke_verified':

@@ -2,7 +2,7 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
-import { approvedByWords, approverNames, durationWords, onCallUnavailableWords } from '../../approval-words';
+import { approvedByWords, approverNames, durationWords, onCallUnavailableWords, verificationWords } from '../../approval-words';
 import { card, text as block, type AdaptiveCard } from './card';
 import { sandboxNote, when } from './format';
 
@@ -30,8 +30,8 @@ function line(view: RequestView, role: Role, notice: RequesterNotice): string {
     case 'expiring_soon':
       return `⌛ ${what} expires in ${formatDuration(notice.msLeft)}.`;
     case 'ended':
-      return (notice.how === 'revoked' ? `🔒 ${what} was revoked early${notice.by ? ` by ${notice.by}` : ''}. Your access is gone.` : `🔒 ${what} has expired and your access was revoked.`) +
-        (notice.verified ? ' Revoked and verified: the provider confirms the access is gone.' : '');
+      return (notice.how === 'revoked' ? `🔒 ${what} was revoked early${notice.by ? ` by ${notice.by}` : ''}.` : `🔒 ${what} has expired and your access was revoked.`) +
+        (verificationWords(notice.verification) || (notice.how === 'revoked' ? ' Your access is gone.' : ''));
     case 'revoke_verified':
       return `🔒 ${what}: revoked and verified — the provider now confirms the access is gone.`;
     case 'timed_out':
