@@ -24,7 +24,7 @@ describe('Slack end to end: on-call auto-approval', () => {
     apis.onCall.set('ops-primary', ['ops@example.com']);
     t = await startTestRuntime({
       kind: 'postgres', role: 'all', clock, policy: policyDepth(),
-      env: { PAGERDUTY_API_KEY: 'pd-key', PAGERDUTY_API_URL: apis.url, OPSGENIE_API_KEY: 'og-key', OPSGENIE_API_URL: apis.url },
+      env: apis.env(),
     });
   });
   afterAll(async () => {
