@@ -17,7 +17,11 @@ export function openTiers(role: Role, request: AccessRequest, now: Date): number
 
 /** An approver of the role, or of a tier that is open now. */
 export async function mayDecide(core: Core, role: Role, request: AccessRequest, actor: Actor): Promise<boolean> {
-  if (await core.isApprover(role, actor)) return true;
+  return (await core.isApprover(role, actor)) || isOpenTierApprover(core, role, request, actor);
+}
+
+/** An approver of a tier of this request that is open now (the role's own approvers aside). */
+export async function isOpenTierApprover(core: Core, role: Role, request: AccessRequest, actor: Actor): Promise<boolean> {
   for (const i of openTiers(role, request, core.deps.clock.now())) {
     if (await core.isInSet(role.approval.escalation[i]?.approvers, actor)) return true;
   }

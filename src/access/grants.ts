@@ -147,11 +147,11 @@ export async function endGrant(core: Core, grantId: string, known?: Grant): Prom
     await notifier.alertSecurity(`:white_check_mark: Grant ${grantId} (${role.id} for <@${request.requesterId}>) is now revoked after ${grant.revokeAttempts} failed attempts.`).catch(() => undefined);
   }
   // A check that cannot run now (database hiccup) is left to the reconciler; the revoke itself stands.
-  const verified = await verifyRevocation(core, grantId).then(
-    (outcome) => outcome === 'verified',
-    (e: unknown) => { core.deps.logger.error({ err: e, grantId }, 'revoke verification failed to run; the reconciler will retry'); return false; },
+  const verification = await verifyRevocation(core, grantId).then(
+    (outcome) => (outcome === 'verified' || outcome === 'still_standing' ? outcome : 'unchecked'),
+    (e: unknown) => { core.deps.logger.error({ err: e, grantId }, 'revoke verification failed to run; the reconciler will retry'); return 'unchecked' as const; },
   );
-  await core.announce(grant.requestId, { kind: 'ended', how, by: grant.revokeRequestedBy ?? undefined, verified });
+  await core.announce(grant.requestId, { kind: 'ended', how, by: grant.revokeRequestedBy ?? undefined, verification });
   return { ended: how, lateMs };
 }
 

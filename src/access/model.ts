@@ -93,6 +93,8 @@ export interface ChatMessageRef {
   platform: Platform;
   channel: string;
   messageId: string;
+  /** The escalation tier (0-based) this card was posted to; absent on the request's first card. */
+  tier?: number;
 }
 
 /** Everything a chat adapter needs to render one request. */

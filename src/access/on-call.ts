@@ -6,26 +6,28 @@ export function describeSchedule(schedule: OnCallSchedule): string {
   return 'pagerduty_schedule' in schedule ? `PagerDuty schedule ${schedule.pagerduty_schedule}` : `Opsgenie schedule ${schedule.opsgenie_schedule}`;
 }
 
+/** What the on-call check of `approval.auto_if_on_call` found; `failed` carries why it could not tell. */
+export type OnCallCheck = { schedule: OnCallSchedule } & ({ onCall: boolean } | { failed: string });
+
 /**
- * `approval.auto_if_on_call`: the schedule that makes the requester's request
- * approve itself, or null. Any failure (no e-mail, no lookup configured, the API
- * down) is audited and means "ask a person": never auto-approve on doubt.
+ * `approval.auto_if_on_call`: whether the requester is on call now, or null when the
+ * role names no schedule. Any failure (no e-mail, no lookup configured, the API down)
+ * comes back as `failed`: the caller asks a person, never auto-approves on doubt.
  */
-export async function onCallApproval(core: Core, actor: Actor, role: Role): Promise<OnCallSchedule | null> {
+export async function checkOnCall(core: Core, actor: Actor, role: Role): Promise<OnCallCheck | null> {
   const schedule = role.approval.auto_if_on_call;
   if (!schedule) return null;
   const { onCall, directory, policy, logger } = core.deps;
-  const fallBack = async (why: string) => {
+  const failed = (why: string): OnCallCheck => {
     logger.warn({ roleId: role.id, userId: actor.userId, why }, 'on-call look-up failed; asking approvers');
-    await core.audit({ action: 'oncall.lookup_failed', requestId: null, actor, data: { roleId: role.id, schedule: describeSchedule(schedule), error: why } });
-    return null;
+    return { schedule, failed: why };
   };
-  if (!onCall) return fallBack('no on-call provider is configured (PAGERDUTY_API_KEY / OPSGENIE_API_KEY)');
+  if (!onCall) return failed('no on-call provider is configured (PAGERDUTY_API_KEY / OPSGENIE_API_KEY)');
   try {
     const email = policy.users[actor.userId]?.email ?? (await directory.emailOf?.(actor));
-    if (!email) return await fallBack('no e-mail address known for the requester');
-    return (await onCall.isOnCall(schedule, email)) ? schedule : null;
+    if (!email) return failed('no e-mail address known for the requester');
+    return { schedule, onCall: await onCall.isOnCall(schedule, email) };
   } catch (e) {
-    return fallBack(e instanceof Error ? e.message : String(e));
+    return failed(e instanceof Error ? e.message : String(e));
   }
 }

@@ -130,6 +130,8 @@ export interface OnCallLookup {
 /** What the requester is told, one notice per lifecycle step. */
 export type RequesterNotice =
   | { kind: 'submitted' }
+  /** `approval.auto_if_on_call` could not tell whether the requester is on call, so approvers decide. */
+  | { kind: 'on_call_unavailable'; schedule: string; error: string }
   | { kind: 'approval_recorded'; by: string; remaining: number }
   | { kind: 'approved'; by: string | 'policy' | 'on_call' | 'break_glass' }
   /** The request waited past a tier's `after`: these approvers are now asked too. */
@@ -139,7 +141,11 @@ export type RequesterNotice =
   | { kind: 'grant_failed'; error: string }
   /** extendChoices: durations (ms) the "Extend" control may offer (extend.ts), empty when none fit. */
   | { kind: 'expiring_soon'; msLeft: number; extendChoices: number[] }
-  | { kind: 'ended'; how: 'expired' | 'revoked'; by?: string; verified: boolean }
+  /**
+   * verification: the provider confirmed the access is gone; still shows it (security is
+   * alerted, the revoke is retried and `revoke_verified` follows); or no check was made.
+   */
+  | { kind: 'ended'; how: 'expired' | 'revoked'; by?: string; verification: 'verified' | 'still_standing' | 'unchecked' }
   /** A revoke whose first verification failed is now confirmed. */
   | { kind: 'revoke_verified' }
   | { kind: 'timed_out' }

@@ -7,18 +7,25 @@ import { checkRequest, type RequestInput } from './rules';
 import { announceBreakGlass } from './break-glass';
 import { scheduleEscalations } from './escalation';
 import { refuseDuplicates } from './hygiene';
-import { describeSchedule, onCallApproval } from './on-call';
+import { checkOnCall, describeSchedule } from './on-call';
 import type { Role } from './policy';
 
-/** How a new request is settled at once, if it is: by policy, by the on-call schedule, or break-glass. */
-type Route = { status: 'pending' } | { status: 'approved'; by: 'policy' | 'on_call' | 'break_glass'; data: Record<string, unknown> };
+/**
+ * How a new request is settled at once, if it is: by policy, by the on-call schedule, or
+ * break-glass. `onCallFailed`: the on-call look-up could not tell, so people decide.
+ */
+type Route =
+  | { status: 'pending'; onCallFailed?: { schedule: string; error: string } }
+  | { status: 'approved'; by: 'policy' | 'on_call' | 'break_glass'; data: Record<string, unknown> };
 
 async function routeOf(core: Core, actor: Actor, role: Role, input: RequestInput): Promise<Route> {
   if (input.breakGlass) return { status: 'approved', by: 'break_glass', data: { breakGlass: true } };
   if (role.approval.auto) return { status: 'approved', by: 'policy', data: { auto: true } };
-  const schedule = await onCallApproval(core, actor, role);
-  if (schedule) return { status: 'approved', by: 'on_call', data: { auto: true, onCall: describeSchedule(schedule) } };
-  return { status: 'pending' };
+  const check = await checkOnCall(core, actor, role);
+  if (!check) return { status: 'pending' };
+  const schedule = describeSchedule(check.schedule);
+  if ('failed' in check) return { status: 'pending', onCallFailed: { schedule, error: check.failed } };
+  return check.onCall ? { status: 'approved', by: 'on_call', data: { auto: true, onCall: schedule } } : { status: 'pending' };
 }
 
 /**
@@ -63,6 +70,8 @@ export async function requestAccess(core: Core, actor: Actor, input: RequestInpu
     if (approved) {
       // Break-glass is the requester's own approval; the others are the policy's.
       await tx.appendAudit({ action: 'request.approved', requestId: request.id, actor: route.by === 'break_glass' ? actor : { platform: 'system', userId: 'policy' }, data: route.data }, now);
+    } else if (route.onCallFailed) {
+      await tx.appendAudit({ action: 'oncall.lookup_failed', requestId: request.id, actor: { platform: 'system', userId: 'policy' }, data: { roleId: role.id, ...route.onCallFailed } }, now);
     }
   });
 
@@ -90,6 +99,7 @@ export async function requestAccess(core: Core, actor: Actor, input: RequestInpu
   await scheduleEscalations(core, request, role);
   await scheduleReminder(core, request.id, now);
   await core.announce(request.id, { kind: 'submitted' }, false);
+  if (route.status === 'pending' && route.onCallFailed) await core.announce(request.id, { kind: 'on_call_unavailable', ...route.onCallFailed }, false);
   return view;
 }
 

@@ -12,7 +12,7 @@ import { remindIfDue } from './reminders';
 import { cancelRequest, requestAccess } from './requests';
 import { checkRequest, type CheckedRequest, type RequestInput } from './rules';
 import { remindOverdueReview, reviewBreakGlass } from './break-glass';
-import { escalate } from './escalation';
+import { escalate, isOpenTierApprover } from './escalation';
 import { verifyRevocation, type VerifyOutcome } from './verification';
 
 /**
@@ -101,18 +101,18 @@ export class AccessService {
     return Promise.all(requests.map((r) => this.core.view(r.id)));
   }
 
-  /** Pending requests the actor may decide on. */
+  /** Pending requests the actor may decide on: as an approver of the role, or of an escalation tier open now. */
   async listPendingFor(actor: Actor): Promise<RequestView[]> {
     const pending = await this.core.deps.store.listRequestsByStatus('pending', 200);
     const mine: RequestView[] = [];
+    // The role's approvers are looked up once per role (user groups cost a Slack call); tiers depend on each request's age.
     const approverOf = new Map<string, boolean>();
     for (const request of pending) {
       if (request.requesterId === actor.userId) continue;
-      if (!approverOf.has(request.roleId)) {
-        const role = this.roles().find((r) => r.id === request.roleId);
-        approverOf.set(request.roleId, role ? await this.core.isApprover(role, actor) : false);
-      }
-      if (approverOf.get(request.roleId)) mine.push(await this.core.view(request.id));
+      const role = this.roles().find((r) => r.id === request.roleId);
+      if (!role) continue;
+      if (!approverOf.has(role.id)) approverOf.set(role.id, await this.core.isApprover(role, actor));
+      if (approverOf.get(role.id) || (await isOpenTierApprover(this.core, role, request, actor))) mine.push(await this.core.view(request.id));
     }
     return mine;
   }

@@ -42,9 +42,14 @@ export interface Markup {
   code(text: string): string;
 }
 
-/** The header of an escalation tier's card (after the platform's emoji): whom it now asks, and why. */
-export function escalationWords(requestId: string, tier: EscalationTier, tierIndex: number, m: Markup): string {
-  return `${m.bold('Escalated')} (tier ${tierIndex + 1}): nobody decided on ${m.code(requestId)} within ${formatDuration(tier.after)}. ${approverNames(tier.approvers, m.user, m.group)}, you can now decide.`;
+/**
+ * The header of an escalation tier's card (after the platform's emoji): whom it asks, and why.
+ * Kept when the card is updated, so it is worded for after the decision too.
+ */
+export function escalationWords(request: AccessRequest, tier: EscalationTier, tierIndex: number, m: Markup): string {
+  const names = approverNames(tier.approvers, m.user, m.group);
+  const ask = request.status === 'pending' ? `${names}, you can now decide.` : `${names} were asked too.`;
+  return `${m.bold('Escalated')} (tier ${tierIndex + 1}): nobody decided on ${m.code(request.id)} within ${formatDuration(tier.after)}. ${ask}`;
 }
 
 /** A break-glass card's review line: who reviewed it, or who must by when (after the platform's marker). */
@@ -54,7 +59,22 @@ export function reviewWords(request: AccessRequest, role: Role, m: Markup): { re
   return { reviewed: false, text: `self-approved by ${m.user(request.requesterId)}. An approver of ${role.id} must review it by ${m.when(reviewDueAt(request, role))}.${overdue}` };
 }
 
-/** What the expiry warning says before its buttons. */
-export function expiringWords(msLeft: number): string {
-  return `expires in ${formatDuration(msLeft)}. Finished already? Press "I'm done" to end it now.`;
+/** What the expiry warning says before its buttons (`canExtend`: it offers "Extend"). */
+export function expiringWords(msLeft: number, canExtend: boolean): string {
+  const extend = canExtend ? ' Need longer? Pick a time under "Extend".' : '';
+  return `expires in ${formatDuration(msLeft)}.${extend} Finished already? Press "I'm done" to end it now.`;
+}
+
+/** Why a request of an `auto_if_on_call` role went to people after all (`what` names the request). */
+export function onCallUnavailableWords(notice: Extract<RequesterNotice, { kind: 'on_call_unavailable' }>, what: string): string {
+  return `I could not check whether you are on call in ${notice.schedule} (${notice.error}), so ${what} was not approved automatically: it waits for the approvers like any other request.`;
+}
+
+/** The sentence after "your access was revoked": what the provider's check found (empty when none ran). */
+export function verificationWords(verification: Extract<RequesterNotice, { kind: 'ended' }>['verification']): string {
+  switch (verification) {
+    case 'verified': return ' Revoked and verified: the provider confirms the access is gone.';
+    case 'still_standing': return ' But the provider still shows the access, so the revoke is not verified yet: the security team is alerted, and I am revoking again and re-checking every minute. I will tell you once it is confirmed.';
+    case 'unchecked': return '';
+  }
 }

@@ -15,8 +15,8 @@ export class SandboxProvider implements AccessProvider {
 
   constructor(
     private readonly db: Db,
-    /** Called on every grant and revoke; tests use it to fail or slow the provider. */
-    private readonly hook: (op: 'grant' | 'revoke', grantId: string) => Promise<void> = async () => undefined,
+    /** Called on every grant, revoke and revoke check; tests use it to fail or slow the provider. */
+    private readonly hook: (op: 'grant' | 'revoke' | 'verify', grantId: string) => Promise<void> = async () => undefined,
   ) {}
 
   async grant(ctx: GrantContext): Promise<ProviderGrantResult> {
@@ -35,6 +35,7 @@ export class SandboxProvider implements AccessProvider {
 
   /** The sandbox's record is the truth: no standing row, no access. */
   async verifyRevoked(grant: Grant): Promise<boolean> {
+    await this.hook('verify', grant.id);
     return !(await this.isStanding(grant.id));
   }
 

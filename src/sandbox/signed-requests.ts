@@ -69,7 +69,7 @@ export class SlackRequestSigner {
     return this.send(body, 'application/json', opts);
   }
 
-  /** A choice in a static select on a message (`jit.approve_duration`). */
+  /** A choice in a static select on a message (`jit.approve_duration`, `jit.extend`). */
   selectOption(p: { userId: string; actionId: string; value: string; channelId: string; messageTs: string; responseUrl: string }, opts?: SignedRequestOptions): Promise<Response> {
     const payload = {
       type: 'block_actions', team: { id: 'T0SANDBOX', domain: 'sandbox' }, user: { id: p.userId, username: p.userId.toLowerCase(), team_id: 'T0SANDBOX' },

@@ -48,6 +48,11 @@ export class FakeOnCallApis {
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
+  /** The environment that points jitbot's look-ups at this fake, with the keys it accepts. */
+  env(): Record<string, string> {
+    return { PAGERDUTY_API_KEY: 'pd-key', PAGERDUTY_API_URL: this.url, OPSGENIE_API_KEY: 'og-key', OPSGENIE_API_URL: this.url };
+  }
+
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }

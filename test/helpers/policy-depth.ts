@@ -3,7 +3,7 @@ import { APPROVAL_CHANNEL, SECURITY_CHANNEL, SECURITY_TEAM } from './policy';
 
 export const ESCALATION_CHANNEL = 'C0ESCALATE';
 
-/** Roles exercising the policy-depth keys: break-glass, on-call, escalation, warn_before, hygiene. */
+/** Roles exercising the policy-depth keys: break-glass, on-call, escalation, warn_before, extend, hygiene. */
 export const POLICY_DEPTH_YAML = `
 approvals:
   slack_channel: ${APPROVAL_CHANNEL}
@@ -58,6 +58,15 @@ roles:
       escalation:
         - { after: 15m, approvers: { slack_users: [U0BOB] } }
         - { after: 30m, approvers: { slack_users: [U0CAROL] }, slack_channel: ${ESCALATION_CHANNEL} }
+  - id: ext
+    provider: sandbox
+    max_duration: 4h
+    default_duration: 1h
+    min_duration: 1m
+    reason: optional
+    extend: { auto_within: 2h }
+    approval:
+      approvers: { slack_users: [U0ALICE] }
 `;
 
 export const policyDepth = () => parsePolicy(POLICY_DEPTH_YAML, 'policy-depth.yaml');

@@ -34,7 +34,7 @@ describe('approval policy depth', () => {
     clock = new ManualClock();
     t = await startTestRuntime({
       kind: 'postgres', role: 'web', clock, policy: policyDepth(),
-      env: { PAGERDUTY_API_KEY: 'pd-key', PAGERDUTY_API_URL: oncall.url, OPSGENIE_API_KEY: 'og-key', OPSGENIE_API_URL: oncall.url },
+      env: oncall.env(),
     });
   });
   afterAll(async () => {

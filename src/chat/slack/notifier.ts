@@ -8,6 +8,11 @@ import { approvalCard } from './blocks/approval-card';
 import { slackMarkup } from './blocks/format';
 import { requesterNotice } from './blocks/notices';
 
+/** The header of a tier's card; kept when the card is updated. */
+function escalationHeader(view: RequestView, tier: EscalationTier, tierIndex: number): string {
+  return `:arrow_double_up: ${escalationWords(view.request, tier, tierIndex, slackMarkup)}`;
+}
+
 /** The core's Notifier port on Slack: cards in approval channels, DMs to requesters. */
 export class SlackNotifier implements Notifier {
   constructor(
@@ -27,17 +32,24 @@ export class SlackNotifier implements Notifier {
   async postEscalationCards(view: RequestView, role: Role, tier: EscalationTier, tierIndex: number): Promise<ChatMessageRef[]> {
     const channel = tier.slack_channel ?? approvalSlackChannel(this.policy, role);
     if (!channel) return [];
-    const header = `:arrow_double_up: ${escalationWords(view.request.id, tier, tierIndex, slackMarkup)}`;
+    const header = escalationHeader(view, tier, tierIndex);
     const result = await this.client.chat.postMessage(approvalCard(view, role, channel, header));
-    return result.ts && result.channel ? [{ platform: 'slack', channel: result.channel, messageId: result.ts }] : [];
+    return result.ts && result.channel ? [{ platform: 'slack', channel: result.channel, messageId: result.ts, tier: tierIndex }] : [];
   }
 
   async updateApprovalCards(view: RequestView, role: Role, refs: ChatMessageRef[]): Promise<void> {
     await Promise.all(
       refs
         .filter((r) => r.platform === 'slack')
-        .map((ref) => this.client.chat.update({ ...approvalCard(view, role, ref.channel), channel: ref.channel, ts: ref.messageId })),
+        .map((ref) => this.client.chat.update({ ...approvalCard(view, role, ref.channel, this.headerOf(view, role, ref)), channel: ref.channel, ts: ref.messageId })),
     );
+  }
+
+  /** A tier's card keeps its header (the policy may have dropped the tier since: then plain). */
+  private headerOf(view: RequestView, role: Role, ref: ChatMessageRef): string | undefined {
+    if (ref.tier === undefined) return undefined;
+    const tier = role.approval.escalation[ref.tier];
+    return tier && escalationHeader(view, tier, ref.tier);
   }
 
   async tellRequester(view: RequestView, role: Role, notice: RequesterNotice): Promise<void> {

@@ -15,6 +15,11 @@ export function approvalTeamsChannel(policy: Policy, role: Role): string | undef
   return role.approval.teams_channel ?? policy.approvals.teams_channel;
 }
 
+/** The header of a tier's card; kept when the card is updated. */
+function escalationHeader(view: RequestView, tier: EscalationTier, tierIndex: number): string {
+  return `⏫ ${escalationWords(view.request, tier, tierIndex, teamsMarkup)}`;
+}
+
 /** The core's Notifier port on Teams: cards in approval channels, 1:1 messages to requesters, all proactive. */
 export class TeamsNotifier implements Notifier {
   constructor(
@@ -31,9 +36,9 @@ export class TeamsNotifier implements Notifier {
    * Teams has no escalation channel setting of its own: the tier's card goes to the role's
    * Teams channel again (a fresh post notifies the channel), headed by whom it now asks.
    */
-  postEscalationCards(view: RequestView, role: Role, tier: EscalationTier, tierIndex: number): Promise<ChatMessageRef[]> {
-    const header = `⏫ ${escalationWords(view.request.id, tier, tierIndex, teamsMarkup)}`;
-    return this.postCard(approvalTeamsChannel(this.policy, role), approvalCard(view, role, undefined, header), `Escalated: access request ${view.request.id}`);
+  async postEscalationCards(view: RequestView, role: Role, tier: EscalationTier, tierIndex: number): Promise<ChatMessageRef[]> {
+    const refs = await this.postCard(approvalTeamsChannel(this.policy, role), approvalCard(view, role, undefined, escalationHeader(view, tier, tierIndex)), `Escalated: access request ${view.request.id}`);
+    return refs.map((ref) => ({ ...ref, tier: tierIndex }));
   }
 
   /** Posts a card to a channel; the ref lets it be updated later (none when the role has no Teams channel). */
@@ -46,8 +51,15 @@ export class TeamsNotifier implements Notifier {
     return messageId ? [{ platform: 'teams', channel, messageId }] : [];
   }
 
+  /** A tier's card keeps its header (plain when the policy has dropped the tier since). */
   async updateApprovalCards(view: RequestView, role: Role, refs: ChatMessageRef[]): Promise<void> {
-    await this.updateCards(refs, approvalCard(view, role));
+    await Promise.all(
+      refs.map((ref) => {
+        const tier = ref.tier === undefined ? undefined : role.approval.escalation[ref.tier];
+        const header = tier && ref.tier !== undefined ? escalationHeader(view, tier, ref.tier) : undefined;
+        return this.updateCards([ref], approvalCard(view, role, undefined, header));
+      }),
+    );
   }
 
   /** Replaces each Teams card among `refs` with `card` for everyone in its channel. */

@@ -237,15 +237,16 @@ export class DrizzleAccessStore implements AccessStore {
   async saveMessageRefs(requestId: string, refs: ChatMessageRef[]): Promise<void> {
     if (refs.length === 0) return;
     const createdAt = new Date();
-    await this.db.insert(chatMessages).values(refs.map((r) => ({ ...r, requestId, createdAt })));
+    await this.db.insert(chatMessages).values(refs.map(({ tier, ...r }) => ({ ...r, escalationTier: tier ?? null, requestId, createdAt })));
   }
 
-  listMessageRefs(requestId: string): Promise<ChatMessageRef[]> {
-    return this.db
-      .select({ platform: chatMessages.platform, channel: chatMessages.channel, messageId: chatMessages.messageId })
+  async listMessageRefs(requestId: string): Promise<ChatMessageRef[]> {
+    const rows = await this.db
+      .select({ platform: chatMessages.platform, channel: chatMessages.channel, messageId: chatMessages.messageId, tier: chatMessages.escalationTier })
       .from(chatMessages)
       .where(eq(chatMessages.requestId, requestId))
       .orderBy(asc(chatMessages.id));
+    return rows.map(({ tier, ...ref }) => (tier === null ? ref : { ...ref, tier }));
   }
 
   // Extensions (/jit extend): the queries live in extensions.ts.

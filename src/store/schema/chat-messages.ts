@@ -1,4 +1,4 @@
-import { index, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Platform } from '../../access/model';
 import { accessRequests } from './access-requests';
 
@@ -11,6 +11,8 @@ export const chatMessages = pgTable(
     platform: text('platform').$type<Platform>().notNull(),
     channel: text('channel').notNull(),
     messageId: text('message_id').notNull(),
+    /** Set on a card posted to an escalation tier (0-based), so updates keep its "Escalated" header. */
+    escalationTier: integer('escalation_tier'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('chat_messages_request_idx').on(t.requestId)],

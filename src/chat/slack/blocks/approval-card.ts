@@ -4,6 +4,7 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
 import { durationWords, reviewWords, shorterDurations } from '../../approval-words';
+import { durationChoiceValue } from './duration-choice';
 import { sandboxNote, slackMarkup, statusLine, user } from './format';
 
 export const APPROVE_ACTION = 'jit.approve';
@@ -13,12 +14,6 @@ export const APPROVE_DURATION_ACTION = 'jit.approve_duration';
 /** An approver confirms they looked at a break-glass use. */
 export const REVIEW_ACTION = 'jit.review';
 
-/** `R-7K2M9QXA|1800000` → request id and milliseconds (untrusted: the core checks both). */
-export function parseDurationChoice(value: string): { requestId: string; durationMs: number } {
-  const [requestId = '', ms = ''] = value.slice(0, 100).split('|');
-  return { requestId, durationMs: /^\d{1,10}$/.test(ms) ? Number(ms) : NaN };
-}
-
 function decisionBlock(view: RequestView, role: Role) {
   const { request } = view;
   const shorter = shorterDurations(request.durationMs, role.min_duration);
@@ -27,7 +22,7 @@ function decisionBlock(view: RequestView, role: Role) {
     Elements.Button({ text: 'Deny', actionId: DENY_ACTION, value: request.id }).danger(),
     shorter.length > 0
       ? Elements.StaticSelect({ placeholder: 'Approve for less…', actionId: APPROVE_DURATION_ACTION })
-          .options(shorter.map((ms) => Bits.Option({ text: `Approve for ${formatDuration(ms)}`, value: `${request.id}|${ms}` })))
+          .options(shorter.map((ms) => Bits.Option({ text: `Approve for ${formatDuration(ms)}`, value: durationChoiceValue(request.id, ms) })))
       : undefined,
   );
 }

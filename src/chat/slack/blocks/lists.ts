@@ -17,7 +17,7 @@ export function myRequests(views: RequestView[]) {
 
 export function pendingForMe(views: RequestView[]) {
   if (views.length === 0) return Message({ text: 'Nothing is waiting for your approval.' }).buildToObject();
-  return Message({ text: `${views.length} requests wait for your decision` })
+  return Message({ text: views.length === 1 ? '1 request waits for your decision' : `${views.length} requests wait for your decision` })
     .blocks(
       views.flatMap((v) => [
         Blocks.Section({ text: `\`${v.request.id}\` ${user(v.request.requesterId)} asks for ${summary(v)}\n_${v.request.reason ?? 'no reason given'}_\n${statusLine(v)}` }),

@@ -1,12 +1,16 @@
-import { Blocks, Elements, Message } from 'slack-block-builder';
+import { Bits, Blocks, Elements, Message } from 'slack-block-builder';
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
-import { approvedByWords, approverNames, durationWords, expiringWords } from '../../approval-words';
+import { formatDuration } from '../../../lib/duration';
+import { approvedByWords, approverNames, durationWords, expiringWords, onCallUnavailableWords, verificationWords } from '../../approval-words';
+import { durationChoiceValue } from './duration-choice';
 import { group, sandboxNote, user, when } from './format';
 
 /** "I'm done" on the expiry warning: ends the grant now (value: the request id). */
 export const DONE_ACTION = 'jit.done';
+/** "Extend" on the expiry warning: a select of the extensions that fit (value `<request id>|<ms>`). */
+export const EXTEND_ACTION = 'jit.extend';
 
 function text(view: RequestView, role: Role, notice: RequesterNotice): string {
   const { request, grant } = view;
@@ -14,6 +18,8 @@ function text(view: RequestView, role: Role, notice: RequesterNotice): string {
   switch (notice.kind) {
     case 'submitted':
       return `:inbox_tray: Your request for ${what} is waiting for approval from ${role.approval.approvers ? approverNames(role.approval.approvers, user, group) : 'the approvers'}.`;
+    case 'on_call_unavailable':
+      return `:warning: ${onCallUnavailableWords(notice, what)}`;
     case 'escalated':
       return `:arrow_double_up: Nobody has decided on ${what} yet, so I am now also asking ${approverNames(notice.approvers, user, group)} (escalation tier ${notice.tier + 1}).`;
     case 'approval_recorded':
@@ -27,11 +33,11 @@ function text(view: RequestView, role: Role, notice: RequesterNotice): string {
     case 'grant_failed':
       return `:x: ${what} could not be granted: ${notice.error}`;
     case 'expiring_soon':
-      return `:hourglass: ${what} ${expiringWords(notice.msLeft)}`;
+      return `:hourglass: ${what} ${expiringWords(notice.msLeft, notice.extendChoices.length > 0)}`;
     case 'ended': {
-      const checked = notice.verified ? ' Revoked and verified: the provider confirms the access is gone.' : '';
+      const checked = verificationWords(notice.verification);
       return notice.how === 'revoked'
-        ? `:lock: ${what} was revoked early${notice.by ? ` by ${user(notice.by)}` : ''}. Your access is gone.${checked}`
+        ? `:lock: ${what} was revoked early${notice.by ? ` by ${user(notice.by)}` : ''}.${checked || ' Your access is gone.'}`
         : `:lock: ${what} has expired and your access was revoked.${checked}`;
     }
     case 'revoke_verified':
@@ -41,6 +47,17 @@ function text(view: RequestView, role: Role, notice: RequesterNotice): string {
     case 'cancelled':
       return `:heavy_multiplication_x: You cancelled ${what}.`;
   }
+}
+
+/** "Extend" (only when some extension fits: the core computed which) beside "I'm done". */
+function expiringActions(requestId: string, extendChoices: number[]) {
+  return Blocks.Actions({ blockId: 'jit.expiring' }).elements(
+    extendChoices.length > 0
+      ? Elements.StaticSelect({ placeholder: 'Extend…', actionId: EXTEND_ACTION })
+          .options(extendChoices.map((ms) => Bits.Option({ text: `Extend by ${formatDuration(ms)}`, value: durationChoiceValue(requestId, ms) })))
+      : undefined,
+    Elements.Button({ text: "I'm done", actionId: DONE_ACTION, value: requestId }),
+  );
 }
 
 /** The DM the requester gets at one step of the lifecycle. */
@@ -53,8 +70,7 @@ export function requesterNotice(view: RequestView, role: Role, notice: Requester
       Blocks.Section({ text: body }),
       // One section per paragraph: Slack caps a section at 3,000 characters and AWS tokens are long.
       ...(delivery ? delivery.split('\n\n').map((part) => Blocks.Section({ text: part })) : []),
-      // The "Extend" button of the extend feature goes beside this one.
-      notice.kind === 'expiring_soon' ? Blocks.Actions({ blockId: 'jit.expiring' }).elements(Elements.Button({ text: "I'm done", actionId: DONE_ACTION, value: view.request.id })) : undefined,
+      notice.kind === 'expiring_soon' ? expiringActions(view.request.id, notice.extendChoices) : undefined,
       note ? Blocks.Context().elements(note) : undefined,
     )
     .buildToObject();

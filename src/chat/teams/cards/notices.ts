@@ -2,7 +2,7 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
-import { approvedByWords, approverNames, durationWords, expiringWords } from '../../approval-words';
+import { approvedByWords, approverNames, durationWords, expiringWords, onCallUnavailableWords, verificationWords } from '../../approval-words';
 import { card, choiceSet, execute, text as block, VERBS, type AdaptiveCard, type CardElement } from './card';
 import { plain, sandboxNote, when } from './format';
 
@@ -16,6 +16,8 @@ function line(view: RequestView, role: Role, notice: RequesterNotice): string {
   switch (notice.kind) {
     case 'submitted':
       return `📥 Your request for ${what} is waiting for approval.`;
+    case 'on_call_unavailable':
+      return `⚠️ ${onCallUnavailableWords(notice, what)}`;
     case 'escalated':
       return `⏫ Nobody has decided on ${what} yet, so I am now also asking ${approverNames(notice.approvers, String, String)} (escalation tier ${notice.tier + 1}).`;
     case 'approval_recorded':
@@ -29,10 +31,10 @@ function line(view: RequestView, role: Role, notice: RequesterNotice): string {
     case 'grant_failed':
       return `❌ ${what} could not be granted: ${notice.error}`;
     case 'expiring_soon':
-      return `⌛ ${what} ${expiringWords(notice.msLeft)}${notice.extendChoices.length > 0 ? ' Need longer? Pick how much and press "Extend".' : ''}`;
+      return `⌛ ${what} ${expiringWords(notice.msLeft, notice.extendChoices.length > 0)}`;
     case 'ended':
-      return (notice.how === 'revoked' ? `🔒 ${what} was revoked early${notice.by ? ` by ${notice.by}` : ''}. Your access is gone.` : `🔒 ${what} has expired and your access was revoked.`) +
-        (notice.verified ? ' Revoked and verified: the provider confirms the access is gone.' : '');
+      return (notice.how === 'revoked' ? `🔒 ${what} was revoked early${notice.by ? ` by ${notice.by}` : ''}.` : `🔒 ${what} has expired and your access was revoked.`) +
+        (verificationWords(notice.verification) || (notice.how === 'revoked' ? ' Your access is gone.' : ''));
     case 'revoke_verified':
       return `🔒 ${what}: revoked and verified — the provider now confirms the access is gone.`;
     case 'timed_out':

@@ -1,4 +1,4 @@
-import { parseDurationChoice } from '../../blocks/approval-card';
+import { parseDurationChoice } from '../../blocks/duration-choice';
 import type { SlackListenerDeps } from '../../deps';
 import { withUserErrors } from '../../replies';
 import { buttonContext, type SelectArgs } from './button';
@@ -8,11 +8,11 @@ import { formatDuration } from '../../../../lib/duration';
 export function approveDurationAction(deps: SlackListenerDeps) {
   return async (args: SelectArgs): Promise<void> => {
     await args.ack();
-    const choice = parseDurationChoice(String(args.action.selected_option?.value ?? ''));
-    const { actor, requestId, tell } = buttonContext(args, choice.requestId);
+    const { actor, tell } = buttonContext(args);
     await withUserErrors(deps.logger, tell, async () => {
-      const result = await deps.service.approve(actor, requestId, choice.durationMs);
-      await tell({ text: `:ballot_box_with_check: You approved \`${requestId}\` for ${formatDuration(choice.durationMs)}${result.settled ? '' : `; ${result.remaining} more needed`}.` });
+      const { requestId, durationMs } = parseDurationChoice(args.action.selected_option?.value, 'Approve for less');
+      const result = await deps.service.approve(actor, requestId, durationMs);
+      await tell({ text: `:ballot_box_with_check: You approved \`${requestId}\` for ${formatDuration(durationMs)}${result.settled ? '' : `; ${result.remaining} more needed`}.` });
     });
   };
 }

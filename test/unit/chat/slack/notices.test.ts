@@ -1,0 +1,48 @@
+import type { RequestView } from '../../../../src/access/model';
+import { parseDurationChoice } from '../../../../src/chat/slack/blocks/duration-choice';
+import { requesterNotice } from '../../../../src/chat/slack/blocks/notices';
+import { policyDepth } from '../../../helpers/policy-depth';
+
+const role = policyDepth().roles.find((r) => r.id === 'ext')!;
+const at = new Date('2026-11-24T10:00:00Z');
+const view: RequestView = {
+  request: {
+    id: 'R-7K2M9QXA', status: 'active', roleId: 'ext', requesterId: 'U0REQ', requesterPlatform: 'slack', durationMs: 3_600_000, reason: null, ticket: null,
+    approvalsRequired: 1, autoApproved: false, createdAt: at, updatedAt: at, decidedAt: at, approvedDurationMs: null, breakGlass: false, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null,
+  },
+  approvals: [],
+  grant: null,
+};
+
+describe('expiry warning DM', () => {
+  const warning = (extendChoices: number[]) => JSON.stringify(requesterNotice(view, role, { kind: 'expiring_soon', msLeft: 300_000, extendChoices }));
+
+  it('offers exactly the extensions the core computed, beside "I\'m done"', () => {
+    const dm = warning([900_000, 1_800_000]);
+    expect(dm).toContain('"action_id":"jit.extend"');
+    expect(dm).toContain('"value":"R-7K2M9QXA|900000"');
+    expect(dm).toContain('"value":"R-7K2M9QXA|1800000"');
+    expect(dm).not.toContain('|3600000');
+    expect(dm).toContain('"action_id":"jit.done"');
+  });
+
+  it('has no "Extend" when no extension fits', () => {
+    const dm = warning([]);
+    expect(dm).not.toContain('jit.extend');
+    expect(dm).not.toContain('Extend');
+    expect(dm).toContain('"action_id":"jit.done"');
+  });
+});
+
+describe('duration choices (select values)', () => {
+  it('parses what the bot rendered', () => {
+    expect(parseDurationChoice('R-7K2M9QXA|900000', 'Extend')).toEqual({ requestId: 'R-7K2M9QXA', durationMs: 900_000 });
+  });
+
+  it.each([undefined, 42, '', 'R-7K2M9QXA', 'R-7K2M9QXA|', 'R-7K2M9QXA|0', 'R-7K2M9QXA|-1', 'R-7K2M9QXA|1e6', 'R-7K2M9QXA|1|2', 'r-7k2m9qxa|900000', `R-7K2M9QXA|${'9'.repeat(60)}`])(
+    'refuses %p, naming the control',
+    (value) => {
+      expect(() => parseDurationChoice(value, 'Extend')).toThrow(expect.objectContaining({ code: 'bad_input', userMessage: expect.stringContaining('"Extend"') }));
+    },
+  );
+});
