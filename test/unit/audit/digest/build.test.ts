@@ -1,3 +1,4 @@
+import type { GrantActivity } from '../../../../src/access/activity-model';
 import type { AccessRequest, Approval, AuditEvent, Grant } from '../../../../src/access/model';
 import { buildDigest } from '../../../../src/audit/digest/build';
 import { dayWindow } from '../../../../src/audit/digest/calendar';
@@ -36,7 +37,7 @@ class Seed {
   }
 
   /** A request, approved by `approvers` (or policy) after `approveAfterMs`, granted at once, ended `end`. */
-  granted(id: string, o: { requester?: string; role?: string; createdAt: Date; approvers?: string[]; approveAfterMs?: number; durationMs?: number; end?: 'expired' | 'revoked' | 'active'; lateMs?: number }): Grant {
+  granted(id: string, o: { requester?: string; role?: string; createdAt: Date; approvers?: string[]; approveAfterMs?: number; durationMs?: number; end?: 'expired' | 'revoked' | 'active'; lateMs?: number; activity?: GrantActivity }): Grant {
     const auto = !o.approvers;
     const approvedAt = new Date(o.createdAt.getTime() + (o.approveAfterMs ?? 5 * MIN));
     const durationMs = o.durationMs ?? 60 * MIN;
@@ -50,7 +51,7 @@ class Seed {
     const ended = o.end === 'active' ? null : o.end === 'revoked' ? new Date(approvedAt.getTime() + 10 * MIN) : new Date(expiresAt.getTime() + (o.lateMs ?? 0));
     const grant: Grant = {
       id: `G-${id}`, requestId: id, status: o.end ?? 'expired', provider: 'sandbox', providerRef: 'ref', activatedAt: approvedAt, expiresAt, revokedAt: ended,
-      revokeRequestedBy: o.end === 'revoked' ? 'U0ALICE' : null, failureReason: null, revokeAttempts: 0, revokeVerifiedAt: null, createdAt: approvedAt, updatedAt: approvedAt,
+      revokeRequestedBy: o.end === 'revoked' ? 'U0ALICE' : null, failureReason: null, revokeAttempts: 0, revokeVerifiedAt: null, activity: o.activity ?? null, createdAt: approvedAt, updatedAt: approvedAt,
     };
     this.data.grants.push(grant);
     this.event('grant.activated', approvedAt, id, 'worker', { grantId: grant.id });
