@@ -27,6 +27,8 @@ export type GrantActivity =
   | { status: 'unavailable'; reason: string }
   | { status: 'failed'; error: string; attempts: number; at: string };
 
+export type FetchedActivity = Extract<GrantActivity, { status: 'fetched' }>;
+
 /** One event of a provider's activity log, as much of it as the summary needs. */
 export interface ActivityEvent {
   name: string;
