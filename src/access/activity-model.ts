@@ -55,21 +55,27 @@ export interface ActivitySource {
   events(ctx: ActivityContext): AsyncIterable<ActivityEvent>;
 }
 
-const list = (names: string[]) => (names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', '));
+/** `a, b, c, d, e and 3 more`. */
+export const shortList = (names: string[]) => (names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', '));
 
-/** One line about a grant's activity, for the digest and `/jit audit` (plain text: Slack and Teams both show it). */
+/** A grant's activity in one line, after "Activity: " (plain text: the digest, Slack and Teams all show it). */
 export function describeActivity(activity: GrantActivity | null): string {
-  if (!activity) return 'activity not fetched yet';
+  if (!activity) return 'not fetched yet';
   switch (activity.status) {
     case 'unavailable':
-      return `no activity: ${activity.reason}`;
+      return `none — ${activity.reason}`;
     case 'failed':
-      return `activity lookup failed after ${activity.attempts} attempt${activity.attempts === 1 ? '' : 's'}: ${activity.error}`;
+      return `lookup failed after ${activity.attempts} attempt${activity.attempts === 1 ? '' : 's'}: ${activity.error}`;
     case 'fetched': {
-      const capped = activity.truncated ? ' (first events only)' : '';
       if (activity.eventCount === 0) return `${activity.source}: no events`;
-      const writes = activity.writeEventCount ? `; ${activity.writeEventCount} write: ${list(activity.writeEventNames)}` : '; no writes';
-      return `${activity.source}: ${activity.eventCount} event${activity.eventCount === 1 ? '' : 's'}${capped} (${list(activity.eventNames)})${writes}`;
+      const capped = activity.truncated ? ' (the first only)' : '';
+      const writes = activity.writeEventCount ? `${activity.writeEventCount} write${activity.writeEventCount === 1 ? '' : 's'}: ${shortList(activity.writeEventNames)}` : 'no writes';
+      return `${activity.source}: ${activity.eventCount} event${activity.eventCount === 1 ? '' : 's'}${capped} (${shortList(activity.eventNames)}); ${writes}`;
     }
   }
+}
+
+/** `Activity: …` for a grant that ended; undefined before (activity is read after the end). */
+export function activityLine(grant: Grant | null): string | undefined {
+  return grant && (grant.status === 'expired' || grant.status === 'revoked') ? `Activity: ${describeActivity(grant.activity)}` : undefined;
 }

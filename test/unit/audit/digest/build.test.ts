@@ -104,7 +104,7 @@ describe('digest builder', () => {
     );
     expect(digest.replies.map((r) => r.key)).toEqual(['grant:R-A', 'grant:R-B', 'grant:R-C', 'grant:R-D', 'anomalies']);
     expect(digest.replies[0]!.text).toBe(
-      '*prod-read* for @U0REQ · `R-A` · granted 10:02\nAsked 1h · used 1h · approved by @U0ALICE\nReason: fix INC-42 · ticket: INC-42\nEnded: expired, revoked at 11:02',
+      '*prod-read* for @U0REQ · `R-A` · granted 10:02\nAsked 1h · used 1h · approved by @U0ALICE\nReason: fix INC-42 · ticket: INC-42\nEnded: expired, revoked at 11:02\nActivity: not fetched yet',
     );
     expect(digest.replies[1]!.text).toContain('used 10m');
     expect(digest.replies[1]!.text).toContain('Ended: revoked early by @U0ALICE at 11:20');
