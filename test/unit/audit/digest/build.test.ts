@@ -15,7 +15,7 @@ digest:
   anomalies: { max_grants_per_requester: 2, fast_approval: 30s, approver_share: 0.75, approver_share_min_grants: 3, rerequest_within: 24h, revoke_late: 1m }
 roles:
   - { id: prod-admin, provider: sandbox, max_duration: 2h, sensitive: true, approval: { auto: true } }
-  - { id: prod-read, provider: sandbox, max_duration: 4h, approval: { approvers: { slack_users: [U0ALICE, U0BOB] } } }
+  - { id: prod-read, provider: sandbox, max_duration: 4h, read_only: true, approval: { approvers: { slack_users: [U0ALICE, U0BOB] } } }
 `,
   'digest-test.yaml',
 );
@@ -202,6 +202,27 @@ describe('digest builder', () => {
     expect(seed.build().anomalies).toEqual([
       { rule: 'revoke_trouble', text: 'R-STUCK: revoke of prod-read (G-R-STUCK) failed 2 times (last: Throttled); ACCESS MAY STILL BE STANDING' },
       { rule: 'revoke_trouble', text: 'R-LATE: access was revoked 3m after it expired, at 14:08 (more than 1m late)' },
+    ]);
+  });
+
+  it('shows each ended grant\'s activity and flags writes on a read_only role on the day they were recorded', () => {
+    const seed = new Seed();
+    const fetched = (writeEventNames: string[]): GrantActivity => ({
+      status: 'fetched', source: 'AWS CloudTrail (us-east-1)', from: at('09:05').toISOString(), to: at('10:05').toISOString(),
+      eventCount: 12, eventNames: ['GetObject', 'ListBuckets', ...writeEventNames].sort(), writeEventCount: writeEventNames.length, writeEventNames, truncated: false, fetchedAt: at('10:20').toISOString(),
+    });
+    const writer = seed.granted('R-W', { createdAt: at('09:00'), approvers: ['U0ALICE'], activity: fetched(['DeleteBucket', 'PutObject']) });
+    seed.event('grant.activity', at('10:20'), 'R-W', 'worker', { grantId: writer.id });
+    const admin = seed.granted('R-ADM', { createdAt: at('09:10'), approvers: [], role: 'prod-admin', activity: fetched(['PutObject']) });
+    seed.event('grant.activity', at('10:30'), 'R-ADM', 'worker', { grantId: admin.id });
+    seed.granted('R-FAIL', { createdAt: at('09:20'), approvers: ['U0ALICE'], requester: 'U0BEN', activity: { status: 'failed', error: 'AWS did not answer', attempts: 5, at: at('11:00').toISOString() } });
+
+    const digest = seed.build();
+    expect(digest.replies[0]!.text).toContain('Activity: AWS CloudTrail (us-east-1): 12 events (DeleteBucket, GetObject, ListBuckets, PutObject); 2 writes: DeleteBucket, PutObject');
+    expect(digest.replies[2]!.text).toContain('Activity: lookup failed after 5 attempts: AWS did not answer');
+    // prod-admin is not read_only: its writes are expected.
+    expect(digest.anomalies.filter((a) => a.rule === 'read_role_writes')).toEqual([
+      { rule: 'read_role_writes', text: 'R-W: @U0REQ made 2 write calls on read-only role prod-read (DeleteBucket, PutObject) per AWS CloudTrail (us-east-1)' },
     ]);
   });
 });
