@@ -68,7 +68,7 @@ export async function summarize(source: ActivitySource, ctx: ActivityContext, fe
 }
 
 /** Stores the activity once (a retried job or a second worker finds it there) and audits it. */
-async function store(core: Core, grant: Grant, activity: GrantActivity, action: 'grant.activity' | 'grant.activity_failed', data: Record<string, unknown>): Promise<boolean> {
+async function saveAndAudit(core: Core, grant: Grant, activity: GrantActivity, action: 'grant.activity' | 'grant.activity_failed', data: Record<string, unknown>): Promise<boolean> {
   const now = core.deps.clock.now();
   return core.deps.store.transaction(async (tx) => {
     const saved = await tx.saveActivity(grant.id, activity, now);
@@ -82,8 +82,8 @@ async function store(core: Core, grant: Grant, activity: GrantActivity, action: 
  * Idempotent; a provider failure throws (a ProviderError), so the job retries.
  */
 export async function recordActivity(core: Core, grantId: string): Promise<GrantActivity | undefined> {
-  const { store: repo, clock, policy, providers } = core.deps;
-  const grant = await repo.getGrant(grantId);
+  const { store, clock, policy, providers } = core.deps;
+  const grant = await store.getGrant(grantId);
   if (!grant || (grant.status !== 'expired' && grant.status !== 'revoked') || grant.activity) return grant?.activity ?? undefined;
   const request = await core.request(grant.requestId);
   const role = core.role(request.roleId);
@@ -91,13 +91,13 @@ export async function recordActivity(core: Core, grantId: string): Promise<Grant
   const source = provider?.activity;
   if (!source) {
     const unavailable: GrantActivity = { status: 'unavailable', reason: `provider ${grant.provider} has no activity log to read` };
-    await store(core, grant, unavailable, 'grant.activity', { available: false });
+    await saveAndAudit(core, grant, unavailable, 'grant.activity', { available: false });
     return unavailable;
   }
   const from = grant.activatedAt ?? grant.createdAt;
   const to = grant.revokedAt ?? grant.expiresAt ?? clock.now();
   const summary = await summarize(source, { grant, request, role, requesterProfile: policy.users[request.requesterId], from, to }, clock.now());
-  await store(core, grant, summary, 'grant.activity', { source: summary.source, events: summary.eventCount, writes: summary.writeEventCount, writeNames: summary.writeEventNames.slice(0, 10) });
+  await saveAndAudit(core, grant, summary, 'grant.activity', { source: summary.source, events: summary.eventCount, writes: summary.writeEventCount, writeNames: summary.writeEventNames.slice(0, 10) });
   return summary;
 }
 
@@ -106,7 +106,7 @@ export async function recordActivityFailure(core: Core, grantId: string, error: 
   const grant = await core.deps.store.getGrant(grantId);
   if (!grant) return;
   const failed: GrantActivity = { status: 'failed', error, attempts, at: core.deps.clock.now().toISOString() };
-  await store(core, grant, failed, 'grant.activity_failed', { error, attempts });
+  await saveAndAudit(core, grant, failed, 'grant.activity_failed', { error, attempts });
 }
 
 /**
@@ -114,12 +114,12 @@ export async function recordActivityFailure(core: Core, grantId: string, error: 
  * run by now get it queued again (a no-op while the job is still in Redis).
  */
 export async function requeueLostActivity(core: Core, stalledAfterMs: number): Promise<number> {
-  const { policy, clock, store: repo } = core.deps;
+  const { policy, clock, store } = core.deps;
   if (!policy.activity.enabled) return 0;
   const now = clock.now();
   const endedBefore = new Date(now.getTime() - policy.activity.delay - stalledAfterMs);
   const endedAfter = new Date(now.getTime() - ACTIVITY_REQUEUE_WINDOW_MS);
-  const lost = await repo.listGrantsAwaitingActivity(endedAfter, endedBefore, 500);
+  const lost = await store.listGrantsAwaitingActivity(endedAfter, endedBefore, 500);
   for (const grant of lost) await queueActivityLookup(core, grant.id);
   return lost.length;
 }
