@@ -1,3 +1,4 @@
+import { activityAtEnd, queueActivityLookup } from './activity';
 import { AccessError } from './errors';
 import { extendChoices } from './extend-rules';
 import { GRANT_TRANSITIONS, REQUEST_TRANSITIONS } from './lifecycle';
@@ -25,7 +26,7 @@ async function grantRowFor(core: Core, requestId: string, role: Role): Promise<G
   const grant: Grant = {
     id: ids.grantId(), requestId, status: 'granting', provider: role.provider, providerRef: null,
     activatedAt: null, expiresAt: null, revokedAt: null, revokeRequestedBy: null, failureReason: null,
-    revokeAttempts: 0, revokeVerifiedAt: null, createdAt: now, updatedAt: now,
+    revokeAttempts: 0, revokeVerifiedAt: null, activity: null, createdAt: now, updatedAt: now,
   };
   await store.transaction(async (tx) => {
     await tx.insertGrant(grant);
@@ -115,8 +116,10 @@ export async function endGrant(core: Core, grantId: string, known?: Grant): Prom
   });
   if (!grant) return { ended: false };
 
+  let provider: AccessProvider;
   try {
-    await providerFor(core, role).revoke(grant, role);
+    provider = providerFor(core, role);
+    await provider.revoke(grant, role);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const now = clock.now();
@@ -135,14 +138,17 @@ export async function endGrant(core: Core, grantId: string, known?: Grant): Prom
   const how = grant.revokeRequestedBy ? 'revoked' : 'expired';
   const endedAt = clock.now();
   const lateMs = grant.expiresAt && how === 'expired' ? Math.max(0, endedAt.getTime() - grant.expiresAt.getTime()) : 0;
+  // No activity log to read (the sandbox, lookups off): say so on the grant now, rather than queue a lookup.
+  const activity = activityAtEnd(core, provider);
   const finished = await store.transaction(async (tx) => {
-    const g = await tx.transitionGrant(grantId, how === 'revoked' ? GRANT_TRANSITIONS.finishRevoked : GRANT_TRANSITIONS.finishExpired, { revokedAt: endedAt }, endedAt);
+    const g = await tx.transitionGrant(grantId, how === 'revoked' ? GRANT_TRANSITIONS.finishRevoked : GRANT_TRANSITIONS.finishExpired, { revokedAt: endedAt, ...(activity ? { activity } : {}) }, endedAt);
     if (!g) return false;
     await tx.transitionRequest(grant.requestId, how === 'revoked' ? REQUEST_TRANSITIONS.revoke : REQUEST_TRANSITIONS.expire, endedAt);
     await tx.appendAudit({ action: `grant.${how}`, requestId: grant.requestId, grantId, actor: { platform: 'system', userId: 'worker' }, data: { lateMs, by: grant.revokeRequestedBy } }, endedAt);
     return true;
   });
   if (!finished) return { ended: false };
+  if (!activity) await queueActivityLookup(core, grantId, endedAt);
   if (grant.revokeAttempts >= ALERT_AFTER_REVOKE_ATTEMPTS) {
     await notifier.alertSecurity(`:white_check_mark: Grant ${grantId} (${role.id} for <@${request.requesterId}>) is now revoked after ${grant.revokeAttempts} failed attempts.`).catch(() => undefined);
   }

@@ -1,3 +1,5 @@
+import type { GrantActivity } from './activity-model';
+
 /** The nouns of the core. Plain data: storage and chat shapes are mapped to these. */
 
 export type Platform = 'slack' | 'teams';
@@ -71,6 +73,8 @@ export interface Grant {
   revokeAttempts: number;
   /** When the provider confirmed the revoked access is gone. */
   revokeVerifiedAt: Date | null;
+  /** What was done with the grant, once it ended and its provider's activity log was read. */
+  activity: GrantActivity | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationField } from '../lib/duration';
+import { ActivityPolicySchema } from './activity-policy';
 import { DigestPolicySchema } from './digest-policy';
 
 /**
@@ -96,6 +97,8 @@ const RoleSchema = z
       try { new RegExp(p); } catch (e) { ctx.addIssue({ code: 'custom', message: `is not a valid regular expression: ${(e as Error).message}` }); }
     }),
     sensitive: z.boolean().default(false),
+    /** A role meant for reading only: write calls in its activity are a digest anomaly (read_role_writes). */
+    read_only: z.boolean().default(false),
     approval: RoleApprovalSchema.default({ auto: false, required: 1, escalation: [] }),
     /** The requester may self-approve with a mandatory reason (`--break-glass`); reviewed afterwards. */
     break_glass: z.boolean().default(false),
@@ -126,6 +129,7 @@ export const PolicySchema = z
   .object({
     approvals: ApprovalDefaultsSchema.default({ pending_ttl: 2 * 3_600_000, remind_after: 15 * 60_000, warn_before: 10 * 60_000 }),
     digest: DigestPolicySchema.prefault({}),
+    activity: ActivityPolicySchema.prefault({}),
     roles: z.array(RoleSchema).min(1, 'define at least one role'),
     /** Per-person limits; a burst of requests past them is refused with a message. */
     limits: z

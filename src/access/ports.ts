@@ -1,6 +1,7 @@
 import type { Clock } from '../lib/clock';
 import type { IdGenerator } from '../lib/ids';
 import type { Logger } from '../lib/logger';
+import type { ActivitySource, GrantActivity } from './activity-model';
 import type { GrantTransition, RequestTransition } from './lifecycle';
 import type { AccessRequest, Actor, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, Platform, RequestView } from './model';
 import type { ExtensionStore, FollowUpNotifier } from './extension-model';
@@ -42,7 +43,7 @@ export interface AccessStore extends ExtensionStore {
   insertGrant(grant: Grant): Promise<void>;
   getGrant(id: string): Promise<Grant | undefined>;
   getGrantForRequest(requestId: string): Promise<Grant | undefined>;
-  transitionGrant(id: string, t: GrantTransition, patch: Partial<Pick<Grant, 'providerRef' | 'activatedAt' | 'expiresAt' | 'revokedAt' | 'failureReason'>>, at: Date): Promise<Grant | undefined>;
+  transitionGrant(id: string, t: GrantTransition, patch: Partial<Pick<Grant, 'providerRef' | 'activatedAt' | 'expiresAt' | 'revokedAt' | 'failureReason' | 'activity'>>, at: Date): Promise<Grant | undefined>;
   /** Marks an active grant for early revocation by a person; false when it is not active. */
   requestRevoke(id: string, by: string, at: Date): Promise<boolean>;
   incrementRevokeAttempts(id: string, at: Date): Promise<number>;
@@ -53,6 +54,10 @@ export interface AccessStore extends ExtensionStore {
   markRevokeVerified(id: string, at: Date): Promise<boolean>;
   /** Grants that ended (expired or revoked) before `endedBefore` and are not yet verified. */
   listGrantsAwaitingVerification(endedBefore: Date, limit: number): Promise<Grant[]>;
+  /** Stores a grant's activity summary unless it already has one; false when it had. */
+  saveActivity(id: string, activity: GrantActivity, at: Date): Promise<boolean>;
+  /** Grants that ended (expired or revoked) in `[endedAfter, endedBefore]` and have no activity summary yet. */
+  listGrantsAwaitingActivity(endedAfter: Date, endedBefore: Date, limit: number): Promise<Grant[]>;
 
   /** Appends to the hash-chained audit log (in the caller's transaction when there is one). */
   appendAudit(event: AuditEventInput, at: Date): Promise<void>;
@@ -79,6 +84,8 @@ export interface Scheduler {
   scheduleBreakGlassReview(requestId: string, at: Date): Promise<void>;
   /** Queues (again) the check that a revoked grant's access is really gone. */
   scheduleRevokeVerification(grantId: string, at: Date): Promise<void>;
+  /** Queues the activity lookup of an ended grant at `at`, with these retries (once per grant; an id already queued is left alone). */
+  scheduleActivityLookup(grantId: string, at: Date, retry: { attempts: number; backoffMs: number }): Promise<void>;
 }
 
 /** What a provider needs to know to give access. */
@@ -111,6 +118,8 @@ export interface AccessProvider {
    * without it are trusted on `revoke` alone.
    */
   verifyRevoked?(grant: Grant, role: Role): Promise<boolean>;
+  /** Where what was done with a grant can be read afterwards (CloudTrail, Azure Activity Log); absent: nowhere. */
+  readonly activity?: ActivitySource;
 }
 
 export type ProviderLookup = (name: string) => AccessProvider | undefined;

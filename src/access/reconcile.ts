@@ -1,3 +1,4 @@
+import { requeueLostActivity } from './activity';
 import type { Core } from './core';
 import { endGrant } from './grants';
 import { remindIfDue } from './reminders';
@@ -24,6 +25,8 @@ export interface ReconcileReport {
   reviewReminders: number;
   revokesVerified: number;
   remindersSent: number;
+  /** Ended grants whose activity lookup was queued again (usually still queued: then a no-op). */
+  activityRequeued: number;
 }
 
 /**
@@ -34,7 +37,7 @@ export async function reconcile(core: Core): Promise<ReconcileReport> {
   const { store, clock, logger, policy } = core.deps;
   const now = clock.now();
   const stalledBefore = new Date(now.getTime() - stalledAfterMs(core.deps.reconcileEveryMs));
-  const report: ReconcileReport = { grantsEnded: 0, revokeFailures: 0, requestsTimedOut: 0, grantsRequeued: 0, escalations: 0, reviewReminders: 0, revokesVerified: 0, remindersSent: 0 };
+  const report: ReconcileReport = { grantsEnded: 0, revokeFailures: 0, requestsTimedOut: 0, grantsRequeued: 0, escalations: 0, reviewReminders: 0, revokesVerified: 0, remindersSent: 0, activityRequeued: 0 };
 
   for (const grant of await store.listGrantsDueForRevoke(now, stalledBefore, 1000)) {
     try {
@@ -64,8 +67,9 @@ export async function reconcile(core: Core): Promise<ReconcileReport> {
       report.grantsRequeued++;
     }
   }
+  report.activityRequeued = await requeueLostActivity(core, stalledAfterMs(core.deps.reconcileEveryMs));
   // Re-queued grants are usually still in their queue (the add is then a no-op), so they alone are not news.
   if (report.grantsEnded + report.revokeFailures + report.requestsTimedOut + report.escalations + report.reviewReminders + report.revokesVerified > 0) logger.info(report, 'reconciler finished work the queues had not');
-  else if (report.grantsRequeued > 0) logger.debug(report, 'reconciler re-queued approved requests not yet granted');
+  else if (report.grantsRequeued + report.activityRequeued > 0) logger.debug(report, 'reconciler re-queued grants or activity lookups not yet done');
   return report;
 }

@@ -1,3 +1,5 @@
+import { recordActivity, recordActivityFailure } from './activity';
+import type { GrantActivity } from './activity-model';
 import { auditTrail, requireSecurityTeam, type AuditTrail } from './audit-trail';
 import { Core } from './core';
 import { decideExtension, endDueGrant, extensionView, requestExtension, type ExtendResult } from './extend';
@@ -146,6 +148,14 @@ export class AccessService {
   /** The reminder job (reminders.ts): nudges the approvers once if the request is still pending. */
   remindApprovers(requestId: string): Promise<boolean> {
     return remindIfDue(this.core, requestId);
+  }
+  /** The activity job (activity.ts): reads and stores what was done with an ended grant. */
+  recordActivity(grantId: string): Promise<GrantActivity | undefined> {
+    return recordActivity(this.core, grantId);
+  }
+  /** The activity job's last attempt failed: recorded on the grant and audited (`grant.activity_failed`). */
+  recordActivityFailure(grantId: string, error: string, attempts: number): Promise<void> {
+    return recordActivityFailure(this.core, grantId, error, attempts);
   }
   reconcile(): Promise<ReconcileReport> {
     return reconcile(this.core);

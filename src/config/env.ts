@@ -25,6 +25,8 @@ const EnvSchema = z
     AWS_REGION: optionalText,
     AWS_ENDPOINT_URL_STS: z.url().optional(),
     AWS_ENDPOINT_URL_IAM: z.url().optional(),
+    /** CloudTrail's endpoint for the activity lookup after a grant (every region in activity.aws_regions); tests point it at a fake. */
+    AWS_ENDPOINT_URL_CLOUDTRAIL: z.url().optional(),
     /** Where console sign-in links come from (tests and the demo point it at a local fake). */
     JIT_AWS_FEDERATION_URL: z.url().default('https://signin.aws.amazon.com/federation'),
     /** Azure: credentials come from @azure/identity's own variables (DefaultAzureCredential). */

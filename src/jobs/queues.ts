@@ -47,6 +47,13 @@ export const QUEUES = {
     jobId: (p: { requestId: string }) => `remind-${p.requestId}`,
     defaults: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: { age: 86_400 } },
   },
+  /** What was done with an ended grant (CloudTrail, Azure Activity Log); attempts and backoff per job, from the policy's activity section. */
+  activity: {
+    name: 'activity',
+    payload: z.object({ grantId: z.string().min(1) }),
+    jobId: (p: { grantId: string }) => `activity-${p.grantId}`,
+    defaults: { removeOnComplete: true, removeOnFail: { age: 7 * 86_400 } },
+  },
   maintenance: {
     name: 'maintenance',
     payload: z.object({ kind: z.literal('reconcile') }),

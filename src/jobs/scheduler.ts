@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import type { Scheduler } from '../access/ports';
 import type { Clock } from '../lib/clock';
 import type { QueueSet } from './queue-set';
@@ -11,17 +11,17 @@ export class BullScheduler implements Scheduler {
     private readonly clock: Clock,
   ) {}
 
-  async enqueueGrant(requestId: string): Promise<void> {
+  enqueueGrant(requestId: string): Promise<void> {
     const payload = { requestId };
-    const jobId = QUEUES.grant.jobId(payload);
-    // A job that failed outside our processor (stalled too often) keeps its id; retry it,
-    // or adding under the same id would silently do nothing.
-    const existing = await this.queues.grant.getJob(jobId);
-    if (existing && (await existing.isFailed())) {
-      await existing.retry();
-      return;
-    }
-    await this.queues.grant.add(QUEUES.grant.name, payload, { jobId });
+    return this.addOrRetry(this.queues.grant, QUEUES.grant.name, payload, { jobId: QUEUES.grant.jobId(payload) });
+  }
+
+  scheduleActivityLookup(grantId: string, at: Date, retry: { attempts: number; backoffMs: number }): Promise<void> {
+    const payload = { grantId };
+    const delay = Math.max(0, at.getTime() - this.clock.now().getTime());
+    return this.addOrRetry(this.queues.activity, QUEUES.activity.name, payload, {
+      jobId: QUEUES.activity.jobId(payload), delay, attempts: retry.attempts, backoff: { type: 'exponential', delay: retry.backoffMs },
+    });
   }
 
   scheduleRevoke(grantId: string, at: Date): Promise<void> {
@@ -52,6 +52,20 @@ export class BullScheduler implements Scheduler {
 
   private notice(payload: Payload<'notice'>, at: Date): Promise<void> {
     return this.addOrMove(this.queues.notice, QUEUES.notice.name, payload, QUEUES.notice.jobId(payload), at);
+  }
+
+  /**
+   * Adds the job; an id already queued (waiting, delayed, between retries) is left as it
+   * is. A job that failed outside our processor (stalled too often) keeps its id: it is
+   * retried, or adding under the same id would silently do nothing.
+   */
+  private async addOrRetry(queue: Queue, name: string, data: object, opts: JobsOptions & { jobId: string }): Promise<void> {
+    const existing = await queue.getJob(opts.jobId);
+    if (existing && (await existing.isFailed())) {
+      await existing.retry();
+      return;
+    }
+    await queue.add(name, data, opts);
   }
 
   /** Adds the delayed job, or moves an already delayed one to the new time (early revoke, extend). */

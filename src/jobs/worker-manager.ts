@@ -8,6 +8,7 @@ import type { Metrics } from '../lib/metrics';
 import type { AuditSealer } from '../store/repos/audit-sealer';
 import type { QueueSet } from './queue-set';
 import { DIGEST_SCHEDULER_ID, QUEUES, RECONCILE_SCHEDULER_ID, type QueueKey } from './queues';
+import { activityProcessor } from './workers/activity';
 import { digestProcessor } from './workers/digest';
 import { grantProcessor } from './workers/grant';
 import { maintenanceProcessor } from './workers/maintenance';
@@ -17,6 +18,9 @@ import { revokeProcessor } from './workers/revoke';
 
 export const STALL_LOCK_MS = 10_000;
 export const STALL_CHECK_MS = 5_000;
+
+/** Queues that run fewer jobs at once than the rest: one sweep or digest at a time; CloudTrail allows 2 lookups a second per region. */
+const CONCURRENCY: Partial<Record<QueueKey, number>> = { maintenance: 1, digest: 1, activity: 2 };
 
 export interface WorkerOptions {
   connection: Redis;
@@ -43,12 +47,13 @@ export class WorkerManager {
       remind: remindProcessor(service),
       maintenance: maintenanceProcessor(service, opts.auditSealer),
       digest: digestProcessor(opts.digests, logger),
+      activity: activityProcessor(service, logger),
     };
     this.workers = (Object.keys(processors) as QueueKey[]).map((key) => {
       const worker = new Worker(QUEUES[key].name, processors[key], {
         connection: opts.connection,
         prefix: opts.prefix,
-        concurrency: key === 'maintenance' || key === 'digest' ? 1 : (opts.concurrency ?? 20),
+        concurrency: CONCURRENCY[key] ?? opts.concurrency ?? 20,
         // A worker that dies mid-job holds its lock until it expires; then another worker
         // takes the job over. BullMQ's 30 s defaults make that take up to 90 s; these
         // bring it to about 15 s. The lock is renewed while a live worker runs the job.

@@ -1,6 +1,7 @@
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
 import { ProviderError } from '../access/errors';
+import type { ActivitySource } from '../access/activity-model';
 import type { Grant } from '../access/model';
 import type { Role } from '../access/policy';
 import type { AccessProvider, GrantContext, ProviderGrantResult } from '../access/ports';
@@ -26,6 +27,8 @@ export interface AwsStsConfig {
   federationUrl: string;
   /** Unset → the SDK's default chain (env, profile, container or instance role). */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Where the sessions' activity is read afterwards (CloudTrail). */
+  activity?: ActivitySource;
   clock: Clock;
 }
 
@@ -61,8 +64,10 @@ export class AwsStsProvider implements AccessProvider {
   private readonly sts: STSClient;
   private readonly iam: IAMClient;
   private chaining?: Promise<boolean>;
+  readonly activity?: ActivitySource;
 
   constructor(private readonly config: AwsStsConfig) {
+    this.activity = config.activity;
     this.sts = new STSClient({ region: config.region, endpoint: config.stsEndpoint, credentials: config.credentials });
     this.iam = new IAMClient({ region: config.region, endpoint: config.iamEndpoint, credentials: config.credentials });
   }

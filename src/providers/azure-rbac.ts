@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import type { TokenCredential } from '@azure/identity';
 import { ProviderError } from '../access/errors';
-import type { Grant } from '../access/model';
-import type { Role } from '../access/policy';
+import type { ActivitySource } from '../access/activity-model';
+import type { AccessRequest, Grant } from '../access/model';
+import type { Policy, Role } from '../access/policy';
 import type { AccessProvider, GrantContext, ProviderGrantResult } from '../access/ports';
 import type { Clock } from '../lib/clock';
 import { armProviderError, isGone } from './azure-errors';
@@ -28,6 +29,8 @@ export interface AzureRbacConfig {
   subscriptionId?: string;
   /** Tests: trust the fake ARM server's certificate (the SDK sends bearer tokens over https only). */
   tlsCa?: string;
+  /** Where the principal's activity is read afterwards (Azure Activity Log). */
+  activity?: ActivitySource;
   clock: Clock;
 }
 
@@ -42,8 +45,10 @@ export class AzureRbacProvider implements AccessProvider {
   readonly name = 'azure';
   readonly label = 'Azure RBAC';
   private readonly client: AuthorizationManagementClient;
+  readonly activity?: ActivitySource;
 
   constructor(private readonly config: AzureRbacConfig) {
+    this.activity = config.activity;
     this.client = new AuthorizationManagementClient(config.credential, config.subscriptionId ?? '00000000-0000-0000-0000-000000000000', {
       endpoint: config.endpoint,
       credentialScopes: config.endpoint ? undefined : 'https://management.azure.com/.default',
@@ -53,7 +58,7 @@ export class AzureRbacProvider implements AccessProvider {
 
   async grant(ctx: GrantContext): Promise<ProviderGrantResult> {
     const azure = this.settings(ctx.role);
-    const principalId = this.principalOf(ctx);
+    const principalId = principalIdOf(ctx.request, ctx.requesterProfile);
     const roleDefinitionId = fullRoleDefinitionId(azure);
     const name = assignmentNameFor(ctx.grantId);
     const what = `the ${ctx.role.id} role assignment at ${azure.scope}`;
@@ -139,27 +144,26 @@ export class AzureRbacProvider implements AccessProvider {
     return role.azure;
   }
 
-  /** Teams user ids are Entra object ids already; others come from the policy's users table. */
-  private principalOf(ctx: GrantContext): string {
-    const { request } = ctx;
-    if (request.requesterPlatform === 'teams') return request.requesterId;
-    const mapped = ctx.requesterProfile?.azure_object_id;
-    if (!mapped) {
-      throw new ProviderError(
-        `Azure needs your Entra object id and the policy file has none for you. Ask an admin to add it under users: ` +
-          `\`${request.requesterId}: { email: you@example.com, azure_object_id: <your object id> }\` (Entra admin center → Users → you → Object ID).`,
-        true,
-      );
-    }
-    return mapped;
-  }
-
   /** The principal of a PIM grant, read back from its assign request (works from any instance, after a restart too). */
   private async principalOfGrant(grant: Grant, scope: string): Promise<string> {
     const request = await this.client.roleAssignmentScheduleRequests.get(scope, assignmentNameFor(grant.id));
     if (!request.principalId) throw new ProviderError(`Azure has no principal on the PIM request of grant ${grant.id}; will retry.`, false);
     return request.principalId;
   }
+}
+
+/** The requester's Entra object id: Teams user ids are object ids already; others come from the policy's users table. */
+export function principalIdOf(request: AccessRequest, profile: Policy['users'][string] | undefined): string {
+  if (request.requesterPlatform === 'teams') return request.requesterId;
+  const mapped = profile?.azure_object_id;
+  if (!mapped) {
+    throw new ProviderError(
+      `Azure needs your Entra object id and the policy file has none for you. Ask an admin to add it under users: ` +
+        `\`${request.requesterId}: { email: you@example.com, azure_object_id: <your object id> }\` (Entra admin center → Users → you → Object ID).`,
+      true,
+    );
+  }
+  return mapped;
 }
 
 /** Policy files may give a role definition as its GUID; ARM wants the full id. */

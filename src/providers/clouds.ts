@@ -3,7 +3,9 @@ import type { Policy } from '../access/policy';
 import type { AccessProvider } from '../access/ports';
 import type { Env } from '../config/env';
 import type { Clock } from '../lib/clock';
+import { CloudTrailActivity } from './aws-activity';
 import { AwsStsProvider, type AwsStsConfig } from './aws-sts';
+import { AzureActivityLog } from './azure-activity';
 import { AzureRbacProvider } from './azure-rbac';
 
 export interface CloudOverrides {
@@ -17,22 +19,26 @@ export function cloudProviders(env: Env, policy: Policy, clock: Clock, overrides
   const used = new Set(policy.roles.map((r) => r.provider));
   const providers: AccessProvider[] = [];
   if (used.has('aws')) {
+    // IAM and STS's global endpoint live in us-east-1; a region only matters for regional STS.
+    const region = env.AWS_REGION ?? 'us-east-1';
     providers.push(new AwsStsProvider({
-      // IAM and STS's global endpoint live in us-east-1; a region only matters for regional STS.
-      region: env.AWS_REGION ?? 'us-east-1',
+      region,
       stsEndpoint: env.AWS_ENDPOINT_URL_STS,
       iamEndpoint: env.AWS_ENDPOINT_URL_IAM,
       federationUrl: env.JIT_AWS_FEDERATION_URL,
       credentials: overrides.awsCredentials,
+      activity: new CloudTrailActivity({ regions: policy.activity.aws_regions ?? [region], endpoint: env.AWS_ENDPOINT_URL_CLOUDTRAIL, credentials: overrides.awsCredentials }),
       clock,
     }));
   }
   if (used.has('azure')) {
+    const credential = overrides.azureCredential ?? new DefaultAzureCredential();
     providers.push(new AzureRbacProvider({
-      credential: overrides.azureCredential ?? new DefaultAzureCredential(),
+      credential,
       endpoint: env.AZURE_ARM_ENDPOINT,
       subscriptionId: env.AZURE_SUBSCRIPTION_ID,
       tlsCa: overrides.azureTlsCa,
+      activity: new AzureActivityLog({ credential, endpoint: env.AZURE_ARM_ENDPOINT, tlsCa: overrides.azureTlsCa }),
       clock,
     }));
   }

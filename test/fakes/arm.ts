@@ -6,7 +6,9 @@ import type { TokenCredential } from '@azure/identity';
 import express from 'express';
 
 /**
- * A local stand-in for Azure Resource Manager's role assignment API (JSON), served
+ * A local stand-in for Azure Resource Manager's role assignment API and the
+ * subscription Activity Log (`Microsoft.Insights/eventtypes/management/values`,
+ * filtered by eventTimestamp, paged by nextLink), JSON, served
  * over https with a test-only certificate because the SDK sends bearer tokens over
  * https only. It accepts the `//subscriptions/…` paths the SDK builds from scopes
  * that start with `/`.
@@ -26,6 +28,16 @@ export interface FakeAssignment {
   endDateTime?: string;
 }
 
+/** A record in the fake Activity Log (one subscription's). */
+export interface FakeActivityRecord {
+  subscriptionId: string;
+  /** A user's UPN (as Azure writes it for users). */
+  caller: string;
+  objectId: string;
+  operation: string;
+  at: Date;
+}
+
 export interface ArmCall {
   method: string;
   path: string;
@@ -40,6 +52,9 @@ interface PlannedFailure {
   retryAfter?: string;
 }
 
+const ACTIVITY_ROUTE = /^\/subscriptions\/(?<subscription>[^/]+)\/providers\/Microsoft\.Insights\/eventtypes\/management\/values$/i;
+const WINDOW_FILTER = /eventTimestamp ge '(?<from>[^']+)' and eventTimestamp le '(?<to>[^']+)'/;
+const ACTIVITY_PAGE_SIZE = 20;
 const ROUTE = /^(?<scope>\/.+?)\/providers\/Microsoft\.Authorization\/(?<kind>roleAssignments|roleAssignmentScheduleRequests)\/(?<name>[^/]+)$/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLE_DEFINITION = /^(\/subscriptions\/[^/]+)?\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/i;
@@ -51,6 +66,7 @@ export class FakeArm {
   readonly calls: ArmCall[] = [];
   /** Entra object ids that exist in the tenant. */
   readonly principals = new Set<string>();
+  readonly activityLog: FakeActivityRecord[] = [];
   private readonly failures: PlannedFailure[] = [];
   private server?: Server;
 
@@ -78,7 +94,10 @@ export class FakeArm {
     app.use(express.json());
     app.use((req, res) => {
       const path = req.path.replace(/\/{2,}/g, '/');
-      let answer = this.handle(req.method, path, String(req.query['api-version'] ?? ''), req.headers.authorization, req.body as Record<string, unknown>);
+      const activity = ACTIVITY_ROUTE.exec(path)?.groups;
+      let answer = activity && req.headers.authorization === `Bearer ${FAKE_ARM_TOKEN}`
+        ? this.activityPage(activity.subscription!, req.query as Record<string, string>, path)
+        : this.handle(req.method, path, String(req.query['api-version'] ?? ''), req.headers.authorization, req.body as Record<string, unknown>);
       if (answer.status < 300 && this.loseNext.delete(req.method)) answer = { status: 502, body: { error: { code: 'BadGateway', message: 'lost' } } };
       this.calls.push({ method: req.method, path, status: answer.status });
       if (answer.retryAfter) res.setHeader('Retry-After', answer.retryAfter);
@@ -160,6 +179,33 @@ export class FakeArm {
       }
     }
     return error(405, 'MethodNotAllowed', `${method} not supported`);
+  }
+
+  /** The Activity Log refuses a query without a time window; pages carry a nextLink with a skip token. */
+  private activityPage(subscription: string, q: Record<string, string>, path: string): { status: number; body?: unknown; retryAfter?: string } {
+    const planned = this.failures.find((f) => f.method === 'GET' && f.left > 0);
+    if (planned) {
+      planned.left--;
+      return { status: planned.status, body: { error: { code: planned.code, message: `planned ${planned.code}` } } };
+    }
+    const window = WINDOW_FILTER.exec(q.$filter ?? '')?.groups;
+    if (!q['api-version'] || !window) return { status: 400, body: { error: { code: 'BadRequest', message: 'api-version and a $filter with eventTimestamp ge/le are required' } } };
+    const from = new Date(window.from!).getTime();
+    const to = new Date(window.to!).getTime();
+    const matching = this.activityLog.filter((r) => r.subscriptionId === subscription && r.at.getTime() >= from && r.at.getTime() <= to);
+    const skip = Number(q.$skiptoken ?? 0);
+    const page = matching.slice(skip, skip + ACTIVITY_PAGE_SIZE);
+    const next = new URLSearchParams({ 'api-version': q['api-version'], $filter: q.$filter!, $skiptoken: String(skip + ACTIVITY_PAGE_SIZE) });
+    return {
+      status: 200,
+      body: {
+        value: page.map((r) => ({
+          caller: r.caller, eventTimestamp: r.at.toISOString(), operationName: { value: r.operation, localizedValue: r.operation },
+          claims: { 'http://schemas.microsoft.com/identity/claims/objectidentifier': r.objectId },
+        })),
+        ...(skip + ACTIVITY_PAGE_SIZE < matching.length ? { nextLink: `${this.url}${path}?${next}` } : {}),
+      },
+    };
   }
 
   private validate(props: { principalId?: string; roleDefinitionId?: string }) {

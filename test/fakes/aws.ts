@@ -5,7 +5,9 @@ import express from 'express';
 
 /**
  * A local stand-in for AWS STS and IAM (the query API: form-encoded `Action=…`
- * posts, XML answers) and for the console federation endpoint (`getSigninToken`).
+ * posts, XML answers), CloudTrail's LookupEvents (the JSON protocol: an
+ * `X-Amz-Target` header, JSON in and out, paged by NextToken) and the console
+ * federation endpoint (`getSigninToken`).
  * The real SDK clients talk to it over HTTP. It keeps just enough state to check
  * what jitbot did: roles, their inline policies, issued sessions and sign-in tokens.
  */
@@ -38,6 +40,21 @@ export interface AwsCall {
   status: number;
 }
 
+/** An event in the fake CloudTrail's history. */
+export interface FakeTrailEvent {
+  /** The Username LookupEvents matches: an assumed role's session name. */
+  username: string;
+  name: string;
+  time: Date;
+  /** CloudTrail's ReadOnly ("true" / "false"); absent on some events. */
+  readOnly?: 'true' | 'false';
+  /** Each region keeps its own history (default us-east-1). */
+  region?: string;
+}
+
+/** `X-Amz-Target: CloudTrail_20131101.LookupEvents` (the SDK's form; the model's full name is accepted too). */
+const CLOUDTRAIL_TARGET = /^(?:com\.amazonaws\.cloudtrail\.v20131101\.)?CloudTrail_20131101\.(\w+)$/;
+
 interface PlannedFailure {
   action: string;
   status: number;
@@ -57,6 +74,7 @@ export class FakeAws {
   readonly sessions: FakeSession[] = [];
   readonly calls: AwsCall[] = [];
   readonly signinTokens = new Map<string, FakeSession>();
+  readonly trail: FakeTrailEvent[] = [];
   /** What GetCallerIdentity answers: an IAM user by default; an assumed role means role chaining. */
   callerArn = `arn:aws:iam::${ACCOUNT}:user/jitbot`;
   private readonly failures: PlannedFailure[] = [];
@@ -74,6 +92,11 @@ export class FakeAws {
     this.failures.push({ action, code, status, left: count });
   }
 
+  /** Forgets the planned failures not yet used. */
+  clearFailures(): void {
+    this.failures.length = 0;
+  }
+
   callsOf(action: string): AwsCall[] {
     return this.calls.filter((c) => c.action === action);
   }
@@ -88,6 +111,16 @@ export class FakeAws {
     const app = express();
     app.use(express.urlencoded({ extended: false, limit: '1mb' }));
     app.get('/federation', (req, res) => this.federation(req.query as Record<string, string>, res));
+    app.post(/.*/, express.json({ type: 'application/x-amz-json-1.1' }), (req, res, next) => {
+      const action = CLOUDTRAIL_TARGET.exec(String(req.headers['x-amz-target'] ?? ''))?.[1];
+      if (!action) return next();
+      const params = (req.body ?? {}) as Record<string, unknown>;
+      // The region is in the signature's credential scope: Credential=<key>/<date>/<region>/cloudtrail/aws4_request.
+      const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
+      const answer = region ? this.cloudTrail(action, params, region) : { status: 403, body: { __type: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' } };
+      this.calls.push({ action, params: { region: region ?? '', json: JSON.stringify(params) }, status: answer.status });
+      res.status(answer.status).type('application/x-amz-json-1.1').send(JSON.stringify(answer.body));
+    });
     app.post(/.*/, (req, res) => {
       const params = (req.body ?? {}) as Record<string, string>;
       const action = params.Action ?? '';
@@ -171,6 +204,38 @@ export class FakeAws {
       default:
         return error(400, 'InvalidAction', `Could not find operation ${action}`);
     }
+  }
+
+  /** LookupEvents as CloudTrail answers it: one lookup attribute, epoch-second times, at most 50 a page. */
+  private cloudTrail(action: string, p: Record<string, unknown>, region: string): { status: number; body: unknown } {
+    const error = (status: number, code: string, message: string) => ({ status, body: { __type: code, message } });
+    const planned = this.failures.find((f) => f.action === action && f.left > 0);
+    if (planned) {
+      planned.left--;
+      return error(planned.status, planned.code, `planned ${planned.code}`);
+    }
+    if (action !== 'LookupEvents') return error(400, 'UnknownOperationException', `unknown operation ${action}`);
+    const attributes = (p.LookupAttributes ?? []) as Array<{ AttributeKey: string; AttributeValue: string }>;
+    if (attributes.length > 1) return error(400, 'InvalidLookupAttributesException', 'You cannot specify more than one lookup attribute.');
+    const max = Number(p.MaxResults ?? 50);
+    if (max < 1 || max > 50) return error(400, 'InvalidMaxResultsException', 'MaxResults must be between 1 and 50.');
+    const [attribute] = attributes;
+    const from = Number(p.StartTime ?? 0) * 1000;
+    const to = Number(p.EndTime ?? Infinity) * 1000;
+    const matching = this.trail
+      .filter((e) => (e.region ?? 'us-east-1') === region)
+      .filter((e) => (!attribute || (attribute.AttributeKey === 'Username' && e.username === attribute.AttributeValue)) && e.time.getTime() >= from && e.time.getTime() <= to)
+      .sort((a, b) => b.time.getTime() - a.time.getTime());
+    const start = p.NextToken ? Number(Buffer.from(String(p.NextToken), 'base64url').toString()) : 0;
+    const page = matching.slice(start, start + max);
+    const more = start + max < matching.length;
+    return {
+      status: 200,
+      body: {
+        Events: page.map((e) => ({ EventId: token(8), EventName: e.name, ReadOnly: e.readOnly, EventTime: e.time.getTime() / 1000, EventSource: 'fake.amazonaws.com', Username: e.username })),
+        ...(more ? { NextToken: Buffer.from(String(start + max)).toString('base64url') } : {}),
+      },
+    };
   }
 
   private federation(q: Record<string, string>, res: express.Response): void {

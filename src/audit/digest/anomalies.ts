@@ -1,3 +1,4 @@
+import { shortList } from '../../access/activity-model';
 import type { DigestPolicy } from '../../access/digest-policy';
 import type { AccessRequest, Grant } from '../../access/model';
 import type { Role } from '../../access/policy';
@@ -138,7 +139,26 @@ function breakGlass({ data, roles, settings, fmt }: Indexed): Anomaly[] {
     });
 }
 
-const RULES = [breakGlass, offHours, sensitiveAuto, busyRequester, fastApproval, approverShare, rerequestAfterDeny, revokeTrouble];
+/**
+ * Write calls in the activity of a grant of a role marked `read_only`. Reported on the
+ * day the activity was recorded (`grant.activity`), so each grant is reported once.
+ */
+function readRoleWrites({ data, requests, roles, fmt }: Indexed): Anomaly[] {
+  const readOnly = new Set(roles.filter((r) => r.read_only).map((r) => r.id));
+  const grants = new Map(data.grants.map((g) => [g.id, g]));
+  return data.events
+    .filter((e) => e.action === 'grant.activity' && e.grantId)
+    .flatMap((e) => {
+      const grant = grants.get(e.grantId!);
+      const request = grant && requests.get(grant.requestId);
+      const activity = grant?.activity;
+      if (!request || !readOnly.has(request.roleId) || activity?.status !== 'fetched' || activity.writeEventCount === 0) return [];
+      const n = activity.writeEventCount;
+      return [{ rule: 'read_role_writes' as const, text: `${request.id}: ${fmt.user(request.requesterId)} made ${n} write call${n === 1 ? '' : 's'} on read-only role ${request.roleId} (${shortList(activity.writeEventNames)}) per ${activity.source}` }];
+    });
+}
+
+const RULES = [breakGlass, offHours, sensitiveAuto, busyRequester, fastApproval, approverShare, rerequestAfterDeny, revokeTrouble, readRoleWrites];
 
 /** Every anomaly of the day, one line each, in rule order. */
 export function findAnomalies(ctx: AnomalyContext): Anomaly[] {

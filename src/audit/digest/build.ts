@@ -1,3 +1,4 @@
+import { activityLine } from '../../access/activity-model';
 import type { DigestPolicy } from '../../access/digest-policy';
 import type { AccessRequest, Grant } from '../../access/model';
 import type { Role } from '../../access/policy';
@@ -52,7 +53,8 @@ function grantReply(grant: Grant, request: AccessRequest, data: DigestData, inde
     `Asked ${formatDuration(request.durationMs)} · used ${used} · approved by ${approvers}`,
     `Reason: ${request.reason ?? '—'} · ticket: ${request.ticket ?? '—'}`,
     `Ended: ${howItEnded(grant, data, index, fmt)}`,
-  ].join('\n');
+    activityLine(grant),
+  ].filter((line) => line !== undefined).join('\n');
 }
 
 /**

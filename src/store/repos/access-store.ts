@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { GrantTransition, RequestTransition } from '../../access/lifecycle';
+import type { GrantActivity } from '../../access/activity-model';
 import type { Extension, ExtensionSettlement, NewExtension } from '../../access/extension-model';
 import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant } from '../../access/model';
 import type { AccessStore } from '../../access/ports';
@@ -216,6 +217,25 @@ export class DrizzleAccessStore implements AccessStore {
       .select()
       .from(grants)
       .where(and(inArray(grants.status, ['expired', 'revoked']), isNull(grants.revokeVerifiedAt), lte(grants.revokedAt, endedBefore)))
+      .orderBy(asc(grants.revokedAt))
+      .limit(limit);
+    return rows.map(toGrant);
+  }
+
+  async saveActivity(id: string, activity: GrantActivity, at: Date): Promise<boolean> {
+    const rows = await this.db
+      .update(grants)
+      .set({ activity, updatedAt: at })
+      .where(and(eq(grants.id, id), isNull(grants.activity)))
+      .returning({ id: grants.id });
+    return rows.length === 1;
+  }
+
+  async listGrantsAwaitingActivity(endedAfter: Date, endedBefore: Date, limit: number): Promise<Grant[]> {
+    const rows = await this.db
+      .select()
+      .from(grants)
+      .where(and(inArray(grants.status, ['expired', 'revoked']), isNull(grants.activity), gte(grants.revokedAt, endedAfter), lte(grants.revokedAt, endedBefore)))
       .orderBy(asc(grants.revokedAt))
       .limit(limit);
     return rows.map(toGrant);

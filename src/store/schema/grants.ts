@@ -1,4 +1,5 @@
-import { index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { GrantActivity } from '../../access/activity-model';
 import type { GrantStatus } from '../../access/model';
 import { accessRequests } from './access-requests';
 
@@ -20,6 +21,8 @@ export const grants = pgTable(
     revokeAttempts: integer('revoke_attempts').notNull().default(0),
     /** When the provider confirmed the access is gone after the revoke (`verifyRevoked`). */
     revokeVerifiedAt: timestamp('revoke_verified_at', { withTimezone: true }),
+    /** The activity summary (access/activity-model.ts); null until the lookup after the grant ended. */
+    activity: jsonb('activity').$type<GrantActivity>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },

@@ -11,6 +11,8 @@ import { startTestRuntime, type TestRuntime } from '../../helpers/runtime';
 
 const slack = (userId: string): Actor => ({ platform: 'slack', userId });
 const MIN = 60_000;
+/** What the digest says of a sandbox grant's activity: there is none to read. */
+const SANDBOX_ACTIVITY = 'Activity: none — SANDBOX (no real cloud access) has no activity log to read';
 
 /**
  * A day of real activity through the service (Postgres or PGlite, real queues,
@@ -88,10 +90,10 @@ describe.each(['postgres', 'pglite'] as const)('daily digest on %s', (kind) => {
     expect(thread).toHaveLength(3);
     const autoGrantId = (await service().view(ids.auto!)).grant!.id;
     expect(thread[0]!.text).toBe(
-      `*auto* for <@U0REQ> · \`${ids.auto}\` · granted 07:00\nAsked 3h · used 3h 3m 5s · approved by policy (auto)\nReason: read logs · ticket: —\nEnded: expired, revoked at 10:03 after 1 failed revoke attempt`,
+      `*auto* for <@U0REQ> · \`${ids.auto}\` · granted 07:00\nAsked 3h · used 3h 3m 5s · approved by policy (auto)\nReason: read logs · ticket: —\nEnded: expired, revoked at 10:03 after 1 failed revoke attempt\n${SANDBOX_ACTIVITY}`,
     );
     expect(thread[1]!.text).toBe(
-      `*quick* for <@U0REQ> · \`${ids.quick}\` · granted 09:00\nAsked 1h · used 30m · approved by <@U0ALICE>\nReason: deploy INC-7 · ticket: —\nEnded: revoked early by <@U0REQ> at 09:30`,
+      `*quick* for <@U0REQ> · \`${ids.quick}\` · granted 09:00\nAsked 1h · used 30m · approved by <@U0ALICE>\nReason: deploy INC-7 · ticket: —\nEnded: revoked early by <@U0REQ> at 09:30\n${SANDBOX_ACTIVITY}`,
     );
     expect(thread[2]!.text.split('\n')).toEqual([
       '*Anomalies* (6)',

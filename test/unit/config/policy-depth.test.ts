@@ -31,6 +31,28 @@ describe('policy-depth keys', () => {
   });
 });
 
+describe('activity keys', () => {
+  const approvers = '    approval: { approvers: { slack_users: [U0A] } }';
+  it('defaults to a lookup 15m after the end, 5 attempts from 1m apart, in AWS_REGION', () => {
+    const policy = parsePolicy(role(approvers), 'p.yaml');
+    expect(policy.activity).toEqual({ enabled: true, delay: 15 * 60_000, attempts: 5, retry_backoff: 60_000 });
+    expect(policy.roles[0]!.read_only).toBe(false);
+    const set = parsePolicy(`activity: { enabled: false, delay: 30m, attempts: 3, retry_backoff: 2m, aws_regions: [us-east-1, eu-central-1] }\n${role(`    read_only: true\n${approvers}`)}`, 'p.yaml');
+    expect(set.activity).toEqual({ enabled: false, delay: 30 * 60_000, attempts: 3, retry_backoff: 120_000, aws_regions: ['us-east-1', 'eu-central-1'] });
+    expect(set.roles[0]!.read_only).toBe(true);
+  });
+
+  it('names the path of a bad value', () => {
+    const bad = (activity: string) => () => parsePolicy(`activity: ${activity}\n${role(approvers)}`, 'p.yaml');
+    expect(bad('{ delay: soon }')).toThrow('activity.delay: "soon" is not a duration');
+    expect(bad('{ attempts: 0 }')).toThrow('activity.attempts: must be at least 1');
+    expect(bad('{ aws_regions: [Frankfurt] }')).toThrow('activity.aws_regions[0]: must be an AWS region like eu-west-1');
+    expect(bad('{ aws_regions: [] }')).toThrow('activity.aws_regions: list at least one region');
+    expect(bad('{ retry: 1m }')).toThrow('activity: Unrecognized key');
+    expect(() => parsePolicy(role(`    read_only: yes please\n${approvers}`), 'p.yaml')).toThrow('roles[0].read_only');
+  });
+});
+
 describe('/jit request --break-glass', () => {
   it('is a flag anywhere after the role, not part of the reason', () => {
     expect(parseCommand('request db 30m --break-glass "db down"')).toEqual({ kind: 'request', roleId: 'db', durationMs: 1_800_000, reason: 'db down', breakGlass: true });

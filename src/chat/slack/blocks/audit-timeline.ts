@@ -1,4 +1,5 @@
 import { Blocks, Message } from 'slack-block-builder';
+import { activityLine } from '../../../access/activity-model';
 import type { AuditTrail } from '../../../access/audit-trail';
 import type { AuditEvent } from '../../../access/model';
 import { statusLine, summary, user, when } from './format';
@@ -19,7 +20,7 @@ export function auditTimeline({ view, events }: AuditTrail) {
   const lines = events.map((e) => `${when(e.at)} · \`${e.action}\` by ${who(e)}${details(e)}`);
   return Message({ text: `Audit trail of ${request.id}: ${events.length} events` })
     .blocks(
-      Blocks.Section({ text: `*Audit trail of \`${request.id}\`* — ${user(request.requesterId)} asked for ${summary(view)}\n${statusLine(view)}` }),
+      Blocks.Section({ text: [`*Audit trail of \`${request.id}\`* — ${user(request.requesterId)} asked for ${summary(view)}`, statusLine(view), activityLine(view.grant)].filter(Boolean).join('\n') }),
       // A section holds at most 3000 characters: split long timelines.
       ...chunk(lines, 2800).map((text) => Blocks.Section({ text })),
     )

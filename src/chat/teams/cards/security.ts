@@ -1,3 +1,4 @@
+import { activityLine } from '../../../access/activity-model';
 import type { AuditTrail } from '../../../access/audit-trail';
 import type { PublishOutcome } from '../../../audit/digest/service';
 
@@ -8,7 +9,8 @@ export function auditText({ view, events }: AuditTrail): string {
     const details = data.length ? ` — ${data.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ').slice(0, 300)}` : '';
     return `${e.at.toISOString()} · ${e.action} by ${e.actor.userId}${details}`;
   });
-  return [`Audit trail of ${view.request.id} (${view.request.roleId}, ${view.request.status}): ${events.length} events`, ...lines].join('\n\n');
+  const activity = activityLine(view.grant);
+  return [`Audit trail of ${view.request.id} (${view.request.roleId}, ${view.request.status}): ${events.length} events`, ...(activity ? [activity] : []), ...lines].join('\n\n');
 }
 
 /** `jit digest [day]` in Teams: the digest is posted to the Slack security channel; show it here too. */

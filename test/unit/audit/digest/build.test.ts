@@ -1,3 +1,4 @@
+import type { GrantActivity } from '../../../../src/access/activity-model';
 import type { AccessRequest, Approval, AuditEvent, Grant } from '../../../../src/access/model';
 import { buildDigest } from '../../../../src/audit/digest/build';
 import { dayWindow } from '../../../../src/audit/digest/calendar';
@@ -14,7 +15,7 @@ digest:
   anomalies: { max_grants_per_requester: 2, fast_approval: 30s, approver_share: 0.75, approver_share_min_grants: 3, rerequest_within: 24h, revoke_late: 1m }
 roles:
   - { id: prod-admin, provider: sandbox, max_duration: 2h, sensitive: true, approval: { auto: true } }
-  - { id: prod-read, provider: sandbox, max_duration: 4h, approval: { approvers: { slack_users: [U0ALICE, U0BOB] } } }
+  - { id: prod-read, provider: sandbox, max_duration: 4h, read_only: true, approval: { approvers: { slack_users: [U0ALICE, U0BOB] } } }
 `,
   'digest-test.yaml',
 );
@@ -36,7 +37,7 @@ class Seed {
   }
 
   /** A request, approved by `approvers` (or policy) after `approveAfterMs`, granted at once, ended `end`. */
-  granted(id: string, o: { requester?: string; role?: string; createdAt: Date; approvers?: string[]; approveAfterMs?: number; durationMs?: number; end?: 'expired' | 'revoked' | 'active'; lateMs?: number }): Grant {
+  granted(id: string, o: { requester?: string; role?: string; createdAt: Date; approvers?: string[]; approveAfterMs?: number; durationMs?: number; end?: 'expired' | 'revoked' | 'active'; lateMs?: number; activity?: GrantActivity }): Grant {
     const auto = !o.approvers;
     const approvedAt = new Date(o.createdAt.getTime() + (o.approveAfterMs ?? 5 * MIN));
     const durationMs = o.durationMs ?? 60 * MIN;
@@ -50,7 +51,7 @@ class Seed {
     const ended = o.end === 'active' ? null : o.end === 'revoked' ? new Date(approvedAt.getTime() + 10 * MIN) : new Date(expiresAt.getTime() + (o.lateMs ?? 0));
     const grant: Grant = {
       id: `G-${id}`, requestId: id, status: o.end ?? 'expired', provider: 'sandbox', providerRef: 'ref', activatedAt: approvedAt, expiresAt, revokedAt: ended,
-      revokeRequestedBy: o.end === 'revoked' ? 'U0ALICE' : null, failureReason: null, revokeAttempts: 0, revokeVerifiedAt: null, createdAt: approvedAt, updatedAt: approvedAt,
+      revokeRequestedBy: o.end === 'revoked' ? 'U0ALICE' : null, failureReason: null, revokeAttempts: 0, revokeVerifiedAt: null, activity: o.activity ?? null, createdAt: approvedAt, updatedAt: approvedAt,
     };
     this.data.grants.push(grant);
     this.event('grant.activated', approvedAt, id, 'worker', { grantId: grant.id });
@@ -103,7 +104,7 @@ describe('digest builder', () => {
     );
     expect(digest.replies.map((r) => r.key)).toEqual(['grant:R-A', 'grant:R-B', 'grant:R-C', 'grant:R-D', 'anomalies']);
     expect(digest.replies[0]!.text).toBe(
-      '*prod-read* for @U0REQ · `R-A` · granted 10:02\nAsked 1h · used 1h · approved by @U0ALICE\nReason: fix INC-42 · ticket: INC-42\nEnded: expired, revoked at 11:02',
+      '*prod-read* for @U0REQ · `R-A` · granted 10:02\nAsked 1h · used 1h · approved by @U0ALICE\nReason: fix INC-42 · ticket: INC-42\nEnded: expired, revoked at 11:02\nActivity: not fetched yet',
     );
     expect(digest.replies[1]!.text).toContain('used 10m');
     expect(digest.replies[1]!.text).toContain('Ended: revoked early by @U0ALICE at 11:20');
@@ -201,6 +202,27 @@ describe('digest builder', () => {
     expect(seed.build().anomalies).toEqual([
       { rule: 'revoke_trouble', text: 'R-STUCK: revoke of prod-read (G-R-STUCK) failed 2 times (last: Throttled); ACCESS MAY STILL BE STANDING' },
       { rule: 'revoke_trouble', text: 'R-LATE: access was revoked 3m after it expired, at 14:08 (more than 1m late)' },
+    ]);
+  });
+
+  it('shows each ended grant\'s activity and flags writes on a read_only role on the day they were recorded', () => {
+    const seed = new Seed();
+    const fetched = (writeEventNames: string[]): GrantActivity => ({
+      status: 'fetched', source: 'AWS CloudTrail (us-east-1)', from: at('09:05').toISOString(), to: at('10:05').toISOString(),
+      eventCount: 12, eventNames: ['GetObject', 'ListBuckets', ...writeEventNames].sort(), writeEventCount: writeEventNames.length, writeEventNames, truncated: false, fetchedAt: at('10:20').toISOString(),
+    });
+    const writer = seed.granted('R-W', { createdAt: at('09:00'), approvers: ['U0ALICE'], activity: fetched(['DeleteBucket', 'PutObject']) });
+    seed.event('grant.activity', at('10:20'), 'R-W', 'worker', { grantId: writer.id });
+    const admin = seed.granted('R-ADM', { createdAt: at('09:10'), approvers: [], role: 'prod-admin', activity: fetched(['PutObject']) });
+    seed.event('grant.activity', at('10:30'), 'R-ADM', 'worker', { grantId: admin.id });
+    seed.granted('R-FAIL', { createdAt: at('09:20'), approvers: ['U0ALICE'], requester: 'U0BEN', activity: { status: 'failed', error: 'AWS did not answer', attempts: 5, at: at('11:00').toISOString() } });
+
+    const digest = seed.build();
+    expect(digest.replies[0]!.text).toContain('Activity: AWS CloudTrail (us-east-1): 12 events (DeleteBucket, GetObject, ListBuckets, PutObject); 2 writes: DeleteBucket, PutObject');
+    expect(digest.replies[2]!.text).toContain('Activity: lookup failed after 5 attempts: AWS did not answer');
+    // prod-admin is not read_only: its writes are expected.
+    expect(digest.anomalies.filter((a) => a.rule === 'read_role_writes')).toEqual([
+      { rule: 'read_role_writes', text: 'R-W: @U0REQ made 2 write calls on read-only role prod-read (DeleteBucket, PutObject) per AWS CloudTrail (us-east-1)' },
     ]);
   });
 });
