@@ -140,20 +140,20 @@ export async function endGrant(core: Core, grantId: string, known?: Grant): Prom
   const lateMs = grant.expiresAt && how === 'expired' ? Math.max(0, endedAt.getTime() - grant.expiresAt.getTime()) : 0;
   // No activity log to read (the sandbox, lookups off): say so on the grant now, rather than queue a lookup.
   const activity = activityAtEnd(core, provider);
-  const finished = await store.transaction(async (tx) => {
+  const ended = await store.transaction(async (tx) => {
     const g = await tx.transitionGrant(grantId, how === 'revoked' ? GRANT_TRANSITIONS.finishRevoked : GRANT_TRANSITIONS.finishExpired, { revokedAt: endedAt, ...(activity ? { activity } : {}) }, endedAt);
-    if (!g) return false;
-    await tx.transitionRequest(grant.requestId, how === 'revoked' ? REQUEST_TRANSITIONS.revoke : REQUEST_TRANSITIONS.expire, endedAt);
+    if (!g) return undefined;
+    const r = await tx.transitionRequest(grant.requestId, how === 'revoked' ? REQUEST_TRANSITIONS.revoke : REQUEST_TRANSITIONS.expire, endedAt);
     await tx.appendAudit({ action: `grant.${how}`, requestId: grant.requestId, grantId, actor: { platform: 'system', userId: 'worker' }, data: { lateMs, by: grant.revokeRequestedBy } }, endedAt);
-    return true;
+    return { grant: g, request: r ?? request };
   });
-  if (!finished) return { ended: false };
+  if (!ended) return { ended: false };
   if (!activity) await queueActivityLookup(core, grantId, endedAt);
   if (grant.revokeAttempts >= ALERT_AFTER_REVOKE_ATTEMPTS) {
     await notifier.alertSecurity(`:white_check_mark: Grant ${grantId} (${role.id} for <@${request.requesterId}>) is now revoked after ${grant.revokeAttempts} failed attempts.`).catch(() => undefined);
   }
   // A check that cannot run now (database hiccup) is left to the reconciler; the revoke itself stands.
-  const verification = await verifyRevocation(core, grantId).then(
+  const verification = await verifyRevocation(core, grantId, ended).then(
     (outcome) => (outcome === 'verified' || outcome === 'still_standing' ? outcome : 'unchecked'),
     (e: unknown) => { core.deps.logger.error({ err: e, grantId }, 'revoke verification failed to run; the reconciler will retry'); return 'unchecked' as const; },
   );

@@ -1,5 +1,5 @@
 import type { Core } from './core';
-import type { Grant } from './model';
+import type { AccessRequest, Grant } from './model';
 import type { Role } from './policy';
 
 /**
@@ -15,21 +15,28 @@ export const VERIFY_WINDOW_MS = 86_400_000;
 
 export type VerifyOutcome = 'verified' | 'still_standing' | 'unsupported' | 'not_ended';
 
+/** A grant that has just ended, with its request: its first check needs no reads. */
+export interface JustEnded {
+  grant: Grant;
+  request: AccessRequest;
+}
+
 /**
  * Checks one ended grant. After an earlier failed check it revokes again first
  * (providers' revokes are idempotent) and announces the recovery.
  */
-export async function verifyRevocation(core: Core, grantId: string): Promise<VerifyOutcome> {
+export async function verifyRevocation(core: Core, grantId: string, justEnded?: JustEnded): Promise<VerifyOutcome> {
   const { store, clock, providers, logger } = core.deps;
-  const grant = await store.getGrant(grantId);
+  const grant = justEnded?.grant ?? (await store.getGrant(grantId));
   if (!grant || (grant.status !== 'expired' && grant.status !== 'revoked')) return 'not_ended';
   if (grant.revokeVerifiedAt) return 'verified';
-  const request = await store.getRequest(grant.requestId);
+  const request = justEnded?.request ?? (await store.getRequest(grant.requestId));
   const role = request && core.deps.policy.roles.find((r) => r.id === request.roleId);
   const provider = providers(grant.provider);
   if (!role || !provider?.verifyRevoked) return 'unsupported';
 
-  const failedBefore = (await store.listAudit(grant.requestId)).some((e) => e.action === 'revoke.verify_failed' && e.grantId === grantId);
+  // A grant ends once, so the check right after its end is its first: no earlier failure to look up.
+  const failedBefore = !justEnded && (await store.listAudit(grant.requestId)).some((e) => e.action === 'revoke.verify_failed' && e.grantId === grantId);
   let gone = false;
   let error: string | undefined;
   try {
