@@ -17,6 +17,12 @@ export interface RevokeFigures extends Summary {
   worker: Memory;
   /** Whether the peaks cover only this phase (VmHWM reset before it). */
   peakReset: boolean;
+  /**
+   * Each grant's expiry in ms after the first one, sorted. Durations are whole seconds and
+   * grants activate a little after they are filed, so expiries bunch rather than fall evenly:
+   * the baseline replays this exact pattern so both carry the same load.
+   */
+  expiryOffsets: number[];
 }
 
 /** Where the expiries fall: a window of `windowMs` starting `startsAt` (epoch ms). */
@@ -29,6 +35,7 @@ export interface ExpiryWindow {
 export const expiryOf = (w: ExpiryWindow, i: number, count: number): number => w.startsAt + Math.floor((i * w.windowMs) / count);
 
 const REASON = 'revoke bench';
+const FILING_BATCH = 500;
 
 async function countGrants(stack: BenchStack, statuses: string[]): Promise<number> {
   const [row] = await stack.pg<Array<{ n: number }>>`
@@ -45,11 +52,18 @@ async function countGrants(stack: BenchStack, statuses: string[]): Promise<numbe
  */
 export async function measureRevokeLateness(stack: BenchStack, count: number, window: ExpiryWindow): Promise<RevokeFigures> {
   const peakReset = resetPeak(stack.web.pid) && resetPeak(stack.worker.pid);
-  await forEachLimited(count, 16, async (i) => {
-    const seconds = Math.max(1, Math.round((expiryOf(window, i, count) - Date.now()) / 1000));
-    const response = await stack.signer.slashCommand({ userId: requester(i), text: `request ${AUTO_ROLE} ${seconds}s ${REASON}`, responseUrl: stack.responseUrl(`revoke-${i}`) });
-    await expectAck(response, 'filing an auto-approved request');
-  });
+  // Filed in batches, each left to activate before the next: a duration is fixed when it is
+  // filed, so a growing activation backlog would push later expiries out of the window.
+  for (let from = 0; from < count; from += FILING_BATCH) {
+    const batch = Math.min(FILING_BATCH, count - from);
+    await forEachLimited(batch, 16, async (k) => {
+      const i = from + k;
+      const seconds = Math.max(1, Math.round((expiryOf(window, i, count) - Date.now()) / 1000));
+      const response = await stack.signer.slashCommand({ userId: requester(i), text: `request ${AUTO_ROLE} ${seconds}s ${REASON}`, responseUrl: stack.responseUrl(`revoke-${i}`) });
+      await expectAck(response, 'filing an auto-approved request');
+    });
+    await waitFor(async () => (await countGrants(stack, ['active', 'revoking', 'expired', 'revoked'])) >= from + batch, `batch of ${batch} grants active`, 120_000, 100);
+  }
 
   let activePeak = 0;
   await waitFor(async () => {
@@ -72,11 +86,13 @@ export async function measureRevokeLateness(stack: BenchStack, count: number, wi
     await new Promise((r) => setTimeout(r, 500));
   }
 
-  const rows = await stack.pg<Array<{ ms: number | null }>>`
-    select extract(epoch from (g.revoked_at - g.expires_at)) * 1000 as ms
+  const rows = await stack.pg<Array<{ ms: number | null; expires: Date | null }>>`
+    select extract(epoch from (g.revoked_at - g.expires_at)) * 1000 as ms, g.expires_at as expires
     from grants g join access_requests r on r.id = g.request_id where r.reason = ${REASON}`;
   const lateness = rows.flatMap((r) => (r.ms === null ? [] : [Number(r.ms)]));
   // Missed: never granted, not revoked by the end of the wait, or revoked more than a minute late.
   const missed = count - lateness.filter((ms) => ms <= MISSED_AFTER_MS).length;
-  return { grants: count, ...summarise(lateness), missed, activePeak, web, worker, peakReset };
+  const expiries = rows.flatMap((r) => (r.expires ? [r.expires.getTime()] : [])).sort((a, b) => a - b);
+  const expiryOffsets = expiries.map((t) => t - expiries[0]!);
+  return { grants: count, ...summarise(lateness), missed, activePeak, web, worker, peakReset, expiryOffsets };
 }

@@ -23,3 +23,10 @@ export function ratio(a: number, b: number): number {
 }
 
 export const round = (n: number, digits = 1): number => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n);
+
+/** How expiries (ms offsets, sorted) spread: their span in seconds and the most in any one second. */
+export function expirySpread(offsets: number[]): { spanS: number; busiestSecond: number } {
+  const perSecond = new Map<number, number>();
+  for (const ms of offsets) perSecond.set(Math.floor(ms / 1000), (perSecond.get(Math.floor(ms / 1000)) ?? 0) + 1);
+  return { spanS: round((offsets.at(-1) ?? 0) / 1000), busiestSecond: Math.max(0, ...perSecond.values()) };
+}
