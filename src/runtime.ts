@@ -38,6 +38,7 @@ import { mountSandboxPage } from './sandbox/page-routes';
 import { SlackRequestSigner } from './sandbox/signed-requests';
 import { SandboxProvider } from './providers/sandbox';
 import { openDatabase, type Database } from './store/db';
+import { BoundedRunner } from './lib/bounded-runner';
 import { DrizzleAccessStore } from './store/repos/access-store';
 import { AuditSealer } from './store/repos/audit-sealer';
 import { DrizzleDigestStore } from './store/repos/digest-store';
@@ -135,6 +136,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Rows a stopped process committed but did not seal; runs before the database closes.
     auditSealer.kick();
     closers.push(() => auditSealer.drain());
+    // Verification and DMs after revokes, a few at a time: they wait behind a burst of revokes.
+    const revokeFollowUps = new BoundedRunner(4, logger);
+    closers.push(() => revokeFollowUps.drain());
     const store = new DrizzleAccessStore(database.db, auditSealer);
     const latency = env.JIT_SANDBOX_LATENCY;
     const sandbox = new SandboxProvider(database.db, opts.sandboxHook ?? (latency ? () => new Promise((r) => setTimeout(r, latency)) : undefined));
@@ -186,6 +190,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       providers: providerLookup([sandbox, ...cloudProviders(env, policy, clock, opts.cloud)]),
       ids: opts.ids ?? randomIds,
       reconcileEveryMs: env.JIT_RECONCILE_EVERY,
+      revokeFollowUps,
     });
     const digestStore = new DrizzleDigestStore(database.db);
     const digests = new DigestService({

@@ -200,11 +200,12 @@ export async function extensionView(core: Core, extensionId: number): Promise<Ex
 /**
  * The revoke worker's entry: ends the grant unless it is an active grant whose expiry
  * was moved later (an extension) after this job was queued. Early revokes and
- * failed or stalled revokes always proceed.
+ * failed or stalled revokes always proceed. Its follow-ups (verification, DMs) run
+ * behind the next revokes (`revokeFollowUps`).
  */
 export async function endDueGrant(core: Core, grantId: string): Promise<EndResult> {
   const grant = await core.deps.store.getGrant(grantId);
   const notYet = grant?.status === 'active' && !grant.revokeRequestedBy && grant.expiresAt && grant.expiresAt > core.deps.clock.now();
   if (notYet || !grant) return { ended: false };
-  return endGrant(core, grantId, grant);
+  return endGrant(core, grantId, grant, true);
 }

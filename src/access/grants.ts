@@ -102,7 +102,7 @@ export type EndResult = { ended: 'expired' | 'revoked'; lateMs: number } | { end
  * a grant already ended is left alone. A provider failure marks `revoke_failed` and
  * rethrows so the caller retries.
  */
-export async function endGrant(core: Core, grantId: string, known?: Grant): Promise<EndResult> {
+export async function endGrant(core: Core, grantId: string, known?: Grant, detachFollowUps = false): Promise<EndResult> {
   const { store, clock, notifier } = core.deps;
   const before = known ?? (await store.getGrant(grantId));
   if (!before) return { ended: false };
@@ -148,16 +148,23 @@ export async function endGrant(core: Core, grantId: string, known?: Grant): Prom
     return { grant: g, request: r ?? request };
   });
   if (!ended) return { ended: false };
-  if (!activity) await queueActivityLookup(core, grantId, endedAt);
-  if (grant.revokeAttempts >= ALERT_AFTER_REVOKE_ATTEMPTS) {
-    await notifier.alertSecurity(`:white_check_mark: Grant ${grantId} (${role.id} for <@${request.requesterId}>) is now revoked after ${grant.revokeAttempts} failed attempts.`).catch(() => undefined);
-  }
-  // A check that cannot run now (database hiccup) is left to the reconciler; the revoke itself stands.
-  const verification = await verifyRevocation(core, grantId, ended).then(
-    (outcome) => (outcome === 'verified' || outcome === 'still_standing' ? outcome : 'unchecked'),
-    (e: unknown) => { core.deps.logger.error({ err: e, grantId }, 'revoke verification failed to run; the reconciler will retry'); return 'unchecked' as const; },
-  );
-  await core.announce(grant.requestId, { kind: 'ended', how, by: grant.revokeRequestedBy ?? undefined, verification });
+  const followUps = async () => {
+    if (!activity) await queueActivityLookup(core, grantId, endedAt);
+    if (grant.revokeAttempts >= ALERT_AFTER_REVOKE_ATTEMPTS) {
+      await notifier.alertSecurity(`:white_check_mark: Grant ${grantId} (${role.id} for <@${request.requesterId}>) is now revoked after ${grant.revokeAttempts} failed attempts.`).catch(() => undefined);
+    }
+    // A check that cannot run now (database hiccup) is left to the reconciler; the revoke itself stands.
+    const verification = await verifyRevocation(core, grantId, ended).then(
+      (outcome) => (outcome === 'verified' || outcome === 'still_standing' ? outcome : 'unchecked'),
+      (e: unknown) => { core.deps.logger.error({ err: e, grantId }, 'revoke verification failed to run; the reconciler will retry'); return 'unchecked' as const; },
+    );
+    await core.announce(grant.requestId, { kind: 'ended', how, by: grant.revokeRequestedBy ?? undefined, verification });
+  };
+  // The end is recorded: what follows may wait behind the next revokes (a crash now leaves
+  // the verification to the reconciler; the access is already gone and recorded).
+  const runner = core.deps.revokeFollowUps;
+  if (detachFollowUps && runner) runner.run(`follow-ups of grant ${grantId}`, followUps);
+  else await followUps();
   return { ended: how, lateMs };
 }
 

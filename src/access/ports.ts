@@ -1,3 +1,4 @@
+import type { BoundedRunner } from '../lib/bounded-runner';
 import type { Clock } from '../lib/clock';
 import type { IdGenerator } from '../lib/ids';
 import type { Logger } from '../lib/logger';
@@ -188,4 +189,9 @@ export interface AccessDeps {
   logger: Logger;
   /** How often the reconciler sweeps; it judges what counts as lost work by it. */
   reconcileEveryMs: number;
+  /**
+   * Where the revoke job leaves a grant's follow-ups (verification, DMs) once its end is
+   * recorded, so a burst of expiries is revoked first (grants.ts). Absent: done inline.
+   */
+  revokeFollowUps?: BoundedRunner;
 }
