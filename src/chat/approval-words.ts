@@ -71,10 +71,18 @@ export function onCallUnavailableWords(notice: Extract<RequesterNotice, { kind: 
 }
 
 /** The sentence after "your access was revoked": what the provider's check found (empty when none ran). */
-export function verificationWords(verification: Extract<RequesterNotice, { kind: 'ended' }>['verification']): string {
+function verificationWords(verification: Extract<RequesterNotice, { kind: 'ended' }>['verification']): string {
   switch (verification) {
     case 'verified': return ' Revoked and verified: the provider confirms the access is gone.';
     case 'still_standing': return ' But the provider still shows the access, so the revoke is not verified yet: the security team is alerted, and I am revoking again and re-checking every minute. I will tell you once it is confirmed.';
     case 'unchecked': return '';
   }
+}
+
+/** What the requester is told when their access ended (`what` names the request; `user` marks up who revoked it). */
+export function endedWords(notice: Extract<RequesterNotice, { kind: 'ended' }>, what: string, user: (id: string) => string): string {
+  const checked = verificationWords(notice.verification);
+  return notice.how === 'revoked'
+    ? `${what} was revoked early${notice.by ? ` by ${user(notice.by)}` : ''}.${checked || ' Your access is gone.'}`
+    : `${what} has expired and your access was revoked.${checked}`;
 }

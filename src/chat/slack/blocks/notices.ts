@@ -3,7 +3,7 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
-import { approvedByWords, approverNames, durationWords, expiringWords, onCallUnavailableWords, verificationWords } from '../../approval-words';
+import { approvedByWords, approverNames, durationWords, endedWords, expiringWords, onCallUnavailableWords } from '../../approval-words';
 import { durationChoiceValue } from './duration-choice';
 import { group, sandboxNote, user, when } from './format';
 
@@ -34,12 +34,8 @@ function text(view: RequestView, role: Role, notice: RequesterNotice): string {
       return `:x: ${what} could not be granted: ${notice.error}`;
     case 'expiring_soon':
       return `:hourglass: ${what} ${expiringWords(notice.msLeft, notice.extendChoices.length > 0)}`;
-    case 'ended': {
-      const checked = verificationWords(notice.verification);
-      return notice.how === 'revoked'
-        ? `:lock: ${what} was revoked early${notice.by ? ` by ${user(notice.by)}` : ''}.${checked || ' Your access is gone.'}`
-        : `:lock: ${what} has expired and your access was revoked.${checked}`;
-    }
+    case 'ended':
+      return `:lock: ${endedWords(notice, what, user)}`;
     case 'revoke_verified':
       return `:lock: ${what}: revoked and verified — the provider now confirms the access is gone.`;
     case 'timed_out':

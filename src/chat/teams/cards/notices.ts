@@ -2,7 +2,7 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
-import { approvedByWords, approverNames, durationWords, expiringWords, onCallUnavailableWords, verificationWords } from '../../approval-words';
+import { approvedByWords, approverNames, durationWords, endedWords, expiringWords, onCallUnavailableWords } from '../../approval-words';
 import { card, choiceSet, execute, text as block, VERBS, type AdaptiveCard, type CardElement } from './card';
 import { plain, sandboxNote, when } from './format';
 
@@ -33,8 +33,7 @@ function line(view: RequestView, role: Role, notice: RequesterNotice): string {
     case 'expiring_soon':
       return `⌛ ${what} ${expiringWords(notice.msLeft, notice.extendChoices.length > 0)}`;
     case 'ended':
-      return (notice.how === 'revoked' ? `🔒 ${what} was revoked early${notice.by ? ` by ${notice.by}` : ''}.` : `🔒 ${what} has expired and your access was revoked.`) +
-        (verificationWords(notice.verification) || (notice.how === 'revoked' ? ' Your access is gone.' : ''));
+      return `🔒 ${endedWords(notice, what, String)}`;
     case 'revoke_verified':
       return `🔒 ${what}: revoked and verified — the provider now confirms the access is gone.`;
     case 'timed_out':
