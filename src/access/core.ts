@@ -2,6 +2,7 @@ import { AccessError } from './errors';
 import type { AccessRequest, Actor, AuditEventInput, RequestView } from './model';
 import { findRole, type ApproverSet, type Role } from './policy';
 import type { AccessDeps, RequesterNotice } from './ports';
+import { RevokeBatches } from './revoke-batches';
 import { isListedApprover } from './rules';
 
 /**
@@ -10,7 +11,12 @@ import { isListedApprover } from './rules';
  * failure undo a recorded fact.
  */
 export class Core {
-  constructor(readonly deps: AccessDeps) {}
+  /** The revoke path's batched reads and writes (one set per process, shared by every revoke). */
+  readonly revokes: RevokeBatches;
+
+  constructor(readonly deps: AccessDeps) {
+    this.revokes = new RevokeBatches(deps.store, deps.clock);
+  }
 
   role(roleId: string): Role {
     const role = findRole(this.deps.policy, roleId);

@@ -204,8 +204,10 @@ export async function extensionView(core: Core, extensionId: number): Promise<Ex
  * behind the next revokes (`revokeFollowUps`).
  */
 export async function endDueGrant(core: Core, grantId: string): Promise<EndResult> {
-  const grant = await core.deps.store.getGrant(grantId);
-  const notYet = grant?.status === 'active' && !grant.revokeRequestedBy && grant.expiresAt && grant.expiresAt > core.deps.clock.now();
-  if (notYet || !grant) return { ended: false };
-  return endGrant(core, grantId, grant, true);
+  const loaded = await core.revokes.load.submit(grantId);
+  if (!loaded) return { ended: false };
+  const { grant } = loaded;
+  const notYet = grant.status === 'active' && !grant.revokeRequestedBy && grant.expiresAt && grant.expiresAt > core.deps.clock.now();
+  if (notYet) return { ended: false };
+  return endGrant(core, grantId, loaded, true);
 }

@@ -2,7 +2,7 @@ import { activityAtEnd, queueActivityLookup } from './activity';
 import { AccessError } from './errors';
 import { extendChoices } from './extend-rules';
 import { GRANT_TRANSITIONS, REQUEST_TRANSITIONS } from './lifecycle';
-import { grantDurationMs, type Actor, type Grant } from './model';
+import { grantDurationMs, type Actor, type Grant, type GrantWithRequest } from './model';
 import type { Core } from './core';
 import { warnBeforeMs, type Role } from './policy';
 import type { AccessProvider } from './ports';
@@ -100,20 +100,16 @@ export type EndResult = { ended: 'expired' | 'revoked'; lateMs: number } | { end
 /**
  * Takes the access away (the revoke worker and the reconciler call this). Idempotent:
  * a grant already ended is left alone. A provider failure marks `revoke_failed` and
- * rethrows so the caller retries.
+ * rethrows so the caller retries. Its reads and writes go through `core.revokes`, so
+ * concurrent revokes share their round trips to the database.
  */
-export async function endGrant(core: Core, grantId: string, known?: Grant, detachFollowUps = false): Promise<EndResult> {
+export async function endGrant(core: Core, grantId: string, known?: GrantWithRequest, detachFollowUps = false): Promise<EndResult> {
   const { store, clock, notifier } = core.deps;
-  const before = known ?? (await store.getGrant(grantId));
-  if (!before) return { ended: false };
-  const request = await core.request(before.requestId);
+  const loaded = known ?? (await core.revokes.load.submit(grantId));
+  if (!loaded) return { ended: false };
+  const { request } = loaded;
   const role = core.role(request.roleId);
-  const startedAt = clock.now();
-  const grant = await store.transaction(async (tx) => {
-    const g = await tx.transitionGrant(grantId, GRANT_TRANSITIONS.startRevoke, {}, startedAt);
-    if (g && before.status === 'active') await tx.appendAudit({ action: 'revoke.started', requestId: g.requestId, grantId, actor: { platform: 'system', userId: 'worker' } }, startedAt);
-    return g;
-  });
+  const grant = await core.revokes.start.submit(loaded.grant);
   if (!grant) return { ended: false };
 
   let provider: AccessProvider;
@@ -140,13 +136,7 @@ export async function endGrant(core: Core, grantId: string, known?: Grant, detac
   const lateMs = grant.expiresAt && how === 'expired' ? Math.max(0, endedAt.getTime() - grant.expiresAt.getTime()) : 0;
   // No activity log to read (the sandbox, lookups off): say so on the grant now, rather than queue a lookup.
   const activity = activityAtEnd(core, provider);
-  const ended = await store.transaction(async (tx) => {
-    const g = await tx.transitionGrant(grantId, how === 'revoked' ? GRANT_TRANSITIONS.finishRevoked : GRANT_TRANSITIONS.finishExpired, { revokedAt: endedAt, ...(activity ? { activity } : {}) }, endedAt);
-    if (!g) return undefined;
-    const r = await tx.transitionRequest(grant.requestId, how === 'revoked' ? REQUEST_TRANSITIONS.revoke : REQUEST_TRANSITIONS.expire, endedAt);
-    await tx.appendAudit({ action: `grant.${how}`, requestId: grant.requestId, grantId, actor: { platform: 'system', userId: 'worker' }, data: { lateMs, by: grant.revokeRequestedBy } }, endedAt);
-    return { grant: g, request: r ?? request };
-  });
+  const ended = await core.revokes.finish.submit({ grant, request, how, endedAt, lateMs, activity });
   if (!ended) return { ended: false };
   const followUps = async () => {
     if (!activity) await queueActivityLookup(core, grantId, endedAt);

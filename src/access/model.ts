@@ -101,6 +101,19 @@ export interface ChatMessageRef {
   tier?: number;
 }
 
+/** A grant with the request it was given for (the revoke path reads and passes both). */
+export interface GrantWithRequest {
+  grant: Grant;
+  request: AccessRequest;
+}
+
+/** When one grant's access was taken away, and its activity summary if already known (`finishGrants`). */
+export interface GrantEnd {
+  id: string;
+  revokedAt: Date;
+  activity: GrantActivity | null;
+}
+
 /** Everything a chat adapter needs to render one request. */
 export interface RequestView {
   request: AccessRequest;

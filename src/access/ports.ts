@@ -4,7 +4,7 @@ import type { IdGenerator } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import type { ActivitySource, GrantActivity } from './activity-model';
 import type { GrantTransition, RequestTransition } from './lifecycle';
-import type { AccessRequest, Actor, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, Platform, RequestView } from './model';
+import type { AccessRequest, Actor, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Platform, RequestView } from './model';
 import type { ExtensionStore, FollowUpNotifier } from './extension-model';
 import type { ApproverSet, EscalationTier, OnCallSchedule, Policy, Role } from './policy';
 
@@ -23,6 +23,8 @@ export interface AccessStore extends ExtensionStore {
   lockRequest(id: string): Promise<AccessRequest | undefined>;
   /** `UPDATE … WHERE id = ? AND status IN (from)`; undefined when the row was not in a `from` status. */
   transitionRequest(id: string, t: RequestTransition, at: Date): Promise<AccessRequest | undefined>;
+  /** `transitionRequest` for many requests in one statement; the rows that were in a `from` status. */
+  transitionRequests(ids: string[], t: RequestTransition, at: Date): Promise<AccessRequest[]>;
   listRequestsByRequester(requesterId: string, limit: number): Promise<AccessRequest[]>;
   countRequestsSince(requesterId: string, since: Date): Promise<number>;
   listRequestsByStatus(status: AccessRequest['status'], limit: number): Promise<AccessRequest[]>;
@@ -45,14 +47,24 @@ export interface AccessStore extends ExtensionStore {
   getGrant(id: string): Promise<Grant | undefined>;
   getGrantForRequest(requestId: string): Promise<Grant | undefined>;
   transitionGrant(id: string, t: GrantTransition, patch: Partial<Pick<Grant, 'providerRef' | 'activatedAt' | 'expiresAt' | 'revokedAt' | 'failureReason' | 'activity'>>, at: Date): Promise<Grant | undefined>;
+  /** The grants of these ids that exist, each with its request, in one query. */
+  getGrantsWithRequests(ids: string[]): Promise<GrantWithRequest[]>;
+  /**
+   * Marks grants `revoking` (`startRevoke`) in one statement of its own, auditing `started`
+   * for each that was active (a restart after a failure or a crash is not a new start);
+   * the rows it moved.
+   */
+  startRevokes(ids: string[], started: Pick<AuditEventInput, 'action' | 'actor'>, at: Date): Promise<Grant[]>;
+  /** Ends many grants in one statement, each at its own `revokedAt` (and with its activity, when known); the rows that were in a `from` status. */
+  finishGrants(t: GrantTransition, ends: GrantEnd[]): Promise<Grant[]>;
   /** Marks an active grant for early revocation by a person; false when it is not active. */
   requestRevoke(id: string, by: string, at: Date): Promise<boolean>;
   incrementRevokeAttempts(id: string, at: Date): Promise<number>;
   /** Grants whose end is due: active past expiry, or a revoke that failed or stalled before `stalledBefore`. */
   listGrantsDueForRevoke(now: Date, stalledBefore: Date, limit: number): Promise<Grant[]>;
   countActiveGrants(): Promise<number>;
-  /** Records the provider's confirmation that revoked access is gone; false when already recorded. */
-  markRevokeVerified(id: string, at: Date): Promise<boolean>;
+  /** Records the provider's confirmation that revoked access is gone; the ids not already recorded. */
+  markRevokesVerified(ids: string[], at: Date): Promise<string[]>;
   /** Grants that ended (expired or revoked) before `endedBefore` and are not yet verified. */
   listGrantsAwaitingVerification(endedBefore: Date, limit: number): Promise<Grant[]>;
   /** Stores a grant's activity summary unless it already has one; false when it had. */

@@ -1,5 +1,5 @@
 import type { Core } from './core';
-import type { AccessRequest, Grant } from './model';
+import type { Grant, GrantWithRequest } from './model';
 import type { Role } from './policy';
 
 /**
@@ -15,17 +15,11 @@ export const VERIFY_WINDOW_MS = 86_400_000;
 
 export type VerifyOutcome = 'verified' | 'still_standing' | 'unsupported' | 'not_ended';
 
-/** A grant that has just ended, with its request: its first check needs no reads. */
-export interface JustEnded {
-  grant: Grant;
-  request: AccessRequest;
-}
-
 /**
  * Checks one ended grant. After an earlier failed check it revokes again first
  * (providers' revokes are idempotent) and announces the recovery.
  */
-export async function verifyRevocation(core: Core, grantId: string, justEnded?: JustEnded): Promise<VerifyOutcome> {
+export async function verifyRevocation(core: Core, grantId: string, justEnded?: GrantWithRequest): Promise<VerifyOutcome> {
   const { store, clock, providers, logger } = core.deps;
   const grant = justEnded?.grant ?? (await store.getGrant(grantId));
   if (!grant || (grant.status !== 'expired' && grant.status !== 'revoked')) return 'not_ended';
@@ -48,11 +42,7 @@ export async function verifyRevocation(core: Core, grantId: string, justEnded?: 
   }
   const now = clock.now();
   if (gone) {
-    const marked = await store.transaction(async (tx) => {
-      const ok = await tx.markRevokeVerified(grantId, now);
-      if (ok) await tx.appendAudit({ action: 'revoke.verified', requestId: grant.requestId, grantId, actor: { platform: 'system', userId: 'worker' }, data: { provider: provider.name } }, now);
-      return ok;
-    });
+    const marked = await core.revokes.verified.submit({ grant, provider: provider.name });
     if (marked && failedBefore) await recovered(core, grant, role);
     return 'verified';
   }

@@ -1,8 +1,8 @@
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
-import type { GrantTransition, RequestTransition } from '../../access/lifecycle';
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { GRANT_TRANSITIONS, type GrantTransition, type RequestTransition } from '../../access/lifecycle';
 import type { GrantActivity } from '../../access/activity-model';
 import type { Extension, ExtensionSettlement, NewExtension } from '../../access/extension-model';
-import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant } from '../../access/model';
+import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest } from '../../access/model';
 import type { AccessStore } from '../../access/ports';
 import type { Db } from '../db';
 import { accessRequests, approvals, chatMessages, grants } from '../schema';
@@ -70,6 +70,15 @@ export class DrizzleAccessStore implements AccessStore {
       .where(and(eq(accessRequests.id, id), inArray(accessRequests.status, [...t.from])))
       .returning();
     return row;
+  }
+
+  transitionRequests(ids: string[], t: RequestTransition, at: Date): Promise<AccessRequest[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db
+      .update(accessRequests)
+      .set({ status: t.to, updatedAt: at })
+      .where(and(inArray(accessRequests.id, ids), inArray(accessRequests.status, [...t.from])))
+      .returning();
   }
 
   listRequestsByRequester(requesterId: string, limit: number): Promise<AccessRequest[]> {
@@ -164,6 +173,47 @@ export class DrizzleAccessStore implements AccessStore {
     return row && toGrant(row);
   }
 
+  async getGrantsWithRequests(ids: string[]): Promise<GrantWithRequest[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.select({ grant: grants, request: accessRequests }).from(grants).innerJoin(accessRequests, eq(accessRequests.id, grants.requestId)).where(inArray(grants.id, ids));
+    return rows.map(({ grant, request }) => ({ grant: toGrant(grant), request }));
+  }
+
+  async startRevokes(ids: string[], started: Pick<AuditEventInput, 'action' | 'actor'>, at: Date): Promise<Grant[]> {
+    if (ids.length === 0) return [];
+    if (this.pendingAudit) throw new Error('startRevokes is a statement of its own, not part of a transaction');
+    const t = GRANT_TRANSITIONS.startRevoke;
+    // One statement: the audit insert reads the rows as they were before the update.
+    const audit = this.db.$with('started_audit', {}).as(sql`
+      insert into audit_events (at, action, request_id, grant_id, actor_platform, actor_id, data)
+      select ${at.toISOString()}::timestamptz, ${started.action}, g.request_id, g.id, ${started.actor.platform}, ${started.actor.userId}, null
+      from grants g where g.id in ${ids} and g.status = 'active'`);
+    const rows = await this.db
+      .with(audit)
+      .update(grants)
+      .set({ status: t.to, updatedAt: at })
+      .where(and(inArray(grants.id, ids), inArray(grants.status, [...t.from])))
+      .returning();
+    this.sealer.kick();
+    return rows.map(toGrant);
+  }
+
+  async finishGrants(t: GrantTransition, ends: GrantEnd[]): Promise<Grant[]> {
+    if (ends.length === 0) return [];
+    // One row of values per grant: each ends at its own time (revoke lateness is measured on it).
+    const values = sql.join(
+      ends.map((e) => sql`(${e.id}, ${e.revokedAt.toISOString()}::timestamptz, ${e.activity ? JSON.stringify(e.activity) : null}::jsonb)`),
+      sql`, `,
+    );
+    const rows = await this.db
+      .update(grants)
+      .set({ status: t.to, revokedAt: sql`v.revoked_at`, updatedAt: sql`v.revoked_at`, activity: sql`coalesce(v.activity, ${grants.activity})` })
+      .from(sql`(values ${values}) as v(id, revoked_at, activity)`)
+      .where(and(eq(grants.id, sql`v.id`), inArray(grants.status, [...t.from])))
+      .returning(getTableColumns(grants));
+    return rows.map(toGrant);
+  }
+
   async requestRevoke(id: string, by: string, at: Date): Promise<boolean> {
     const rows = await this.db
       .update(grants)
@@ -203,13 +253,14 @@ export class DrizzleAccessStore implements AccessStore {
     return row?.n ?? 0;
   }
 
-  async markRevokeVerified(id: string, at: Date): Promise<boolean> {
+  async markRevokesVerified(ids: string[], at: Date): Promise<string[]> {
+    if (ids.length === 0) return [];
     const rows = await this.db
       .update(grants)
       .set({ revokeVerifiedAt: at, updatedAt: at })
-      .where(and(eq(grants.id, id), inArray(grants.status, ['expired', 'revoked']), isNull(grants.revokeVerifiedAt)))
+      .where(and(inArray(grants.id, ids), inArray(grants.status, ['expired', 'revoked']), isNull(grants.revokeVerifiedAt)))
       .returning({ id: grants.id });
-    return rows.length === 1;
+    return rows.map((r) => r.id);
   }
 
   async listGrantsAwaitingVerification(endedBefore: Date, limit: number): Promise<Grant[]> {

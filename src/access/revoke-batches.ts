@@ -1,0 +1,109 @@
+import { Coalescer } from '../lib/coalescer';
+import type { Clock } from '../lib/clock';
+import type { GrantActivity } from './activity-model';
+import { GRANT_TRANSITIONS, REQUEST_TRANSITIONS } from './lifecycle';
+import type { AccessRequest, Grant, GrantWithRequest } from './model';
+import type { AccessStore } from './ports';
+
+const WORKER = { platform: 'system', userId: 'worker' } as const;
+
+/** A grant whose provider revoke has returned, ready to be recorded as ended. */
+export interface Ending {
+  /** The grant as its revoke started (`revoking`). */
+  grant: Grant;
+  /** The request as it was read before the revoke (kept if its own transition does not apply). */
+  request: AccessRequest;
+  how: 'expired' | 'revoked';
+  /** When the provider's revoke returned: the grant's `revoked_at`. */
+  endedAt: Date;
+  lateMs: number;
+  /** Known at once when there is no activity log to read (the sandbox); otherwise looked up later. */
+  activity: GrantActivity | null;
+}
+
+/**
+ * The revoke path's reads and writes, batched. Thousands of grants may expire in the same
+ * minute (a round hour, a bench), and each end is a read and two small transactions:
+ * concurrent revokes that meet here share one query or transaction each (`Coalescer`),
+ * while a lone revoke runs alone, at once. Per grant, nothing changes: the same
+ * transitions and audit events, in the same order, as one grant at a time.
+ */
+export class RevokeBatches {
+  /** The grant and its request; undefined when there is no such grant. */
+  readonly load: Coalescer<string, GrantWithRequest | undefined>;
+  /** Marks the grant `revoking` (audited `revoke.started` the first time); undefined when it is already ended. */
+  readonly start: Coalescer<Grant, Grant | undefined>;
+  /** Records the end (grant and request, audited `grant.expired|revoked`); undefined when another worker recorded it first. */
+  readonly finish: Coalescer<Ending, GrantWithRequest | undefined>;
+  /** Records that the provider confirmed the access gone (audited `revoke.verified`); false when already recorded. */
+  readonly verified: Coalescer<{ grant: Grant; provider: string }, boolean>;
+
+  constructor(
+    private readonly store: AccessStore,
+    private readonly clock: Clock,
+  ) {
+    this.load = new Coalescer((ids) => this.loadAll(ids));
+    this.start = new Coalescer((grants) => this.startAll(grants));
+    this.finish = new Coalescer((endings) => this.finishAll(endings));
+    this.verified = new Coalescer((checks) => this.verifiedAll(checks));
+  }
+
+  private async loadAll(ids: string[]): Promise<Array<GrantWithRequest | undefined>> {
+    const found = indexBy(await this.store.getGrantsWithRequests([...new Set(ids)]), (row) => row.grant.id);
+    return ids.map((id) => found.get(id));
+  }
+
+  private async startAll(befores: Grant[]): Promise<Array<Grant | undefined>> {
+    const ids = [...new Set(befores.map((g) => g.id))];
+    const started = indexBy(await this.store.startRevokes(ids, { action: 'revoke.started', actor: WORKER }, this.clock.now()), (g) => g.id);
+    return befores.map((g) => started.get(g.id));
+  }
+
+  private finishAll(endings: Ending[]): Promise<Array<GrantWithRequest | undefined>> {
+    const firsts = firstPerGrant(endings, (e) => e.grant.id);
+    return this.store.transaction(async (tx) => {
+      const ended = new Map<string, GrantWithRequest>();
+      for (const how of ['expired', 'revoked'] as const) {
+        const group = [...firsts.values()].filter((e) => e.how === how);
+        if (group.length === 0) continue;
+        const grantT = how === 'revoked' ? GRANT_TRANSITIONS.finishRevoked : GRANT_TRANSITIONS.finishExpired;
+        const requestT = how === 'revoked' ? REQUEST_TRANSITIONS.revoke : REQUEST_TRANSITIONS.expire;
+        const grants = await tx.finishGrants(grantT, group.map((e) => ({ id: e.grant.id, revokedAt: e.endedAt, activity: e.activity })));
+        const latest = new Date(Math.max(...group.map((e) => e.endedAt.getTime())));
+        const requests = indexBy(await tx.transitionRequests(grants.map((g) => g.requestId), requestT, latest), (r) => r.id);
+        for (const grant of grants) {
+          const ending = firsts.get(grant.id)!;
+          ended.set(grant.id, { grant, request: requests.get(grant.requestId) ?? ending.request });
+          await tx.appendAudit({ action: `grant.${how}`, requestId: grant.requestId, grantId: grant.id, actor: WORKER, data: { lateMs: ending.lateMs, by: ending.grant.revokeRequestedBy } }, ending.endedAt);
+        }
+      }
+      return endings.map((e) => (firsts.get(e.grant.id) === e ? ended.get(e.grant.id) : undefined));
+    });
+  }
+
+  private verifiedAll(checks: Array<{ grant: Grant; provider: string }>): Promise<boolean[]> {
+    const firsts = firstPerGrant(checks, (c) => c.grant.id);
+    return this.store.transaction(async (tx) => {
+      const at = this.clock.now();
+      const marked = new Set(await tx.markRevokesVerified([...firsts.keys()], at));
+      for (const [id, { grant, provider }] of firsts) {
+        if (marked.has(id)) await tx.appendAudit({ action: 'revoke.verified', requestId: grant.requestId, grantId: id, actor: WORKER, data: { provider } }, at);
+      }
+      return checks.map((c) => firsts.get(c.grant.id) === c && marked.has(c.grant.id));
+    });
+  }
+}
+
+/**
+ * The first item per grant of a batch. The same grant twice in one batch (two workers
+ * racing) is written once, as it would be one transaction apart; the later item finds it done.
+ */
+function firstPerGrant<T>(items: T[], grantId: (item: T) => string): Map<string, T> {
+  const firsts = new Map<string, T>();
+  for (const item of items) if (!firsts.has(grantId(item))) firsts.set(grantId(item), item);
+  return firsts;
+}
+
+function indexBy<T>(rows: T[], key: (row: T) => string): Map<string, T> {
+  return new Map(rows.map((row) => [key(row), row]));
+}
