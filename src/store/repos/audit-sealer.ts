@@ -4,12 +4,18 @@ import { sealPending } from './audit-log';
 
 /** Rows sealed per transaction: large enough for a burst, small enough to keep the lock short. */
 const SEAL_BATCH = 500;
+/**
+ * A pass that follows another waits this long: in a burst (thousands of revokes in a
+ * minute) each pass then seals many rows at once, instead of a few rows per pass and
+ * six statements each. An idle sealer starts at once.
+ */
+const SEAL_SPACING_MS = 50;
 
 /**
  * Seals audit rows onto the hash chain off the request path. Every commit that
  * wrote audit rows calls `kick()`; kicks that arrive while a pass runs coalesce
- * into one more pass, so a burst of commits costs a few sealing transactions,
- * not one lock wait each. A pass that fails (database hiccup) is logged and left
+ * into one more pass, spaced a little after the last, so a burst of commits costs
+ * a few sealing transactions, not one each. A pass that fails (database hiccup) is logged and left
  * to the next kick or to the reconciler's sweep, which calls `sealAll()`.
  */
 export class AuditSealer {
@@ -46,6 +52,7 @@ export class AuditSealer {
         this.logger?.warn({ err }, 'could not seal audit rows onto the hash chain; the next commit or the reconciler retries');
         return;
       }
+      if (this.again) await new Promise((resolve) => setTimeout(resolve, SEAL_SPACING_MS));
     }
   }
 }
