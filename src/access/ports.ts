@@ -63,8 +63,11 @@ export interface AccessStore extends ExtensionStore {
   /** Grants whose end is due: active past expiry, or a revoke that failed or stalled before `stalledBefore`. */
   listGrantsDueForRevoke(now: Date, stalledBefore: Date, limit: number): Promise<Grant[]>;
   countActiveGrants(): Promise<number>;
-  /** Records the provider's confirmation that revoked access is gone; the ids not already recorded. */
-  markRevokesVerified(ids: string[], at: Date): Promise<string[]>;
+  /**
+   * Records the providers' confirmation that revoked access is gone, in one statement of its
+   * own, auditing `verified` (with the grant's provider) for each; the ids not already recorded.
+   */
+  markRevokesVerified(ids: string[], verified: Pick<AuditEventInput, 'action' | 'actor'>, at: Date): Promise<string[]>;
   /** Grants that ended (expired or revoked) before `endedBefore` and are not yet verified. */
   listGrantsAwaitingVerification(endedBefore: Date, limit: number): Promise<Grant[]>;
   /** Stores a grant's activity summary unless it already has one; false when it had. */

@@ -23,20 +23,21 @@ export interface Ending {
 
 /**
  * The revoke path's reads and writes, batched. Thousands of grants may expire in the same
- * minute (a round hour, a bench), and each end is a read and two small transactions:
- * concurrent revokes that meet here share one query or transaction each (`Coalescer`),
+ * minute (a round hour, a bench), and each end is a read, the `revoking` mark, the record
+ * of the end and that of its verification: concurrent revokes that meet here share one
+ * query, statement or transaction for each (`Coalescer`),
  * while a lone revoke runs alone, at once. Per grant, nothing changes: the same
  * transitions and audit events, in the same order, as one grant at a time.
  */
 export class RevokeBatches {
   /** The grant and its request; undefined when there is no such grant. */
   readonly load: Coalescer<string, GrantWithRequest | undefined>;
-  /** Marks the grant `revoking` (audited `revoke.started` the first time); undefined when it is already ended. */
+  /** Marks the grant `revoking` (audited `revoke.started` when it was active); undefined when it is already ended. */
   readonly start: Coalescer<Grant, Grant | undefined>;
   /** Records the end (grant and request, audited `grant.expired|revoked`); undefined when another worker recorded it first. */
   readonly finish: Coalescer<Ending, GrantWithRequest | undefined>;
   /** Records that the provider confirmed the access gone (audited `revoke.verified`); false when already recorded. */
-  readonly verified: Coalescer<{ grant: Grant; provider: string }, boolean>;
+  readonly verified: Coalescer<Grant, boolean>;
 
   constructor(
     private readonly store: AccessStore,
@@ -45,7 +46,7 @@ export class RevokeBatches {
     this.load = new Coalescer((ids) => this.loadAll(ids));
     this.start = new Coalescer((grants) => this.startAll(grants));
     this.finish = new Coalescer((endings) => this.finishAll(endings));
-    this.verified = new Coalescer((checks) => this.verifiedAll(checks));
+    this.verified = new Coalescer((grants) => this.verifiedAll(grants));
   }
 
   private async loadAll(ids: string[]): Promise<Array<GrantWithRequest | undefined>> {
@@ -81,16 +82,10 @@ export class RevokeBatches {
     });
   }
 
-  private verifiedAll(checks: Array<{ grant: Grant; provider: string }>): Promise<boolean[]> {
-    const firsts = firstPerGrant(checks, (c) => c.grant.id);
-    return this.store.transaction(async (tx) => {
-      const at = this.clock.now();
-      const marked = new Set(await tx.markRevokesVerified([...firsts.keys()], at));
-      for (const [id, { grant, provider }] of firsts) {
-        if (marked.has(id)) await tx.appendAudit({ action: 'revoke.verified', requestId: grant.requestId, grantId: id, actor: WORKER, data: { provider } }, at);
-      }
-      return checks.map((c) => firsts.get(c.grant.id) === c && marked.has(c.grant.id));
-    });
+  private async verifiedAll(grants: Grant[]): Promise<boolean[]> {
+    const marked = new Set(await this.store.markRevokesVerified([...new Set(grants.map((g) => g.id))], { action: 'revoke.verified', actor: WORKER }, this.clock.now()));
+    // The same grant twice in one batch: the first is the one that recorded it.
+    return grants.map((g, i) => marked.has(g.id) && grants.findIndex((other) => other.id === g.id) === i);
   }
 }
 

@@ -42,7 +42,7 @@ export async function verifyRevocation(core: Core, grantId: string, justEnded?: 
   }
   const now = clock.now();
   if (gone) {
-    const marked = await core.revokes.verified.submit({ grant, provider: provider.name });
+    const marked = await core.revokes.verified.submit(grant);
     if (marked && failedBefore) await recovered(core, grant, role);
     return 'verified';
   }

@@ -1,5 +1,7 @@
+import { and, eq, inArray } from 'drizzle-orm';
 import { RevokeBatches } from '../../src/access/revoke-batches';
 import { DrizzleAccessStore } from '../../src/store/repos/access-store';
+import { auditEvents } from '../../src/store/schema';
 import type { Actor, Grant, GrantWithRequest } from '../../src/access/model';
 import { ManualClock } from '../helpers/clock';
 import { auditActions } from '../helpers/refusals';
@@ -59,12 +61,14 @@ describe.each(['postgres', 'pglite'] as const)('revoke batches on %s', (kind) =>
     expect(ends.map((e) => e?.grant.revokedAt?.getTime())).toEqual([...rows.map((_, i) => endedAt(i).getTime()), undefined]);
     expect(ends.slice(0, -1).map((e) => [e?.grant.status, e?.request.status])).toEqual(Array(6).fill(['expired', 'expired']));
 
-    const verified = await Promise.all([...rows.map((r, i) => batches.verified.submit({ grant: ends[i]!.grant, provider: 'sandbox' })), batches.verified.submit({ grant: ends[0]!.grant, provider: 'sandbox' })]);
+    const verified = await Promise.all([...rows.map((r, i) => batches.verified.submit(ends[i]!.grant)), batches.verified.submit(ends[0]!.grant)]);
     expect(verified).toEqual([...Array(6).fill(true), false]);
 
     expect(Object.fromEntries(Object.entries(calls).map(([step, spy]) => [step, spy.mock.calls.length]))).toEqual({ load: 1, start: 1, finish: 1, verified: 1 });
     jest.restoreAllMocks();
     await t.runtime.auditSealer.sealAll();
+    const verifiedRows = await t.runtime.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'revoke.verified'), inArray(auditEvents.grantId, grants.map((g) => g.id))));
+    expect(verifiedRows.map((row) => [row.data, row.actorId, row.seq !== null])).toEqual(Array(6).fill([{ provider: 'sandbox' }, 'worker', true]));
     for (const r of rows) {
       expect(await auditActions(t, r.request.id)).toEqual(['request.created', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired', 'revoke.verified']);
     }

@@ -253,13 +253,23 @@ export class DrizzleAccessStore implements AccessStore {
     return row?.n ?? 0;
   }
 
-  async markRevokesVerified(ids: string[], at: Date): Promise<string[]> {
+  async markRevokesVerified(ids: string[], verified: Pick<AuditEventInput, 'action' | 'actor'>, at: Date): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db
-      .update(grants)
-      .set({ revokeVerifiedAt: at, updatedAt: at })
-      .where(and(inArray(grants.id, ids), inArray(grants.status, ['expired', 'revoked']), isNull(grants.revokeVerifiedAt)))
-      .returning({ id: grants.id });
+    if (this.pendingAudit) throw new Error('markRevokesVerified is a statement of its own, not part of a transaction');
+    // One statement: the audit rows are those of the grants the update marked, so each is audited once.
+    const marked = this.db.$with('marked').as(
+      this.db
+        .update(grants)
+        .set({ revokeVerifiedAt: at, updatedAt: at })
+        .where(and(inArray(grants.id, ids), inArray(grants.status, ['expired', 'revoked']), isNull(grants.revokeVerifiedAt)))
+        .returning({ id: grants.id, requestId: grants.requestId, provider: grants.provider }),
+    );
+    const audit = this.db.$with('verified_audit', {}).as(sql`
+      insert into audit_events (at, action, request_id, grant_id, actor_platform, actor_id, data)
+      select ${at.toISOString()}::timestamptz, ${verified.action}, m.request_id, m.id, ${verified.actor.platform}, ${verified.actor.userId}, jsonb_build_object('provider', m.provider)
+      from marked m`);
+    const rows = await this.db.with(marked, audit).select({ id: marked.id }).from(marked);
+    this.sealer.kick();
     return rows.map((r) => r.id);
   }
 
