@@ -65,14 +65,18 @@ export class Core {
 
   /**
    * Refreshes every chat card of the request (unless `refreshCards` is false: the card
-   * was just posted) and tells the requester; failures are logged, never thrown.
+   * was just posted) and tells the requester; failures are logged, never thrown. A caller
+   * that holds the request and grant as they now stand passes them (`known`): the revoke
+   * path, where thousands of these may follow each other.
    */
-  async announce(requestId: string, notice?: RequesterNotice, refreshCards = true): Promise<void> {
+  async announce(requestId: string, notice?: RequesterNotice, refreshCards = true, known?: Pick<RequestView, 'request' | 'grant'>): Promise<void> {
     const { notifier, store, logger } = this.deps;
     try {
-      const view = await this.view(requestId);
+      const [view, refs] = await Promise.all([
+        known ? store.listApprovals(requestId).then((approvals) => ({ ...known, approvals })) : this.view(requestId),
+        store.listMessageRefs(requestId),
+      ]);
       const role = this.role(view.request.roleId);
-      const refs = await store.listMessageRefs(requestId);
       await Promise.all([
         refreshCards && refs.length > 0 ? notifier.updateApprovalCards(view, role, refs) : undefined,
         notice ? notifier.tellRequester(view, role, notice) : undefined,
