@@ -149,8 +149,8 @@ export async function endGrant(core: Core, grantId: string, known?: GrantWithReq
       (e: unknown) => { core.deps.logger.error({ err: e, grantId }, 'revoke verification failed to run; the reconciler will retry'); return 'unchecked' as const; },
     );
     // As the grant now stands: verified just now, if so (cards show only whether it is).
-    const now = verification === 'verified' && !ended.grant.revokeVerifiedAt ? { ...ended.grant, revokeVerifiedAt: clock.now() } : ended.grant;
-    await core.announce(grant.requestId, { kind: 'ended', how, by: grant.revokeRequestedBy ?? undefined, verification }, true, { request: ended.request, grant: now });
+    const grantNow = verification === 'verified' && !ended.grant.revokeVerifiedAt ? { ...ended.grant, revokeVerifiedAt: clock.now() } : ended.grant;
+    await core.announce(grant.requestId, { kind: 'ended', how, by: grant.revokeRequestedBy ?? undefined, verification }, true, { request: ended.request, grant: grantNow });
   };
   // The end is recorded: what follows may wait behind the next revokes (a crash now leaves
   // the verification to the reconciler; the access is already gone and recorded).
