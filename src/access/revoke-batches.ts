@@ -61,7 +61,8 @@ export class RevokeBatches {
   }
 
   private finishAll(endings: Ending[]): Promise<Array<GrantWithRequest | undefined>> {
-    const firsts = firstPerGrant(endings, (e) => e.grant.id);
+    const first = firstOfEachGrant(endings, (e) => e.grant.id);
+    const firsts = indexBy(endings.filter((_, i) => first[i]), (e) => e.grant.id);
     return this.store.transaction(async (tx) => {
       const ended = new Map<string, GrantWithRequest>();
       for (const how of ['expired', 'revoked'] as const) {
@@ -78,25 +79,30 @@ export class RevokeBatches {
           await tx.appendAudit({ action: `grant.${how}`, requestId: grant.requestId, grantId: grant.id, actor: WORKER, data: { lateMs: ending.lateMs, by: ending.grant.revokeRequestedBy } }, ending.endedAt);
         }
       }
-      return endings.map((e) => (firsts.get(e.grant.id) === e ? ended.get(e.grant.id) : undefined));
+      return endings.map((e, i) => (first[i] ? ended.get(e.grant.id) : undefined));
     });
   }
 
   private async verifiedAll(grants: Grant[]): Promise<boolean[]> {
     const marked = new Set(await this.store.markRevokesVerified([...new Set(grants.map((g) => g.id))], { action: 'revoke.verified', actor: WORKER }, this.clock.now()));
-    // The same grant twice in one batch: the first is the one that recorded it.
-    return grants.map((g, i) => marked.has(g.id) && grants.findIndex((other) => other.id === g.id) === i);
+    const first = firstOfEachGrant(grants, (g) => g.id);
+    return grants.map((g, i) => first[i] === true && marked.has(g.id));
   }
 }
 
 /**
- * The first item per grant of a batch. The same grant twice in one batch (two workers
- * racing) is written once, as it would be one transaction apart; the later item finds it done.
+ * Which items of a batch are the first of their grant. The same grant twice in one batch
+ * (two workers racing) is written once, for the first, as it would be one transaction
+ * apart; the later item finds it done.
  */
-function firstPerGrant<T>(items: T[], grantId: (item: T) => string): Map<string, T> {
-  const firsts = new Map<string, T>();
-  for (const item of items) if (!firsts.has(grantId(item))) firsts.set(grantId(item), item);
-  return firsts;
+function firstOfEachGrant<T>(items: T[], grantId: (item: T) => string): boolean[] {
+  const seen = new Set<string>();
+  return items.map((item) => {
+    const id = grantId(item);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 function indexBy<T>(rows: T[], key: (row: T) => string): Map<string, T> {
