@@ -6,7 +6,7 @@ import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageR
 import type { AccessStore } from '../../access/ports';
 import type { Db } from '../db';
 import { accessRequests, approvals, chatMessages, grants } from '../schema';
-import { insertUnsealed, listForRequest, type PendingAudit } from './audit-log';
+import { insertUnsealed, insertUnsealedFrom, listForRequest, type PendingAudit } from './audit-log';
 import type { AuditSealer } from './audit-sealer';
 import * as extensions from './extensions';
 
@@ -179,23 +179,19 @@ export class DrizzleAccessStore implements AccessStore {
     return rows.map(({ grant, request }) => ({ grant: toGrant(grant), request }));
   }
 
-  async startRevokes(ids: string[], started: Pick<AuditEventInput, 'action' | 'actor'>, at: Date): Promise<Grant[]> {
-    if (ids.length === 0) return [];
-    if (this.pendingAudit) throw new Error('startRevokes is a statement of its own, not part of a transaction');
-    const t = GRANT_TRANSITIONS.startRevoke;
-    // One statement: the audit insert reads the rows as they were before the update.
-    const audit = this.db.$with('started_audit', {}).as(sql`
-      insert into audit_events (at, action, request_id, grant_id, actor_platform, actor_id, data)
-      select ${at.toISOString()}::timestamptz, ${started.action}, g.request_id, g.id, ${started.actor.platform}, ${started.actor.userId}, null
-      from grants g where g.id in ${ids} and g.status = 'active'`);
-    const rows = await this.db
-      .with(audit)
-      .update(grants)
-      .set({ status: t.to, updatedAt: at })
-      .where(and(inArray(grants.id, ids), inArray(grants.status, [...t.from])))
-      .returning();
-    this.sealer.kick();
-    return rows.map(toGrant);
+  startRevokes(ids: string[], started: Pick<AuditEventInput, 'action' | 'actor'>, at: Date): Promise<Grant[]> {
+    return this.auditingStatement('startRevokes', ids, async () => {
+      const t = GRANT_TRANSITIONS.startRevoke;
+      // The audit insert reads the rows as they were before the update: those that were active.
+      const audit = this.db.$with('started_audit', {}).as(insertUnsealedFrom(sql`(select id, request_id from grants where id in ${ids} and status = 'active')`, started, at));
+      const rows = await this.db
+        .with(audit)
+        .update(grants)
+        .set({ status: t.to, updatedAt: at })
+        .where(and(inArray(grants.id, ids), inArray(grants.status, [...t.from])))
+        .returning();
+      return rows.map(toGrant);
+    });
   }
 
   async finishGrants(t: GrantTransition, ends: GrantEnd[]): Promise<Grant[]> {
@@ -253,24 +249,20 @@ export class DrizzleAccessStore implements AccessStore {
     return row?.n ?? 0;
   }
 
-  async markRevokesVerified(ids: string[], verified: Pick<AuditEventInput, 'action' | 'actor'>, at: Date): Promise<string[]> {
-    if (ids.length === 0) return [];
-    if (this.pendingAudit) throw new Error('markRevokesVerified is a statement of its own, not part of a transaction');
-    // One statement: the audit rows are those of the grants the update marked, so each is audited once.
-    const marked = this.db.$with('marked').as(
-      this.db
-        .update(grants)
-        .set({ revokeVerifiedAt: at, updatedAt: at })
-        .where(and(inArray(grants.id, ids), inArray(grants.status, ['expired', 'revoked']), isNull(grants.revokeVerifiedAt)))
-        .returning({ id: grants.id, requestId: grants.requestId, provider: grants.provider }),
-    );
-    const audit = this.db.$with('verified_audit', {}).as(sql`
-      insert into audit_events (at, action, request_id, grant_id, actor_platform, actor_id, data)
-      select ${at.toISOString()}::timestamptz, ${verified.action}, m.request_id, m.id, ${verified.actor.platform}, ${verified.actor.userId}, jsonb_build_object('provider', m.provider)
-      from marked m`);
-    const rows = await this.db.with(marked, audit).select({ id: marked.id }).from(marked);
-    this.sealer.kick();
-    return rows.map((r) => r.id);
+  markRevokesVerified(ids: string[], verified: Pick<AuditEventInput, 'action' | 'actor'>, at: Date): Promise<string[]> {
+    return this.auditingStatement('markRevokesVerified', ids, async () => {
+      // The audit rows are those of the grants the update marked, so each is audited once.
+      const marked = this.db.$with('marked').as(
+        this.db
+          .update(grants)
+          .set({ revokeVerifiedAt: at, updatedAt: at })
+          .where(and(inArray(grants.id, ids), inArray(grants.status, ['expired', 'revoked']), isNull(grants.revokeVerifiedAt)))
+          .returning({ id: grants.id, requestId: grants.requestId, provider: grants.provider }),
+      );
+      const audit = this.db.$with('verified_audit', {}).as(insertUnsealedFrom(sql`marked`, verified, at, sql`jsonb_build_object('provider', s.provider)`));
+      const rows = await this.db.with(marked, audit).select({ id: marked.id }).from(marked);
+      return rows.map((r) => r.id);
+    });
   }
 
   async listGrantsAwaitingVerification(endedBefore: Date, limit: number): Promise<Grant[]> {
@@ -300,6 +292,19 @@ export class DrizzleAccessStore implements AccessStore {
       .orderBy(asc(grants.revokedAt))
       .limit(limit);
     return rows.map(toGrant);
+  }
+
+  /**
+   * A change to grants whose audit rows are written by the same statement (a CTE): one
+   * round trip, atomic by itself, so it is never part of a transaction; the sealer is
+   * kicked once it has committed. Nothing to change: no statement.
+   */
+  private async auditingStatement<T>(what: string, ids: string[], run: () => Promise<T[]>): Promise<T[]> {
+    if (ids.length === 0) return [];
+    if (this.pendingAudit) throw new Error(`${what} is a statement of its own, not part of a transaction`);
+    const rows = await run();
+    this.sealer.kick();
+    return rows;
   }
 
   async appendAudit(event: AuditEventInput, at: Date): Promise<void> {

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, gte, isNotNull, isNull, lt, min, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, isNotNull, isNull, lt, min, sql, type SQL } from 'drizzle-orm';
 import { GENESIS_HASH, normaliseData, rowHash } from '../../audit/chain';
 import type { StoredAuditRow } from '../../audit/verify';
 import type { AuditEvent, AuditEventInput } from '../../access/model';
@@ -27,6 +27,18 @@ export async function insertUnsealed(db: Db, events: PendingAudit[]): Promise<vo
       data: normaliseData(event.data),
     })),
   );
+}
+
+/**
+ * `insert into audit_events … select …` for a CTE of a statement that changes grants: one
+ * unsealed row per row of `source` (which has the grant's `id` and `request_id`), so the
+ * change and its audit rows are one statement. The sealer chains them after commit, as any.
+ */
+export function insertUnsealedFrom(source: SQL, event: Pick<AuditEventInput, 'action' | 'actor'>, at: Date, data: SQL = sql`null`): SQL {
+  return sql`
+    insert into audit_events (at, action, request_id, grant_id, actor_platform, actor_id, data)
+    select ${at.toISOString()}::timestamptz, ${event.action}, s.request_id, s.id, ${event.actor.platform}, ${event.actor.userId}, ${data}
+    from ${source} s`;
 }
 
 /**
