@@ -19,10 +19,13 @@ export const ACTIVITY_REQUEUE_WINDOW_MS = 7 * 86_400_000;
 
 const WORKER = { platform: 'system', userId: 'worker' } as const;
 
+/** The summary of a grant whose provider keeps no activity log; `what` names the provider. */
+const noActivityLog = (what: string): GrantActivity => ({ status: 'unavailable', reason: `${what} has no activity log to read` });
+
 /** What a grant stores as it ends: null when a lookup will follow, else why there will be none. */
 export function activityAtEnd(core: Core, provider: AccessProvider): GrantActivity | null {
   if (!core.deps.policy.activity.enabled) return { status: 'unavailable', reason: 'activity lookups are off (policy activity.enabled)' };
-  if (!provider.activity) return { status: 'unavailable', reason: `${provider.label} has no activity log to read` };
+  if (!provider.activity) return noActivityLog(provider.label);
   return null;
 }
 
@@ -90,7 +93,7 @@ export async function recordActivity(core: Core, grantId: string): Promise<Grant
   const provider = providers(grant.provider);
   const source = provider?.activity;
   if (!source) {
-    const unavailable: GrantActivity = { status: 'unavailable', reason: `provider ${grant.provider} has no activity log to read` };
+    const unavailable = noActivityLog(`provider ${grant.provider}`);
     await saveAndAudit(core, grant, unavailable, 'grant.activity', { available: false });
     return unavailable;
   }

@@ -46,7 +46,8 @@ export interface AccessStore extends ExtensionStore {
   insertGrant(grant: Grant): Promise<void>;
   getGrant(id: string): Promise<Grant | undefined>;
   getGrantForRequest(requestId: string): Promise<Grant | undefined>;
-  transitionGrant(id: string, t: GrantTransition, patch: Partial<Pick<Grant, 'providerRef' | 'activatedAt' | 'expiresAt' | 'revokedAt' | 'failureReason' | 'activity'>>, at: Date): Promise<Grant | undefined>;
+  /** Ends go through `finishGrants`, which sets `revokedAt` and `activity`. */
+  transitionGrant(id: string, t: GrantTransition, patch: Partial<Pick<Grant, 'providerRef' | 'activatedAt' | 'expiresAt' | 'failureReason'>>, at: Date): Promise<Grant | undefined>;
   /** The grants of these ids that exist, each with its request, in one query. */
   getGrantsWithRequests(ids: string[]): Promise<GrantWithRequest[]>;
   /**
