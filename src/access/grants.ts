@@ -194,5 +194,5 @@ export async function warnExpiring(core: Core, grantId: string): Promise<void> {
   const msLeft = grant.expiresAt.getTime() - core.deps.clock.now().getTime();
   if (msLeft <= 0) return;
   const request = await core.request(grant.requestId);
-  await core.announce(grant.requestId, { kind: 'expiring_soon', msLeft, extendChoices: extendChoices(core.role(request.roleId), grant) });
+  await core.announce(grant.requestId, { kind: 'expiring_soon', msLeft, extendChoices: extendChoices(core.role(request.roleId), grant) }, true, { request, grant });
 }
