@@ -1,5 +1,5 @@
 import { looksLikeDuration, parseDurationMs } from '../lib/duration';
-import { normaliseRequestId } from '../lib/ids';
+import { normaliseRequestId, REQUEST_ID_PATTERN } from '../lib/ids';
 
 /**
  * The `/jit …` grammar (DESIGN.md), shared by Slack and Teams. Parsing never
@@ -32,7 +32,7 @@ export function tokenize(text: string): string[] {
 /** A request id as typed, or the message saying it is not one. */
 function requestIdOf(raw: string): { requestId: string } | { invalid: string } {
   const requestId = normaliseRequestId(raw);
-  if (!/^R-[0-9A-Z]{4,16}$/.test(requestId)) return { invalid: `"${raw}" is not a request id (they look like R-7K2M9QXA).` };
+  if (!REQUEST_ID_PATTERN.test(requestId)) return { invalid: `"${raw}" is not a request id (they look like R-7K2M9QXA).` };
   return { requestId };
 }
 

@@ -20,6 +20,9 @@ export const randomIds: IdGenerator = {
   grantId: () => `G-${randomCode(10)}`,
 };
 
+/** What a request id looks like once normalised (`randomIds` makes 8 characters after `R-`; 4 to 16 are accepted). */
+export const REQUEST_ID_PATTERN = /^R-[0-9A-Z]{4,16}$/;
+
 /** Request ids as users type them: case-insensitive, surrounding `#` tolerated. */
 export function normaliseRequestId(text: string): string {
   return text.trim().replace(/^#/, '').toUpperCase();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AccessError } from '../../../access/errors';
+import { REQUEST_ID_PATTERN } from '../../../lib/ids';
 
 /**
  * Select options that carry a request id and a duration, `R-7K2M9QXA|1800000`:
@@ -13,7 +14,7 @@ const DurationChoice = z
   .string()
   .max(64)
   .transform((v) => v.split('|'))
-  .pipe(z.tuple([z.string().regex(/^R-[0-9A-Z]{4,16}$/), z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number)]));
+  .pipe(z.tuple([z.string().regex(REQUEST_ID_PATTERN), z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number)]));
 
 /**
  * Parses an untrusted option value. A malformed one is refused with a message
