@@ -13,6 +13,7 @@ roles:
   - id: ${AUTO_ROLE}
     description: Approved by policy
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 1h
     default_duration: 5m
     min_duration: 1s
@@ -21,6 +22,7 @@ roles:
   - id: ${ONE_APPROVER_ROLE}
     description: One approver
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 1h
     default_duration: 30m
     min_duration: 1s

@@ -1,4 +1,3 @@
-import { formatDuration } from '../lib/duration';
 import type { Core } from './core';
 import { AccessError, isAccessError } from './errors';
 import type { AccessRequest, Actor, RequestView } from './model';
@@ -11,15 +10,13 @@ import type { Role } from './policy';
  * `break_glass_review_within`, or a reminder (and the daily digest) says so.
  */
 
-export const BREAK_GLASS_MARKER = ':rotating_light: BREAK-GLASS';
-
 /** Tells the security channel and queues the review deadline check (the reconciler backs it up). */
 export async function announceBreakGlass(core: Core, view: RequestView, role: Role): Promise<void> {
   const { notifier, scheduler, logger } = core.deps;
   const { request } = view;
   const due = reviewDueAt(request, role);
   await notifier
-    .alertSecurity(`${BREAK_GLASS_MARKER}: <@${request.requesterId}> self-approved *${role.id}* for ${formatDuration(request.durationMs)} (\`${request.id}\`). Reason: ${request.reason}. An approver of ${role.id} must review it by ${due.toISOString()}.`, request.requesterPlatform)
+    .alertSecurity({ kind: 'break_glass', request, role, reviewBy: due }, request.requesterPlatform)
     .catch((e: unknown) => logger.error({ err: e, requestId: request.id }, 'could not announce break-glass to the security channel'));
   try {
     await scheduler.scheduleBreakGlassReview(request.id, due);
@@ -71,7 +68,7 @@ export async function remindOverdueReview(core: Core, requestId: string): Promis
   });
   if (!marked) return false;
   await notifier
-    .alertSecurity(`${BREAK_GLASS_MARKER} review overdue: \`${request.id}\` (*${role.id}* for <@${request.requesterId}>, reason: ${request.reason}) was not reviewed within ${formatDuration(role.break_glass_review_within)}. An approver of ${role.id}: press "Reviewed" on its card.`, request.requesterPlatform)
+    .alertSecurity({ kind: 'break_glass_review_overdue', request, role }, request.requesterPlatform)
     .catch((e: unknown) => logger.error({ err: e, requestId }, 'could not post the overdue-review reminder'));
   await core.announce(requestId);
   return true;

@@ -126,7 +126,7 @@ export async function endGrant(core: Core, grantId: string, known?: GrantWithReq
       return n;
     });
     if (attempts === ALERT_AFTER_REVOKE_ATTEMPTS) {
-      await notifier.alertSecurity(`:rotating_light: Revoke of ${role.id} for <@${request.requesterId}> (request ${request.id}, grant ${grantId}) has failed ${attempts} times: ${message}. Access may still be standing; retrying.`).catch(() => undefined);
+      await notifier.alertSecurity({ kind: 'revoke_failing', request, role, grantId, attempts, error: message }).catch(() => undefined);
     }
     throw e;
   }
@@ -141,7 +141,7 @@ export async function endGrant(core: Core, grantId: string, known?: GrantWithReq
   const followUps = async () => {
     if (!activity) await queueActivityLookup(core, grantId, endedAt);
     if (grant.revokeAttempts >= ALERT_AFTER_REVOKE_ATTEMPTS) {
-      await notifier.alertSecurity(`:white_check_mark: Grant ${grantId} (${role.id} for <@${request.requesterId}>) is now revoked after ${grant.revokeAttempts} failed attempts.`).catch(() => undefined);
+      await notifier.alertSecurity({ kind: 'revoke_recovered', request, role, grantId, attempts: grant.revokeAttempts }).catch(() => undefined);
     }
     // A check that cannot run now (database hiccup) is left to the reconciler; the revoke itself stands.
     const verification = await verifyRevocation(core, grantId, ended).then(

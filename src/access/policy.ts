@@ -20,6 +20,32 @@ const ApproverSetSchema = z
   })
   .strict();
 
+const emailDomain = z.string().regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a domain like example.com').transform((d) => d.toLowerCase());
+
+/**
+ * `requesters`: who may ask for a role. Every role says so explicitly, even when the
+ * answer is everyone (`{ anyone: true }`); people outside it are refused, audited.
+ */
+const RequestersSchema = z
+  .object(
+    {
+      anyone: z.literal(true, 'can only be true (list people otherwise)').optional(),
+      slack_users: z.array(slackUserId).default([]),
+      slack_usergroups: z.array(slackGroupId).default([]),
+      teams_users: z.array(z.string().min(1).transform((id) => id.toLowerCase())).default([]),
+      emails: z.array(z.email().transform((e) => e.toLowerCase())).default([]),
+      email_domains: z.array(emailDomain).default([]),
+    },
+    { error: (issue) => (issue.input === undefined ? 'is required: say who may request this role (slack_users, slack_usergroups, teams_users, emails, email_domains), or requesters: { anyone: true }' : undefined) },
+  )
+  .strict()
+  .superRefine((r, ctx) => {
+    const listed = r.slack_users.length + r.slack_usergroups.length + r.teams_users.length + r.emails.length + r.email_domains.length;
+    if (r.anyone && listed > 0) ctx.addIssue({ code: 'custom', message: 'anyone: true already lets everyone ask; drop the lists, or drop anyone' });
+    if (!r.anyone && listed === 0) ctx.addIssue({ code: 'custom', message: 'names nobody: list slack_users, slack_usergroups, teams_users, emails or email_domains, or say { anyone: true }' });
+  })
+  .transform((r) => ({ ...r, anyone: r.anyone ?? false }));
+
 const ApprovalDefaultsSchema = z
   .object({
     slack_channel: slackChannelId.optional(),
@@ -78,6 +104,7 @@ const RoleSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lower-case letters, digits, - or _ (what users type)'),
     description: z.string().default(''),
     provider: z.enum(['sandbox', 'aws', 'azure']),
+    requesters: RequestersSchema,
     aws: z.object({ role_arn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN') }).passthrough().optional(),
     azure: z
       .object({
@@ -140,7 +167,18 @@ export const PolicySchema = z
       })
       .strict()
       .default({ requests_per_hour: 30, max_pending_per_role: 1 }),
+    /** Overrides of what the chat platforms say about a person (keyed by Slack user id or Entra object id). */
     users: z.record(z.string(), z.object({ email: z.email().optional(), azure_object_id: z.string().optional() }).passthrough()).default({}),
+    /** Slack: guests (single- and multi-channel) and Slack Connect externals are refused unless allowed. */
+    slack: z.object({ allow_guests: z.boolean().default(false) }).strict().default({ allow_guests: false }),
+    /**
+     * Teams: only the bot's own tenant (MICROSOFT_APP_TENANT_ID) unless `allowed_tenants` names others
+     * (a MultiTenant bot must list them); guests are refused unless allowed.
+     */
+    teams: z
+      .object({ allowed_tenants: z.array(z.guid('must be an Entra tenant id (a GUID)').transform((t) => t.toLowerCase())).default([]), allow_guests: z.boolean().default(false) })
+      .strict()
+      .default({ allowed_tenants: [], allow_guests: false }),
   })
   .passthrough()
   .superRefine((p, ctx) => {
@@ -163,6 +201,7 @@ export type Role = Policy['roles'][number];
 export type ApproverSet = z.output<typeof ApproverSetSchema>;
 export type OnCallSchedule = z.output<typeof OnCallSchema>;
 export type EscalationTier = z.output<typeof EscalationTierSchema>;
+export type Requesters = z.output<typeof RequestersSchema>;
 
 export function findRole(policy: Policy, roleId: string): Role | undefined {
   return policy.roles.find((r) => r.id === roleId);

@@ -177,14 +177,29 @@ export type RequesterNotice =
   | { kind: 'timed_out' }
   | { kind: 'cancelled' };
 
+/**
+ * What the security channel is told, as data: each platform words it in its own markup
+ * (chat/security-words.ts), and text people or clouds supplied (reasons, errors) stays text.
+ */
+export type SecurityAlert =
+  /** A requester self-approved under `break_glass`; an approver must review it by `reviewBy`. */
+  | { kind: 'break_glass'; request: AccessRequest; role: Role; reviewBy: Date }
+  | { kind: 'break_glass_review_overdue'; request: AccessRequest; role: Role }
+  /** A revoke keeps failing (`error` as the provider said it): access may still be standing. */
+  | { kind: 'revoke_failing'; request: AccessRequest; role: Role; grantId: string; attempts: number; error: string }
+  | { kind: 'revoke_recovered'; request: AccessRequest; role: Role; grantId: string; attempts: number }
+  /** The provider still shows (or could not say whether it shows) access that was revoked. */
+  | { kind: 'revoke_unverified'; request: AccessRequest; role: Role; grantId: string; error: string }
+  | { kind: 'revoke_verified'; request: AccessRequest; role: Role; grantId: string };
+
 /** Chat output. Implementations must not throw for delivery failures they can retry. */
 export interface Notifier {
   /** Posts the approval card to the role's approval channel(s); the refs let it be updated later. */
   postApprovalCards(view: RequestView, role: Role): Promise<ChatMessageRef[]>;
   updateApprovalCards(view: RequestView, role: Role, refs: ChatMessageRef[]): Promise<void>;
   tellRequester(view: RequestView, role: Role, notice: RequesterNotice): Promise<void>;
-  /** Loud messages for the security channel (revoke failures, break-glass use). */
-  alertSecurity(text: string, platform?: Platform): Promise<void>;
+  /** Loud messages for the security channel (revoke failures, break-glass use); `platform`: only there. */
+  alertSecurity(alert: SecurityAlert, platform?: Platform): Promise<void>;
   /** Posts the card to an escalation tier (its channel, mentioning its approvers); refs as for postApprovalCards. */
   postEscalationCards(view: RequestView, role: Role, tier: EscalationTier, tierIndex: number): Promise<ChatMessageRef[]>;
 }

@@ -1,5 +1,5 @@
 import type { Core } from './core';
-import type { Grant, GrantWithRequest } from './model';
+import type { AccessRequest, Grant, GrantWithRequest } from './model';
 import type { Role } from './policy';
 
 /**
@@ -43,13 +43,13 @@ export async function verifyRevocation(core: Core, grantId: string, justEnded?: 
   const now = clock.now();
   if (gone) {
     const marked = await core.revokes.verified.submit(grant);
-    if (marked && failedBefore) await recovered(core, grant, role);
+    if (marked && failedBefore) await recovered(core, grant, request, role);
     return 'verified';
   }
   await core.audit({ action: 'revoke.verify_failed', requestId: grant.requestId, grantId, actor: { platform: 'system', userId: 'worker' }, data: { error } });
   if (!failedBefore) {
     await core.deps.notifier
-      .alertSecurity(`:rotating_light: Revoke of *${role.id}* for <@${request.requesterId}> (\`${request.id}\`, grant ${grantId}) could not be verified: ${error}. Access may still be standing; revoking again and re-checking.`)
+      .alertSecurity({ kind: 'revoke_unverified', request, role, grantId, error: error ?? 'unknown error' })
       .catch((e: unknown) => logger.error({ err: e, grantId }, 'could not alert the security channel'));
   }
   try {
@@ -60,9 +60,9 @@ export async function verifyRevocation(core: Core, grantId: string, justEnded?: 
   return 'still_standing';
 }
 
-async function recovered(core: Core, grant: Grant, role: Role): Promise<void> {
+async function recovered(core: Core, grant: Grant, request: AccessRequest, role: Role): Promise<void> {
   await core.deps.notifier
-    .alertSecurity(`:white_check_mark: Grant ${grant.id} (*${role.id}*, \`${grant.requestId}\`) is now revoked and verified.`)
+    .alertSecurity({ kind: 'revoke_verified', request, role, grantId: grant.id })
     .catch((e: unknown) => core.deps.logger.error({ err: e, grantId: grant.id }, 'could not tell the security channel'));
   await core.announce(grant.requestId, { kind: 'revoke_verified' });
 }

@@ -3,6 +3,7 @@ import { grantDurationMs, type AccessRequest } from '../access/model';
 import type { ApproverSet, EscalationTier, Role } from '../access/policy';
 import type { RequesterNotice } from '../access/ports';
 import { formatDuration } from '../lib/duration';
+import { showHidden } from '../lib/text';
 
 /** Platform-neutral wording shared by the Slack and Teams renderers of the policy features. */
 
@@ -35,12 +36,17 @@ export function shorterDurations(askedMs: number, minMs: number): number[] {
 
 /** How a platform marks up people, times and emphasis (Slack mrkdwn, Teams markdown). */
 export interface Markup {
+  /** Text a person or a cloud API supplied (a reason, an error): shown as it is, never as markup. */
+  text(text: string): string;
   user(id: string): string;
   group(id: string): string;
   when(date: Date): string;
   bold(text: string): string;
   code(text: string): string;
 }
+
+/** Markup for logs and other plain-text places: names as ids, times as ISO, no emphasis. */
+export const plainMarkup: Markup = { text: showHidden, user: (id) => id, group: (id) => id, when: (d) => d.toISOString(), bold: (t) => t, code: (t) => t };
 
 /**
  * The header of an escalation tier's card (after the platform's emoji): whom it asks, and why.
@@ -66,8 +72,8 @@ export function expiringWords(msLeft: number, canExtend: boolean): string {
 }
 
 /** Why a request of an `auto_if_on_call` role went to people after all (`what` names the request). */
-export function onCallUnavailableWords(notice: Extract<RequesterNotice, { kind: 'on_call_unavailable' }>, what: string): string {
-  return `I could not check whether you are on call in ${notice.schedule} (${notice.error}), so ${what} was not approved automatically: it waits for the approvers like any other request.`;
+export function onCallUnavailableWords(notice: Extract<RequesterNotice, { kind: 'on_call_unavailable' }>, what: string, m: Pick<Markup, 'text'>): string {
+  return `I could not check whether you are on call in ${notice.schedule} (${m.text(notice.error)}), so ${what} was not approved automatically: it waits for the approvers like any other request.`;
 }
 
 /** The sentence after "your access was revoked": what the provider's check found (empty when none ran). */

@@ -1,7 +1,9 @@
 import type { ChatMessageRef, RequestView } from '../access/model';
 import type { Role } from '../access/policy';
-import type { ApproverDirectory, Notifier, RequesterNotice } from '../access/ports';
+import type { ApproverDirectory, Notifier, RequesterNotice, SecurityAlert } from '../access/ports';
 import type { Logger } from '../lib/logger';
+import { plainMarkup } from './approval-words';
+import { securityAlertWords } from './security-words';
 
 /**
  * Used when no chat platform is configured (a worker-only process, or a server
@@ -23,8 +25,8 @@ export class LogNotifier implements Notifier {
   async tellRequester(view: RequestView, _role: Role, notice: RequesterNotice): Promise<void> {
     this.logger.info({ requestId: view.request.id, notice: notice.kind }, 'requester notice (no chat platform configured)');
   }
-  async alertSecurity(text: string): Promise<void> {
-    this.logger.error({ alert: text }, 'security alert (no chat platform configured)');
+  async alertSecurity(alert: SecurityAlert): Promise<void> {
+    this.logger.error({ alert: securityAlertWords(alert, plainMarkup), requestId: alert.request.id }, 'security alert (no chat platform configured)');
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ChatMessageRef, Platform, RequestView } from '../access/model';
 import type { EscalationTier, Role } from '../access/policy';
-import type { Notifier, RequesterNotice } from '../access/ports';
+import type { Notifier, RequesterNotice, SecurityAlert } from '../access/ports';
 import type { Logger } from '../lib/logger';
 
 /**
@@ -51,8 +51,8 @@ export class CompositeNotifier implements Notifier {
     await this.notifiers[view.request.requesterPlatform]?.tellRequester(view, role, notice);
   }
 
-  async alertSecurity(text: string, platform?: Platform): Promise<void> {
-    await this.each(platform ? [platform] : this.entries().map(([p]) => p), (n) => n.alertSecurity(text, platform));
+  async alertSecurity(alert: SecurityAlert, platform?: Platform): Promise<void> {
+    await this.each(platform ? [platform] : this.entries().map(([p]) => p), (n) => n.alertSecurity(alert, platform));
   }
 
   /** Runs `fn` on each named platform's notifier; every one runs, the first failure is rethrown. */

@@ -4,8 +4,14 @@ import { PolicySchema, type Policy } from '../access/policy';
 
 export class PolicyError extends Error {}
 
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+/** `roles[3] (prod-admin).requesters`: a role is named by its id too, as people know it. */
+function formatPath(path: ReadonlyArray<PropertyKey>, data: unknown): string {
+  const roles = (data as { roles?: unknown })?.roles;
+  return path.reduce<string>((acc, key, i) => {
+    if (typeof key !== 'number') return acc ? `${acc}.${String(key)}` : String(key);
+    const id = i === 1 && path[0] === 'roles' && Array.isArray(roles) ? (roles[key] as { id?: unknown } | undefined)?.id : undefined;
+    return `${acc}[${key}]${typeof id === 'string' ? ` (${id})` : ''}`;
+  }, '');
 }
 
 /** Parses policy YAML text; every fault names the file, the path inside it and what is wrong. */
@@ -23,7 +29,7 @@ export function parsePolicy(text: string, fileName: string): Policy {
   }
   const result = PolicySchema.safeParse(data);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${formatPath(issue.path) || '(top level)'}: ${issue.message}`);
+  const lines = result.error.issues.map((issue) => `  ${formatPath(issue.path, data) || '(top level)'}: ${issue.message}`);
   throw new PolicyError(`${fileName}: invalid policy:\n${lines.join('\n')}`);
 }
 

@@ -30,6 +30,7 @@ digest: { slack_channel: ${SECURITY_CHANNEL} }
 roles:
   - id: aws-read
     provider: aws
+    requesters: { anyone: true }
     aws: { role_arn: "arn:aws:iam::${ACCOUNT}:role/ProdRead" }
     max_duration: 4h
     min_duration: 1s
@@ -38,6 +39,7 @@ roles:
   - id: aws-prod
     description: Read-only production, one approver
     provider: aws
+    requesters: { anyone: true }
     aws: { role_arn: "arn:aws:iam::${ACCOUNT}:role/ProdRead" }
     max_duration: 4h
     min_duration: 1s
@@ -45,6 +47,7 @@ roles:
     approval: { required: 1, approvers: { slack_users: [U0ALICE] } }
   - id: aws-locked
     provider: aws
+    requesters: { anyone: true }
     aws: { role_arn: "arn:aws:iam::${ACCOUNT}:role/Locked" }
     max_duration: 1h
     min_duration: 1s

@@ -37,6 +37,7 @@ digest: { slack_channel: ${SECURITY_CHANNEL} }
 roles:
   - id: az-read
     provider: azure
+    requesters: { anyone: true }
     azure: { scope: "${SCOPE}", role_definition_id: "${READER}" }
     max_duration: 4h
     min_duration: 1s
@@ -44,6 +45,7 @@ roles:
     approval: { auto: true }
   - id: az-pim
     provider: azure
+    requesters: { anyone: true }
     azure: { scope: "${SCOPE}", role_definition_id: "${SUB}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c", mode: pim }
     max_duration: 4h
     min_duration: 1s
@@ -126,7 +128,7 @@ users:
   it('tells a Slack user with no object id in the policy what to add', async () => {
     const request = await slash('U0DAVE', 'request az-read 30m');
     await grantIn(request.id, 'failed');
-    await waitFor(() => dmsTo('U0DAVE').some((m) => m.includes('U0DAVE: { email: you@example.com, azure_object_id: <your object id> }')), 'missing-id DM');
+    await waitFor(() => dmsTo('U0DAVE').some((m) => m.includes('U0DAVE: { email: you@example.com, azure_object_id: &lt;your object id&gt; }')), 'missing-id DM');
   });
 
   it('with mode pim, asks for an assignment that expires on its own, and removes it early on revoke', async () => {

@@ -11,6 +11,7 @@ approvals:
 roles:
   - id: quick
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 1h
     min_duration: 1s
     reason: optional

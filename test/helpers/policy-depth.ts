@@ -21,6 +21,7 @@ users:
 roles:
   - id: bg
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 4h
     default_duration: 1h
     min_duration: 1s
@@ -32,6 +33,7 @@ roles:
       approvers: { slack_users: [U0ALICE, U0BOB] }
   - id: pd
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 1h
     min_duration: 1s
     reason: optional
@@ -40,6 +42,7 @@ roles:
       auto_if_on_call: { pagerduty_schedule: PSCHED1 }
   - id: og
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 1h
     min_duration: 1s
     reason: optional
@@ -48,6 +51,7 @@ roles:
       auto_if_on_call: { opsgenie_schedule: ops-primary }
   - id: esc
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 4h
     default_duration: 2h
     min_duration: 1m
@@ -60,6 +64,7 @@ roles:
         - { after: 30m, approvers: { slack_users: [U0CAROL] }, slack_channel: ${ESCALATION_CHANNEL} }
   - id: ext
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 4h
     default_duration: 1h
     min_duration: 1m

@@ -17,6 +17,7 @@ roles:
   - id: quick
     description: One approver, short grants
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 1h
     default_duration: 5m
     min_duration: 1s
@@ -27,6 +28,7 @@ roles:
   - id: dual
     description: Two approvers and a ticket
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 2h
     default_duration: 30m
     min_duration: 1s
@@ -38,6 +40,7 @@ roles:
   - id: auto
     description: Approved by policy
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 4h
     default_duration: 1h
     min_duration: 1s
@@ -47,6 +50,7 @@ roles:
   - id: crowd
     description: Fifty approvers, one needed
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 1h
     min_duration: 1s
     reason: optional

@@ -26,6 +26,7 @@ activity: { delay: 15m, attempts: 2, retry_backoff: 1s, aws_regions: [us-east-1,
 roles:
   - id: aws-read
     provider: aws
+    requesters: { anyone: true }
     aws: { role_arn: "arn:aws:iam::${ACCOUNT}:role/ProdRead" }
     read_only: true
     max_duration: 4h
@@ -34,6 +35,7 @@ roles:
     approval: { auto: true }
   - id: az-ops
     provider: azure
+    requesters: { anyone: true }
     azure: { scope: "/subscriptions/${SUB_ID}/resourceGroups/prod", role_definition_id: "acdd72a7-3385-48ef-bd42-f606fba81ae7" }
     max_duration: 4h
     min_duration: 1s
@@ -41,6 +43,7 @@ roles:
     approval: { auto: true }
   - id: play
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 4h
     min_duration: 1s
     reason: optional

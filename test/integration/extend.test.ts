@@ -25,6 +25,7 @@ approvals:
 roles:
   - id: quick
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 1h
     default_duration: 10m
     reason: optional
@@ -33,12 +34,14 @@ roles:
       approvers: { slack_users: [U0ALICE, U0BOB] }
   - id: auto
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 2h
     default_duration: 1h
     reason: optional
     approval: { auto: true }
   - id: cloud
     provider: aws
+    requesters: { anyone: true }
     aws: { role_arn: "arn:aws:iam::111122223333:role/ProdRead" }
     max_duration: 1h
     reason: optional

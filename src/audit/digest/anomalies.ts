@@ -107,7 +107,7 @@ function rerequestAfterDeny({ data, settings, fmt }: Indexed): Anomaly[] {
 }
 
 /** Revokes that failed during the day, or finished later than `anomalies.revoke_late` after expiry. */
-function revokeTrouble({ data, requests, settings }: Indexed): Anomaly[] {
+function revokeTrouble({ data, requests, settings, fmt }: Indexed): Anomaly[] {
   const late = settings.anomalies.revoke_late;
   const failures = new Map<string, { requestId: string; n: number; error: string }>();
   for (const e of data.events.filter((e) => e.action === 'revoke.failed' && e.grantId)) {
@@ -117,7 +117,7 @@ function revokeTrouble({ data, requests, settings }: Indexed): Anomaly[] {
   const found: Anomaly[] = [...failures].map(([grantId, f]) => {
     const grant = data.grants.find((g) => g.id === grantId);
     const now = grant?.status === 'revoke_failed' || grant?.status === 'revoking' ? 'ACCESS MAY STILL BE STANDING' : `now ${grant?.status ?? 'unknown'}`;
-    return { rule: 'revoke_trouble', text: `${f.requestId}: revoke of ${requests.get(f.requestId)?.roleId ?? 'a grant'} (${grantId}) failed ${f.n} time${f.n > 1 ? 's' : ''} (last: ${f.error}); ${now}` };
+    return { rule: 'revoke_trouble', text: `${f.requestId}: revoke of ${requests.get(f.requestId)?.roleId ?? 'a grant'} (${grantId}) failed ${f.n} time${f.n > 1 ? 's' : ''} (last: ${fmt.text(f.error)}); ${now}` };
   });
   for (const e of data.events.filter((e) => e.action === 'grant.expired' && Number(e.data?.lateMs ?? 0) > late)) {
     found.push({ rule: 'revoke_trouble', text: `${e.requestId}: access was revoked ${formatDuration(Number(e.data!.lateMs))} after it expired, at ${clockTime(e.at, settings.timezone)} (more than ${formatDuration(late)} late)` });
@@ -135,7 +135,7 @@ function breakGlass({ data, roles, settings, fmt }: Indexed): Anomaly[] {
       const review = r.reviewedAt && r.reviewedBy
         ? `reviewed by ${fmt.user(r.reviewedBy)} at ${clockTime(r.reviewedAt, settings.timezone)}${r.reviewedAt > due ? ' (LATE)' : ''}`
         : `NOT REVIEWED${data.now >= due ? ' — overdue' : ` (due ${clockTime(due, settings.timezone)})`}`;
-      return { rule: 'break_glass', text: `${r.id}: BREAK-GLASS ${r.roleId} self-approved by ${fmt.user(r.requesterId)} (${r.reason ?? 'no reason'}); ${review}` };
+      return { rule: 'break_glass', text: `${r.id}: BREAK-GLASS ${r.roleId} self-approved by ${fmt.user(r.requesterId)} (${r.reason ? fmt.text(r.reason) : 'no reason'}); ${review}` };
     });
 }
 

@@ -51,9 +51,9 @@ function grantReply(grant: Grant, request: AccessRequest, data: DigestData, inde
   return [
     `*${request.roleId}* for ${fmt.user(request.requesterId)} · \`${request.id}\` · granted ${clockTime(grant.activatedAt!, data.timezone)}`,
     `Asked ${formatDuration(request.durationMs)} · used ${used} · approved by ${approvers}`,
-    `Reason: ${request.reason ?? '—'} · ticket: ${request.ticket ?? '—'}`,
+    `Reason: ${fmt.text(request.reason ?? '—')} · ticket: ${fmt.text(request.ticket ?? '—')}`,
     `Ended: ${howItEnded(grant, data, index, fmt)}`,
-    activityLine(grant),
+    activityLine(grant, fmt.text),
   ].filter((line) => line !== undefined).join('\n');
 }
 

@@ -17,9 +17,10 @@ export interface DigestData {
   grants: Grant[];
 }
 
-/** How the chat platform writes a mention. */
+/** How the chat platform writes a mention, and someone else's text (reasons, errors) as text. */
 export interface DigestFormat {
   user(userId: string): string;
+  text(text: string): string;
 }
 
 export interface DigestFigures {

@@ -3,6 +3,7 @@ import type { Policy } from '../../access/policy';
 import { AccessError } from '../../access/errors';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
+import { showHidden } from '../../lib/text';
 import { buildDigest } from './build';
 import { DAY_PATTERN, dayOf, dayWindow } from './calendar';
 import type { BuiltDigest, DigestFormat } from './model';
@@ -28,7 +29,7 @@ export type PublishOutcome =
   | { status: 'busy'; day: string }
   | { status: 'not_configured'; digest: BuiltDigest };
 
-const plainFormat: DigestFormat = { user: (id) => `@${id}` };
+const plainFormat: DigestFormat = { user: (id) => `@${id}`, text: showHidden };
 
 /** Builds the daily digest from the store and posts it once per day, editing it on re-runs. */
 export class DigestService {

@@ -1,12 +1,12 @@
 import type { WebClient } from '@slack/web-api';
 import type { DigestFormat } from '../../audit/digest/model';
 import type { DigestPublisher } from '../../audit/digest/ports';
-import { user } from './blocks/format';
+import { slackText, user } from './blocks/format';
 
 /** The digest's DigestPublisher port on Slack: the parent message and its thread (`thread_ts`). */
 export class SlackDigestPublisher implements DigestPublisher {
   readonly platform = 'slack' as const;
-  readonly fmt: DigestFormat = { user };
+  readonly fmt: DigestFormat = { user, text: slackText };
 
   constructor(private readonly client: WebClient) {}
 

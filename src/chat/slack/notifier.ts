@@ -1,9 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import type { ChatMessageRef, RequestView } from '../../access/model';
 import { approvalSlackChannel, type EscalationTier, type Policy, type Role } from '../../access/policy';
-import type { Notifier, RequesterNotice } from '../../access/ports';
+import type { Notifier, RequesterNotice, SecurityAlert } from '../../access/ports';
 import type { Logger } from '../../lib/logger';
 import { escalationWords } from '../approval-words';
+import { alertTone, securityAlertWords } from '../security-words';
 import { approvalCard } from './blocks/approval-card';
 import { slackMarkup } from './blocks/format';
 import { requesterNotice } from './blocks/notices';
@@ -58,7 +59,8 @@ export class SlackNotifier implements Notifier {
     await this.client.chat.postMessage(requesterNotice(view, role, notice));
   }
 
-  async alertSecurity(text: string): Promise<void> {
+  async alertSecurity(alert: SecurityAlert): Promise<void> {
+    const text = `${alertTone(alert) === 'alarm' ? ':rotating_light:' : ':white_check_mark:'} ${securityAlertWords(alert, slackMarkup)}`;
     const channel = this.policy.digest?.slack_channel;
     if (!channel) {
       this.logger.error({ alert: text }, 'security alert with no digest.slack_channel configured');

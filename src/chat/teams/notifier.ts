@@ -1,11 +1,12 @@
 import type { ChatMessageRef, RequestView } from '../../access/model';
 import type { EscalationTier, Policy, Role } from '../../access/policy';
-import type { Notifier, RequesterNotice } from '../../access/ports';
+import type { Notifier, RequesterNotice, SecurityAlert } from '../../access/ports';
 import type { Logger } from '../../lib/logger';
 import { escalationWords } from '../approval-words';
+import { alertTone, securityAlertWords } from '../security-words';
 import { approvalCard } from './cards/approval-card';
 import type { AdaptiveCard } from './cards/card';
-import { fromSlackMarkup, teamsMarkup } from './cards/format';
+import { plain, teamsMarkup } from './cards/format';
 import { requesterNotice } from './cards/notices';
 import type { TeamsPoster } from './proactive';
 import { cardMessage } from './say';
@@ -83,13 +84,13 @@ export class TeamsNotifier implements Notifier {
     if (!sent) this.logger.warn(about, 'no 1:1 chat with the Teams user yet (they have not installed the bot personally): notice not sent');
   }
 
-  /** The core writes alerts in Slack's markup; Teams gets them in its own. */
-  async alertSecurity(text: string): Promise<void> {
+  async alertSecurity(alert: SecurityAlert): Promise<void> {
+    const text = plain(`${alertTone(alert) === 'alarm' ? '🚨' : '✅'} ${securityAlertWords(alert, teamsMarkup)}`);
     const channel = this.policy.digest?.teams_channel;
     if (!channel) {
       this.logger.error({ alert: text }, 'security alert with no digest.teams_channel configured');
       return;
     }
-    await this.poster.inConversation(channel, (context) => context.sendActivity(fromSlackMarkup(text)));
+    await this.poster.inConversation(channel, (context) => context.sendActivity(text));
   }
 }

@@ -22,6 +22,7 @@ roles:
   - id: quick
     description: One approver, short grants
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 1h
     default_duration: 5m
     min_duration: 1s
@@ -32,6 +33,7 @@ roles:
   - id: dual
     description: Two approvers and a ticket
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 2h
     default_duration: 30m
     min_duration: 1s
@@ -63,6 +65,7 @@ digest:
 roles:
   - id: ext
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 4h
     default_duration: 1h
     min_duration: 1m
@@ -72,6 +75,7 @@ roles:
       approvers: { teams_users: [${ALICE.aadObjectId}, ${BOB.aadObjectId}] }
   - id: bg
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 4h
     default_duration: 1h
     min_duration: 1m
@@ -82,6 +86,7 @@ roles:
       approvers: { teams_users: [${ALICE.aadObjectId}] }
   - id: esc
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 2h
     default_duration: 1h
     min_duration: 1m

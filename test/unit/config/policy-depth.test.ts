@@ -7,6 +7,7 @@ approvals: { slack_channel: C0APPROVALS, pending_ttl: 1h }
 roles:
   - id: r
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 2h
 ${extra}`;
 
@@ -49,7 +50,7 @@ describe('activity keys', () => {
     expect(bad('{ aws_regions: [Frankfurt] }')).toThrow('activity.aws_regions[0]: must be an AWS region like eu-west-1');
     expect(bad('{ aws_regions: [] }')).toThrow('activity.aws_regions: list at least one region');
     expect(bad('{ retry: 1m }')).toThrow('activity: Unrecognized key');
-    expect(() => parsePolicy(role(`    read_only: yes please\n${approvers}`), 'p.yaml')).toThrow('roles[0].read_only');
+    expect(() => parsePolicy(role(`    read_only: yes please\n${approvers}`), 'p.yaml')).toThrow('roles[0] (r).read_only');
   });
 });
 

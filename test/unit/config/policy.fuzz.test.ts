@@ -8,6 +8,7 @@ describe('policy loading under arbitrary input', () => {
     {
       id: fc.oneof(fc.constantFrom('prod-admin', 'x'), fc.string({ maxLength: 10 })),
       provider: fc.constantFrom('sandbox', 'aws', 'azure', 'gcp', 1),
+      requesters: fc.oneof(fc.constant({ anyone: true }), fc.record({ emails: fc.array(fc.constantFrom('a@example.com', 'nope'), { maxLength: 2 }), email_domains: fc.array(fc.constantFrom('example.com', '-bad'), { maxLength: 2 }) }), fc.constant({})),
       max_duration: fc.oneof(fc.constantFrom('1h', '30m', '0m', 'forever'), fc.integer()),
       default_duration: fc.constantFrom('15m', '2h', 'x'),
       reason: fc.constantFrom('required', 'optional', 'maybe'),

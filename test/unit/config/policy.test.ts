@@ -6,6 +6,7 @@ approvals: { slack_channel: C0APPROVALS }
 roles:
   - id: prod-admin
     provider: sandbox
+    requesters: { anyone: true }
     max_duration: 2h
     approval:
       required: 1
@@ -23,6 +24,19 @@ function faultOf(text: string): string {
 }
 
 describe('policy file', () => {
+  it('refuses a role that does not say who may request it, naming the role and the key', () => {
+    expect(faultOf(minimalRole().replace('    requesters: { anyone: true }\n', ''))).toContain('roles[0] (prod-admin).requesters: is required: say who may request this role');
+    expect(faultOf(minimalRole().replace('requesters: { anyone: true }', 'requesters: {}'))).toContain('roles[0] (prod-admin).requesters: names nobody');
+    expect(faultOf(minimalRole().replace('requesters: { anyone: true }', 'requesters: { anyone: false }'))).toContain('roles[0] (prod-admin).requesters.anyone: can only be true');
+    expect(faultOf(minimalRole().replace('requesters: { anyone: true }', 'requesters: { emails: [carol] }'))).toContain('roles[0] (prod-admin).requesters');
+  });
+
+  it('reads requesters, normalising e-mails, domains and object ids to lower case', () => {
+    const [role] = parsePolicy(minimalRole().replace('requesters: { anyone: true }', 'requesters: { emails: [Carol@Example.com], email_domains: [Example.COM], teams_users: [ABC-1] }'), 'p.yaml').roles;
+    expect(role!.requesters).toEqual({ anyone: false, slack_users: [], slack_usergroups: [], teams_users: ['abc-1'], emails: ['carol@example.com'], email_domains: ['example.com'] });
+    expect(parsePolicy(minimalRole(), 'p.yaml').roles[0]!.requesters.anyone).toBe(true);
+  });
+
   it('loads the shipped example', () => {
     const policy = parsePolicy(readFileSync('policy.example.yaml', 'utf8'), 'policy.example.yaml');
     const admin = policy.roles.find((r) => r.id === 'prod-admin');
@@ -35,7 +49,7 @@ describe('policy file', () => {
 
   it('refuses an unknown azure mode, naming the path', () => {
     const yaml = minimalRole().replace('provider: sandbox', 'provider: azure\n    azure: { scope: /subscriptions/x, role_definition_id: r, mode: forever }');
-    expect(faultOf(yaml)).toMatch(/roles\[0\]\.azure\.mode/);
+    expect(faultOf(yaml)).toMatch(/roles\[0\] \(prod-admin\)\.azure\.mode/);
   });
 
   it('fills defaults: default_duration, min_duration 1m, reason required', () => {
@@ -46,19 +60,19 @@ describe('policy file', () => {
   it('names the file, the path and the fault', () => {
     const message = faultOf(minimalRole().replace('max_duration: 2h', 'max_duration: forever'));
     expect(message).toContain('policy.yaml: invalid policy');
-    expect(message).toContain('roles[0].max_duration: "forever" is not a duration');
+    expect(message).toContain('roles[0] (prod-admin).max_duration: "forever" is not a duration');
   });
 
   it('refuses unknown keys, bad ids, and approval rules that cannot be met', () => {
-    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: sandbox\n    max_duraton: 1h'))).toContain('roles[0]: Unrecognized key: "max_duraton"');
-    expect(faultOf(minimalRole().replace('slack_users: [U0ALICE]', 'slack_users: [alice]'))).toContain('roles[0].approval.approvers.slack_users[0]: must be a Slack user id');
-    expect(faultOf(minimalRole().replace('required: 1', 'required: 3'))).toContain('roles[0].approval.required: needs 3 distinct approvers but only 1 are listed');
-    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: aws'))).toContain('roles[0].aws: provider aws needs aws.role_arn');
-    expect(faultOf(minimalRole(`  - id: prod-admin\n    provider: sandbox\n    max_duration: 1h\n    approval: { auto: true }`))).toContain('roles[1].id: duplicate role id "prod-admin"');
+    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: sandbox\n    max_duraton: 1h'))).toContain('roles[0] (prod-admin): Unrecognized key: "max_duraton"');
+    expect(faultOf(minimalRole().replace('slack_users: [U0ALICE]', 'slack_users: [alice]'))).toContain('roles[0] (prod-admin).approval.approvers.slack_users[0]: must be a Slack user id');
+    expect(faultOf(minimalRole().replace('required: 1', 'required: 3'))).toContain('roles[0] (prod-admin).approval.required: needs 3 distinct approvers but only 1 are listed');
+    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: aws'))).toContain('roles[0] (prod-admin).aws: provider aws needs aws.role_arn');
+    expect(faultOf(minimalRole(`  - id: prod-admin\n    provider: sandbox\n    requesters: { anyone: true }\n    max_duration: 1h\n    approval: { auto: true }`))).toContain('roles[1] (prod-admin).id: duplicate role id "prod-admin"');
   });
 
   it('refuses a role with no approval channel anywhere', () => {
-    expect(faultOf(minimalRole().replace('approvals: { slack_channel: C0APPROVALS }', ''))).toContain('roles[0].approval.slack_channel: no approval channel');
+    expect(faultOf(minimalRole().replace('approvals: { slack_channel: C0APPROVALS }', ''))).toContain('roles[0] (prod-admin).approval.slack_channel: no approval channel');
   });
 
   it('reports YAML syntax errors with the file name', () => {
@@ -66,6 +80,6 @@ describe('policy file', () => {
   });
 
   it('refuses an invalid ticket pattern', () => {
-    expect(faultOf(minimalRole().replace('max_duration: 2h', 'max_duration: 2h\n    ticket_pattern: "(["'))).toContain('roles[0].ticket_pattern: is not a valid regular expression');
+    expect(faultOf(minimalRole().replace('max_duration: 2h', 'max_duration: 2h\n    ticket_pattern: "(["'))).toContain('roles[0] (prod-admin).ticket_pattern: is not a valid regular expression');
   });
 });

@@ -1,11 +1,10 @@
-import { Bits, Blocks, Elements, Message } from 'slack-block-builder';
-import { BREAK_GLASS_MARKER } from '../../../access/break-glass';
+import { Bits, Blocks, Elements } from 'slack-block-builder';
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
 import { durationWords, reviewWords, shorterDurations } from '../../approval-words';
 import { durationChoiceValue } from './duration-choice';
-import { sandboxNote, slackMarkup, statusLine, user } from './format';
+import { blocksOf, BREAK_GLASS_MARKER, plainText, sandboxNote, slackMarkup, statusLine, user } from './format';
 
 export const APPROVE_ACTION = 'jit.approve';
 export const DENY_ACTION = 'jit.deny';
@@ -44,20 +43,23 @@ export function approvalCard(view: RequestView, role: Role, channel: string, hea
   const pending = request.status === 'pending';
   const note = sandboxNote(role);
   const marker = request.breakGlass ? `${BREAK_GLASS_MARKER} ` : '';
-  return Message({ channel, text: `${marker}Access request ${request.id}: ${request.roleId} for ${formatDuration(request.durationMs)} by ${user(request.requesterId)} — ${request.status}` })
-    .blocks(
-      header ? Blocks.Section({ text: header }) : undefined,
-      Blocks.Section({ text: `${marker}${user(request.requesterId)} requests *${role.id}*${role.description ? ` — ${role.description}` : ''}` }),
-      Blocks.Section().fields(
-        `*Request*\n${request.id}`,
-        `*Duration*\n${durationWords(request)}`,
-        `*Reason*\n${request.reason ?? '—'}`,
-        `*Ticket*\n${request.ticket ?? '—'}`,
+  return {
+    channel,
+    text: `${marker}Access request ${request.id}: ${request.roleId} for ${formatDuration(request.durationMs)} by ${user(request.requesterId)} — ${request.status}`,
+    blocks: [
+      ...blocksOf(
+        header ? Blocks.Section({ text: header }) : undefined,
+        Blocks.Section({ text: `${marker}${user(request.requesterId)} requests *${role.id}*${role.description ? ` — ${role.description}` : ''}` }),
+        Blocks.Section().fields(`*Request*\n${request.id}`, `*Duration*\n${durationWords(request)}`),
       ),
-      Blocks.Context().elements(statusLine(view)),
-      pending ? decisionBlock(view, role) : undefined,
-      ...reviewBlocks(view, role),
-      note ? Blocks.Context().elements(note) : undefined,
-    )
-    .buildToObject();
+      // The requester's words, in plain text: no formatting, mention or link of theirs can look like ours.
+      plainText(`Reason: ${request.reason ?? '—'}\nTicket: ${request.ticket ?? '—'}`),
+      ...blocksOf(
+        Blocks.Context().elements(statusLine(view)),
+        pending ? decisionBlock(view, role) : undefined,
+        ...reviewBlocks(view, role),
+        note ? Blocks.Context().elements(note) : undefined,
+      ),
+    ],
+  };
 }

@@ -1,9 +1,9 @@
-import { Blocks, Elements, Message } from 'slack-block-builder';
+import { Blocks, Elements } from 'slack-block-builder';
 import type { ExtendResult } from '../../../access/extend';
 import type { ExtensionNotice, ExtensionStatus, ExtensionView } from '../../../access/extension-model';
 import { formatDuration } from '../../../lib/duration';
 import { extendReplyWords, extensionAskWords, extensionNoticeWords, extensionOutcomeWords } from '../../extension-words';
-import { slackMarkup, user, when } from './format';
+import { blocksOf, plainText, slackMarkup, user, when } from './format';
 
 export const EXTEND_APPROVE_ACTION = 'jit.extend_approve';
 export const EXTEND_DENY_ACTION = 'jit.extend_deny';
@@ -15,22 +15,26 @@ const NOTICE_EMOJI: Record<ExtensionNotice['kind'], string> = { extension_pendin
 export function extensionCard(view: ExtensionView, channel: string) {
   const { extension: ext, request } = view;
   const r = request.request;
-  return Message({ channel, text: `Extension of ${r.id}: +${formatDuration(ext.addMs)} of ${r.roleId} for ${user(r.requesterId)} — ${ext.status}` })
-    .blocks(
-      Blocks.Section({ text: extensionAskWords(view, slackMarkup) }),
-      Blocks.Section().fields(
-        `*Ends now*\n${request.grant?.expiresAt && ext.status === 'pending' ? when(request.grant.expiresAt) : '—'}`,
-        `*Reason given*\n${r.reason ?? '—'}`,
+  return {
+    channel,
+    text: `Extension of ${r.id}: +${formatDuration(ext.addMs)} of ${r.roleId} for ${user(r.requesterId)} — ${ext.status}`,
+    blocks: [
+      ...blocksOf(
+        Blocks.Section({ text: extensionAskWords(view, slackMarkup) }),
+        Blocks.Section().fields(`*Ends now*\n${request.grant?.expiresAt && ext.status === 'pending' ? when(request.grant.expiresAt) : '—'}`),
       ),
-      Blocks.Context().elements(`${STATUS_EMOJI[ext.status]} ${extensionOutcomeWords(view, slackMarkup)}`),
-      ext.status === 'pending'
-        ? Blocks.Actions({ blockId: 'jit.extend_decision' }).elements(
-            Elements.Button({ text: 'Approve', actionId: EXTEND_APPROVE_ACTION, value: String(ext.id) }).primary(),
-            Elements.Button({ text: 'Deny', actionId: EXTEND_DENY_ACTION, value: String(ext.id) }).danger(),
-          )
-        : undefined,
-    )
-    .buildToObject();
+      plainText(`Reason given: ${r.reason ?? '—'}`),
+      ...blocksOf(
+        Blocks.Context().elements(`${STATUS_EMOJI[ext.status]} ${extensionOutcomeWords(view, slackMarkup)}`),
+        ext.status === 'pending'
+          ? Blocks.Actions({ blockId: 'jit.extend_decision' }).elements(
+              Elements.Button({ text: 'Approve', actionId: EXTEND_APPROVE_ACTION, value: String(ext.id) }).primary(),
+              Elements.Button({ text: 'Deny', actionId: EXTEND_DENY_ACTION, value: String(ext.id) }).danger(),
+            )
+          : undefined,
+      ),
+    ],
+  };
 }
 
 /** The DM the requester gets about an extension. */

@@ -1,11 +1,41 @@
+import { Message } from 'slack-block-builder';
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
-import { BREAK_GLASS_MARKER } from '../../../access/break-glass';
+import { showHidden } from '../../../lib/text';
 import type { Markup } from '../../approval-words';
 
-export const user = (id: string) => `<@${id}>`;
+/**
+ * Text a person or a cloud API supplied, as Slack mrkdwn shows it literally: `&`, `<` and
+ * `>` escaped (so `<!channel>`, `<@U…>` and `<https://…|label>` are never pings, mentions
+ * or links), invisible and direction-changing characters shown (lib/text.ts). Every
+ * Slack renderer passes such text through this one function.
+ */
+export function slackText(text: string): string {
+  return showHidden(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
+
+/** A mention, made only from an id; a Teams person (Entra object id) is named as such. */
+export const user = (id: string) => (SLACK_USER_ID.test(id) ? `<@${id}>` : `Teams user ${slackText(id)}`);
 export const group = (id: string) => `<!subteam^${id}>`;
+
+export const BREAK_GLASS_MARKER = ':rotating_light: BREAK-GLASS';
+
+/** Built Block Kit blocks, for messages that mix builder blocks with `plainText` ones. */
+export function blocksOf(...builders: Array<Parameters<ReturnType<typeof Message>['blocks']>[number] | undefined>): unknown[] {
+  return (Message().blocks(...builders).buildToObject().blocks as unknown[] | undefined) ?? [];
+}
+
+/**
+ * A section in plain text: Slack applies no mrkdwn there, so someone's words stay
+ * exactly their words (hidden characters shown; a section holds 3,000 characters).
+ */
+export function plainText(text: string): { type: 'section'; text: { type: 'plain_text'; text: string; emoji: false } } {
+  const shown = showHidden(text);
+  return { type: 'section', text: { type: 'plain_text', text: shown.length > 3000 ? `${shown.slice(0, 2999)}…` : shown, emoji: false } };
+}
 
 /** Slack renders `<!date^…>` in each reader's own time zone. */
 export function when(date: Date): string {
@@ -14,7 +44,7 @@ export function when(date: Date): string {
 }
 
 /** Slack mrkdwn for the shared wording (approval-words.ts). */
-export const slackMarkup: Markup = { user, group, when, bold: (t) => `*${t}*`, code: (t) => `\`${t}\`` };
+export const slackMarkup: Markup = { text: slackText, user, group, when, bold: (t) => `*${t}*`, code: (t) => `\`${t}\`` };
 
 export const SANDBOX_NOTE = ':test_tube: *SANDBOX* — no real cloud access is given or taken.';
 
@@ -42,13 +72,13 @@ export function statusLine(view: RequestView): string {
     case 'revoked':
       return `:lock: Revoked early by ${grant?.revokeRequestedBy ? user(grant.revokeRequestedBy) : 'an operator'}${grant?.revokedAt ? ` at ${when(grant.revokedAt)}` : ''} — access revoked${verified}`;
     case 'denied':
-      return `:no_entry: Denied by ${deniedBy ? user(deniedBy.approverId) : 'an approver'}${deniedBy?.comment ? `: ${deniedBy.comment}` : ''}`;
+      return `:no_entry: Denied by ${deniedBy ? user(deniedBy.approverId) : 'an approver'}${deniedBy?.comment ? `: ${slackText(deniedBy.comment)}` : ''}`;
     case 'cancelled':
       return ':heavy_multiplication_x: Cancelled by the requester';
     case 'timed_out':
       return ':alarm_clock: Timed out — nobody decided in time';
     case 'failed':
-      return `:x: Grant failed${grant?.failureReason ? `: ${grant.failureReason}` : ''}`;
+      return `:x: Grant failed${grant?.failureReason ? `: ${slackText(grant.failureReason)}` : ''}`;
   }
 }
 
@@ -57,6 +87,6 @@ export function summary(view: RequestView): string {
   const { request } = view;
   const parts = [`*${request.roleId}* for ${formatDuration(request.approvedDurationMs ?? request.durationMs)}`];
   if (request.breakGlass) parts.push(BREAK_GLASS_MARKER);
-  if (request.ticket) parts.push(`(${request.ticket})`);
+  if (request.ticket) parts.push(`(${slackText(request.ticket)})`);
   return parts.join(' ');
 }

@@ -4,7 +4,7 @@ import type { Role } from '../../../access/policy';
 import { HELP_LINES } from '../../command';
 import { formatDuration } from '../../../lib/duration';
 import { APPROVE_ACTION, DENY_ACTION } from './approval-card';
-import { statusLine, summary, user } from './format';
+import { slackText, statusLine, summary, user } from './format';
 
 /** Ephemeral replies to `/jit list`, `/jit pending`, `/jit roles`, `/jit help`. */
 
@@ -20,7 +20,7 @@ export function pendingForMe(views: RequestView[]) {
   return Message({ text: views.length === 1 ? '1 request waits for your decision' : `${views.length} requests wait for your decision` })
     .blocks(
       views.flatMap((v) => [
-        Blocks.Section({ text: `\`${v.request.id}\` ${user(v.request.requesterId)} asks for ${summary(v)}\n_${v.request.reason ?? 'no reason given'}_\n${statusLine(v)}` }),
+        Blocks.Section({ text: `\`${v.request.id}\` ${user(v.request.requesterId)} asks for ${summary(v)}\n_${v.request.reason ? slackText(v.request.reason) : 'no reason given'}_\n${statusLine(v)}` }),
         Blocks.Actions().elements(
           Elements.Button({ text: 'Approve', actionId: APPROVE_ACTION, value: v.request.id }).primary(),
           Elements.Button({ text: 'Deny', actionId: DENY_ACTION, value: v.request.id }).danger(),

@@ -5,7 +5,7 @@ import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
 import { approvedByWords, approverNames, durationWords, endedWords, expiringWords, onCallUnavailableWords } from '../../approval-words';
 import { durationChoiceValue } from './duration-choice';
-import { group, sandboxNote, user, when } from './format';
+import { group, sandboxNote, slackMarkup, slackText, user, when } from './format';
 
 /** "I'm done" on the expiry warning: ends the grant now (value: the request id). */
 export const DONE_ACTION = 'jit.done';
@@ -19,7 +19,7 @@ function text(view: RequestView, role: Role, notice: RequesterNotice): string {
     case 'submitted':
       return `:inbox_tray: Your request for ${what} is waiting for approval from ${role.approval.approvers ? approverNames(role.approval.approvers, user, group) : 'the approvers'}.`;
     case 'on_call_unavailable':
-      return `:warning: ${onCallUnavailableWords(notice, what)}`;
+      return `:warning: ${onCallUnavailableWords(notice, what, slackMarkup)}`;
     case 'escalated':
       return `:arrow_double_up: Nobody has decided on ${what} yet, so I am now also asking ${approverNames(notice.approvers, user, group)} (escalation tier ${notice.tier + 1}).`;
     case 'approval_recorded':
@@ -27,11 +27,11 @@ function text(view: RequestView, role: Role, notice: RequesterNotice): string {
     case 'approved':
       return `:white_check_mark: ${what} was approved ${approvedByWords(notice.by, user)}. Granting now…`;
     case 'denied':
-      return `:no_entry: ${what} was denied by ${user(notice.by)}: ${notice.reason}`;
+      return `:no_entry: ${what} was denied by ${user(notice.by)}: ${slackText(notice.reason)}`;
     case 'granted':
       return `:unlock: You now have ${what} through ${notice.providerLabel}, until ${grant?.expiresAt ? when(grant.expiresAt) : 'its expiry'}. Done early? \`/jit revoke ${request.id}\``;
     case 'grant_failed':
-      return `:x: ${what} could not be granted: ${notice.error}`;
+      return `:x: ${what} could not be granted: ${slackText(notice.error)}`;
     case 'expiring_soon':
       return `:hourglass: ${what} ${expiringWords(notice.msLeft, notice.extendChoices.length > 0)}`;
     case 'ended':

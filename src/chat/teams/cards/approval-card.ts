@@ -3,7 +3,7 @@ import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
 import { durationWords, reviewWords, shorterDurations } from '../../approval-words';
 import { card, choiceSet, execute, facts, text, VERBS, type AdaptiveCard, type CardElement } from './card';
-import { sandboxNote, statusLine, TEAMS_BREAK_GLASS_MARKER, teamsMarkup, who } from './format';
+import { sandboxNote, statusLine, TEAMS_BREAK_GLASS_MARKER, teamsMarkup, teamsText, who } from './format';
 
 /** The approval card's drop-down of shorter durations (its value goes with `jit.approve_duration`). */
 export const DURATION_INPUT = 'durationMs';
@@ -55,8 +55,8 @@ export function approvalCard(view: RequestView, role: Role, notice?: string, hea
       facts([
         ['Request', request.id],
         ['Duration', durationWords(request)],
-        ['Reason', request.reason ?? '—'],
-        ['Ticket', request.ticket ?? '—'],
+        ['Reason', request.reason ? teamsText(request.reason) : '—'],
+        ['Ticket', request.ticket ? teamsText(request.ticket) : '—'],
       ]),
       text(statusLine(view), { isSubtle: true }),
       ...reviewed.body,

@@ -2,7 +2,7 @@ import type { ExtendResult } from '../../../access/extend';
 import type { ExtensionNotice, ExtensionStatus, ExtensionView } from '../../../access/extension-model';
 import { extendReplyWords, extensionAskWords, extensionNoticeWords, extensionOutcomeWords } from '../../extension-words';
 import { card, execute, facts, text, VERBS, type AdaptiveCard } from './card';
-import { plain, teamsMarkup, when } from './format';
+import { plain, teamsMarkup, teamsText, when } from './format';
 
 const STATUS_EMOJI: Record<ExtensionStatus, string> = { pending: '⏳', approved: '✅', denied: '⛔', lapsed: '🔒' };
 const NOTICE_EMOJI: Record<ExtensionNotice['kind'], string> = { extension_pending: '📥', extended: '⌛', extension_denied: '⛔', extension_lapsed: '🔒' };
@@ -17,7 +17,7 @@ export function extensionCard(view: ExtensionView, notice?: string): AdaptiveCar
       text(extensionAskWords(view, teamsMarkup)),
       facts([
         ['Ends now', request.grant?.expiresAt && ext.status === 'pending' ? when(request.grant.expiresAt) : '—'],
-        ['Reason given', request.request.reason ?? '—'],
+        ['Reason given', request.request.reason ? teamsText(request.request.reason) : '—'],
       ]),
       text(`${STATUS_EMOJI[ext.status]} ${extensionOutcomeWords(view, teamsMarkup)}`, { isSubtle: true }),
       notice ? text(`⚠️ ${notice}`, { color: 'Attention' }) : undefined,

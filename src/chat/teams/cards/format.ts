@@ -1,15 +1,31 @@
-import { BREAK_GLASS_MARKER } from '../../../access/break-glass';
 import { grantDurationMs, type Platform, type RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
+import { showHidden } from '../../../lib/text';
 import type { Markup } from '../../approval-words';
+
+/**
+ * Text a person or a cloud API supplied, as an Adaptive Card shows it literally: the
+ * markdown Teams applies in TextBlocks and facts (emphasis, links, code, strikethrough,
+ * lists and headings at a line's start) backslash-escaped, `{{…}}` broken apart so Teams
+ * evaluates no DATE()/TIME() function in it, and invisible or direction-changing
+ * characters shown (lib/text.ts). Every Teams renderer passes such text through this one
+ * function.
+ */
+export function teamsText(text: string): string {
+  return showHidden(text)
+    .replace(/[\\`*_~[\]]/g, '\\$&')
+    .replace(/^(\s*)([-+>#]|\d+\.)/gm, '$1\\$2')
+    .replace(/\{\{/g, '{ {')
+    .replace(/\}\}/g, '} }');
+}
 
 /**
  * A person as Teams text. Teams users are Entra object ids; people from Slack keep
  * their Slack id, marked as such (a request may be approved on the other platform).
  */
 export function who(id: string, platform: Platform): string {
-  return platform === 'slack' ? `Slack user ${id}` : `user ${id}`;
+  return platform === 'slack' ? `Slack user ${teamsText(id)}` : `user ${teamsText(id)}`;
 }
 
 /** A person whose platform the text does not carry: Slack ids have their own shape (the policy checks it too). */
@@ -29,23 +45,10 @@ export function plain(text: string): string {
 }
 
 /** Teams markdown for the shared wording (approval-words.ts). */
-export const teamsMarkup: Markup = { user: person, group: (id) => `Slack group ${id}`, when, bold: (t) => `**${t}**`, code: (t) => `\`${t}\`` };
-
-const EMOJI: Record<string, string> = { ':rotating_light:': '🚨', ':white_check_mark:': '✅', ':warning:': '⚠️' };
-
-/**
- * The core writes its alerts in Slack's markup (`<@U…>`, `*bold*`, `:emoji:`); Teams
- * shows them with its own: people named, bold doubled, emoji as characters.
- */
-export function fromSlackMarkup(text: string): string {
-  return text
-    .replace(/:[a-z_]+:/g, (code) => EMOJI[code] ?? code)
-    .replace(/<@([A-Za-z0-9-]+)>/g, (_m, id: string) => person(id))
-    .replace(/(^|[^*])\*([^*\n]+)\*(?!\*)/g, '$1**$2**');
-}
+export const teamsMarkup: Markup = { text: teamsText, user: person, group: (id) => `Slack group ${id}`, when, bold: (t) => `**${t}**`, code: (t) => `\`${t}\`` };
 
 /** The break-glass marker as Teams shows it. */
-export const TEAMS_BREAK_GLASS_MARKER = fromSlackMarkup(BREAK_GLASS_MARKER);
+export const TEAMS_BREAK_GLASS_MARKER = '🚨 BREAK-GLASS';
 
 export const SANDBOX_NOTE = '🧪 **SANDBOX** — no real cloud access is given or taken.';
 
@@ -78,18 +81,18 @@ export function statusLine(view: RequestView): string {
     case 'revoked':
       return `🔒 Revoked early by ${grant?.revokeRequestedBy ? person(grant.revokeRequestedBy) : 'an operator'}${grant?.revokedAt ? ` at ${when(grant.revokedAt)}` : ''} — access revoked${verified}`;
     case 'denied':
-      return `⛔ Denied by ${denied ? who(denied.approverId, denied.approverPlatform) : 'an approver'}${denied?.comment ? `: ${denied.comment}` : ''}`;
+      return `⛔ Denied by ${denied ? who(denied.approverId, denied.approverPlatform) : 'an approver'}${denied?.comment ? `: ${teamsText(denied.comment)}` : ''}`;
     case 'cancelled':
       return '✖️ Cancelled by the requester';
     case 'timed_out':
       return '⏰ Timed out — nobody decided in time';
     case 'failed':
-      return `❌ Grant failed${grant?.failureReason ? `: ${grant.failureReason}` : ''}`;
+      return `❌ Grant failed${grant?.failureReason ? `: ${teamsText(grant.failureReason)}` : ''}`;
   }
 }
 
 /** `**prod-admin** for 1h (INC-42)`, as list rows show it. */
 export function summary(view: RequestView): string {
   const { request } = view;
-  return `**${request.roleId}** for ${formatDuration(grantDurationMs(request))}${request.breakGlass ? ` ${TEAMS_BREAK_GLASS_MARKER}` : ''}${request.ticket ? ` (${request.ticket})` : ''}`;
+  return `**${request.roleId}** for ${formatDuration(grantDurationMs(request))}${request.breakGlass ? ` ${TEAMS_BREAK_GLASS_MARKER}` : ''}${request.ticket ? ` (${teamsText(request.ticket)})` : ''}`;
 }

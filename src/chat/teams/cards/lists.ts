@@ -3,7 +3,7 @@ import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
 import { HELP_LINES } from '../../command';
 import { card, execute, text, VERBS, type AdaptiveCard } from './card';
-import { statusLine, summary, who } from './format';
+import { statusLine, summary, teamsText, who } from './format';
 
 /** Replies to `list`, `pending`, `roles` and `help`. */
 
@@ -23,7 +23,7 @@ export function pendingForMe(views: RequestView[]): AdaptiveCard {
       type: 'Container',
       separator: true,
       items: [
-        text(`\`${v.request.id}\` ${who(v.request.requesterId, v.request.requesterPlatform)} asks for ${summary(v)}\n\n_${v.request.reason ?? 'no reason given'}_\n\n${statusLine(v)}`),
+        text(`\`${v.request.id}\` ${who(v.request.requesterId, v.request.requesterPlatform)} asks for ${summary(v)}\n\n_${v.request.reason ? teamsText(v.request.reason) : 'no reason given'}_\n\n${statusLine(v)}`),
         { type: 'ActionSet', actions: [execute('Approve', VERBS.approve, { requestId: v.request.id }, 'positive'), execute('Deny', VERBS.deny, { requestId: v.request.id }, 'destructive')] },
       ],
     })),

@@ -4,7 +4,7 @@ import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
 import { approvedByWords, approverNames, durationWords, endedWords, expiringWords, onCallUnavailableWords } from '../../approval-words';
 import { card, choiceSet, execute, text as block, VERBS, type AdaptiveCard, type CardElement } from './card';
-import { plain, sandboxNote, when } from './format';
+import { plain, sandboxNote, teamsMarkup, teamsText, when } from './format';
 
 /** The expiry warning's drop-down of extensions (its value goes with `jit.extend`). */
 export const EXTEND_INPUT = 'extendMs';
@@ -17,7 +17,7 @@ function line(view: RequestView, role: Role, notice: RequesterNotice): string {
     case 'submitted':
       return `📥 Your request for ${what} is waiting for approval.`;
     case 'on_call_unavailable':
-      return `⚠️ ${onCallUnavailableWords(notice, what)}`;
+      return `⚠️ ${onCallUnavailableWords(notice, what, teamsMarkup)}`;
     case 'escalated':
       return `⏫ Nobody has decided on ${what} yet, so I am now also asking ${approverNames(notice.approvers, String, String)} (escalation tier ${notice.tier + 1}).`;
     case 'approval_recorded':
@@ -25,11 +25,11 @@ function line(view: RequestView, role: Role, notice: RequesterNotice): string {
     case 'approved':
       return `✅ ${what} was approved ${approvedByWords(notice.by, String)}. Granting now…`;
     case 'denied':
-      return `⛔ ${what} was denied by ${notice.by}: ${notice.reason}`;
+      return `⛔ ${what} was denied by ${notice.by}: ${teamsText(notice.reason)}`;
     case 'granted':
       return `🔓 You now have ${what} through ${notice.providerLabel}, until ${grant?.expiresAt ? when(grant.expiresAt) : 'its expiry'}. Done early? Send \`revoke ${request.id}\``;
     case 'grant_failed':
-      return `❌ ${what} could not be granted: ${notice.error}`;
+      return `❌ ${what} could not be granted: ${teamsText(notice.error)}`;
     case 'expiring_soon':
       return `⌛ ${what} ${expiringWords(notice.msLeft, notice.extendChoices.length > 0)}`;
     case 'ended':

@@ -14,12 +14,12 @@ digest:
   business_hours: { days: mon-fri, start: "08:00", end: "18:00" }
   anomalies: { max_grants_per_requester: 2, fast_approval: 30s, approver_share: 0.75, approver_share_min_grants: 3, rerequest_within: 24h, revoke_late: 1m }
 roles:
-  - { id: prod-admin, provider: sandbox, max_duration: 2h, sensitive: true, approval: { auto: true } }
-  - { id: prod-read, provider: sandbox, max_duration: 4h, read_only: true, approval: { approvers: { slack_users: [U0ALICE, U0BOB] } } }
+  - { id: prod-admin, provider: sandbox, requesters: { anyone: true }, max_duration: 2h, sensitive: true, approval: { auto: true } }
+  - { id: prod-read, provider: sandbox, requesters: { anyone: true }, max_duration: 4h, read_only: true, approval: { approvers: { slack_users: [U0ALICE, U0BOB] } } }
 `,
   'digest-test.yaml',
 );
-const fmt = { user: (id: string) => `@${id}` };
+const fmt = { user: (id: string) => `@${id}`, text: (t: string) => t };
 // Tuesday 24 November 2026 in Berlin (UTC+1): 2026-11-23T23:00Z … 2026-11-24T23:00Z.
 const DAY = '2026-11-24';
 const { start, end } = dayWindow(DAY, 'Europe/Berlin');
