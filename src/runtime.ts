@@ -21,7 +21,7 @@ import type { TeamsAuthOverrides } from './chat/teams/adapter';
 import type { TeamsApp } from './chat/teams/app';
 import type { Env } from './config/env';
 import { mountQueueDashboard } from './http/queue-dashboard';
-import { createHttpApp, listen } from './http/server';
+import { createHttpApp, listen, type HttpTimeouts } from './http/server';
 import { openQueues, QUEUE_KEYS, type QueueSet } from './jobs/queue-set';
 import { producerConnection, redisAnswers, watchConnection, workerConnection } from './jobs/redis';
 import { BullScheduler } from './jobs/scheduler';
@@ -36,12 +36,14 @@ import { providerLookup } from './providers/registry';
 import { startLocalSlack, type LocalSlack } from './sandbox/local-slack';
 import { mountSandboxPage } from './sandbox/page-routes';
 import { SlackRequestSigner } from './sandbox/signed-requests';
+import { movedRolesNote, sandboxed } from './sandbox/sandbox-policy';
 import { SandboxProvider } from './providers/sandbox';
 import { openDatabase, type Database } from './store/db';
 import { BoundedRunner } from './lib/bounded-runner';
 import { DrizzleAccessStore } from './store/repos/access-store';
 import { AuditSealer } from './store/repos/audit-sealer';
 import { DrizzleDigestStore } from './store/repos/digest-store';
+import { StoredPeople } from './store/repos/people';
 import { readCounts } from './store/repos/stats';
 import { DrizzleConversationReferenceStore } from './store/repos/teams-conversations';
 
@@ -64,6 +66,8 @@ export interface RuntimeOptions {
   cloud?: CloudOverrides;
   /** Tests: a local token signer and fake Bot Connector stand in for Microsoft's. */
   teamsAuth?: TeamsAuthOverrides;
+  /** Tests: shorter client timeouts than the defaults (HTTP_TIMEOUTS). */
+  httpTimeouts?: HttpTimeouts;
 }
 
 export interface Runtime {
@@ -112,7 +116,12 @@ function warnOnCallUnconfigured(policy: Policy, env: Env, logger: Logger): void 
 
 /** The composition root: env → database + migrations → queues → core → chat → HTTP → workers. */
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
-  const { env, policy, logger } = opts;
+  const { env, logger } = opts;
+  // No chat credentials at all: the local sandbox (fake Slack in this process), where every role is a sandbox role.
+  const sandboxMode = !env.SLACK_BOT_TOKEN && !env.MICROSOFT_APP_ID && (opts.role ?? 'all') === 'all';
+  const { policy, moved } = sandboxMode ? sandboxed(opts.policy) : { policy: opts.policy, moved: [] };
+  const providerNote = movedRolesNote(moved);
+  if (providerNote) logger.warn(providerNote);
   const role = opts.role ?? 'all';
   const clock = opts.clock ?? systemClock;
   const closers: Array<() => Promise<unknown>> = [];
@@ -143,12 +152,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const latency = env.JIT_SANDBOX_LATENCY;
     const sandbox = new SandboxProvider(database.db, opts.sandboxHook ?? (latency ? () => new Promise((r) => setTimeout(r, latency)) : undefined));
     const metrics = createMetrics(() => readCounts(database.db));
-    const http = role !== 'worker' ? createHttpApp({ metrics: metrics.registry, ready: async () => ({ postgres: await database.ping(), redis: await redisAnswers(producer) }) }) : undefined;
+    const http = role !== 'worker' ? createHttpApp({ metrics: metrics.registry, metricsToken: env.JIT_METRICS_TOKEN, ready: async () => ({ postgres: await database.ping(), redis: await redisAnswers(producer) }) }) : undefined;
 
     if (http && env.JIT_ADMIN_TOKEN) mountQueueDashboard(http, QUEUE_KEYS.map((key) => queues[key]), env.JIT_ADMIN_TOKEN);
 
-    // No chat credentials at all: the local sandbox (fake Slack in this process) instead.
-    const localSlack = !env.SLACK_BOT_TOKEN && !env.MICROSOFT_APP_ID && role === 'all' ? await startLocalSlack() : undefined;
+    const localSlack = sandboxMode ? await startLocalSlack() : undefined;
     if (localSlack) closers.push(() => localSlack.stop());
     const slackConfig = env.SLACK_BOT_TOKEN
       ? { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL }
@@ -156,13 +164,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     const notifiers: Partial<Record<Platform, Notifier>> = {};
     let directory: ApproverDirectory = emptyDirectory;
+    let slackDirectory: SlackDirectory | undefined;
     let publisher: DigestPublisher | undefined;
     const followUps: Partial<Record<Platform, FollowUpNotifier>> = {};
     if (slackConfig) {
       const client = createSlackClient(slackConfig.botToken, slackConfig.apiUrl);
       notifiers.slack = new SlackNotifier(client, policy, logger);
       followUps.slack = new SlackFollowUps(client, policy);
-      directory = new SlackDirectory(client);
+      directory = slackDirectory = new SlackDirectory(client);
       publisher = new SlackDigestPublisher(client);
     }
     let teams: TeamsApp | undefined;
@@ -171,7 +180,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       const { createTeamsApp } = await import('./chat/teams/app');
       teams = await createTeamsApp({
         credentials: { appId: env.MICROSOFT_APP_ID, appPassword: env.MICROSOFT_APP_PASSWORD, tenantId: env.MICROSOFT_APP_TENANT_ID, appType: env.MICROSOFT_APP_TYPE },
-        policy, clock, logger, conversations: new DrizzleConversationReferenceStore(database.db), authOverrides: opts.teamsAuth,
+        policy, clock, logger, conversations: new DrizzleConversationReferenceStore(database.db), authOverrides: opts.teamsAuth, peopleRefreshEveryMs: env.JIT_PEOPLE_REFRESH_EVERY,
       });
       notifiers.teams = teams.notifier;
       followUps.teams = teams.followUps;
@@ -186,6 +195,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       policy, store, clock, logger, notifier, directory,
       followUps: new CompositeFollowUps(followUps, logger),
       scheduler: new BullScheduler(queues, clock),
+      people: new StoredPeople(database.db, clock, env.JIT_PEOPLE_REFRESH_EVERY, { slack: slackDirectory && ((id) => slackDirectory.profile(id)) }, logger),
       onCall: onCallLookup(env, clock),
       providers: providerLookup([sandbox, ...cloudProviders(env, policy, clock, opts.cloud)]),
       ids: opts.ids ?? randomIds,
@@ -199,7 +209,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     // Workers only send (through the client above); the Bolt app listens, so it lives with HTTP.
     const slack = slackConfig && role !== 'worker'
-      ? createSlackApp({ service, digests, logger, ...slackConfig, processBeforeResponse: opts.processBeforeResponse, http })
+      ? createSlackApp({ service, digests, logger, ...slackConfig, processBeforeResponse: opts.processBeforeResponse, http, workspace: () => slackDirectory!.workspace() })
       : undefined;
     if (http) teams?.mount(http, service, digests);
     const runtime: Runtime = { service, digests, database, auditSealer, queues, sandbox, slack, close };
@@ -220,13 +230,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (http) {
       // The sandbox page acts as any user: it listens on loopback only unless told otherwise.
       const host = opts.host ?? (localSlack ? '127.0.0.1' : undefined);
-      const server = await listen(http, env.PORT, host);
+      const server = await listen(http, env.PORT, host, opts.httpTimeouts);
       closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
       runtime.server = server;
       runtime.url = `http://${host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
       if (localSlack) {
         const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, localSlack.signingSecret);
-        mountSandboxPage(http, { session: localSlack.session, api: localSlack.api, signer, policy, logger });
+        mountSandboxPage(http, { session: localSlack.session, api: localSlack.api, signer, policy, logger, notes: providerNote ? [providerNote] : [] });
         runtime.sandboxPage = { url: `${runtime.url}/sandbox/`, slack: localSlack };
       }
     }

@@ -1,5 +1,6 @@
 import type { ActivityContext, ActivitySource, FetchedActivity, GrantActivity } from './activity-model';
 import type { Core } from './core';
+import { requesterProfile } from './people';
 import type { Grant } from './model';
 import type { AccessProvider } from './ports';
 
@@ -99,7 +100,7 @@ export async function recordActivity(core: Core, grantId: string): Promise<Grant
   }
   const from = grant.activatedAt ?? grant.createdAt;
   const to = grant.revokedAt ?? grant.expiresAt ?? clock.now();
-  const summary = await summarize(source, { grant, request, role, requesterProfile: policy.users[request.requesterId], from, to }, clock.now());
+  const summary = await summarize(source, { grant, request, role, requesterProfile: requesterProfile(policy, request), from, to }, clock.now());
   await saveAndAudit(core, grant, summary, 'grant.activity', { source: summary.source, events: summary.eventCount, writes: summary.writeEventCount, writeNames: summary.writeEventNames.slice(0, 10) });
   return summary;
 }

@@ -1,6 +1,7 @@
 import type { Core } from './core';
 import { AccessError, isAccessError } from './errors';
-import type { AccessRequest, Actor, RequestView } from './model';
+import type { AccessRequest, Person, RequestView } from './model';
+import { crossPlatformDoubt } from './people';
 import type { Role } from './policy';
 
 /**
@@ -30,14 +31,17 @@ export function reviewDueAt(request: AccessRequest, role: Role): Date {
 }
 
 /** An approver of the role (not the requester) confirms they looked at the break-glass use. */
-export async function reviewBreakGlass(core: Core, actor: Actor, requestId: string): Promise<RequestView> {
+export async function reviewBreakGlass(core: Core, person: Person, requestId: string): Promise<RequestView> {
   const { store, clock } = core.deps;
+  const actor = person.account;
   try {
     const request = await core.request(requestId);
     if (!request.breakGlass) throw new AccessError('bad_input', `${requestId} was not a break-glass request; there is nothing to review.`);
-    if (request.requesterId === actor.userId && request.requesterPlatform === actor.platform) throw new AccessError('self_approval', `You cannot review your own break-glass use ${requestId}; another approver must.`);
+    if (request.requesterPerson === person.key) throw new AccessError('self_approval', `You cannot review your own break-glass use ${requestId}; another approver must.`);
+    const doubt = crossPlatformDoubt(person, [{ person: request.requesterPerson, platform: request.requesterPlatform, what: 'the requester' }]);
+    if (doubt) throw new AccessError('unresolved_person', doubt);
     const role = core.role(request.roleId);
-    if (!(await core.isApprover(role, actor))) throw new AccessError('not_approver', `You are not an approver for ${role.id}, so you cannot review ${requestId}.`);
+    if (!(await core.isApprover(role, person))) throw new AccessError('not_approver', `You are not an approver for ${role.id}, so you cannot review ${requestId}.`);
     const now = clock.now();
     const marked = await store.transaction(async (tx) => {
       const ok = await tx.markReviewed(requestId, actor.userId, now);

@@ -1,9 +1,9 @@
 import { AccessError } from './errors';
-import type { AccessRequest, Actor, AuditEventInput, RequestView } from './model';
-import { findRole, type ApproverSet, type Role } from './policy';
+import type { AccessRequest, AuditEventInput, Person, RequestView } from './model';
+import { isInSet } from './people';
+import { findRole, type Role } from './policy';
 import type { AccessDeps, RequesterNotice } from './ports';
 import { RevokeBatches } from './revoke-batches';
-import { isListedApprover } from './rules';
 
 /**
  * Shared helpers of the use cases (requests, decisions, grants, reconcile):
@@ -42,25 +42,18 @@ export class Core {
     await this.deps.store.appendAudit(event, this.deps.clock.now());
   }
 
-  isApprover(role: Role, actor: Actor): Promise<boolean> {
-    return this.isInSet(role.approval.approvers, actor);
+  isApprover(role: Role, person: Person): Promise<boolean> {
+    return isInSet(this, role.approval.approvers, person);
   }
 
-  /** Whether the actor is in an approver set, expanding its Slack user groups. */
-  async isInSet(set: ApproverSet | undefined, actor: Actor): Promise<boolean> {
-    if (!set) return false;
-    const members = new Set<string>();
-    if (actor.platform === 'slack' && !set.slack_users.includes(actor.userId)) {
-      for (const group of set.slack_usergroups) {
-        try {
-          for (const member of await this.deps.directory.slackGroupMembers(group)) members.add(member);
-        } catch (e) {
-          this.deps.logger.warn({ err: e, group }, 'could not expand approver group');
-          throw new AccessError('try_again', `I could not check the approver group ${group} with Slack just now. Please try again in a minute.`);
-        }
-      }
+  /** A Slack user group's members now; `try_again` when Slack cannot say (never "not a member"). */
+  async slackGroupMembers(group: string): Promise<string[]> {
+    try {
+      return await this.deps.directory.slackGroupMembers(group);
+    } catch (e) {
+      this.deps.logger.warn({ err: e, group }, 'could not expand a Slack user group');
+      throw new AccessError('try_again', `I could not check the user group ${group} with Slack just now. Please try again in a minute.`);
     }
-    return isListedApprover(set, actor, members);
   }
 
   /**

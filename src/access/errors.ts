@@ -11,6 +11,10 @@ export type AccessErrorCode =
   | 'already_voted'
   | 'already_decided'
   | 'not_allowed'
+  /** The role's `requesters` do not include this person. */
+  | 'not_eligible'
+  /** Whether two accounts are one person cannot be told (no e-mail known), and here it matters. */
+  | 'unresolved_person'
   | 'rate_limited'
   | 'duplicate_request'
   | 'try_again'

@@ -1,5 +1,6 @@
 import type { Core } from './core';
-import type { AccessRequest, Actor } from './model';
+import type { AccessRequest, Person } from './model';
+import { isInSet } from './people';
 import type { Role } from './policy';
 
 /**
@@ -16,14 +17,14 @@ export function openTiers(role: Role, request: AccessRequest, now: Date): number
 }
 
 /** An approver of the role, or of a tier that is open now. */
-export async function mayDecide(core: Core, role: Role, request: AccessRequest, actor: Actor): Promise<boolean> {
-  return (await core.isApprover(role, actor)) || isOpenTierApprover(core, role, request, actor);
+export async function mayDecide(core: Core, role: Role, request: AccessRequest, person: Person): Promise<boolean> {
+  return (await core.isApprover(role, person)) || isOpenTierApprover(core, role, request, person);
 }
 
 /** An approver of a tier of this request that is open now (the role's own approvers aside). */
-export async function isOpenTierApprover(core: Core, role: Role, request: AccessRequest, actor: Actor): Promise<boolean> {
+export async function isOpenTierApprover(core: Core, role: Role, request: AccessRequest, person: Person): Promise<boolean> {
   for (const i of openTiers(role, request, core.deps.clock.now())) {
-    if (await core.isInSet(role.approval.escalation[i]?.approvers, actor)) return true;
+    if (await isInSet(core, role.approval.escalation[i]?.approvers, person)) return true;
   }
   return false;
 }

@@ -1,4 +1,4 @@
-import type { Grant } from './model';
+import type { AccessRequest, Grant } from './model';
 import type { Role } from './policy';
 
 /**
@@ -26,4 +26,17 @@ export function extendChoices(role: Role, grant: Grant): number[] {
   const activatedAt = grant.activatedAt ?? grant.createdAt;
   const room = role.max_duration - (grant.expiresAt.getTime() - activatedAt.getTime());
   return EXTEND_STEPS_MS.filter((ms) => ms <= room);
+}
+
+/**
+ * How long in all a grant may run on extensions nobody approved (`/jit extend`, "Extend"),
+ * or undefined when every extension needs an approver. Self-service never takes a grant
+ * past what people agreed to: an approver's shorter "approve for less" duration, or
+ * `break_glass_max_duration` for a break-glass grant, which no one approved at all.
+ */
+export function selfServiceLimitMs(role: Role, request: AccessRequest): number | undefined {
+  const caps = [request.approvedDurationMs, request.breakGlass ? role.break_glass_max_duration : null].filter((c): c is number => c !== null);
+  const allowed = role.approval.auto ? role.max_duration : role.extend.auto_within;
+  if (allowed === undefined) return undefined;
+  return Math.min(allowed, ...caps);
 }

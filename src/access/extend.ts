@@ -3,8 +3,9 @@ import type { Core } from './core';
 import { AccessError, isAccessError } from './errors';
 import type { Extension, ExtensionNotice, ExtensionView } from './extension-model';
 import { endGrant, type EndResult } from './grants';
-import type { Actor, AuditActor, Decision, Grant } from './model';
-import { whyNotExtendable } from './extend-rules';
+import type { AccessRequest, AuditActor, Decision, Grant, Person } from './model';
+import { selfServiceLimitMs, whyNotExtendable } from './extend-rules';
+import { crossPlatformDoubt } from './people';
 import { warnBeforeMs, type Role } from './policy';
 
 export type ExtendResult =
@@ -26,17 +27,17 @@ function plan(role: Role, grant: Grant, addMs: number): { expiresAt: Date; total
   return { expiresAt: new Date(grant.expiresAt!.getTime() + addMs), totalMs };
 }
 
-/** Approved without a person: auto roles up to max, others while the total stays within `extend.auto_within`. */
-function autoApproved(role: Role, totalMs: number): boolean {
-  const within = role.extend.auto_within;
-  return role.approval.auto || (within !== undefined && totalMs <= within);
+/** Approved without a person while the new total stays within what self-service may reach (extend-rules.ts). */
+function autoApproved(role: Role, request: AccessRequest, totalMs: number): boolean {
+  const limit = selfServiceLimitMs(role, request);
+  return limit !== undefined && totalMs <= limit;
 }
 
 /** The request's active grant and role, after the permission and provider checks (in that order). */
-async function extendableGrant(core: Core, actor: Actor, requestId: string): Promise<{ grant: Grant; role: Role }> {
+async function extendableGrant(core: Core, person: Person, requestId: string): Promise<{ grant: Grant; request: AccessRequest; role: Role }> {
   const { request, grant } = await core.view(requestId);
   const role = core.role(request.roleId);
-  if (request.requesterId !== actor.userId && !(await core.isApprover(role, actor))) {
+  if (request.requesterPerson !== person.key && !(await core.isApprover(role, person))) {
     throw new AccessError('not_allowed', `Only the requester or an approver of ${role.id} can extend ${requestId}.`);
   }
   const why = whyNotExtendable(role);
@@ -44,7 +45,7 @@ async function extendableGrant(core: Core, actor: Actor, requestId: string): Pro
   if (request.status !== 'active' || !grant || grant.status !== 'active' || !grant.expiresAt || grant.revokeRequestedBy) {
     throw new AccessError('already_decided', `${requestId} is ${request.status.replace('_', ' ')}; only active access can be extended.`);
   }
-  return { grant, role };
+  return { grant, request, role };
 }
 
 /**
@@ -52,17 +53,18 @@ async function extendableGrant(core: Core, actor: Actor, requestId: string): Pro
  * `addMs` to an active grant. Within the auto window it is applied at once; otherwise
  * an extension card asks the role's approvers. Refusals are audited and change nothing.
  */
-export async function requestExtension(core: Core, actor: Actor, requestId: string, addMs: number): Promise<ExtendResult> {
+export async function requestExtension(core: Core, person: Person, requestId: string, addMs: number): Promise<ExtendResult> {
   const { store, clock, followUps, logger } = core.deps;
+  const actor = person.account;
   let ext: Extension;
   let auto: { expiresAt: Date } | null;
   try {
-    const { grant, role } = await extendableGrant(core, actor, requestId);
+    const { grant, request, role } = await extendableGrant(core, person, requestId);
     const planned = plan(role, grant, addMs);
-    auto = autoApproved(role, planned.totalMs) ? planned : null;
+    auto = autoApproved(role, request, planned.totalMs) ? planned : null;
     const now = clock.now();
     const inserted = await store.transaction(async (tx) => {
-      const row = await tx.insertExtension({ requestId, grantId: grant.id, askedBy: actor.userId, askedByPlatform: actor.platform, addMs, createdAt: now });
+      const row = await tx.insertExtension({ requestId, grantId: grant.id, askedBy: actor.userId, askedByPlatform: actor.platform, askedByPerson: person.key, addMs, createdAt: now });
       if (!row) throw new AccessError('already_decided', `${requestId} already has an extension waiting for approval.`);
       await tx.appendAudit({ action: 'extend.requested', requestId, grantId: grant.id, actor, data: { extensionId: row.id, addMs, totalMs: planned.totalMs } }, now);
       return row;
@@ -91,8 +93,9 @@ export async function requestExtension(core: Core, actor: Actor, requestId: stri
 }
 
 /** An approver decides an extension card. The same rules as for requests: approvers only, never one's own. */
-export async function decideExtension(core: Core, actor: Actor, extensionId: number, decision: Decision): Promise<Extension> {
+export async function decideExtension(core: Core, person: Person, extensionId: number, decision: Decision): Promise<Extension> {
   const { store, clock } = core.deps;
+  const actor = person.account;
   let ext: Extension | undefined;
   try {
     ext = await store.getExtension(extensionId);
@@ -100,9 +103,14 @@ export async function decideExtension(core: Core, actor: Actor, extensionId: num
     if (ext.status !== 'pending') throw new AccessError('already_decided', `That extension of ${ext.requestId} is already ${ext.status}.`);
     const request = await core.request(ext.requestId);
     const role = core.role(request.roleId);
-    const own = (request.requesterId === actor.userId && request.requesterPlatform === actor.platform) || (ext.askedBy === actor.userId && ext.askedByPlatform === actor.platform);
+    const own = request.requesterPerson === person.key || ext.askedByPerson === person.key;
     if (own) throw new AccessError('self_approval', `You cannot ${decision} an extension you asked for or of your own access (${ext.requestId}).`);
-    if (!(await core.isApprover(role, actor))) throw new AccessError('not_approver', `You are not an approver for ${role.id}, so you cannot ${decision} this extension of ${ext.requestId}.`);
+    const doubt = crossPlatformDoubt(person, [
+      { person: request.requesterPerson, platform: request.requesterPlatform, what: 'the requester' },
+      { person: ext.askedByPerson, platform: ext.askedByPlatform, what: 'whoever asked for the extension' },
+    ]);
+    if (doubt) throw new AccessError('unresolved_person', doubt);
+    if (!(await core.isApprover(role, person))) throw new AccessError('not_approver', `You are not an approver for ${role.id}, so you cannot ${decision} this extension of ${ext.requestId}.`);
   } catch (e) {
     if (isAccessError(e)) await core.audit({ action: 'extend.refused', requestId: ext?.requestId ?? null, actor, data: { decision, code: e.code, extensionId } });
     throw e;

@@ -11,6 +11,8 @@ export interface Extension {
   grantId: string;
   askedBy: string;
   askedByPlatform: Platform;
+  /** `Person.key` of whoever asked. */
+  askedByPerson: string;
   addMs: number;
   status: ExtensionStatus;
   decidedBy: string | null;
@@ -21,7 +23,7 @@ export interface Extension {
   decidedAt: Date | null;
 }
 
-export type NewExtension = Pick<Extension, 'requestId' | 'grantId' | 'askedBy' | 'askedByPlatform' | 'addMs' | 'createdAt'> &
+export type NewExtension = Pick<Extension, 'requestId' | 'grantId' | 'askedBy' | 'askedByPlatform' | 'askedByPerson' | 'addMs' | 'createdAt'> &
   Partial<Pick<Extension, 'status' | 'decidedBy' | 'decidedByPlatform' | 'newExpiresAt' | 'decidedAt'>>;
 
 /** Everything chat needs to render an extension: the ask and the request it belongs to. */

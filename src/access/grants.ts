@@ -2,18 +2,23 @@ import { activityAtEnd, queueActivityLookup } from './activity';
 import { AccessError } from './errors';
 import { extendChoices } from './extend-rules';
 import { GRANT_TRANSITIONS, REQUEST_TRANSITIONS } from './lifecycle';
-import { grantDurationMs, type Actor, type Grant, type GrantWithRequest } from './model';
+import { grantDurationMs, type Grant, type GrantWithRequest, type Person } from './model';
 import type { Core } from './core';
 import { warnBeforeMs, type Role } from './policy';
 import type { AccessProvider } from './ports';
+import { requesterProfile } from './people';
 import { verifyRevocation } from './verification';
 
 /** After this many failed revoke attempts the security channel is alerted. */
 export const ALERT_AFTER_REVOKE_ATTEMPTS = 2;
 
-function providerFor(core: Core, role: Role): AccessProvider {
-  const provider = core.deps.providers(role.provider);
-  if (!provider) throw new AccessError('not_allowed', `Provider "${role.provider}" of role ${role.id} is not configured on this server.`);
+/**
+ * The provider by name: the role's when access is given, the grant's own when it is taken
+ * away (a grant is ended where it was given, even if the policy moved its role since).
+ */
+function providerNamed(core: Core, name: string, role: Role): AccessProvider {
+  const provider = core.deps.providers(name);
+  if (!provider) throw new AccessError('not_allowed', `Provider "${name}" of role ${role.id} is not configured on this server.`);
   return provider;
 }
 
@@ -45,14 +50,14 @@ export async function activateGrant(core: Core, requestId: string): Promise<Gran
   const request = await core.request(requestId);
   if (request.status !== 'approved') return (await store.getGrantForRequest(requestId)) ?? null;
   const role = core.role(request.roleId);
-  const provider = providerFor(core, role);
+  const provider = providerNamed(core, role.provider, role);
   const grant = await grantRowFor(core, requestId, role);
   if (grant.status !== 'granting') return grant;
 
   const activatedAt = clock.now();
   const durationMs = grantDurationMs(request);
   const expiresAt = new Date(activatedAt.getTime() + durationMs);
-  const result = await provider.grant({ grantId: grant.id, request, role, expiresAt, requesterProfile: core.deps.policy.users[request.requesterId] });
+  const result = await provider.grant({ grantId: grant.id, request, role, expiresAt, requesterProfile: requesterProfile(core.deps.policy, request) });
   const active = await store.transaction(async (tx) => {
     const g = await tx.transitionGrant(grant.id, GRANT_TRANSITIONS.activate, { providerRef: result.ref, activatedAt, expiresAt }, activatedAt);
     if (!g) return undefined;
@@ -90,7 +95,7 @@ export async function failGrant(core: Core, requestId: string, error: string): P
   if (grant) {
     const role = core.role((await core.request(requestId)).roleId);
     // The provider may have given part of the access before failing; revoke is idempotent.
-    try { await providerFor(core, role).revoke(grant, role); } catch (e) { logger.warn({ err: e, grantId: grant.id }, 'cleanup revoke after a failed grant failed'); }
+    try { await providerNamed(core, grant.provider, role).revoke(grant, role); } catch (e) { logger.warn({ err: e, grantId: grant.id }, 'cleanup revoke after a failed grant failed'); }
   }
   await core.announce(requestId, { kind: 'grant_failed', error });
 }
@@ -114,7 +119,7 @@ export async function endGrant(core: Core, grantId: string, known?: GrantWithReq
 
   let provider: AccessProvider;
   try {
-    provider = providerFor(core, role);
+    provider = providerNamed(core, grant.provider, role);
     await provider.revoke(grant, role);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -161,11 +166,12 @@ export async function endGrant(core: Core, grantId: string, known?: GrantWithReq
 }
 
 /** A person ends an active grant early: the requester, or an approver of the role. */
-export async function revokeEarly(core: Core, actor: Actor, requestId: string): Promise<void> {
+export async function revokeEarly(core: Core, person: Person, requestId: string): Promise<void> {
   const { store, clock, scheduler, logger } = core.deps;
+  const actor = person.account;
   const { request, grant } = await core.view(requestId);
   const role = core.role(request.roleId);
-  const allowed = request.requesterId === actor.userId || (await core.isApprover(role, actor));
+  const allowed = request.requesterPerson === person.key || (await core.isApprover(role, person));
   if (!allowed) {
     await core.audit({ action: 'revoke.refused', requestId, actor, data: { code: 'not_allowed' } });
     throw new AccessError('not_allowed', `Only the requester or an approver of ${role.id} can revoke ${requestId}.`);

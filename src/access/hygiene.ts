@@ -1,30 +1,47 @@
 import { formatDuration } from '../lib/duration';
 import type { Core } from './core';
 import { AccessError } from './errors';
-import type { AccessRequest, Actor } from './model';
+import type { AccessRequest, Person } from './model';
 import type { Role } from './policy';
+import type { AccessStore } from './ports';
 
 /**
- * Pending request hygiene: a request for a role the requester already holds, or
- * already waits for up to `limits.max_pending_per_role` times, is refused with a
- * pointer to the existing request instead of filing a second one. Audited.
+ * Per-person limits, checked inside the transaction that files the request, after
+ * `lockPerson`: concurrent requests of one person queue behind each other there, so a
+ * burst cannot slip past a limit between its check and its insert. Counted per person,
+ * across Slack and Teams.
+ *
+ * - `limits.requests_per_hour`: a burst past it is refused.
+ * - a role the person already holds, or already waits for `limits.max_pending_per_role`
+ *   times, is refused with a pointer to the existing request.
  */
-export async function refuseDuplicates(core: Core, actor: Actor, role: Role): Promise<void> {
-  const { store, clock, policy } = core.deps;
-  const open = (await store.listOpenRequests(actor.userId, role.id)).filter((r) => r.requesterPlatform === actor.platform);
+export async function refuseOverLimits(core: Core, tx: AccessStore, person: Person, role: Role): Promise<void> {
+  const { clock, policy } = core.deps;
   const now = clock.now();
+  const limit = policy.limits.requests_per_hour;
+  if ((await tx.countRequestsSince(person.key, new Date(now.getTime() - 3_600_000))) >= limit) {
+    throw new LimitRefusal('rate_limited', `You have made ${limit} requests in the last hour, the most allowed. Please wait, or ask an admin.`, {});
+  }
+  const open = await tx.listOpenRequests(person.key, role.id);
   const age = (r: AccessRequest) => formatDuration(Math.max(0, now.getTime() - r.createdAt.getTime()));
   const holding = open.find((r) => r.status === 'active' || r.status === 'approved');
   const pending = open.filter((r) => r.status === 'pending');
-  let message: string | undefined;
   if (holding) {
-    message = `You already have *${role.id}* in \`${holding.id}\` (${holding.status === 'active' ? 'active' : 'approved, being granted'}). Use that one; \`/jit revoke ${holding.id}\` ends it.`;
-  } else if (pending.length >= policy.limits.max_pending_per_role) {
-    const ids = pending.map((r) => `\`${r.id}\` (asked ${age(r)} ago)`).join(', ');
-    message = `You already have a pending request for *${role.id}*: ${ids}. It is still with the approvers; \`/jit cancel <id>\` withdraws it if you want to ask differently.`;
+    throw new LimitRefusal('duplicate_request', `You already have *${role.id}* in \`${holding.id}\` (${holding.status === 'active' ? 'active' : 'approved, being granted'}). Use that one; \`/jit revoke ${holding.id}\` ends it.`, { existing: holding.id });
   }
-  if (!message) return;
-  const existing = holding?.id ?? pending[0]?.id;
-  await core.audit({ action: 'request.refused', requestId: null, actor, data: { code: 'duplicate_request', roleId: role.id, existing } });
-  throw new AccessError('duplicate_request', message);
+  if (pending.length >= policy.limits.max_pending_per_role) {
+    const ids = pending.map((r) => `\`${r.id}\` (asked ${age(r)} ago)`).join(', ');
+    throw new LimitRefusal('duplicate_request', `You already have a pending request for *${role.id}*: ${ids}. It is still with the approvers; \`/jit cancel <id>\` withdraws it if you want to ask differently.`, { existing: pending[0]?.id });
+  }
+}
+
+/** A limit refusal; its transaction rolls back, then the caller audits it (`request.refused`). */
+export class LimitRefusal extends AccessError {
+  constructor(
+    code: 'rate_limited' | 'duplicate_request',
+    message: string,
+    readonly data: Record<string, unknown>,
+  ) {
+    super(code, message);
+  }
 }

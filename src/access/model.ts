@@ -4,10 +4,42 @@ import type { GrantActivity } from './activity-model';
 
 export type Platform = 'slack' | 'teams';
 
-/** A person acting through a chat platform. */
+/** An account acting through a chat platform (access/people.ts finds the person behind it). */
 export interface Actor {
   platform: Platform;
   userId: string;
+}
+
+/** What a chat platform last said about one account (Slack `users.info`, the Teams roster). */
+export interface Identity {
+  platform: Platform;
+  /** Slack user id, or Entra object id (lower case). */
+  accountId: string;
+  /** Lower case; null when the platform gave none (Slack without users:read.email, say). */
+  email: string | null;
+  displayName: string | null;
+  /** The Slack team or Entra tenant the account belongs to. */
+  homeId: string | null;
+  /** A Slack guest (single- or multi-channel) or an Entra B2B guest. */
+  guest: boolean;
+  /** From another workspace or tenant: a Slack Connect external, a federated Teams user. */
+  external: boolean;
+  /** Deactivated in the workspace. */
+  deleted: boolean;
+  bot: boolean;
+  refreshedAt: Date;
+}
+
+/**
+ * A person: one key for all their accounts. Accounts with the same e-mail (Slack's profile,
+ * the Teams roster, or the policy's `users:` override) are one person; an account with no
+ * e-mail known is a person of its own, `slack:U…` / `teams:<object id>`.
+ */
+export interface Person {
+  key: string;
+  email: string | null;
+  /** The account this person is acting through now. */
+  account: Actor;
 }
 
 /** Who an audit event is attributed to: a person, the policy (auto-approval) or the system (timers). */
@@ -25,6 +57,9 @@ export interface AccessRequest {
   roleId: string;
   requesterId: string;
   requesterPlatform: Platform;
+  /** `Person.key` of the requester, fixed when the request was filed. */
+  requesterPerson: string;
+  requesterEmail: string | null;
   durationMs: number;
   reason: string | null;
   ticket: string | null;
@@ -53,6 +88,8 @@ export interface Approval {
   requestId: string;
   approverId: string;
   approverPlatform: Platform;
+  /** `Person.key` of the approver: one decision per person, whichever platform they use. */
+  approverPerson: string;
   decision: Decision;
   comment: string | null;
   createdAt: Date;

@@ -1,5 +1,5 @@
 import type { Core } from './core';
-import type { Actor } from './model';
+import type { Person } from './model';
 import type { OnCallSchedule, Role } from './policy';
 
 export function describeSchedule(schedule: OnCallSchedule): string {
@@ -14,19 +14,18 @@ export type OnCallCheck = { schedule: OnCallSchedule } & ({ onCall: boolean } | 
  * role names no schedule. Any failure (no e-mail, no lookup configured, the API down)
  * comes back as `failed`: the caller asks a person, never auto-approves on doubt.
  */
-export async function checkOnCall(core: Core, actor: Actor, role: Role): Promise<OnCallCheck | null> {
+export async function checkOnCall(core: Core, person: Person, role: Role): Promise<OnCallCheck | null> {
   const schedule = role.approval.auto_if_on_call;
   if (!schedule) return null;
-  const { onCall, directory, policy, logger } = core.deps;
+  const { onCall, logger } = core.deps;
   const failed = (why: string): OnCallCheck => {
-    logger.warn({ roleId: role.id, userId: actor.userId, why }, 'on-call look-up failed; asking approvers');
+    logger.warn({ roleId: role.id, userId: person.account.userId, why }, 'on-call look-up failed; asking approvers');
     return { schedule, failed: why };
   };
   if (!onCall) return failed('no on-call provider is configured (PAGERDUTY_API_KEY / OPSGENIE_API_KEY)');
   try {
-    const email = policy.users[actor.userId]?.email ?? (await directory.emailOf?.(actor));
-    if (!email) return failed('no e-mail address known for the requester');
-    return { schedule, onCall: await onCall.isOnCall(schedule, email) };
+    if (!person.email) return failed('no e-mail address known for the requester');
+    return { schedule, onCall: await onCall.isOnCall(schedule, person.email) };
   } catch (e) {
     return failed(e instanceof Error ? e.message : String(e));
   }

@@ -4,7 +4,7 @@ import type { IdGenerator } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import type { ActivitySource, GrantActivity } from './activity-model';
 import type { GrantTransition, RequestTransition } from './lifecycle';
-import type { AccessRequest, Actor, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Platform, RequestView } from './model';
+import type { AccessRequest, Actor, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Identity, Platform, RequestView } from './model';
 import type { ExtensionStore, FollowUpNotifier } from './extension-model';
 import type { ApproverSet, EscalationTier, OnCallSchedule, Policy, Role } from './policy';
 
@@ -25,11 +25,17 @@ export interface AccessStore extends ExtensionStore {
   transitionRequest(id: string, t: RequestTransition, at: Date): Promise<AccessRequest | undefined>;
   /** `transitionRequest` for many requests in one statement; the rows that were in a `from` status. */
   transitionRequests(ids: string[], t: RequestTransition, at: Date): Promise<AccessRequest[]>;
-  listRequestsByRequester(requesterId: string, limit: number): Promise<AccessRequest[]>;
-  countRequestsSince(requesterId: string, since: Date): Promise<number>;
+  /**
+   * Holds a lock on one person until the transaction ends, so their concurrent requests
+   * are filed one after another (per-person limits hold under concurrency).
+   */
+  lockPerson(personKey: string): Promise<void>;
+  /** A person's requests (from any of their accounts), newest first. */
+  listRequestsByRequester(personKey: string, limit: number): Promise<AccessRequest[]>;
+  countRequestsSince(personKey: string, since: Date): Promise<number>;
   listRequestsByStatus(status: AccessRequest['status'], limit: number): Promise<AccessRequest[]>;
-  /** The requester's pending, approved and active requests for one role, oldest first. */
-  listOpenRequests(requesterId: string, roleId: string): Promise<AccessRequest[]>;
+  /** The person's pending, approved and active requests for one role, oldest first. */
+  listOpenRequests(personKey: string, roleId: string): Promise<AccessRequest[]>;
   /** Lowers the approved duration of a pending request to `ms` (never raises it). */
   shortenApprovedDuration(id: string, ms: number): Promise<void>;
   /** Records the post-hoc review of a break-glass request; false when it was already reviewed. */
@@ -141,11 +147,25 @@ export interface AccessProvider {
 
 export type ProviderLookup = (name: string) => AccessProvider | undefined;
 
+/**
+ * Who is behind an account: what Slack or Teams last said of it, kept in Postgres and
+ * refreshed when older than the refresh interval.
+ */
+export interface PeopleDirectory {
+  /**
+   * The account as its platform describes it (Slack is asked again when the stored answer
+   * is stale); undefined when nothing is known. Throws when it must ask and cannot.
+   */
+  lookup(actor: Actor): Promise<Identity | undefined>;
+  /** Stores what a platform said (Teams: the roster, read during a turn). */
+  save(identity: Identity): Promise<void>;
+  /** Every known account with this e-mail (lower case). */
+  withEmail(email: string): Promise<Identity[]>;
+}
+
 /** Expands approver groups at decision time (Slack user groups). */
 export interface ApproverDirectory {
   slackGroupMembers(groupId: string): Promise<string[]>;
-  /** The person's e-mail address as the chat platform knows it (for on-call look-ups). */
-  emailOf?(actor: Actor): Promise<string | undefined>;
 }
 
 /** PagerDuty / Opsgenie: is this person on call now? Throws when it cannot tell. */
@@ -213,6 +233,7 @@ export interface AccessDeps {
   /** Extension cards, their notices and reminders to approvers. */
   followUps: FollowUpNotifier;
   directory: ApproverDirectory;
+  people: PeopleDirectory;
   /** Set when PagerDuty or Opsgenie is configured (`approval.auto_if_on_call`). */
   onCall?: OnCallLookup;
   clock: Clock;

@@ -1,14 +1,16 @@
 import { AccessError } from './errors';
 import { REQUEST_TRANSITIONS } from './lifecycle';
-import type { AccessRequest, Actor, RequestView } from './model';
+import type { AccessRequest, Person, RequestView } from './model';
 import type { Core } from './core';
 import { scheduleReminder } from './reminders';
 import { checkRequest, type RequestInput } from './rules';
 import { announceBreakGlass } from './break-glass';
 import { scheduleEscalations } from './escalation';
-import { refuseDuplicates } from './hygiene';
+import { LimitRefusal, refuseOverLimits } from './hygiene';
 import { checkOnCall, describeSchedule } from './on-call';
+import { mayRequest } from './people';
 import type { Role } from './policy';
+import type { AccessStore } from './ports';
 
 /**
  * How a new request is settled at once, if it is: by policy, by the on-call schedule, or
@@ -18,33 +20,36 @@ type Route =
   | { status: 'pending'; onCallFailed?: { schedule: string; error: string } }
   | { status: 'approved'; by: 'policy' | 'on_call' | 'break_glass'; data: Record<string, unknown> };
 
-async function routeOf(core: Core, actor: Actor, role: Role, input: RequestInput): Promise<Route> {
+async function routeOf(core: Core, person: Person, role: Role, input: RequestInput): Promise<Route> {
   if (input.breakGlass) return { status: 'approved', by: 'break_glass', data: { breakGlass: true } };
   if (role.approval.auto) return { status: 'approved', by: 'policy', data: { auto: true } };
-  const check = await checkOnCall(core, actor, role);
+  const check = await checkOnCall(core, person, role);
   if (!check) return { status: 'pending' };
   const schedule = describeSchedule(check.schedule);
   if ('failed' in check) return { status: 'pending', onCallFailed: { schedule, error: check.failed } };
   return check.onCall ? { status: 'approved', by: 'on_call', data: { auto: true, onCall: schedule } } : { status: 'pending' };
 }
 
+/** Refuses, audited, a person the role's `requesters` do not include. */
+async function requireEligible(core: Core, person: Person, role: Role): Promise<void> {
+  if (await mayRequest(core, role.requesters, person)) return;
+  await core.audit({ action: 'request.refused', requestId: null, actor: person.account, data: { code: 'not_eligible', roleId: role.id, person: person.key } });
+  throw new AccessError('not_eligible', `You may not request ${role.id}: the policy does not list you among its requesters. \`/jit roles\` shows the roles you may request; ask an admin if you need this one.`);
+}
+
 /**
  * Files a request: pending for approvers, or approved at once by policy
  * (`approval.auto`), by the on-call schedule (`approval.auto_if_on_call`) or by the
- * requester under break-glass.
+ * requester under break-glass. Only people the role's `requesters` name may ask.
  */
-export async function requestAccess(core: Core, actor: Actor, input: RequestInput): Promise<RequestView> {
-  const { store, clock, ids, notifier, logger } = core.deps;
+export async function requestAccess(core: Core, person: Person, input: RequestInput): Promise<RequestView> {
+  const { store, clock, ids } = core.deps;
+  const actor = person.account;
   const role = core.role(input.roleId);
+  await requireEligible(core, person, role);
   const checked = checkRequest(role, input);
+  const route = await routeOf(core, person, role, input);
   const now = clock.now();
-  const limit = core.deps.policy.limits.requests_per_hour;
-  if ((await store.countRequestsSince(actor.userId, new Date(now.getTime() - 3_600_000))) >= limit) {
-    await core.audit({ action: 'request.refused', requestId: null, actor, data: { code: 'rate_limited', roleId: role.id } });
-    throw new AccessError('rate_limited', `You have made ${limit} requests in the last hour, the most allowed. Please wait, or ask an admin.`);
-  }
-  await refuseDuplicates(core, actor, role);
-  const route = await routeOf(core, actor, role, input);
   const approved = route.status === 'approved';
   const request: AccessRequest = {
     id: ids.requestId(),
@@ -52,6 +57,8 @@ export async function requestAccess(core: Core, actor: Actor, input: RequestInpu
     roleId: role.id,
     requesterId: actor.userId,
     requesterPlatform: actor.platform,
+    requesterPerson: person.key,
+    requesterEmail: person.email,
     ...checked,
     approvalsRequired: approved ? 0 : role.approval.required,
     autoApproved: approved && route.by !== 'break_glass',
@@ -64,17 +71,36 @@ export async function requestAccess(core: Core, actor: Actor, input: RequestInpu
     reviewedAt: null,
     reviewRemindedAt: null,
   };
-  await store.transaction(async (tx) => {
-    await tx.insertRequest(request);
-    await tx.appendAudit({ action: 'request.created', requestId: request.id, actor, data: { roleId: role.id, durationMs: checked.durationMs, reason: checked.reason, ticket: checked.ticket, breakGlass: request.breakGlass || undefined } }, now);
-    if (approved) {
-      // Break-glass is the requester's own approval; the others are the policy's.
-      await tx.appendAudit({ action: 'request.approved', requestId: request.id, actor: route.by === 'break_glass' ? actor : { platform: 'system', userId: 'policy' }, data: route.data }, now);
-    } else if (route.onCallFailed) {
-      await tx.appendAudit({ action: 'oncall.lookup_failed', requestId: request.id, actor: { platform: 'system', userId: 'policy' }, data: { roleId: role.id, ...route.onCallFailed } }, now);
-    }
-  });
+  try {
+    await store.transaction(async (tx) => {
+      await tx.lockPerson(person.key);
+      await refuseOverLimits(core, tx, person, role);
+      await fileRequest(tx, request, route, person, role, now);
+    });
+  } catch (e) {
+    if (e instanceof LimitRefusal) await core.audit({ action: 'request.refused', requestId: null, actor, data: { code: e.code, roleId: role.id, ...e.data } });
+    throw e;
+  }
+  return announceFiled(core, request, route, role, now);
+}
 
+/** The request's row and its audit trail, in the caller's transaction. */
+async function fileRequest(tx: AccessStore, request: AccessRequest, route: Route, person: Person, role: Role, now: Date): Promise<void> {
+  const actor = person.account;
+  await tx.insertRequest(request);
+  await tx.appendAudit({ action: 'request.created', requestId: request.id, actor, data: { roleId: role.id, durationMs: request.durationMs, reason: request.reason, ticket: request.ticket, breakGlass: request.breakGlass || undefined, person: person.key } }, now);
+  if (route.status === 'approved') {
+    // Break-glass is the requester's own approval; the others are the policy's.
+    await tx.appendAudit({ action: 'request.approved', requestId: request.id, actor: route.by === 'break_glass' ? actor : { platform: 'system', userId: 'policy' }, data: route.data }, now);
+  } else if (route.onCallFailed) {
+    await tx.appendAudit({ action: 'oncall.lookup_failed', requestId: request.id, actor: { platform: 'system', userId: 'policy' }, data: { roleId: role.id, ...route.onCallFailed } }, now);
+  }
+}
+
+/** After the request is filed: its card, the requester's notice, and what comes next (grant, reminders, escalations). */
+async function announceFiled(core: Core, request: AccessRequest, route: Route, role: Role, now: Date): Promise<RequestView> {
+  const { store, notifier, logger } = core.deps;
+  const approved = route.status === 'approved';
   const view: RequestView = { request, approvals: [], grant: null };
   if (approved && route.by !== 'break_glass') {
     await core.queueGrant(request.id);
@@ -104,10 +130,11 @@ export async function requestAccess(core: Core, actor: Actor, input: RequestInpu
 }
 
 /** The requester withdraws a pending request. */
-export async function cancelRequest(core: Core, actor: Actor, requestId: string): Promise<RequestView> {
+export async function cancelRequest(core: Core, person: Person, requestId: string): Promise<RequestView> {
   const { store, clock } = core.deps;
+  const actor = person.account;
   const request = await core.request(requestId);
-  if (request.requesterId !== actor.userId) {
+  if (request.requesterPerson !== person.key) {
     await core.audit({ action: 'cancel.refused', requestId, actor, data: { code: 'not_allowed' } });
     throw new AccessError('not_allowed', `Only the requester can cancel ${requestId}.`);
   }

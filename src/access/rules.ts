@@ -1,7 +1,6 @@
 import { formatDuration } from '../lib/duration';
 import { AccessError } from './errors';
-import type { Actor } from './model';
-import type { ApproverSet, Role } from './policy';
+import type { Role } from './policy';
 
 export interface RequestInput {
   roleId: string;
@@ -65,11 +64,4 @@ function findTicket(role: Role, explicit: string | null, reason: string | null):
   const found = (reason ?? '').split(/[\s,;()[\]]+/).find((word) => word && pattern.test(word));
   if (!found) throw new AccessError('ticket_required', `${role.id} needs a ticket matching ${role.ticket_pattern}; put it in the reason or the ticket field.`);
   return found;
-}
-
-/** True when the actor is named directly by the approver set (groups are expanded by the caller). */
-export function isListedApprover(set: ApproverSet | undefined, actor: Actor, groupMembers: ReadonlySet<string>): boolean {
-  if (!set) return false;
-  if (actor.platform === 'slack') return set.slack_users.includes(actor.userId) || groupMembers.has(actor.userId);
-  return set.teams_users.includes(actor.userId);
 }

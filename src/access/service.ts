@@ -1,12 +1,13 @@
 import { recordActivity, recordActivityFailure } from './activity';
 import type { GrantActivity } from './activity-model';
-import { auditTrail, requireSecurityTeam, type AuditTrail } from './audit-trail';
+import { auditTrail, requireMaySee, requireSecurityTeam, type AuditTrail } from './audit-trail';
 import { Core } from './core';
 import { decideExtension, endDueGrant, extensionView, requestExtension, type ExtendResult } from './extend';
 import type { Extension, ExtensionView } from './extension-model';
 import { approve, checkDecider, deny, type DecisionResult } from './decisions';
 import { activateGrant, endGrant, failGrant, revokeEarly, warnExpiring, type EndResult } from './grants';
-import type { Actor, Decision, Grant, RequestView } from './model';
+import type { Actor, Decision, Grant, Identity, Person, RequestView } from './model';
+import { personOf } from './people';
 import type { Role } from './policy';
 import type { AccessDeps } from './ports';
 import { reconcile, type ReconcileReport } from './reconcile';
@@ -16,11 +17,13 @@ import { checkRequest, type CheckedRequest, type RequestInput } from './rules';
 import { remindOverdueReview, reviewBreakGlass } from './break-glass';
 import { escalate, isOpenTierApprover } from './escalation';
 import { verifyRevocation, type VerifyOutcome } from './verification';
+import { requestableRoles, whoAmI, type WhoAmI } from './whoami';
 
 /**
  * The one entry point of the core. Chat adapters call the person-facing methods,
  * workers the rest. Each method is one use case; the logic lives in the modules
- * named beside it.
+ * named beside it. Person-facing methods take the acting account and first find the
+ * person behind it (people.ts): refused there, nothing else runs.
  */
 export class AccessService {
   private readonly core: Core;
@@ -38,6 +41,36 @@ export class AccessService {
     return this.core.deps.policy.roles;
   }
 
+  /** The person behind an account, admitted (not a guest, external, bot or deactivated unless allowed). */
+  person(actor: Actor): Promise<Person> {
+    return personOf(this.core, actor);
+  }
+
+  /** A chat adapter refused an account at its edge (another workspace or tenant, a foreign channel): audited. */
+  async refuseAtEdge(actor: Actor, code: string, why: string): Promise<void> {
+    await this.core.audit({ action: 'access.refused', requestId: null, actor, data: { code, why } });
+  }
+
+  /** Stores what a platform said about an account (Teams reads its roster during a turn). */
+  rememberIdentity(identity: Identity): Promise<void> {
+    return this.core.deps.people.save(identity);
+  }
+
+  /** The roles this person may request (`/jit roles`, the request form). */
+  async rolesFor(actor: Actor): Promise<Role[]> {
+    return requestableRoles(this.core, await this.person(actor));
+  }
+
+  /** `/jit whoami`: the person, their accounts, the roles they may request and approve. */
+  async whoami(actor: Actor): Promise<WhoAmI> {
+    return whoAmI(this.core, await this.person(actor));
+  }
+
+  /** A request as chat shows it, to its requester, its approvers and the security team only (refusals audited as `<what>.refused`). */
+  async viewFor(actor: Actor, requestId: string, what: 'audit' | 'view'): Promise<RequestView> {
+    return requireMaySee(this.core, await this.person(actor), requestId, what);
+  }
+
   role(roleId: string): Role {
     return this.core.role(roleId);
   }
@@ -52,36 +85,36 @@ export class AccessService {
   }
 
   // Person-facing (requests.ts, decisions.ts, grants.ts)
-  request(actor: Actor, input: RequestInput): Promise<RequestView> {
-    return requestAccess(this.core, actor, input);
+  async request(actor: Actor, input: RequestInput): Promise<RequestView> {
+    return requestAccess(this.core, await this.person(actor), input);
   }
   /** `durationMs`: approve a shorter grant than asked (`jit.approve_duration`). */
-  approve(actor: Actor, requestId: string, durationMs?: number): Promise<DecisionResult> {
-    return approve(this.core, actor, requestId, durationMs);
+  async approve(actor: Actor, requestId: string, durationMs?: number): Promise<DecisionResult> {
+    return approve(this.core, await this.person(actor), requestId, durationMs);
   }
   /** An approver confirms a break-glass use was looked at ("Reviewed"). */
-  reviewBreakGlass(actor: Actor, requestId: string): Promise<RequestView> {
-    return reviewBreakGlass(this.core, actor, requestId);
+  async reviewBreakGlass(actor: Actor, requestId: string): Promise<RequestView> {
+    return reviewBreakGlass(this.core, await this.person(actor), requestId);
   }
   /** Refuses (audited) when the actor may not decide now; used before opening the deny form. */
-  checkCanDecide(actor: Actor, requestId: string, decision: Decision): Promise<void> {
-    return checkDecider(this.core, requestId, actor, decision);
+  async checkCanDecide(actor: Actor, requestId: string, decision: Decision): Promise<void> {
+    return checkDecider(this.core, requestId, await this.person(actor), decision);
   }
-  deny(actor: Actor, requestId: string, reason: string): Promise<DecisionResult> {
-    return deny(this.core, actor, requestId, reason);
+  async deny(actor: Actor, requestId: string, reason: string): Promise<DecisionResult> {
+    return deny(this.core, await this.person(actor), requestId, reason);
   }
-  cancel(actor: Actor, requestId: string): Promise<RequestView> {
-    return cancelRequest(this.core, actor, requestId);
+  async cancel(actor: Actor, requestId: string): Promise<RequestView> {
+    return cancelRequest(this.core, await this.person(actor), requestId);
   }
-  revoke(actor: Actor, requestId: string): Promise<void> {
-    return revokeEarly(this.core, actor, requestId);
+  async revoke(actor: Actor, requestId: string): Promise<void> {
+    return revokeEarly(this.core, await this.person(actor), requestId);
   }
   /** `/jit extend` (extend.ts): applied at once within the role's auto window, else an extension card. */
-  extend(actor: Actor, requestId: string, addMs: number): Promise<ExtendResult> {
-    return requestExtension(this.core, actor, requestId, addMs);
+  async extend(actor: Actor, requestId: string, addMs: number): Promise<ExtendResult> {
+    return requestExtension(this.core, await this.person(actor), requestId, addMs);
   }
-  decideExtension(actor: Actor, extensionId: number, decision: Decision): Promise<Extension> {
-    return decideExtension(this.core, actor, extensionId, decision);
+  async decideExtension(actor: Actor, extensionId: number, decision: Decision): Promise<Extension> {
+    return decideExtension(this.core, await this.person(actor), extensionId, decision);
   }
   /** An extension and its request, as chat renders them (Teams answers a click with the card). */
   extensionView(extensionId: number): Promise<ExtensionView> {
@@ -89,32 +122,34 @@ export class AccessService {
   }
 
   /** One request's full audit timeline (requester, the role's approvers and the security team only). */
-  auditTrail(actor: Actor, requestId: string): Promise<AuditTrail> {
-    return auditTrail(this.core, actor, requestId);
+  async auditTrail(actor: Actor, requestId: string): Promise<AuditTrail> {
+    return auditTrail(this.core, await this.person(actor), requestId);
   }
   /** Refuses, audited, anyone outside `digest.security_team`; `what` names the command. */
-  requireSecurityTeam(actor: Actor, what: string): Promise<void> {
-    return requireSecurityTeam(this.core, actor, what);
+  async requireSecurityTeam(actor: Actor, what: string): Promise<void> {
+    return requireSecurityTeam(this.core, await this.person(actor), what);
   }
 
-  /** The actor's recent requests, newest first. */
+  /** The person's recent requests (from any of their accounts), newest first. */
   async listMine(actor: Actor, limit = 20): Promise<RequestView[]> {
-    const requests = await this.core.deps.store.listRequestsByRequester(actor.userId, limit);
+    const person = await this.person(actor);
+    const requests = await this.core.deps.store.listRequestsByRequester(person.key, limit);
     return Promise.all(requests.map((r) => this.core.view(r.id)));
   }
 
-  /** Pending requests the actor may decide on: as an approver of the role, or of an escalation tier open now. */
+  /** Pending requests the person may decide on: as an approver of the role, or of an escalation tier open now. */
   async listPendingFor(actor: Actor): Promise<RequestView[]> {
+    const person = await this.person(actor);
     const pending = await this.core.deps.store.listRequestsByStatus('pending', 200);
     const mine: RequestView[] = [];
     // The role's approvers are looked up once per role (user groups cost a Slack call); tiers depend on each request's age.
     const approverOf = new Map<string, boolean>();
     for (const request of pending) {
-      if (request.requesterId === actor.userId) continue;
+      if (request.requesterPerson === person.key) continue;
       const role = this.roles().find((r) => r.id === request.roleId);
       if (!role) continue;
-      if (!approverOf.has(role.id)) approverOf.set(role.id, await this.core.isApprover(role, actor));
-      if (approverOf.get(role.id) || (await isOpenTierApprover(this.core, role, request, actor))) mine.push(await this.core.view(request.id));
+      if (!approverOf.has(role.id)) approverOf.set(role.id, await this.core.isApprover(role, person));
+      if (approverOf.get(role.id) || (await isOpenTierApprover(this.core, role, request, person))) mine.push(await this.core.view(request.id));
     }
     return mine;
   }

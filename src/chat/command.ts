@@ -10,6 +10,7 @@ export type Command =
   | { kind: 'list' }
   | { kind: 'pending' }
   | { kind: 'roles' }
+  | { kind: 'whoami' }
   | { kind: 'help' }
   | { kind: 'revoke'; requestId: string }
   | { kind: 'cancel'; requestId: string }
@@ -91,7 +92,8 @@ export function parseCommand(text: string): Command {
     case 'list':
     case 'pending':
     case 'roles':
-      return args.length === 0 ? { kind: verb.toLowerCase() as 'list' | 'pending' | 'roles' } : { kind: 'invalid', message: `/jit ${verb.toLowerCase()} takes no arguments.` };
+    case 'whoami':
+      return args.length === 0 ? { kind: verb.toLowerCase() as 'list' | 'pending' | 'roles' | 'whoami' } : { kind: 'invalid', message: `/jit ${verb.toLowerCase()} takes no arguments.` };
     case 'revoke':
     case 'cancel':
     case 'audit':
@@ -113,6 +115,7 @@ export const HELP_LINES = [
   '`/jit list` — your recent requests and grants',
   '`/jit pending` — requests waiting for your approval',
   '`/jit roles` — the roles you can ask for',
+  '`/jit whoami` — who jitbot takes you for: your e-mail, your Slack and Teams accounts, what you may request and approve',
   '`/jit revoke <id>` — end an active grant now',
   '`/jit extend <id> <duration>` — add time to an active grant (within the role\'s maximum; may need approval)',
   '`/jit cancel <id>` — withdraw a pending request',

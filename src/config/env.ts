@@ -13,6 +13,8 @@ const EnvSchema = z
     JIT_POLICY_FILE: z.string().min(1).default('./policy.yaml'),
     /** How often the reconciler sweeps Postgres for work that Redis lost. */
     JIT_RECONCILE_EVERY: durationField.default(30_000),
+    /** How long what Slack or Teams said about a person (e-mail, guest, deactivated) is trusted before it is asked again. */
+    JIT_PEOPLE_REFRESH_EVERY: durationField.default(15 * 60_000),
     /** Prefix of every BullMQ key, so several deployments (or tests) share one Redis. */
     JIT_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('jitbot'),
     /** Simulated provider latency of the sandbox (try slow clouds locally; the fault suite uses it). */
@@ -45,6 +47,8 @@ const EnvSchema = z
     OPSGENIE_API_URL: z.url().default('https://api.opsgenie.com'),
     /** Set → the queue dashboard at /admin/queues, behind `Authorization: Bearer <token>`; unset → no dashboard. */
     JIT_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+    /** Set → GET /metrics answers only with `Authorization: Bearer <token>`; unset → only to clients on this machine (loopback). */
+    JIT_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

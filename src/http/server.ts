@@ -1,11 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import express, { type Application } from 'express';
 import type { Registry } from 'prom-client';
+import { bearerAuth, loopbackOnly } from './access-guards';
 
 export interface HttpDeps {
   /** Postgres and Redis both answer. */
   ready: () => Promise<{ postgres: boolean; redis: boolean }>;
   metrics: Registry;
+  /** JIT_METRICS_TOKEN: `/metrics` behind it; unset, only clients on this machine may read it. */
+  metricsToken?: string;
 }
 
 /**
@@ -22,15 +25,25 @@ export function createHttpApp(deps: HttpDeps): Application {
     const ok = checks.postgres && checks.redis;
     res.status(ok ? 200 : 503).json({ ok, ...checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', deps.metricsToken ? bearerAuth(deps.metricsToken, 'JIT_METRICS_TOKEN') : loopbackOnly('JIT_METRICS_TOKEN'), async (_req, res) => {
     res.set('Content-Type', deps.metrics.contentType).send(await deps.metrics.metrics());
   });
   return app;
 }
 
-export function listen(app: Application, port: number, host?: string): Promise<Server> {
+/** How long a client may take: to send its headers, and its whole request. Slow clients are cut off (408). */
+export interface HttpTimeouts {
+  headersMs: number;
+  requestMs: number;
+}
+
+/** Slack and Teams send small requests at once; nothing legitimate takes longer than this. */
+export const HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000 };
+
+export function listen(app: Application, port: number, host?: string, timeouts: HttpTimeouts = HTTP_TIMEOUTS): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(app);
+    // Node checks the timeouts every connectionsCheckingInterval (30 s by default): often enough to hold them.
+    const server = createServer({ headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: Math.min(1000, timeouts.headersMs) }, app);
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
   });

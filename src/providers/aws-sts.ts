@@ -77,7 +77,7 @@ export class AwsStsProvider implements AccessProvider {
     const email = ctx.requesterProfile?.email;
     if (!email) {
       throw new ProviderError(
-        `AWS needs your email to attribute the session to you in CloudTrail, and the policy file has none for you. ` +
+        `AWS needs your email to attribute the session to you in CloudTrail, and neither your chat profile nor the policy file gives one. ` +
           `Ask an admin to add it under users: \`${ctx.request.requesterId}: { email: you@example.com }\`.`,
         true,
       );

@@ -34,8 +34,11 @@ function decodeArgs(body: Record<string, unknown>): Record<string, unknown> {
  * it never talks to Slack.
  */
 export class FakeSlackApi {
+  /** The workspace this fake plays (`auth.test`); payloads from elsewhere are foreign to the bot. */
+  static readonly TEAM_ID = 'T0SANDBOX';
   readonly calls: SlackCall[] = [];
   private readonly groups = new Map<string, string[]>();
+  private readonly users = new Map<string, Record<string, unknown>>();
   /** Messages as they stand now (after edits), by ts; thread replies carry their parent's ts. */
   readonly messages = new Map<string, { channel: string; text: string; threadTs?: string }>();
   private server?: Server;
@@ -46,6 +49,22 @@ export class FakeSlackApi {
 
   setGroupMembers(groupId: string, users: string[]): void {
     this.groups.set(groupId, users);
+  }
+
+  /**
+   * What `users.info` says of a user, over the default: a member of this workspace with the
+   * e-mail `<id in lower case>@example.com`. E.g. `{ is_restricted: true }` for a guest,
+   * `{ team_id: 'T0OTHER', is_stranger: true }` for a Slack Connect external,
+   * `{ profile: { email: 'alice@example.com' } }` to share an e-mail with a Teams account.
+   */
+  setUser(userId: string, patch: Record<string, unknown>): void {
+    this.users.set(userId, patch);
+  }
+
+  private userInfo(userId: string): Record<string, unknown> {
+    const patch = this.users.get(userId) ?? {};
+    const profile = { email: `${userId.toLowerCase()}@example.com`, real_name: userId, ...(patch.profile as object | undefined) };
+    return { id: userId, team_id: FakeSlackApi.TEAM_ID, name: userId.toLowerCase(), real_name: userId, deleted: false, is_bot: false, is_restricted: false, is_ultra_restricted: false, ...patch, profile };
   }
 
   /** Called with every recorded call, in order (the sandbox page follows the bot this way). */
@@ -104,7 +123,9 @@ export class FakeSlackApi {
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://sandbox.slack.invalid/', team: 'Sandbox', user: 'jitbot', team_id: 'T0SANDBOX', user_id: 'U0JITBOT', bot_id: 'B0JITBOT' };
+        return { ok: true, url: 'https://sandbox.slack.invalid/', team: 'Sandbox', user: 'jitbot', team_id: FakeSlackApi.TEAM_ID, user_id: 'U0JITBOT', bot_id: 'B0JITBOT' };
+      case 'users.info':
+        return { ok: true, user: this.userInfo(String(args.user ?? '')) };
       case 'chat.postMessage': {
         // Posting to a user id lands in the bot's DM with them.
         const channel = String(args.channel ?? '').replace(/^U/, 'D');

@@ -45,6 +45,8 @@ export interface SandboxPageDeps {
   signer: SlackRequestSigner;
   policy: Policy;
   logger: Logger;
+  /** Shown at the top of the page (which roles would have reached a cloud elsewhere). */
+  notes: string[];
 }
 
 /**
@@ -82,7 +84,7 @@ export function mountSandboxPage(http: Application, deps: SandboxPageDeps): void
   const router = express.Router();
   router.use(express.json({ limit: '64kb' }));
   router.use(express.static(path.join(__dirname, 'page'), { index: 'index.html' }));
-  router.get('/api/state', (_req, res) => void res.json({ ...session.state(), ...people }));
+  router.get('/api/state', (_req, res) => void res.json({ ...session.state(), ...people, notes: deps.notes }));
 
   router.post('/api/command', route(CommandBody, async (b, res) => {
     const text = b.text.replace(/^\/jit\b\s*/, '');

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { FakeSlackApi } from './fake-slack-api';
 
 /**
  * Builds requests the way Slack sends them (form-encoded, signed with the signing
@@ -13,6 +14,27 @@ export interface SignedRequestOptions {
   timestamp?: number;
   /** Tests: send without (or with a wrong) signature. */
   signature?: string | null;
+}
+
+/**
+ * Where a payload says it comes from: by default the sandbox workspace (FakeSlackApi's);
+ * tests name another workspace, a Slack Connect user's home team or a Grid org.
+ */
+export interface PayloadOrigin {
+  teamId?: string;
+  userTeamId?: string;
+  enterpriseId?: string;
+}
+
+const HOME_TEAM = FakeSlackApi.TEAM_ID;
+
+function teamFields(origin: PayloadOrigin = {}, userId: string) {
+  const teamId = origin.teamId ?? HOME_TEAM;
+  return {
+    team: { id: teamId, domain: 'sandbox' },
+    user: { id: userId, username: userId.toLowerCase(), team_id: origin.userTeamId ?? teamId },
+    ...(origin.enterpriseId ? { enterprise: { id: origin.enterpriseId, name: 'org' }, is_enterprise_install: false } : {}),
+  };
 }
 
 export class SlackRequestSigner {
@@ -33,10 +55,11 @@ export class SlackRequestSigner {
     return fetch(this.eventsUrl, { method: 'POST', headers, body });
   }
 
-  slashCommand(p: { userId: string; text: string; responseUrl: string; channelId?: string; triggerId?: string }, opts?: SignedRequestOptions): Promise<Response> {
+  slashCommand(p: { userId: string; text: string; responseUrl: string; channelId?: string; triggerId?: string; origin?: PayloadOrigin }, opts?: SignedRequestOptions): Promise<Response> {
     return this.post(
       {
-        token: 'unused', team_id: 'T0SANDBOX', team_domain: 'sandbox', channel_id: p.channelId ?? 'C0GENERAL', channel_name: 'general',
+        token: 'unused', team_id: p.origin?.teamId ?? HOME_TEAM, team_domain: 'sandbox', ...(p.origin?.enterpriseId ? { enterprise_id: p.origin.enterpriseId } : {}),
+        channel_id: p.channelId ?? 'C0GENERAL', channel_name: 'general',
         user_id: p.userId, user_name: p.userId.toLowerCase(), command: '/jit', text: p.text, api_app_id: 'A0JITBOT',
         response_url: p.responseUrl, trigger_id: p.triggerId ?? `trigger-${Date.now()}`,
       },
@@ -46,7 +69,7 @@ export class SlackRequestSigner {
 
   /** A button click on a message (`channelId` + `messageTs`) or in the App Home view (`viewId`). */
   buttonClick(
-    p: { userId: string; actionId: string; value: string; responseUrl?: string; channelId?: string; messageTs?: string; viewId?: string; blockId?: string; triggerId?: string },
+    p: { userId: string; actionId: string; value: string; responseUrl?: string; channelId?: string; messageTs?: string; viewId?: string; blockId?: string; triggerId?: string; origin?: PayloadOrigin },
     opts?: SignedRequestOptions,
   ): Promise<Response> {
     const where = p.viewId
@@ -56,7 +79,7 @@ export class SlackRequestSigner {
           channel: { id: p.channelId, name: 'approvals' }, message: { ts: p.messageTs, type: 'message' }, response_url: p.responseUrl,
         };
     const payload = {
-      type: 'block_actions', team: { id: 'T0SANDBOX', domain: 'sandbox' }, user: { id: p.userId, username: p.userId.toLowerCase(), team_id: 'T0SANDBOX' },
+      type: 'block_actions', ...teamFields(p.origin, p.userId),
       api_app_id: 'A0JITBOT', token: 'unused', trigger_id: p.triggerId ?? `trigger-${Date.now()}`, ...where,
       actions: [{ type: 'button', action_id: p.actionId, block_id: p.blockId ?? 'jit.decision', value: p.value, action_ts: String(Date.now() / 1000) }],
     };
@@ -65,14 +88,14 @@ export class SlackRequestSigner {
 
   /** An Events API callback (JSON, signed like the rest), e.g. `app_home_opened`. */
   event(event: Record<string, unknown>, opts: SignedRequestOptions = {}): Promise<Response> {
-    const body = JSON.stringify({ token: 'unused', team_id: 'T0SANDBOX', api_app_id: 'A0JITBOT', type: 'event_callback', event_id: `Ev${Date.now()}`, event_time: Math.floor(Date.now() / 1000), event });
+    const body = JSON.stringify({ token: 'unused', team_id: HOME_TEAM, api_app_id: 'A0JITBOT', type: 'event_callback', event_id: `Ev${Date.now()}`, event_time: Math.floor(Date.now() / 1000), event });
     return this.send(body, 'application/json', opts);
   }
 
   /** A choice in a static select on a message (`jit.approve_duration`, `jit.extend`). */
   selectOption(p: { userId: string; actionId: string; value: string; channelId: string; messageTs: string; responseUrl: string }, opts?: SignedRequestOptions): Promise<Response> {
     const payload = {
-      type: 'block_actions', team: { id: 'T0SANDBOX', domain: 'sandbox' }, user: { id: p.userId, username: p.userId.toLowerCase(), team_id: 'T0SANDBOX' },
+      type: 'block_actions', ...teamFields(undefined, p.userId),
       api_app_id: 'A0JITBOT', token: 'unused', trigger_id: `trigger-${Date.now()}`, response_url: p.responseUrl,
       container: { type: 'message', message_ts: p.messageTs, channel_id: p.channelId, is_ephemeral: false },
       channel: { id: p.channelId, name: 'approvals' }, message: { ts: p.messageTs, type: 'message' },
@@ -81,9 +104,9 @@ export class SlackRequestSigner {
     return this.post({ payload: JSON.stringify(payload) }, opts);
   }
 
-  viewSubmission(p: { userId: string; callbackId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string }, opts?: SignedRequestOptions): Promise<Response> {
+  viewSubmission(p: { userId: string; callbackId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string; origin?: PayloadOrigin }, opts?: SignedRequestOptions): Promise<Response> {
     const payload = {
-      type: 'view_submission', team: { id: 'T0SANDBOX', domain: 'sandbox' }, user: { id: p.userId, username: p.userId.toLowerCase(), team_id: 'T0SANDBOX' },
+      type: 'view_submission', ...teamFields(p.origin, p.userId),
       api_app_id: 'A0JITBOT', token: 'unused', trigger_id: `trigger-${Date.now()}`,
       view: { id: 'V0SANDBOX', type: 'modal', callback_id: p.callbackId, private_metadata: p.privateMetadata ?? '', state: { values: p.values }, hash: 'h' },
     };

@@ -128,7 +128,8 @@ users:
     expect((await db().select().from(accessRequests).where(eq(accessRequests.id, request.id)))[0]?.status).toBe('failed');
   });
 
-  it('tells a requester without an email in the policy exactly what to add', async () => {
+  it('tells a requester without an email (from Slack or the policy) exactly what to add', async () => {
+    t.slackApi.setUser('U0DAVE', { profile: { email: '' } });
     const request = await slash('U0DAVE', 'request aws-read 30m');
     await grantIn(request.id, 'failed');
     await waitFor(() => dmsTo('U0DAVE').some((m) => m.includes('U0DAVE: { email: you@example.com }')), 'missing-email DM');

@@ -80,6 +80,8 @@ describe('Slack end to end: on-call auto-approval', () => {
   });
 
   it('no e-mail for the requester → human approval with the reason', async () => {
+    // Slack gives no e-mail (no users:read.email scope, or none on the profile) and the policy has none.
+    t.slackApi.setUser('U0NOMAIL', { profile: { email: '' } });
     const request = await slash('U0NOMAIL', 'request og 30m');
     expect(request.status).toBe('pending');
     expect(dmsTo('U0NOMAIL').some((dm) => dm.includes('no e-mail address known for the requester'))).toBe(true);

@@ -49,6 +49,7 @@ export interface TestRuntimeOptions {
   cloud?: RuntimeOptions['cloud'];
   /** Enables Teams against a local token signer and fake Bot Connector. */
   teams?: boolean;
+  httpTimeouts?: RuntimeOptions['httpTimeouts'];
 }
 
 /**
@@ -85,7 +86,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
   const { logger, lines } = captureLogger(opts.logLevel ?? 'info');
   const runtime = await startRuntime({
     env, policy: opts.policy ?? testPolicy(), logger, teamsAuth: botFramework?.authOverrides(), role: opts.role ?? 'all', clock: opts.clock,
-    processBeforeResponse: true, host: '127.0.0.1', sandboxHook: opts.sandboxHook, cloud: opts.cloud,
+    processBeforeResponse: true, host: '127.0.0.1', sandboxHook: opts.sandboxHook, cloud: opts.cloud, httpTimeouts: opts.httpTimeouts,
   });
   const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, SIGNING_SECRET);
   return {

@@ -1,9 +1,12 @@
 import { App, ExpressReceiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Application } from 'express';
+import type { Actor } from '../../access/model';
 import { boltLogger } from './bolt-logger';
 import { slackClientOptions } from './client';
 import type { SlackListenerDeps } from './deps';
+import type { SlackWorkspace } from './directory';
+import { slackEdge, socketModeEdge } from './edge';
 import { registerActions } from './listeners/actions';
 import { registerCommands } from './listeners/commands';
 import { registerEvents } from './listeners/events';
@@ -21,6 +24,8 @@ export interface SlackAppOptions extends SlackListenerDeps {
   processBeforeResponse?: boolean;
   /** HTTP mode: the express app that serves `POST /slack/events`. */
   http?: Application;
+  /** The workspace the bot is installed in: payloads from any other are refused. */
+  workspace: () => Promise<SlackWorkspace>;
 }
 
 /** Largest request body accepted from Slack; real payloads are a few KB. */
@@ -38,11 +43,17 @@ export interface SlackApp {
 export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const clientOptions = slackClientOptions(opts.apiUrl);
   const logger = boltLogger(opts.logger);
+  const onForeign = async ({ actor, why }: { actor?: Actor; why: string }) => {
+    if (actor) await opts.service.refuseAtEdge(actor, 'foreign_workspace', why);
+  };
   let app: App;
   if (opts.appToken) {
     app = new App({ token: opts.botToken, appToken: opts.appToken, socketMode: true, clientOptions, logger });
+    app.use(socketModeEdge({ workspace: opts.workspace, onForeign, logger: opts.logger }));
   } else {
     if (!opts.signingSecret || !opts.http) throw new Error('Slack over HTTP needs SLACK_SIGNING_SECRET');
+    // Mounted before Bolt's own route, so it runs first (express keeps the order of registration).
+    opts.http.post('/slack/events', ...slackEdge({ signingSecret: opts.signingSecret, bodyLimit: SLACK_BODY_LIMIT, workspace: opts.workspace, onForeign, logger: opts.logger }));
     const receiver = new ExpressReceiver({
       signingSecret: opts.signingSecret,
       app: opts.http,

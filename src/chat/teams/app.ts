@@ -9,12 +9,15 @@ import type { ConversationReferenceStore } from './conversation-store';
 import { TeamsFollowUps } from './follow-ups';
 import { TeamsNotifier } from './notifier';
 import { TeamsPoster } from './proactive';
+import { TeamsRoster } from './roster';
 import { mountTeamsRoute } from './route';
 import type { DigestService } from '../../audit/digest/service';
 
 export interface TeamsOptions {
   credentials: TeamsCredentials;
   policy: Policy;
+  /** How long a roster entry (e-mail, guest) is trusted before it is read again. */
+  peopleRefreshEveryMs: number;
   conversations: ConversationReferenceStore;
   clock: Clock;
   logger: Logger;
@@ -30,12 +33,26 @@ export interface TeamsApp {
 }
 
 /**
+ * The tenants whose people may use the bot: its own (MICROSOFT_APP_TENANT_ID) and any the
+ * policy adds (`teams.allowed_tenants`). A MultiTenant bot hears from every tenant that
+ * installs it, so it must name them.
+ */
+export function tenantsOf(credentials: TeamsCredentials, policy: Policy): string[] {
+  const tenants = [credentials.tenantId, ...policy.teams.allowed_tenants].filter((t): t is string => Boolean(t)).map((t) => t.toLowerCase());
+  if (tenants.length === 0) {
+    throw new Error('A MultiTenant Teams bot needs teams.allowed_tenants in the policy (or MICROSOFT_APP_TENANT_ID): jitbot acts only for people of tenants you name.');
+  }
+  return [...new Set(tenants)];
+}
+
+/**
  * Teams, in two steps because the notifier must exist before the access service
  * and the bot needs the service. Loaded with `import()`: botbuilder is large and
  * Slack-only deployments never load it.
  */
 export async function createTeamsApp(opts: TeamsOptions): Promise<TeamsApp> {
   const logger = opts.logger.child({ component: 'teams' });
+  const allowedTenants = tenantsOf(opts.credentials, opts.policy);
   const adapter = await createTeamsAdapter(opts.credentials, logger, opts.authOverrides);
   const poster = new TeamsPoster(adapter, opts.credentials.appId, opts.conversations);
   const notifier = new TeamsNotifier(poster, opts.policy, logger);
@@ -43,7 +60,8 @@ export async function createTeamsApp(opts: TeamsOptions): Promise<TeamsApp> {
     notifier,
     followUps: new TeamsFollowUps(notifier, poster, opts.policy),
     mount(http, service, digests) {
-      const bot = new TeamsBot({ service, digests, conversations: opts.conversations, clock: opts.clock, logger });
+      const roster = new TeamsRoster(service, opts.clock, opts.peopleRefreshEveryMs, allowedTenants, logger);
+      const bot = new TeamsBot({ service, digests, conversations: opts.conversations, clock: opts.clock, logger, allowedTenants, roster });
       mountTeamsRoute(http, adapter, bot, logger);
     },
   };

@@ -1,5 +1,7 @@
-import { ActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import { ActivityHandler, ActivityTypes, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import { isAccessError } from '../../access/errors';
 import { runCardAction } from './actions';
+import { whyRefused } from './boundary';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './cards/card';
 import { help } from './cards/lists';
 import { onCommandMessage } from './commands/message';
@@ -25,6 +27,30 @@ export class TeamsBot extends ActivityHandler {
       if (botAdded) await this.welcome(context);
       await next();
     });
+  }
+
+  /**
+   * Every turn: refuse what is not Teams or not from an allowed tenant (audited; an invoke
+   * gets a 403, nothing else an answer), then read who the sender is from the roster.
+   */
+  override async run(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    let why = whyRefused(activity, this.deps.allowedTenants);
+    if (!why) {
+      try {
+        await this.deps.roster.refresh(context);
+      } catch (e) {
+        if (!isAccessError(e)) throw e;
+        why = e.userMessage;
+      }
+    }
+    if (!why) return super.run(context);
+    this.deps.logger.warn({ why, channelId: activity.channelId, activityType: activity.type }, 'teams activity refused');
+    const objectId = activity.from?.aadObjectId;
+    if (objectId) await this.deps.service.refuseAtEdge({ platform: 'teams', userId: objectId.toLowerCase().slice(0, 64) }, 'foreign_channel_or_tenant', why);
+    if (activity.type === ActivityTypes.Invoke) {
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403, body: { statusCode: 403, type: 'application/vnd.microsoft.error', value: { code: 'Forbidden', message: 'jitbot acts only for people of its own organisation, in Teams.' } } } });
+    }
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

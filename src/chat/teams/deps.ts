@@ -3,6 +3,7 @@ import type { AccessService } from '../../access/service';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import type { ConversationReferenceStore } from './conversation-store';
+import type { TeamsRoster } from './roster';
 
 /** What every Teams handler receives (no module singletons: tests pass their own). */
 export interface TeamsDeps {
@@ -11,4 +12,7 @@ export interface TeamsDeps {
   conversations: ConversationReferenceStore;
   clock: Clock;
   logger: Logger;
+  /** Entra tenants whose people may use jitbot (lower case). */
+  allowedTenants: readonly string[];
+  roster: TeamsRoster;
 }

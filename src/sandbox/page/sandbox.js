@@ -154,6 +154,9 @@
     const key = `${state.version}|${userId}|${channel}`;
     if (key === shown) return;
     shown = key;
+    const notes = $('notes');
+    notes.hidden = state.notes.length === 0;
+    notes.textContent = state.notes.join(' ');
     renderSidebar();
     renderChannel();
     renderCalls();

@@ -81,12 +81,17 @@ export class DrizzleAccessStore implements AccessStore {
       .returning();
   }
 
-  listRequestsByRequester(requesterId: string, limit: number): Promise<AccessRequest[]> {
-    return this.db.select().from(accessRequests).where(eq(accessRequests.requesterId, requesterId)).orderBy(desc(accessRequests.createdAt)).limit(limit);
+  async lockPerson(personKey: string): Promise<void> {
+    if (!this.pendingAudit) throw new Error('lockPerson holds its lock until the transaction ends: call it inside one');
+    await this.db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`jitbot:person:${personKey}`}, 0))`);
   }
 
-  async countRequestsSince(requesterId: string, since: Date): Promise<number> {
-    const [row] = await this.db.select({ n: count() }).from(accessRequests).where(and(eq(accessRequests.requesterId, requesterId), gte(accessRequests.createdAt, since)));
+  listRequestsByRequester(personKey: string, limit: number): Promise<AccessRequest[]> {
+    return this.db.select().from(accessRequests).where(eq(accessRequests.requesterPerson, personKey)).orderBy(desc(accessRequests.createdAt)).limit(limit);
+  }
+
+  async countRequestsSince(personKey: string, since: Date): Promise<number> {
+    const [row] = await this.db.select({ n: count() }).from(accessRequests).where(and(eq(accessRequests.requesterPerson, personKey), gte(accessRequests.createdAt, since)));
     return row?.n ?? 0;
   }
 
@@ -94,11 +99,11 @@ export class DrizzleAccessStore implements AccessStore {
     return this.db.select().from(accessRequests).where(eq(accessRequests.status, status)).orderBy(asc(accessRequests.createdAt)).limit(limit);
   }
 
-  listOpenRequests(requesterId: string, roleId: string): Promise<AccessRequest[]> {
+  listOpenRequests(personKey: string, roleId: string): Promise<AccessRequest[]> {
     return this.db
       .select()
       .from(accessRequests)
-      .where(and(eq(accessRequests.requesterId, requesterId), eq(accessRequests.roleId, roleId), inArray(accessRequests.status, ['pending', 'approved', 'active'])))
+      .where(and(eq(accessRequests.requesterPerson, personKey), eq(accessRequests.roleId, roleId), inArray(accessRequests.status, ['pending', 'approved', 'active'])))
       .orderBy(asc(accessRequests.createdAt));
   }
 

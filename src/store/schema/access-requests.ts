@@ -10,6 +10,10 @@ export const accessRequests = pgTable(
     roleId: text('role_id').notNull(),
     requesterId: text('requester_id').notNull(),
     requesterPlatform: text('requester_platform').$type<Platform>().notNull(),
+    /** The person behind the account (access/people.ts): `email:<address>`, or the account itself when no e-mail is known. */
+    requesterPerson: text('requester_person').notNull(),
+    /** The requester's e-mail when the request was filed (AWS SourceIdentity, on-call look-ups). */
+    requesterEmail: text('requester_email'),
     durationMs: bigint('duration_ms', { mode: 'number' }).notNull(),
     reason: text('reason'),
     ticket: text('ticket'),
@@ -27,5 +31,9 @@ export const accessRequests = pgTable(
     /** When the overdue-review reminder went out (set once). */
     reviewRemindedAt: timestamp('review_reminded_at', { withTimezone: true }),
   },
-  (t) => [index('access_requests_requester_idx').on(t.requesterId, t.createdAt), index('access_requests_status_idx').on(t.status)],
+  (t) => [
+    index('access_requests_requester_idx').on(t.requesterId, t.createdAt),
+    index('access_requests_person_idx').on(t.requesterPerson, t.createdAt),
+    index('access_requests_status_idx').on(t.status),
+  ],
 );

@@ -18,6 +18,8 @@ export const grantExtensions = pgTable(
     grantId: text('grant_id').notNull().references(() => grants.id),
     askedBy: text('asked_by').notNull(),
     askedByPlatform: text('asked_by_platform').$type<Platform>().notNull(),
+    /** The person who asked (access/people.ts), so nobody approves their own ask from another platform. */
+    askedByPerson: text('asked_by_person').notNull(),
     addMs: bigint('add_ms', { mode: 'number' }).notNull(),
     status: text('status').$type<ExtensionStatus>().notNull(),
     decidedBy: text('decided_by'),

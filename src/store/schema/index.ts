@@ -7,3 +7,4 @@ export * from './sandbox-grants';
 export * from './digests';
 export * from './teams-conversations';
 export * from './grant-extensions';
+export * from './identities';

@@ -45,6 +45,8 @@ export class TeamsChannel {
   }
 
   private base(from: TeamsUser | typeof BOT, where: Where, thread = false): Record<string, unknown> {
+    // People who write to the bot are members of the tenant, on the roster, unless a test says otherwise.
+    if ('aadObjectId' in from) this.framework.knowMember(from);
     return {
       id: randomUUID(), channelId: 'msteams', serviceUrl: this.framework.url, timestamp: new Date().toISOString(),
       from, recipient: BOT, conversation: conversation(where, thread), channelData: channelData(where),

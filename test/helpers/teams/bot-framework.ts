@@ -41,6 +41,8 @@ export interface TokenOptions {
  */
 export class FakeBotFramework {
   readonly calls: ConnectorCall[] = [];
+  /** The Teams roster (`GET …/members/{id}`), by the member's Teams user id (`29:…`). */
+  private readonly roster = new Map<string, Record<string, unknown>>();
   private server?: Server;
   private nextId = 1;
   private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -51,6 +53,13 @@ export class FakeBotFramework {
     app.use(express.json({ limit: '1mb' }));
     app.get('/.well-known/openid-configuration', (_req, res) => void res.json({ issuer: ISSUER, jwks_uri: `${this.url}keys`, id_token_signing_alg_values_supported: ['RS256'] }));
     app.get('/keys', (_req, res) => void res.json({ keys: [{ ...(this.keys.publicKey.export({ format: 'jwk' }) as object), kid: KEY_ID, use: 'sig', endorsements: ['msteams'] }] }));
+    // The roster, as the Bot Connector answers TeamsInfo.getMember: 404 for someone it does not know.
+    app.get('/v3/conversations/:conversation/members/:member', (req, res) => {
+      if (req.headers.authorization !== `Bearer ${CONNECTOR_TOKEN}`) return void res.status(401).json({ error: { code: 'Unauthorized' } });
+      const member = this.roster.get(req.params.member);
+      if (!member) return void res.status(404).json({ error: { code: 'MemberNotFoundInConversation', message: 'The member was not found in the conversation.' } });
+      res.json(member);
+    });
     app.all('/v3/*rest', (req, res) => {
       const parts = req.path.split('/').slice(3).map(decodeURIComponent); // conversationId, 'activities', activityId?
       const [conversationId = '', , activityId] = parts;
@@ -61,6 +70,23 @@ export class FakeBotFramework {
       res.json({ id: responseId });
     });
     await new Promise<void>((resolve) => (this.server = app.listen(0, '127.0.0.1', () => resolve())));
+  }
+
+  /**
+   * Puts a person on the roster: by default a member of the test tenant whose e-mail is
+   * `<name>@example.com`; `patch` changes what Teams says (`userRole: 'guest'`, another
+   * `email` or `tenantId`, or another `aadObjectId` than the activity claims).
+   */
+  setMember(user: { id: string; name: string; aadObjectId: string }, patch: Record<string, unknown> = {}): void {
+    this.roster.set(user.id, {
+      id: user.id, name: user.name, aadObjectId: user.aadObjectId, objectId: user.aadObjectId, email: `${user.name}@example.com`,
+      userPrincipalName: `${user.name}@example.com`, tenantId: TEAMS_TENANT_ID, userRole: 'user', ...patch,
+    });
+  }
+
+  /** Puts a person on the roster with the defaults, unless a test already said what Teams says of them. */
+  knowMember(user: { id: string; name: string; aadObjectId: string }): void {
+    if (!this.roster.has(user.id)) this.setMember(user);
   }
 
   async stop(): Promise<void> {

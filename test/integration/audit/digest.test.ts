@@ -127,7 +127,7 @@ describe.each(['postgres', 'pglite'] as const)('daily digest on %s', (kind) => {
     expect((await service().auditTrail(slack(SECURITY_TEAM), ids.auto!)).events.map((e) => e.action)).toContain('revoke.failed');
     const refused = await service().auditTrail(slack('U0NOSY'), ids.quick!).catch((e) => e);
     expect(refused).toBeInstanceOf(AccessError);
-    expect(refused.userMessage).toBe(`Only the requester, an approver of quick or the security team can see the audit trail of ${ids.quick}.`);
+    expect(refused.userMessage).toBe(`Only the requester, an approver of its role or the security team can see the audit trail of ${ids.quick}.`);
     expect((await service().auditTrail(slack(SECURITY_TEAM), ids.quick!)).events.length).toBe(10);
     expect((await service().auditTrail(slack(SECURITY_TEAM), ids.quick!)).events.at(-1)).toMatchObject({ action: 'audit.refused', actor: { userId: 'U0NOSY' } });
   });

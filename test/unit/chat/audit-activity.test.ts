@@ -6,7 +6,7 @@ import { auditText } from '../../../src/chat/teams/cards/security';
 
 const T0 = new Date('2026-11-24T10:00:00Z');
 const request: AccessRequest = {
-  id: 'R-1', status: 'expired', roleId: 'prod-read', requesterId: 'U0CAROL', requesterPlatform: 'slack', durationMs: 3_600_000, reason: null, ticket: null,
+  id: 'R-1', status: 'expired', roleId: 'prod-read', requesterId: 'U0CAROL', requesterPlatform: 'slack', requesterPerson: 'slack:U0CAROL', requesterEmail: null, durationMs: 3_600_000, reason: null, ticket: null,
   approvalsRequired: 0, autoApproved: true, createdAt: T0, updatedAt: T0, decidedAt: T0, approvedDurationMs: null, breakGlass: false, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null,
 };
 const grant = (status: Grant['status'], activity: GrantActivity | null): Grant => ({

@@ -20,7 +20,7 @@ roles:
 ).roles[0]!;
 const at = new Date('2026-11-24T10:00:00Z');
 const request: AccessRequest = {
-  id: 'R-TEST0001', status: 'active', roleId: 'bg', requesterId: 'U0CAROL', requesterPlatform: 'slack', durationMs: 3_600_000,
+  id: 'R-TEST0001', status: 'active', roleId: 'bg', requesterId: 'U0CAROL', requesterPlatform: 'slack', requesterPerson: 'slack:U0CAROL', requesterEmail: null, durationMs: 3_600_000,
   reason: '<!channel> *Pre-approved by <@U0CTO>* [Approve here](https://evil) {{DATE(2026-01-01T00:00:00Z, SHORT)}} gnp\u202Eexe',
   ticket: null, approvalsRequired: 0, autoApproved: false, createdAt: at, updatedAt: at, decidedAt: at, approvedDurationMs: null,
   breakGlass: true, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null,

@@ -4,7 +4,9 @@ import type { Role } from '../../../access/policy';
 import { HELP_LINES } from '../../command';
 import { formatDuration } from '../../../lib/duration';
 import { APPROVE_ACTION, DENY_ACTION } from './approval-card';
-import { slackText, statusLine, summary, user } from './format';
+import type { WhoAmI } from '../../../access/whoami';
+import { hiddenRolesWords, noRequestableRolesWords, whoamiLines } from '../../whoami-words';
+import { slackMarkup, slackText, statusLine, summary, user } from './format';
 
 /** Ephemeral replies to `/jit list`, `/jit pending`, `/jit roles`, `/jit help`. */
 
@@ -35,16 +37,26 @@ function approvalRule(role: Role): string {
   return `${role.approval.required} approval${role.approval.required > 1 ? 's' : ''}`;
 }
 
-export function rolesList(roles: Role[]) {
-  return Message({ text: `${roles.length} roles` })
+/** `/jit roles`: the roles the caller may request, and how many others exist. */
+export function rolesList(roles: Role[], hidden: number) {
+  const more = hiddenRolesWords(hidden);
+  return Message({ text: roles.length ? `${roles.length} roles you may request` : 'There is no role you may request.' })
     .blocks(
-      roles.map((r) =>
+      roles.length === 0 ? Blocks.Section({ text: noRequestableRolesWords('`/jit whoami`') }) : undefined,
+      ...roles.map((r) =>
         Blocks.Section({
           text: `*${r.id}*${r.provider === 'sandbox' ? ' _(sandbox)_' : ''} — ${r.description || 'no description'}\nup to ${formatDuration(r.max_duration)} (default ${formatDuration(r.default_duration)}) · ${approvalRule(r)}${r.reason === 'required' ? ' · reason required' : ''}${r.ticket_pattern ? ` · ticket \`${r.ticket_pattern}\`` : ''}`,
         }),
       ),
+      more ? Blocks.Context().elements(more) : undefined,
     )
     .buildToObject();
+}
+
+/** `/jit whoami`. */
+export function whoami(who: WhoAmI) {
+  const lines = whoamiLines(who, slackMarkup);
+  return Message({ text: lines[0] }).blocks(Blocks.Section({ text: lines.join('\n') })).buildToObject();
 }
 
 export function help(problem?: string) {

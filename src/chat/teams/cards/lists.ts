@@ -3,7 +3,9 @@ import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
 import { HELP_LINES } from '../../command';
 import { card, execute, text, VERBS, type AdaptiveCard } from './card';
-import { statusLine, summary, teamsText, who } from './format';
+import type { WhoAmI } from '../../../access/whoami';
+import { hiddenRolesWords, noRequestableRolesWords, whoamiLines } from '../../whoami-words';
+import { statusLine, summary, teamsMarkup, teamsText, who } from './format';
 
 /** Replies to `list`, `pending`, `roles` and `help`. */
 
@@ -35,16 +37,24 @@ function approvalRule(role: Role): string {
   return `${role.approval.required} approval${role.approval.required > 1 ? 's' : ''}`;
 }
 
-export function rolesList(roles: Role[]): AdaptiveCard {
+/** `roles`: the roles the caller may request, and how many others exist. */
+export function rolesList(roles: Role[], hidden: number): AdaptiveCard {
+  const more = hiddenRolesWords(hidden);
   return card([
-    text(`${roles.length} roles`, { weight: 'Bolder' }),
+    text(roles.length ? `${roles.length} roles you may request` : noRequestableRolesWords('`whoami`'), { weight: 'Bolder' }),
     ...roles.map((r) =>
       text(
         `**${r.id}**${r.provider === 'sandbox' ? ' _(sandbox)_' : ''} — ${r.description || 'no description'}\n\nup to ${formatDuration(r.max_duration)} (default ${formatDuration(r.default_duration)}) · ${approvalRule(r)}${r.reason === 'required' ? ' · reason required' : ''}${r.ticket_pattern ? ` · ticket \`${r.ticket_pattern}\`` : ''}`,
         { separator: true },
       ),
     ),
+    more ? text(more, { isSubtle: true }) : undefined,
   ]);
+}
+
+/** `whoami`. */
+export function whoami(who: WhoAmI): AdaptiveCard {
+  return card(whoamiLines(who, teamsMarkup).map((line) => text(line)));
 }
 
 /** Teams users type the words without the slash (a leading `jit` is fine too). */

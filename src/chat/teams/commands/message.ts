@@ -3,7 +3,7 @@ import { parseCommand } from '../../command';
 import { failureMessage } from '../../failure';
 import type { AdaptiveCard } from '../cards/card';
 import { extendReply } from '../cards/extension-card';
-import { help, myRequests, pendingForMe, rolesList } from '../cards/lists';
+import { help, myRequests, pendingForMe, rolesList, whoami } from '../cards/lists';
 import { auditText, digestText } from '../cards/security';
 import type { TeamsDeps } from '../deps';
 import { actorOf } from '../identity';
@@ -44,8 +44,12 @@ async function run(deps: TeamsDeps, context: TurnContext): Promise<string | Adap
       return myRequests(await service.listMine(actor));
     case 'pending':
       return pendingForMe(await service.listPendingFor(actor));
-    case 'roles':
-      return rolesList(service.roles());
+    case 'roles': {
+      const mine = await service.rolesFor(actor);
+      return rolesList(mine, service.roles().length - mine.length);
+    }
+    case 'whoami':
+      return whoami(await service.whoami(actor));
     case 'revoke':
       await service.revoke(actor, cmd.requestId);
       return `🔒 Revoking ${cmd.requestId} now. I'll confirm when the access is gone.`;

@@ -11,7 +11,8 @@ const FORM_FIXES: ReadonlySet<AccessErrorCode> = new Set(['reason_required', 'ti
 /** `request <role> [duration] [reason…]`: files it, or answers with the form when parts are missing. */
 export async function requestCommand(deps: TeamsDeps, actor: Actor, cmd: Extract<Command, { kind: 'request' }>): Promise<string | AdaptiveCard> {
   const { service } = deps;
-  const form = (hint?: string) => requestForm(service.roles(), { roleId: cmd.roleId, duration: cmd.durationMs ? compactDuration(cmd.durationMs) : undefined, reason: cmd.reason, hint });
+  // The form offers only the roles this person may request.
+  const form = async (hint?: string) => requestForm(await service.rolesFor(actor), { roleId: cmd.roleId, duration: cmd.durationMs ? compactDuration(cmd.durationMs) : undefined, reason: cmd.reason, hint });
   if (!cmd.roleId) return form();
   const input = { roleId: cmd.roleId, durationMs: cmd.durationMs, reason: cmd.reason, breakGlass: cmd.breakGlass };
   try {

@@ -44,7 +44,7 @@ class Seed {
     const expiresAt = new Date(approvedAt.getTime() + durationMs);
     this.request(id, { requesterId: o.requester ?? 'U0REQ', roleId: o.role ?? (auto ? 'prod-admin' : 'prod-read'), createdAt: o.createdAt, durationMs, autoApproved: auto, status: o.end ?? 'expired', decidedAt: approvedAt });
     for (const a of o.approvers ?? []) {
-      this.data.approvals.push({ requestId: id, approverId: a, approverPlatform: 'slack', decision: 'approve', comment: null, createdAt: approvedAt } satisfies Approval);
+      this.data.approvals.push({ requestId: id, approverId: a, approverPlatform: 'slack', approverPerson: `slack:${a}`, decision: 'approve', comment: null, createdAt: approvedAt } satisfies Approval);
       this.event('approval.approve', approvedAt, id, a);
     }
     this.event('request.approved', approvedAt, id, o.approvers?.at(-1) ?? 'policy');
@@ -61,7 +61,7 @@ class Seed {
 
   request(id: string, r: Partial<AccessRequest> & { createdAt: Date }): AccessRequest {
     const request: AccessRequest = {
-      id, status: 'pending', roleId: 'prod-read', requesterId: 'U0REQ', requesterPlatform: 'slack', durationMs: 60 * MIN, reason: 'fix INC-42', ticket: 'INC-42',
+      id, status: 'pending', roleId: 'prod-read', requesterId: 'U0REQ', requesterPlatform: 'slack', requesterPerson: 'slack:U0REQ', requesterEmail: null, durationMs: 60 * MIN, reason: 'fix INC-42', ticket: 'INC-42',
       approvalsRequired: 1, autoApproved: false, updatedAt: r.createdAt, decidedAt: null,
       approvedDurationMs: null, breakGlass: false, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null, ...r,
     };

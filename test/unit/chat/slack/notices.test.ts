@@ -7,7 +7,7 @@ const role = policyDepth().roles.find((r) => r.id === 'ext')!;
 const at = new Date('2026-11-24T10:00:00Z');
 const view: RequestView = {
   request: {
-    id: 'R-7K2M9QXA', status: 'active', roleId: 'ext', requesterId: 'U0REQ', requesterPlatform: 'slack', durationMs: 3_600_000, reason: null, ticket: null,
+    id: 'R-7K2M9QXA', status: 'active', roleId: 'ext', requesterId: 'U0REQ', requesterPlatform: 'slack', requesterPerson: 'slack:U0REQ', requesterEmail: null, durationMs: 3_600_000, reason: null, ticket: null,
     approvalsRequired: 1, autoApproved: false, createdAt: at, updatedAt: at, decidedAt: at, approvedDurationMs: null, breakGlass: false, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null,
   },
   approvals: [],

@@ -24,7 +24,7 @@ const at = new Date('2026-11-24T10:00:00Z');
 function view(patch: Partial<RequestView['request']> = {}): RequestView {
   return {
     request: {
-      id: 'R-TEST0001', status: 'pending', roleId: 'bg', requesterId: 'carol', requesterPlatform: 'teams', durationMs: 3_600_000, reason: 'why', ticket: null,
+      id: 'R-TEST0001', status: 'pending', roleId: 'bg', requesterId: 'carol', requesterPlatform: 'teams', requesterPerson: 'teams:carol', requesterEmail: null, durationMs: 3_600_000, reason: 'why', ticket: null,
       approvalsRequired: 1, autoApproved: false, createdAt: at, updatedAt: at, decidedAt: null, approvedDurationMs: null,
       breakGlass: false, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null, ...patch,
     },

@@ -4,7 +4,7 @@ import { parseCommand } from '../../../command';
 import { auditTimeline } from '../../blocks/audit-timeline';
 import { digestReply } from '../../blocks/digest-reply';
 import { extendReply } from '../../blocks/extension-card';
-import { help, myRequests, pendingForMe, rolesList } from '../../blocks/lists';
+import { help, myRequests, pendingForMe, rolesList, whoami } from '../../blocks/lists';
 import type { SlackListenerDeps } from '../../deps';
 import { withUserErrors, type Reply } from '../../replies';
 import { requestSubcommand } from './request';
@@ -27,8 +27,13 @@ export function jitCommand(deps: SlackListenerDeps) {
         case 'pending':
           await reply(pendingForMe(await service.listPendingFor(actor)));
           return;
-        case 'roles':
-          await reply(rolesList(service.roles()));
+        case 'roles': {
+          const mine = await service.rolesFor(actor);
+          await reply(rolesList(mine, service.roles().length - mine.length));
+          return;
+        }
+        case 'whoami':
+          await reply(whoami(await service.whoami(actor)));
           return;
         case 'revoke':
           await service.revoke(actor, cmd.requestId);
