@@ -2,7 +2,7 @@ import type { Core } from './core';
 import { AccessError } from './errors';
 import { mayDecide } from './escalation';
 import type { AuditEvent, Person, RequestView } from './model';
-import { isInSet } from './people';
+import { isInSet, isRequester } from './people';
 
 /** Whether the person is on the policy's `digest.security_team` (user groups expanded now). */
 export function isSecurityTeam(core: Core, person: Person): Promise<boolean> {
@@ -29,7 +29,7 @@ export interface AuditTrail {
 export async function requireMaySee(core: Core, person: Person, requestId: string, what: 'audit' | 'view'): Promise<RequestView> {
   const view = await core.view(requestId).catch(() => undefined);
   const role = view && core.deps.policy.roles.find((r) => r.id === view.request.roleId);
-  const allowed = view && role && (view.request.requesterPerson === person.key || (await mayDecide(core, role, view.request, person)) || (await isSecurityTeam(core, person)));
+  const allowed = view && role && (isRequester(person, view.request) || (await mayDecide(core, role, view.request, person)) || (await isSecurityTeam(core, person)));
   if (allowed) return view;
   await core.audit({ action: `${what}.refused`, requestId: view ? requestId : null, actor: person.account, data: { code: 'not_allowed', requestId } });
   throw new AccessError('not_allowed', `Only the requester, an approver of its role or the security team can see ${what === 'audit' ? 'the audit trail of ' : ''}${requestId}.`);

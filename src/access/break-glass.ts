@@ -1,7 +1,7 @@
 import type { Core } from './core';
 import { AccessError, isAccessError } from './errors';
 import type { AccessRequest, Person, RequestView } from './model';
-import { crossPlatformDoubt } from './people';
+import { crossPlatformDoubt, isRequester } from './people';
 import type { Role } from './policy';
 
 /**
@@ -37,7 +37,7 @@ export async function reviewBreakGlass(core: Core, person: Person, requestId: st
   try {
     const request = await core.request(requestId);
     if (!request.breakGlass) throw new AccessError('bad_input', `${requestId} was not a break-glass request; there is nothing to review.`);
-    if (request.requesterPerson === person.key) throw new AccessError('self_approval', `You cannot review your own break-glass use ${requestId}; another approver must.`);
+    if (isRequester(person, request)) throw new AccessError('self_approval', `You cannot review your own break-glass use ${requestId}; another approver must.`);
     const doubt = crossPlatformDoubt(person, [{ person: request.requesterPerson, platform: request.requesterPlatform, what: 'the requester' }]);
     if (doubt) throw new AccessError('unresolved_person', doubt);
     const role = core.role(request.roleId);

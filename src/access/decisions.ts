@@ -3,7 +3,7 @@ import { REQUEST_TRANSITIONS } from './lifecycle';
 import type { AccessRequest, Approval, Decision, Person, RequestView } from './model';
 import type { Core } from './core';
 import { mayDecide } from './escalation';
-import { crossPlatformDoubt, type Party } from './people';
+import { crossPlatformDoubt, isRequester, type Party } from './people';
 import { timeOutRequest } from './requests';
 import { formatDuration } from '../lib/duration';
 
@@ -37,7 +37,7 @@ export async function checkDecider(core: Core, requestId: string, person: Person
   try {
     const request = await core.request(requestId);
     if (request.status !== 'pending') throw new AccessError('already_decided', `${requestId} is already ${request.status.replace('_', ' ')}.`);
-    if (request.requesterPerson === person.key) throw new AccessError('self_approval', `You cannot ${decision} your own request ${requestId}.`);
+    if (isRequester(person, request)) throw new AccessError('self_approval', `You cannot ${decision} your own request ${requestId}.`);
     const doubt = crossPlatformDoubt(person, partiesOf(request, []));
     if (doubt) throw new AccessError('unresolved_person', doubt);
     const role = core.role(request.roleId);

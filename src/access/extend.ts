@@ -5,7 +5,7 @@ import type { Extension, ExtensionNotice, ExtensionView } from './extension-mode
 import { endGrant, type EndResult } from './grants';
 import type { AccessRequest, AuditActor, Decision, Grant, Person } from './model';
 import { selfServiceLimitMs, whyNotExtendable } from './extend-rules';
-import { crossPlatformDoubt } from './people';
+import { crossPlatformDoubt, isRequester, isSamePerson } from './people';
 import { warnBeforeMs, type Role } from './policy';
 
 export type ExtendResult =
@@ -37,7 +37,7 @@ function autoApproved(role: Role, request: AccessRequest, totalMs: number): bool
 async function extendableGrant(core: Core, person: Person, requestId: string): Promise<{ grant: Grant; request: AccessRequest; role: Role }> {
   const { request, grant } = await core.view(requestId);
   const role = core.role(request.roleId);
-  if (request.requesterPerson !== person.key && !(await core.isApprover(role, person))) {
+  if (!isRequester(person, request) && !(await core.isApprover(role, person))) {
     throw new AccessError('not_allowed', `Only the requester or an approver of ${role.id} can extend ${requestId}.`);
   }
   const why = whyNotExtendable(role);
@@ -103,7 +103,7 @@ export async function decideExtension(core: Core, person: Person, extensionId: n
     if (ext.status !== 'pending') throw new AccessError('already_decided', `That extension of ${ext.requestId} is already ${ext.status}.`);
     const request = await core.request(ext.requestId);
     const role = core.role(request.roleId);
-    const own = request.requesterPerson === person.key || ext.askedByPerson === person.key;
+    const own = isRequester(person, request) || isSamePerson(person, { person: ext.askedByPerson, platform: ext.askedByPlatform, accountId: ext.askedBy });
     if (own) throw new AccessError('self_approval', `You cannot ${decision} an extension you asked for or of your own access (${ext.requestId}).`);
     const doubt = crossPlatformDoubt(person, [
       { person: request.requesterPerson, platform: request.requesterPlatform, what: 'the requester' },

@@ -6,7 +6,7 @@ import { grantDurationMs, type Grant, type GrantWithRequest, type Person } from 
 import type { Core } from './core';
 import { warnBeforeMs, type Role } from './policy';
 import type { AccessProvider } from './ports';
-import { requesterProfile } from './people';
+import { isRequester, requesterProfile } from './people';
 import { verifyRevocation } from './verification';
 
 /** After this many failed revoke attempts the security channel is alerted. */
@@ -171,7 +171,7 @@ export async function revokeEarly(core: Core, person: Person, requestId: string)
   const actor = person.account;
   const { request, grant } = await core.view(requestId);
   const role = core.role(request.roleId);
-  const allowed = request.requesterPerson === person.key || (await core.isApprover(role, person));
+  const allowed = isRequester(person, request) || (await core.isApprover(role, person));
   if (!allowed) {
     await core.audit({ action: 'revoke.refused', requestId, actor, data: { code: 'not_allowed' } });
     throw new AccessError('not_allowed', `Only the requester or an approver of ${role.id} can revoke ${requestId}.`);

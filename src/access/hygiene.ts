@@ -19,10 +19,10 @@ export async function refuseOverLimits(core: Core, tx: AccessStore, person: Pers
   const { clock, policy } = core.deps;
   const now = clock.now();
   const limit = policy.limits.requests_per_hour;
-  if ((await tx.countRequestsSince(person.key, new Date(now.getTime() - 3_600_000))) >= limit) {
+  if ((await tx.countRequestsSince(person, new Date(now.getTime() - 3_600_000))) >= limit) {
     throw new LimitRefusal('rate_limited', `You have made ${limit} requests in the last hour, the most allowed. Please wait, or ask an admin.`, {});
   }
-  const open = await tx.listOpenRequests(person.key, role.id);
+  const open = await tx.listOpenRequests(person, role.id);
   const age = (r: AccessRequest) => formatDuration(Math.max(0, now.getTime() - r.createdAt.getTime()));
   const holding = open.find((r) => r.status === 'active' || r.status === 'approved');
   const pending = open.filter((r) => r.status === 'pending');

@@ -17,6 +17,19 @@ export function personKey(actor: Actor, email: string | null): string {
   return email ? `email:${email}` : `${actor.platform}:${actor.userId}`;
 }
 
+/**
+ * Whether `person` is whoever a row names: the same person, or the very same account (rows
+ * written before people existed name each account as its own person).
+ */
+export function isSamePerson(person: Person, named: { person: string; platform: Platform; accountId: string }): boolean {
+  return named.person === person.key || (named.platform === person.account.platform && named.accountId === person.account.userId);
+}
+
+/** Whether the person filed the request. */
+export function isRequester(person: Person, request: AccessRequest): boolean {
+  return isSamePerson(person, { person: request.requesterPerson, platform: request.requesterPlatform, accountId: request.requesterId });
+}
+
 /** Whether a person key stands for an e-mail (so it can be matched across platforms). */
 export function isResolved(key: string): boolean {
   return key.startsWith('email:');

@@ -4,7 +4,7 @@ import type { IdGenerator } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import type { ActivitySource, GrantActivity } from './activity-model';
 import type { GrantTransition, RequestTransition } from './lifecycle';
-import type { AccessRequest, Actor, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Identity, Platform, RequestView } from './model';
+import type { AccessRequest, Actor, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Identity, Person, Platform, RequestView } from './model';
 import type { ExtensionStore, FollowUpNotifier } from './extension-model';
 import type { ApproverSet, EscalationTier, OnCallSchedule, Policy, Role } from './policy';
 
@@ -30,12 +30,12 @@ export interface AccessStore extends ExtensionStore {
    * are filed one after another (per-person limits hold under concurrency).
    */
   lockPerson(personKey: string): Promise<void>;
-  /** A person's requests (from any of their accounts), newest first. */
-  listRequestsByRequester(personKey: string, limit: number): Promise<AccessRequest[]>;
-  countRequestsSince(personKey: string, since: Date): Promise<number>;
+  /** A person's requests (from any of their accounts, and this account's from before people existed), newest first. */
+  listRequestsByRequester(person: Person, limit: number): Promise<AccessRequest[]>;
+  countRequestsSince(person: Person, since: Date): Promise<number>;
   listRequestsByStatus(status: AccessRequest['status'], limit: number): Promise<AccessRequest[]>;
   /** The person's pending, approved and active requests for one role, oldest first. */
-  listOpenRequests(personKey: string, roleId: string): Promise<AccessRequest[]>;
+  listOpenRequests(person: Person, roleId: string): Promise<AccessRequest[]>;
   /** Lowers the approved duration of a pending request to `ms` (never raises it). */
   shortenApprovedDuration(id: string, ms: number): Promise<void>;
   /** Records the post-hoc review of a break-glass request; false when it was already reviewed. */

@@ -8,7 +8,7 @@ import { announceBreakGlass } from './break-glass';
 import { scheduleEscalations } from './escalation';
 import { LimitRefusal, refuseOverLimits } from './hygiene';
 import { checkOnCall, describeSchedule } from './on-call';
-import { mayRequest } from './people';
+import { isRequester, mayRequest } from './people';
 import type { Role } from './policy';
 import type { AccessStore } from './ports';
 
@@ -134,7 +134,7 @@ export async function cancelRequest(core: Core, person: Person, requestId: strin
   const { store, clock } = core.deps;
   const actor = person.account;
   const request = await core.request(requestId);
-  if (request.requesterPerson !== person.key) {
+  if (!isRequester(person, request)) {
     await core.audit({ action: 'cancel.refused', requestId, actor, data: { code: 'not_allowed' } });
     throw new AccessError('not_allowed', `Only the requester can cancel ${requestId}.`);
   }

@@ -7,7 +7,7 @@ import type { Extension, ExtensionView } from './extension-model';
 import { approve, checkDecider, deny, type DecisionResult } from './decisions';
 import { activateGrant, endGrant, failGrant, revokeEarly, warnExpiring, type EndResult } from './grants';
 import type { Actor, Decision, Grant, Identity, Person, RequestView } from './model';
-import { personOf } from './people';
+import { isRequester, personOf } from './people';
 import type { Role } from './policy';
 import type { AccessDeps } from './ports';
 import { reconcile, type ReconcileReport } from './reconcile';
@@ -133,7 +133,7 @@ export class AccessService {
   /** The person's recent requests (from any of their accounts), newest first. */
   async listMine(actor: Actor, limit = 20): Promise<RequestView[]> {
     const person = await this.person(actor);
-    const requests = await this.core.deps.store.listRequestsByRequester(person.key, limit);
+    const requests = await this.core.deps.store.listRequestsByRequester(person, limit);
     return Promise.all(requests.map((r) => this.core.view(r.id)));
   }
 
@@ -145,7 +145,7 @@ export class AccessService {
     // The role's approvers are looked up once per role (user groups cost a Slack call); tiers depend on each request's age.
     const approverOf = new Map<string, boolean>();
     for (const request of pending) {
-      if (request.requesterPerson === person.key) continue;
+      if (isRequester(person, request)) continue;
       const role = this.roles().find((r) => r.id === request.roleId);
       if (!role) continue;
       if (!approverOf.has(role.id)) approverOf.set(role.id, await this.core.isApprover(role, person));

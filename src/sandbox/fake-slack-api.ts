@@ -84,9 +84,11 @@ export class FakeSlackApi {
     app.post('/api/:method', (req, res) => {
       const method = String(req.params.method);
       const args = decodeArgs(req.body ?? {});
-      const result = this.failing.has(method) ? { ok: false, error: 'fatal_error' } : this.answer(method, args);
+      // As Slack: an API error (message_not_found, thread_not_found…) is HTTP 200 with ok: false; an outage is a 500.
+      const failing = this.failing.has(method);
+      const result = failing ? { ok: false, error: 'fatal_error' } : this.answer(method, args);
       this.record(method, args, result);
-      res.status(result.ok ? 200 : 500).json(result);
+      res.status(failing ? 500 : 200).json(result);
     });
     app.post('/response/:id', (req, res) => {
       this.record('response_url', { id: req.params.id, ...decodeArgs(req.body ?? {}) }, { ok: true });

@@ -31,7 +31,9 @@ export class TeamsRoster {
     const objectId = from?.aadObjectId?.toLowerCase();
     if (!objectId || !from?.id) return;
     const now = this.clock.now();
-    if (now.getTime() - (this.readAt.get(objectId) ?? -Infinity) < this.refreshEveryMs) return;
+    // Keyed by the pair: a Teams user id seen with another object id than before is read again.
+    const key = `${from.id} ${objectId}`;
+    if (now.getTime() - (this.readAt.get(key) ?? -Infinity) < this.refreshEveryMs) return;
     let member: Awaited<ReturnType<typeof TeamsInfo.getMember>>;
     try {
       member = await TeamsInfo.getMember(context, from.id);
@@ -48,6 +50,6 @@ export class TeamsRoster {
       platform: 'teams', accountId: objectId, email: email.includes('@') ? email : null, displayName: member.name ?? null, homeId: tenant,
       guest: member.userRole === 'guest', external: tenant !== null && !this.allowedTenants.includes(tenant), deleted: false, bot: false, refreshedAt: now,
     });
-    this.readAt.set(objectId, now.getTime());
+    this.readAt.set(key, now.getTime());
   }
 }

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNotNull, is
 import { GRANT_TRANSITIONS, type GrantTransition, type RequestTransition } from '../../access/lifecycle';
 import type { GrantActivity } from '../../access/activity-model';
 import type { Extension, ExtensionSettlement, NewExtension } from '../../access/extension-model';
-import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest } from '../../access/model';
+import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Person } from '../../access/model';
 import type { AccessStore } from '../../access/ports';
 import type { Db } from '../db';
 import { accessRequests, approvals, chatMessages, grants } from '../schema';
@@ -15,6 +15,14 @@ type GrantRow = typeof grants.$inferSelect;
 function toGrant(row: GrantRow): Grant {
   const { revokeRequestedAt: _unused, ...grant } = row;
   return grant;
+}
+
+/**
+ * Requests of a person: filed under their person key, or by the same account before
+ * people existed (such rows name the account as its own person).
+ */
+function requestedBy(person: Person) {
+  return or(eq(accessRequests.requesterPerson, person.key), and(eq(accessRequests.requesterPlatform, person.account.platform), eq(accessRequests.requesterId, person.account.userId)))!;
 }
 
 /** Postgres' unique_violation: the row was already there (a double click, a retried job). */
@@ -86,12 +94,12 @@ export class DrizzleAccessStore implements AccessStore {
     await this.db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`jitbot:person:${personKey}`}, 0))`);
   }
 
-  listRequestsByRequester(personKey: string, limit: number): Promise<AccessRequest[]> {
-    return this.db.select().from(accessRequests).where(eq(accessRequests.requesterPerson, personKey)).orderBy(desc(accessRequests.createdAt)).limit(limit);
+  listRequestsByRequester(person: Person, limit: number): Promise<AccessRequest[]> {
+    return this.db.select().from(accessRequests).where(requestedBy(person)).orderBy(desc(accessRequests.createdAt)).limit(limit);
   }
 
-  async countRequestsSince(personKey: string, since: Date): Promise<number> {
-    const [row] = await this.db.select({ n: count() }).from(accessRequests).where(and(eq(accessRequests.requesterPerson, personKey), gte(accessRequests.createdAt, since)));
+  async countRequestsSince(person: Person, since: Date): Promise<number> {
+    const [row] = await this.db.select({ n: count() }).from(accessRequests).where(and(requestedBy(person), gte(accessRequests.createdAt, since)));
     return row?.n ?? 0;
   }
 
@@ -99,11 +107,11 @@ export class DrizzleAccessStore implements AccessStore {
     return this.db.select().from(accessRequests).where(eq(accessRequests.status, status)).orderBy(asc(accessRequests.createdAt)).limit(limit);
   }
 
-  listOpenRequests(personKey: string, roleId: string): Promise<AccessRequest[]> {
+  listOpenRequests(person: Person, roleId: string): Promise<AccessRequest[]> {
     return this.db
       .select()
       .from(accessRequests)
-      .where(and(eq(accessRequests.requesterPerson, personKey), eq(accessRequests.roleId, roleId), inArray(accessRequests.status, ['pending', 'approved', 'active'])))
+      .where(and(requestedBy(person), eq(accessRequests.roleId, roleId), inArray(accessRequests.status, ['pending', 'approved', 'active'])))
       .orderBy(asc(accessRequests.createdAt));
   }
 

@@ -53,13 +53,14 @@ export class TeamsChannel {
     };
   }
 
-  /** A message; in a channel it @mentions the bot, as Teams requires there. */
-  message(from: TeamsUser, where: Where, text: string, auth?: TokenOptions | 'none'): Promise<Response> {
+  /** A message; in a channel it @mentions the bot, as Teams requires there. `patch` changes the activity (another channel or tenant). */
+  message(from: TeamsUser, where: Where, text: string, auth?: TokenOptions | 'none', patch: Record<string, unknown> = {}): Promise<Response> {
     const mention = where.kind === 'channel';
     return this.post({
       ...this.base(from, where, true), type: 'message', textFormat: 'plain',
       text: mention ? `<at>jitbot</at> ${text}` : text,
       entities: mention ? [{ type: 'mention', text: '<at>jitbot</at>', mentioned: BOT }] : [],
+      ...patch,
     }, auth);
   }
 
@@ -69,8 +70,8 @@ export class TeamsChannel {
   }
 
   /** An `Action.Execute` click on a card the bot posted (`replyToId` is that card's activity). */
-  async execute(from: TeamsUser, where: Where, verb: string, data: Record<string, unknown>, replyToId = 'card'): Promise<{ status: number; body: { statusCode: number; type: string; value: Record<string, unknown> } }> {
-    const res = await this.post({ ...this.base(from, where), type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } });
+  async execute(from: TeamsUser, where: Where, verb: string, data: Record<string, unknown>, replyToId = 'card', patch: Record<string, unknown> = {}): Promise<{ status: number; body: { statusCode: number; type: string; value: Record<string, unknown> } }> {
+    const res = await this.post({ ...this.base(from, where), type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' }, ...patch });
     return { status: res.status, body: (res.status === 200 ? await res.json() : undefined) as never };
   }
 }

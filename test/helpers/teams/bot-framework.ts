@@ -52,7 +52,8 @@ export class FakeBotFramework {
     const app = express();
     app.use(express.json({ limit: '1mb' }));
     app.get('/.well-known/openid-configuration', (_req, res) => void res.json({ issuer: ISSUER, jwks_uri: `${this.url}keys`, id_token_signing_alg_values_supported: ['RS256'] }));
-    app.get('/keys', (_req, res) => void res.json({ keys: [{ ...(this.keys.publicKey.export({ format: 'jwk' }) as object), kid: KEY_ID, use: 'sig', endorsements: ['msteams'] }] }));
+    // Like Microsoft's key set, one key endorses several channels: a valid token alone does not prove an activity came from Teams.
+    app.get('/keys', (_req, res) => void res.json({ keys: [{ ...(this.keys.publicKey.export({ format: 'jwk' }) as object), kid: KEY_ID, use: 'sig', endorsements: ['msteams', 'directline', 'webchat'] }] }));
     // The roster, as the Bot Connector answers TeamsInfo.getMember: 404 for someone it does not know.
     app.get('/v3/conversations/:conversation/members/:member', (req, res) => {
       if (req.headers.authorization !== `Bearer ${CONNECTOR_TOKEN}`) return void res.status(401).json({ error: { code: 'Unauthorized' } });

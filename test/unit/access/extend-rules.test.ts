@@ -1,5 +1,5 @@
-import { extendChoices } from '../../../src/access/extend-rules';
-import type { Grant } from '../../../src/access/model';
+import { extendChoices, selfServiceLimitMs } from '../../../src/access/extend-rules';
+import type { AccessRequest, Grant } from '../../../src/access/model';
 import type { Role } from '../../../src/access/policy';
 import { testPolicy } from '../../helpers/policy';
 
@@ -31,5 +31,30 @@ describe('extend choices on the expiry warning', () => {
   it('offers nothing for roles whose grants cannot be extended (AWS credentials, Azure PIM)', () => {
     const aws: Role = { ...role('auto'), provider: 'aws' };
     expect(extendChoices(aws, grantHeldFor(10))).toEqual([]);
+  });
+});
+
+describe('how far self-service extension may take a grant', () => {
+  const request = (patch: Partial<AccessRequest> = {}): AccessRequest => ({
+    id: 'R-1', status: 'active', roleId: 'quick', requesterId: 'U0REQ', requesterPlatform: 'slack', requesterPerson: 'slack:U0REQ', requesterEmail: null,
+    durationMs: 20 * MIN, reason: null, ticket: null, approvalsRequired: 1, autoApproved: false, createdAt: T0, updatedAt: T0, decidedAt: T0,
+    approvedDurationMs: null, breakGlass: false, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null, ...patch,
+  });
+  const withAuto = (r: Role, within: number | undefined): Role => ({ ...r, extend: { auto_within: within } });
+
+  it('is extend.auto_within, or nothing without it', () => {
+    expect(selfServiceLimitMs(withAuto(role('quick'), 60 * MIN), request())).toBe(60 * MIN);
+    expect(selfServiceLimitMs(role('quick'), request())).toBeUndefined();
+  });
+
+  it('never passes an approver\'s shorter duration', () => {
+    expect(selfServiceLimitMs(withAuto(role('quick'), 60 * MIN), request({ approvedDurationMs: 5 * MIN }))).toBe(5 * MIN);
+  });
+
+  it('never passes break_glass_max_duration for a break-glass grant, even on a role approved by policy', () => {
+    const bg: Role = { ...withAuto(role('quick'), 60 * MIN), break_glass: true, break_glass_max_duration: 10 * MIN };
+    expect(selfServiceLimitMs(bg, request({ breakGlass: true }))).toBe(10 * MIN);
+    expect(selfServiceLimitMs({ ...role('auto'), break_glass: true, break_glass_max_duration: 10 * MIN }, request({ breakGlass: true }))).toBe(10 * MIN);
+    expect(selfServiceLimitMs(role('auto'), request())).toBe(role('auto').max_duration);
   });
 });

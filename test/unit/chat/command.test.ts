@@ -31,6 +31,12 @@ describe('parseCommand', () => {
     expect(parseCommand('')).toEqual({ kind: 'help' });
   });
 
+  it('reads whoami, which takes no arguments', () => {
+    expect(parseCommand('whoami')).toEqual({ kind: 'whoami' });
+    expect(parseCommand('jit WhoAmI')).toEqual({ kind: 'whoami' });
+    expect(parseCommand('whoami alice')).toEqual({ kind: 'invalid', message: '/jit whoami takes no arguments.' });
+  });
+
   it('normalises request ids and refuses malformed ones', () => {
     expect(parseCommand('revoke #r-7k2m9qxa')).toEqual({ kind: 'revoke', requestId: 'R-7K2M9QXA' });
     expect(parseCommand('cancel')).toEqual({ kind: 'invalid', message: 'Usage: /jit cancel <request id>' });

@@ -1,5 +1,6 @@
 import type { Activity, AdaptiveCardInvokeValue } from 'botbuilder';
 import { isAccessError } from '../../../access/errors';
+import type { Actor } from '../../../access/model';
 import { failureMessage } from '../../failure';
 import { approvalCard } from '../cards/approval-card';
 import { card, text, VERBS, type AdaptiveCard } from '../cards/card';
@@ -33,19 +34,20 @@ const ACTIONS = new Map<string, CardAction>([
   [VERBS.extendDeny, extendDecisionAction('deny')],
 ]);
 
-type RefusalCard = (deps: TeamsDeps, data: Record<string, unknown>, refusal: string) => Promise<AdaptiveCard | undefined>;
+type RefusalCard = (deps: TeamsDeps, actor: Actor, data: Record<string, unknown>, refusal: string) => Promise<AdaptiveCard | undefined>;
 
-/** The approval card as it stands, with the refusal on it. */
-const onApprovalCard: RefusalCard = async ({ service }, data, refusal) => {
-  const shown = data.requestId === undefined ? undefined : await service.view(requestIdOf(data)).catch(() => undefined);
+/** The approval card as it stands, with the refusal on it; only to those who may see the request. */
+const onApprovalCard: RefusalCard = async ({ service }, actor, data, refusal) => {
+  const shown = data.requestId === undefined ? undefined : await service.viewFor(actor, requestIdOf(data), 'view').catch(() => undefined);
   return shown && approvalCard(shown, service.role(shown.request.roleId), refusal);
 };
 
-/** The extension card as it stands, with the refusal on it. */
-const onExtensionCard: RefusalCard = async ({ service }, data, refusal) => {
+/** The extension card as it stands, with the refusal on it; only to those who may see its request. */
+const onExtensionCard: RefusalCard = async ({ service }, actor, data, refusal) => {
   const parsed = ExtensionData.safeParse(data);
   const shown = parsed.success ? await service.extensionView(parsed.data.extensionId).catch(() => undefined) : undefined;
-  return shown && extensionCard(shown, refusal);
+  const visible = shown && (await service.viewFor(actor, shown.request.request.id, 'view').then(() => true, () => false));
+  return visible ? extensionCard(shown, refusal) : undefined;
 };
 
 /** Verbs whose refusals are shown on the card they were clicked on (the others answer with the refusal alone). */
@@ -64,13 +66,15 @@ export async function runCardAction(deps: TeamsDeps, activity: Partial<Activity>
   const data = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const verb = String(value.action?.verb ?? '');
   const action = ACTIONS.get(verb);
+  let actor: Actor | undefined;
   try {
     if (!action) return card([text(`⚠️ I don't know the card action "${verb.slice(0, 50)}".`)]);
-    return await action(deps, { actor: actorOf(activity), data });
+    actor = actorOf(activity);
+    return await action(deps, { actor, data });
   } catch (e) {
     const failure = failureMessage(deps.logger, e, `teams card action ${verb.slice(0, 50)}`);
-    const onCard = isAccessError(e) && e.code !== 'not_found' ? REFUSAL_CARDS.get(verb) : undefined;
-    const shown = onCard && (await onCard(deps, data, failure.text));
+    const onCard = actor && isAccessError(e) && e.code !== 'not_found' ? REFUSAL_CARDS.get(verb) : undefined;
+    const shown = onCard && actor && (await onCard(deps, actor, data, failure.text));
     return shown || card([text(`${failure.refusal ? '⚠️' : '💥'} ${failure.text}`)]);
   }
 }

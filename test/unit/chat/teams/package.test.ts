@@ -23,7 +23,7 @@ describe('Teams app package', () => {
     const zip = await JSZip.loadAsync(await buildTeamsPackage(appId));
     const manifest = JSON.parse(await zip.file('manifest.json')!.async('string'));
     const titles: string[] = manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title);
-    expect(titles).toEqual(['request', 'list', 'pending', 'roles', 'revoke', 'cancel', 'help']);
+    expect(titles).toEqual(['request', 'list', 'pending', 'roles', 'whoami', 'revoke', 'cancel', 'help']);
     for (const title of titles) expect(parseCommand(`${title}${['revoke', 'cancel'].includes(title) ? ' R-ABCD1234' : ''}`).kind).toBe(title);
   });
 
