@@ -42,12 +42,15 @@ function sensitiveAuto({ granted, roles, fmt }: Indexed): Anomaly[] {
     .map(({ request }) => ({ rule: 'sensitive_auto', text: `${request.id}: sensitive role ${request.roleId} granted to ${fmt.user(request.requesterId)} with no human approval (auto)` }));
 }
 
-/** Requesters with more grants in the day than `anomalies.max_grants_per_requester`. */
+/** People (all their accounts together) with more grants in the day than `anomalies.max_grants_per_requester`. */
 function busyRequester({ granted, settings, fmt }: Indexed): Anomaly[] {
   const max = settings.anomalies.max_grants_per_requester;
-  const byRequester = new Map<string, number>();
-  for (const { request } of granted) byRequester.set(request.requesterId, (byRequester.get(request.requesterId) ?? 0) + 1);
-  return [...byRequester].filter(([, n]) => n > max).map(([who, n]) => ({ rule: 'busy_requester', text: `${fmt.user(who)} received ${n} grants in the day (more than ${max})` }));
+  const byPerson = new Map<string, { account: string; n: number }>();
+  for (const { request } of granted) {
+    const seen = byPerson.get(request.requesterPerson);
+    byPerson.set(request.requesterPerson, { account: seen?.account ?? request.requesterId, n: (seen?.n ?? 0) + 1 });
+  }
+  return [...byPerson.values()].filter(({ n }) => n > max).map(({ account, n }) => ({ rule: 'busy_requester', text: `${fmt.user(account)} received ${n} grants in the day (more than ${max})` }));
 }
 
 /** Approvals given sooner after the request than `anomalies.fast_approval`: a rubber stamp? */
@@ -68,13 +71,18 @@ function fastApproval({ data, requests, settings, fmt }: Indexed): Anomaly[] {
 function approverShare({ granted, settings, fmt, lookups: index }: Indexed): Anomaly[] {
   const { approver_share: share, approver_share_min_grants: minGrants } = settings.anomalies;
   const byRequester = new Map<string, string[][]>();
+  const names = new Map<string, string>();
   const approversOf = index.approvers;
   for (const { request } of granted) {
     if (request.autoApproved) continue;
     const approvers = approversOf.get(request.id) ?? [];
-    const list = byRequester.get(request.requesterId);
+    // Keyed by person, named by the first of their accounts seen.
+    const list = byRequester.get(request.requesterPerson);
     if (list) list.push(approvers);
-    else byRequester.set(request.requesterId, [approvers]);
+    else {
+      byRequester.set(request.requesterPerson, [approvers]);
+      names.set(request.requesterPerson, request.requesterId);
+    }
   }
   const found: Anomaly[] = [];
   for (const [requester, grants] of byRequester) {
@@ -82,23 +90,23 @@ function approverShare({ granted, settings, fmt, lookups: index }: Indexed): Ano
     const counts = new Map<string, number>();
     for (const approvers of grants) for (const a of new Set(approvers)) counts.set(a, (counts.get(a) ?? 0) + 1);
     for (const [approver, n] of counts) {
-      if (n / grants.length > share) found.push({ rule: 'approver_share', text: `${fmt.user(approver)} approved ${n} of ${fmt.user(requester)}'s ${grants.length} grants (more than ${Math.round(share * 100)}%)` });
+      if (n / grants.length > share) found.push({ rule: 'approver_share', text: `${fmt.user(approver)} approved ${n} of ${fmt.user(names.get(requester)!)}'s ${grants.length} grants (more than ${Math.round(share * 100)}%)` });
     }
   }
   return found;
 }
 
-/** A request for a role soon after the same person's request for it was denied. */
+/** A request for a role soon after the same person's request for it was denied (from any of their accounts). */
 function rerequestAfterDeny({ data, settings, fmt }: Indexed): Anomaly[] {
   const within = settings.anomalies.rerequest_within;
-  const key = (r: AccessRequest) => `${r.requesterId}\u0000${r.roleId}`;
+  const key = (r: AccessRequest) => `${r.requesterPerson}\u0000${r.roleId}`;
   const denied = new Map<string, AccessRequest[]>();
   for (const r of data.requests) if (r.status === 'denied' && r.decidedAt) denied.set(key(r), [...(denied.get(key(r)) ?? []), r]);
   return data.requests
     .filter((r) => inDay(r.createdAt, data))
     .flatMap((r) => {
       const before = (denied.get(key(r)) ?? [])
-        .filter((d) => d.id !== r.id && d.requesterId === r.requesterId && d.roleId === r.roleId && d.decidedAt! <= r.createdAt && r.createdAt.getTime() - d.decidedAt!.getTime() <= within)
+        .filter((d) => d.id !== r.id && d.decidedAt! <= r.createdAt && r.createdAt.getTime() - d.decidedAt!.getTime() <= within)
         .sort((a, b) => b.decidedAt!.getTime() - a.decidedAt!.getTime())[0];
       return before
         ? [{ rule: 'rerequest_after_deny' as const, text: `${r.id}: ${fmt.user(r.requesterId)} asked again for ${r.roleId} ${formatDuration(r.createdAt.getTime() - before.decidedAt!.getTime())} after ${before.id} was denied` }]

@@ -37,12 +37,12 @@ class Seed {
   }
 
   /** A request, approved by `approvers` (or policy) after `approveAfterMs`, granted at once, ended `end`. */
-  granted(id: string, o: { requester?: string; role?: string; createdAt: Date; approvers?: string[]; approveAfterMs?: number; durationMs?: number; end?: 'expired' | 'revoked' | 'active'; lateMs?: number; activity?: GrantActivity }): Grant {
+  granted(id: string, o: { requester?: string; person?: string; role?: string; createdAt: Date; approvers?: string[]; approveAfterMs?: number; durationMs?: number; end?: 'expired' | 'revoked' | 'active'; lateMs?: number; activity?: GrantActivity }): Grant {
     const auto = !o.approvers;
     const approvedAt = new Date(o.createdAt.getTime() + (o.approveAfterMs ?? 5 * MIN));
     const durationMs = o.durationMs ?? 60 * MIN;
     const expiresAt = new Date(approvedAt.getTime() + durationMs);
-    this.request(id, { requesterId: o.requester ?? 'U0REQ', roleId: o.role ?? (auto ? 'prod-admin' : 'prod-read'), createdAt: o.createdAt, durationMs, autoApproved: auto, status: o.end ?? 'expired', decidedAt: approvedAt });
+    this.request(id, { requesterId: o.requester ?? 'U0REQ', ...(o.person ? { requesterPerson: o.person } : {}), roleId: o.role ?? (auto ? 'prod-admin' : 'prod-read'), createdAt: o.createdAt, durationMs, autoApproved: auto, status: o.end ?? 'expired', decidedAt: approvedAt });
     for (const a of o.approvers ?? []) {
       this.data.approvals.push({ requestId: id, approverId: a, approverPlatform: 'slack', approverPerson: `slack:${a}`, decision: 'approve', comment: null, createdAt: approvedAt } satisfies Approval);
       this.event('approval.approve', approvedAt, id, a);
@@ -61,9 +61,10 @@ class Seed {
 
   request(id: string, r: Partial<AccessRequest> & { createdAt: Date }): AccessRequest {
     const request: AccessRequest = {
-      id, status: 'pending', roleId: 'prod-read', requesterId: 'U0REQ', requesterPlatform: 'slack', requesterPerson: 'slack:U0REQ', requesterEmail: null, durationMs: 60 * MIN, reason: 'fix INC-42', ticket: 'INC-42',
+      id, status: 'pending', roleId: 'prod-read', requesterId: 'U0REQ', requesterPlatform: 'slack', requesterEmail: null, durationMs: 60 * MIN, reason: 'fix INC-42', ticket: 'INC-42',
       approvalsRequired: 1, autoApproved: false, updatedAt: r.createdAt, decidedAt: null,
       approvedDurationMs: null, breakGlass: false, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null, ...r,
+      requesterPerson: r.requesterPerson ?? `slack:${r.requesterId ?? 'U0REQ'}`,
     };
     this.data.requests.push(request);
     this.event('request.created', r.createdAt, id, request.requesterId);
@@ -160,6 +161,15 @@ describe('digest builder', () => {
     seed.granted('R-2', { createdAt: at('10:00'), approvers: ['U0BOB'], requester: 'U0BUSY' });
     expect(rulesOf(seed)).toEqual([]);
     seed.granted('R-3', { createdAt: at('11:00'), approvers: ['U0ALICE'], requester: 'U0BUSY' });
+    expect(seed.build().anomalies.filter((a) => a.rule === 'busy_requester')).toEqual([{ rule: 'busy_requester', text: '@U0BUSY received 3 grants in the day (more than 2)' }]);
+  });
+
+  it('counts one person\'s grants together, whichever of their accounts asked', () => {
+    const seed = new Seed();
+    const person = 'email:busy@example.com';
+    seed.granted('R-1', { createdAt: at('09:00'), approvers: ['U0ALICE'], requester: 'U0BUSY', person });
+    seed.granted('R-2', { createdAt: at('10:00'), approvers: ['U0BOB'], requester: 'aaaa-teams-busy', person });
+    seed.granted('R-3', { createdAt: at('11:00'), approvers: ['U0ALICE'], requester: 'U0BUSY', person });
     expect(seed.build().anomalies.filter((a) => a.rule === 'busy_requester')).toEqual([{ rule: 'busy_requester', text: '@U0BUSY received 3 grants in the day (more than 2)' }]);
   });
 
