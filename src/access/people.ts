@@ -50,17 +50,12 @@ function whyNotAdmitted(core: Core, actor: Actor, identity: Identity): string | 
 /**
  * The person acting through `actor`, once the account is known to be one that may use
  * jitbot: not deactivated, not a bot, not a guest or external unless the policy allows
- * them. Refusals are audited. `try_again` when the platform cannot be asked just now.
+ * them. Refusals are audited. The directory says `try_again` when the platform cannot be
+ * asked just now.
  */
 export async function personOf(core: Core, actor: Actor): Promise<Person> {
-  const { people, policy, logger } = core.deps;
-  let identity: Identity | undefined;
-  try {
-    identity = await people.lookup(actor);
-  } catch (e) {
-    logger.warn({ err: e, actor }, 'could not look the person up');
-    throw new AccessError('try_again', `I could not check your ${PLATFORM_NAMES[actor.platform]} profile just now. Please try again in a minute.`);
-  }
+  const { people, policy } = core.deps;
+  const identity = await people.lookup(actor);
   const why = identity && whyNotAdmitted(core, actor, identity);
   if (why) {
     await core.audit({ action: 'access.refused', requestId: null, actor, data: { code: 'not_admitted', why } });

@@ -154,7 +154,8 @@ export type ProviderLookup = (name: string) => AccessProvider | undefined;
 export interface PeopleDirectory {
   /**
    * The account as its platform describes it (Slack is asked again when the stored answer
-   * is stale); undefined when nothing is known. Throws when it must ask and cannot.
+   * is stale); undefined when nothing is known. An AccessError `try_again` when it must ask
+   * the platform and cannot.
    */
   lookup(actor: Actor): Promise<Identity | undefined>;
   /** Stores what a platform said (Teams: the roster, read during a turn). */

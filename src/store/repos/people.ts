@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { AccessError } from '../../access/errors';
 import type { Actor, Identity, Platform } from '../../access/model';
 import type { PeopleDirectory } from '../../access/ports';
 import type { Clock } from '../../lib/clock';
@@ -36,8 +37,8 @@ export class StoredPeople implements PeopleDirectory {
       await this.save(fresh);
       return fresh;
     } catch (e) {
-      if (!stored || age > MAX_STALE_MS) throw e;
-      this.logger.warn({ err: e, actor }, 'could not refresh a person from their platform; using what it said before');
+      this.logger.warn({ err: e, actor }, 'could not ask the platform who a person is');
+      if (!stored || age > MAX_STALE_MS) throw new AccessError('try_again', `I could not check your ${actor.platform === 'slack' ? 'Slack' : 'Teams'} profile just now. Please try again in a minute.`);
       return stored;
     }
   }
