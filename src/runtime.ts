@@ -44,6 +44,7 @@ import { DrizzleAccessStore } from './store/repos/access-store';
 import { AuditSealer } from './store/repos/audit-sealer';
 import { DrizzleDigestStore } from './store/repos/digest-store';
 import { StoredPeople } from './store/repos/people';
+import { DrizzleChatOutbox } from './store/repos/chat-outbox';
 import { readCounts } from './store/repos/stats';
 import { DrizzleConversationReferenceStore } from './store/repos/teams-conversations';
 
@@ -195,6 +196,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       policy, store, clock, logger, notifier, directory,
       followUps: new CompositeFollowUps(followUps, logger),
       scheduler: new BullScheduler(queues, clock),
+      outbox: new DrizzleChatOutbox(database.db),
       people: new StoredPeople(database.db, clock, env.JIT_PEOPLE_REFRESH_EVERY, { slack: slackDirectory && ((id) => slackDirectory.profile(id)) }, logger),
       onCall: onCallLookup(env, clock),
       providers: providerLookup([sandbox, ...cloudProviders(env, policy, clock, opts.cloud)]),

@@ -1,4 +1,5 @@
 import type { Core } from './core';
+import { alertLater, later } from './chat-delivery';
 import { AccessError, isAccessError } from './errors';
 import type { AccessRequest, Person, RequestView } from './model';
 import { crossPlatformDoubt, isRequester } from './people';
@@ -59,7 +60,7 @@ export async function reviewBreakGlass(core: Core, person: Person, requestId: st
 
 /** At the deadline: when nobody reviewed, remind the security channel once (audited, so the digest sees it). */
 export async function remindOverdueReview(core: Core, requestId: string): Promise<boolean> {
-  const { store, clock, notifier, logger } = core.deps;
+  const { store, clock } = core.deps;
   const request = await store.getRequest(requestId);
   if (!request?.breakGlass || request.reviewedAt || request.reviewRemindedAt) return false;
   const role = core.role(request.roleId);
@@ -71,10 +72,8 @@ export async function remindOverdueReview(core: Core, requestId: string): Promis
     return ok;
   });
   if (!marked) return false;
-  await notifier
-    .alertSecurity({ kind: 'break_glass_review_overdue', request, role }, request.requesterPlatform)
-    .catch((e: unknown) => logger.error({ err: e, requestId }, 'could not post the overdue-review reminder'));
-  await core.announce(requestId);
+  await alertLater(core, { kind: 'break_glass_review_overdue', requestId }, request.requesterPlatform);
+  await later(core, { kind: 'announce', requestId, refreshCards: true }, requestId);
   return true;
 }
 

@@ -48,3 +48,19 @@ export class ProviderError extends Error {
     this.name = 'ProviderError';
   }
 }
+
+/**
+ * Why a chat call failed: `permanent` (the message, channel or person is gone; retrying
+ * cannot help) or not; `retryAfterMs` when the platform asked to wait (rate limits).
+ * Chat adapters classify their platform's errors into this.
+ */
+export class ChatDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ChatDeliveryError';
+  }
+}

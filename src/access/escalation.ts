@@ -1,3 +1,4 @@
+import { later } from './chat-delivery';
 import type { Core } from './core';
 import type { AccessRequest, Person } from './model';
 import { isInSet } from './people';
@@ -46,7 +47,7 @@ export async function scheduleEscalations(core: Core, request: AccessRequest, ro
  * trail make a second call (job retry, reconciler) a no-op. True when it asked.
  */
 export async function escalate(core: Core, requestId: string, tier: number): Promise<boolean> {
-  const { store, clock, notifier, logger } = core.deps;
+  const { store, clock } = core.deps;
   const now = clock.now();
   const request = await store.getRequest(requestId);
   if (!request || request.status !== 'pending') return false;
@@ -62,14 +63,9 @@ export async function escalate(core: Core, requestId: string, tier: number): Pro
     return true;
   });
   if (!asked) return false;
-  try {
-    const refs = await notifier.postEscalationCards(await core.view(requestId), role, step, tier);
-    await store.saveMessageRefs(requestId, refs);
-  } catch (e) {
-    logger.error({ err: e, requestId, tier }, 'could not post the escalation card');
-    await core.audit({ action: 'notify.failed', requestId, actor: { platform: 'system', userId: 'worker' }, data: { what: 'escalation_card', tier, error: String(e) } });
-  }
-  await core.announce(requestId, { kind: 'escalated', tier, approvers: step.approvers }, false);
+  // The tier's card and the requester's notice are owed chat work: a sweep never waits on chat.
+  await later(core, { kind: 'escalation_cards', requestId, tier }, requestId);
+  await later(core, { kind: 'announce', requestId, notice: { kind: 'escalated', tier, approvers: step.approvers }, refreshCards: false }, requestId);
   return true;
 }
 

@@ -8,6 +8,7 @@ import { warnBeforeMs, type Role } from './policy';
 import type { AccessProvider } from './ports';
 import { isRequester, requesterProfile } from './people';
 import { verifyRevocation } from './verification';
+import { alertLater, later } from './chat-delivery';
 
 /** After this many failed revoke attempts the security channel is alerted. */
 export const ALERT_AFTER_REVOKE_ATTEMPTS = 2;
@@ -109,7 +110,7 @@ export type EndResult = { ended: 'expired' | 'revoked'; lateMs: number } | { end
  * concurrent revokes share their round trips to the database.
  */
 export async function endGrant(core: Core, grantId: string, known?: GrantWithRequest, detachFollowUps = false): Promise<EndResult> {
-  const { store, clock, notifier } = core.deps;
+  const { store, clock } = core.deps;
   const loaded = known ?? (await core.revokes.load.submit(grantId));
   if (!loaded) return { ended: false };
   const { request } = loaded;
@@ -130,9 +131,7 @@ export async function endGrant(core: Core, grantId: string, known?: GrantWithReq
       await tx.appendAudit({ action: 'revoke.failed', requestId: grant.requestId, grantId, actor: { platform: 'system', userId: 'worker' }, data: { attempt: n, error: message } }, now);
       return n;
     });
-    if (attempts === ALERT_AFTER_REVOKE_ATTEMPTS) {
-      await notifier.alertSecurity({ kind: 'revoke_failing', request, role, grantId, attempts, error: message }).catch(() => undefined);
-    }
+    if (attempts === ALERT_AFTER_REVOKE_ATTEMPTS) await alertLater(core, { kind: 'revoke_failing', requestId: request.id, grantId, attempts, error: message });
     throw e;
   }
 
@@ -145,17 +144,14 @@ export async function endGrant(core: Core, grantId: string, known?: GrantWithReq
   if (!ended) return { ended: false };
   const followUps = async () => {
     if (!activity) await queueActivityLookup(core, grantId, endedAt);
-    if (grant.revokeAttempts >= ALERT_AFTER_REVOKE_ATTEMPTS) {
-      await notifier.alertSecurity({ kind: 'revoke_recovered', request, role, grantId, attempts: grant.revokeAttempts }).catch(() => undefined);
-    }
+    if (grant.revokeAttempts >= ALERT_AFTER_REVOKE_ATTEMPTS) await alertLater(core, { kind: 'revoke_recovered', requestId: request.id, grantId, attempts: grant.revokeAttempts });
     // A check that cannot run now (database hiccup) is left to the reconciler; the revoke itself stands.
     const verification = await verifyRevocation(core, grantId, ended).then(
       (outcome) => (outcome === 'verified' || outcome === 'still_standing' ? outcome : 'unchecked'),
       (e: unknown) => { core.deps.logger.error({ err: e, grantId }, 'revoke verification failed to run; the reconciler will retry'); return 'unchecked' as const; },
     );
-    // As the grant now stands: verified just now, if so (cards show only whether it is).
-    const grantNow = verification === 'verified' && !ended.grant.revokeVerifiedAt ? { ...ended.grant, revokeVerifiedAt: clock.now() } : ended.grant;
-    await core.announce(grant.requestId, { kind: 'ended', how, by: grant.revokeRequestedBy ?? undefined, verification }, true, { request: ended.request, grant: grantNow });
+    // Cards and the requester's DM are owed work of the chat queue: the revoke never waits on chat.
+    await later(core, { kind: 'announce', requestId: grant.requestId, notice: { kind: 'ended', how, by: grant.revokeRequestedBy ?? undefined, verification }, refreshCards: true }, grant.requestId);
   };
   // The end is recorded: what follows may wait behind the next revokes (a crash now leaves
   // the verification to the reconciler; the access is already gone and recorded).

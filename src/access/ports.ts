@@ -3,6 +3,7 @@ import type { Clock } from '../lib/clock';
 import type { IdGenerator } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import type { ActivitySource, GrantActivity } from './activity-model';
+import type { ChatEffect, ChatProgress, OwedChat } from './chat-effects';
 import type { GrantTransition, RequestTransition } from './lifecycle';
 import type { AccessRequest, Actor, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Identity, Person, Platform, RequestView } from './model';
 import type { ExtensionStore, FollowUpNotifier } from './extension-model';
@@ -88,11 +89,28 @@ export interface AccessStore extends ExtensionStore {
   listAudit(requestId: string): Promise<AuditEvent[]>;
 
   saveMessageRefs(requestId: string, refs: ChatMessageRef[]): Promise<void>;
+  /** The request's cards that can still be updated (not found gone). */
   listMessageRefs(requestId: string): Promise<ChatMessageRef[]>;
+  /** The platform said this message is gone for good: it is not updated again. */
+  markCardStale(ref: ChatMessageRef, at: Date): Promise<void>;
+}
+
+/** Chat work owed after a recorded fact (the `chat_outbox` table), delivered by its own queue. */
+export interface ChatOutbox {
+  add(effect: ChatEffect, requestId: string | null, at: Date): Promise<number>;
+  get(id: number): Promise<OwedChat | undefined>;
+  /** Records an attempt: the parts delivered so far and either the delivery or why the rest was not delivered. */
+  saveAttempt(id: number, progress: ChatProgress, outcome: { deliveredAt: Date } | { error: string }): Promise<void>;
+  /** Gives up on owed work; false when it was delivered or given up on already. */
+  abandon(id: number, at: Date, error: string): Promise<boolean>;
+  /** Work still owed that was created before `before`, oldest first. */
+  listOwed(before: Date, limit: number): Promise<OwedChat[]>;
 }
 
 /** Timed and retried work; the BullMQ adapter lives in jobs/. */
 export interface Scheduler {
+  /** Queues the delivery of owed chat work (`chat-<id>`, once per id). */
+  enqueueChat(id: number): Promise<void>;
   /** Queues the grant of an approved request (once per request). */
   enqueueGrant(requestId: string): Promise<void>;
   /** Makes sure the grant's revoke runs at `at`, moving an already queued revoke if needed. */
@@ -235,6 +253,7 @@ export interface AccessDeps {
   followUps: FollowUpNotifier;
   directory: ApproverDirectory;
   people: PeopleDirectory;
+  outbox: ChatOutbox;
   /** Set when PagerDuty or Opsgenie is configured (`approval.auto_if_on_call`). */
   onCall?: OnCallLookup;
   clock: Clock;

@@ -1,3 +1,4 @@
+import { later } from './chat-delivery';
 import type { Core } from './core';
 
 /** When a pending request's approvers are reminded (`approvals.remind_after` after it was filed). */
@@ -20,7 +21,7 @@ export async function scheduleReminder(core: Core, requestId: string, createdAt:
  * `request.reminded` audit event is the record that it was sent. Returns whether it sent one.
  */
 export async function remindIfDue(core: Core, requestId: string): Promise<boolean> {
-  const { store, clock, followUps, logger } = core.deps;
+  const { store, clock } = core.deps;
   const now = clock.now();
   const claimed = await store.transaction(async (tx) => {
     const request = await tx.lockRequest(requestId);
@@ -30,10 +31,6 @@ export async function remindIfDue(core: Core, requestId: string): Promise<boolea
     return true;
   });
   if (!claimed) return false;
-  try {
-    await followUps.remindApprovers(await core.view(requestId), await store.listMessageRefs(requestId));
-  } catch (e) {
-    logger.error({ err: e, requestId }, 'could not post the approval reminder');
-  }
+  await later(core, { kind: 'reminder', requestId }, requestId);
   return true;
 }

@@ -9,6 +9,7 @@ import { scheduleEscalations } from './escalation';
 import { LimitRefusal, refuseOverLimits } from './hygiene';
 import { checkOnCall, describeSchedule } from './on-call';
 import { isRequester, mayRequest } from './people';
+import { later } from './chat-delivery';
 import type { Role } from './policy';
 import type { AccessStore } from './ports';
 
@@ -158,6 +159,6 @@ export async function timeOutRequest(core: Core, requestId: string): Promise<boo
     if (updated) await tx.appendAudit({ action: 'request.timed_out', requestId, actor: { platform: 'system', userId: 'reconciler' } }, now);
     return updated;
   });
-  if (done) await core.announce(requestId, { kind: 'timed_out' });
+  if (done) await later(core, { kind: 'announce', requestId, notice: { kind: 'timed_out' }, refreshCards: true }, requestId);
   return Boolean(done);
 }

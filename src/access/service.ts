@@ -1,6 +1,7 @@
 import { recordActivity, recordActivityFailure } from './activity';
 import type { GrantActivity } from './activity-model';
 import { auditTrail, requireMaySee, requireSecurityTeam, type AuditTrail } from './audit-trail';
+import { deliverChat } from './chat-delivery';
 import { Core } from './core';
 import { decideExtension, endDueGrant, extensionView, requestExtension, type ExtendResult } from './extend';
 import type { Extension, ExtensionView } from './extension-model';
@@ -192,7 +193,12 @@ export class AccessService {
   recordActivityFailure(grantId: string, error: string, attempts: number): Promise<void> {
     return recordActivityFailure(this.core, grantId, error, attempts);
   }
-  reconcile(): Promise<ReconcileReport> {
-    return reconcile(this.core);
+  /** The chat worker (chat-delivery.ts): delivers owed chat work, parts already delivered excepted. */
+  async deliverChat(outboxId: number): Promise<void> {
+    await deliverChat(this.core, outboxId);
+  }
+  /** One reconciler sweep; `signal` stops it starting new work (shutdown). */
+  reconcile(signal?: AbortSignal): Promise<ReconcileReport> {
+    return reconcile(this.core, signal);
   }
 }

@@ -1,6 +1,6 @@
 import type { Core } from './core';
-import type { AccessRequest, Grant, GrantWithRequest } from './model';
-import type { Role } from './policy';
+import { alertLater, later } from './chat-delivery';
+import type { Grant, GrantWithRequest } from './model';
 
 /**
  * Revoke verification: after a revoke the provider is asked whether the access is
@@ -43,15 +43,11 @@ export async function verifyRevocation(core: Core, grantId: string, justEnded?: 
   const now = clock.now();
   if (gone) {
     const marked = await core.revokes.verified.submit(grant);
-    if (marked && failedBefore) await recovered(core, grant, request, role);
+    if (marked && failedBefore) await recovered(core, grant);
     return 'verified';
   }
   await core.audit({ action: 'revoke.verify_failed', requestId: grant.requestId, grantId, actor: { platform: 'system', userId: 'worker' }, data: { error } });
-  if (!failedBefore) {
-    await core.deps.notifier
-      .alertSecurity({ kind: 'revoke_unverified', request, role, grantId, error: error ?? 'unknown error' })
-      .catch((e: unknown) => logger.error({ err: e, grantId }, 'could not alert the security channel'));
-  }
+  if (!failedBefore) await alertLater(core, { kind: 'revoke_unverified', requestId: request.id, grantId, error: error ?? 'unknown error' });
   try {
     await core.deps.scheduler.scheduleRevokeVerification(grantId, new Date(now.getTime() + VERIFY_RETRY_MS));
   } catch (e) {
@@ -60,11 +56,9 @@ export async function verifyRevocation(core: Core, grantId: string, justEnded?: 
   return 'still_standing';
 }
 
-async function recovered(core: Core, grant: Grant, request: AccessRequest, role: Role): Promise<void> {
-  await core.deps.notifier
-    .alertSecurity({ kind: 'revoke_verified', request, role, grantId: grant.id })
-    .catch((e: unknown) => core.deps.logger.error({ err: e, grantId: grant.id }, 'could not tell the security channel'));
-  await core.announce(grant.requestId, { kind: 'revoke_verified' });
+async function recovered(core: Core, grant: Grant): Promise<void> {
+  await alertLater(core, { kind: 'revoke_verified', requestId: grant.requestId, grantId: grant.id });
+  await later(core, { kind: 'announce', requestId: grant.requestId, notice: { kind: 'revoke_verified' }, refreshCards: true }, grant.requestId);
 }
 
 /** The reconciler's part: grants that ended a while ago and are still unverified. */

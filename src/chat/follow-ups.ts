@@ -1,6 +1,7 @@
 import type { ExtensionNotice, ExtensionView, FollowUpNotifier } from '../access/extension-model';
 import type { ChatMessageRef, Platform, RequestView } from '../access/model';
 import type { Logger } from '../lib/logger';
+import { classified } from './delivery-errors';
 
 /**
  * Sends each follow-up to the platforms that have one: cards and reminders to every
@@ -34,6 +35,6 @@ export class CompositeFollowUps implements FollowUpNotifier {
   }
 
   async remindApprovers(view: RequestView, refs: ChatMessageRef[]): Promise<void> {
-    await Promise.all(this.all().map((n) => n.remindApprovers(view, refs)));
+    await classified(() => Promise.all(this.all().map((n) => n.remindApprovers(view, refs))));
   }
 }

@@ -2,6 +2,7 @@ import type { ChatMessageRef, Platform, RequestView } from '../access/model';
 import type { EscalationTier, Role } from '../access/policy';
 import type { Notifier, RequesterNotice, SecurityAlert } from '../access/ports';
 import type { Logger } from '../lib/logger';
+import { chatFailure, classified } from './delivery-errors';
 
 /**
  * Fans the core's notices out to every configured chat platform: approval cards to
@@ -31,7 +32,7 @@ export class CompositeNotifier implements Notifier {
         this.logger.error({ err: r.reason, platform: entries[i]?.[0], requestId: view.request.id }, 'could not post the approval card on this platform');
       }
     });
-    if (failures.length > 0 && failures.length === entries.length) throw failures[0];
+    if (failures.length > 0 && failures.length === entries.length) throw chatFailure(failures[0]);
     return refs;
   }
 
@@ -39,7 +40,7 @@ export class CompositeNotifier implements Notifier {
     const results = await Promise.allSettled(this.entries().map(([, n]) => n.postEscalationCards(view, role, tier, tierIndex)));
     const refs = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed && refs.length === 0) throw failed.reason;
+    if (failed && refs.length === 0) throw chatFailure(failed.reason);
     return refs;
   }
 
@@ -48,18 +49,18 @@ export class CompositeNotifier implements Notifier {
   }
 
   async tellRequester(view: RequestView, role: Role, notice: RequesterNotice): Promise<void> {
-    await this.notifiers[view.request.requesterPlatform]?.tellRequester(view, role, notice);
+    await classified(async () => this.notifiers[view.request.requesterPlatform]?.tellRequester(view, role, notice));
   }
 
   async alertSecurity(alert: SecurityAlert, platform?: Platform): Promise<void> {
     await this.each(platform ? [platform] : this.entries().map(([p]) => p), (n) => n.alertSecurity(alert, platform));
   }
 
-  /** Runs `fn` on each named platform's notifier; every one runs, the first failure is rethrown. */
+  /** Runs `fn` on each named platform's notifier; every one runs, the first failure is rethrown (classified: chat/delivery-errors.ts). */
   private async each(platforms: Platform[], fn: (n: Notifier, platform: Platform) => Promise<void>): Promise<void> {
     const unique = [...new Set(platforms)].filter((p) => this.notifiers[p]);
     const results = await Promise.allSettled(unique.map((p) => fn(this.notifiers[p]!, p)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    if (failed) throw chatFailure(failed.reason);
   }
 }

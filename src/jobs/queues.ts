@@ -41,6 +41,14 @@ export const QUEUES = {
     },
     defaults: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: { age: 86_400 } },
   },
+  /** Chat work owed after a recorded fact (chat_outbox): card updates, DMs and alerts after revokes, reminders, escalations. */
+  chat: {
+    name: 'chat',
+    payload: z.object({ outboxId: z.number().int().positive() }),
+    jobId: (p: { outboxId: number }) => `chat-${p.outboxId}`,
+    // 2 s doubling to about 35 min in all; then the reconciler queues it again while it is owed (at most a day).
+    defaults: { attempts: 12, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 86_400 } },
+  },
   remind: {
     name: 'remind',
     payload: z.object({ requestId: z.string().min(1) }),

@@ -11,6 +11,11 @@ export class BullScheduler implements Scheduler {
     private readonly clock: Clock,
   ) {}
 
+  enqueueChat(outboxId: number): Promise<void> {
+    const payload = { outboxId };
+    return this.addOrRetry(this.queues.chat, QUEUES.chat.name, payload, { jobId: QUEUES.chat.jobId(payload) });
+  }
+
   enqueueGrant(requestId: string): Promise<void> {
     const payload = { requestId };
     return this.addOrRetry(this.queues.grant, QUEUES.grant.name, payload, { jobId: QUEUES.grant.jobId(payload) });

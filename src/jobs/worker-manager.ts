@@ -9,6 +9,7 @@ import type { AuditSealer } from '../store/repos/audit-sealer';
 import type { QueueSet } from './queue-set';
 import { DIGEST_SCHEDULER_ID, QUEUES, RECONCILE_SCHEDULER_ID, type QueueKey } from './queues';
 import { activityProcessor } from './workers/activity';
+import { chatProcessor } from './workers/chat';
 import { digestProcessor } from './workers/digest';
 import { grantProcessor } from './workers/grant';
 import { maintenanceProcessor } from './workers/maintenance';
@@ -41,7 +42,7 @@ export interface WorkerOptions {
 
 /** Opens one worker per queue; `close()` lets in-flight jobs finish (SIGTERM). */
 export class WorkerManager {
-  private readonly workers: Worker[];
+  private readonly workers: Map<QueueKey, Worker>;
 
   constructor(private readonly opts: WorkerOptions) {
     const { service, metrics, logger } = opts;
@@ -49,12 +50,13 @@ export class WorkerManager {
       grant: grantProcessor(service, logger),
       revoke: revokeProcessor(service, metrics),
       notice: noticeProcessor(service),
+      chat: chatProcessor(service),
       remind: remindProcessor(service),
       maintenance: maintenanceProcessor(service, opts.auditSealer),
       digest: digestProcessor(opts.digests, logger),
       activity: activityProcessor(service, logger),
     };
-    this.workers = (Object.keys(processors) as QueueKey[]).map((key) => {
+    this.workers = new Map((Object.keys(processors) as QueueKey[]).map((key) => {
       const worker = new Worker(QUEUES[key].name, processors[key], {
         connection: opts.connection,
         prefix: opts.prefix,
@@ -69,16 +71,18 @@ export class WorkerManager {
       worker.on('failed', (job, err) => logger.warn({ queue: key, jobId: job?.id, attempts: job?.attemptsMade, err }, 'job failed'));
       // Connection errors are reported once by watchConnection; others matter.
       worker.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? logger.debug({ queue: key, err }, 'worker connection error') : logger.error({ queue: key, err }, 'worker error')));
-      return worker;
-    });
+      return [key, worker] as const;
+    }));
   }
 
   async waitUntilReady(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+    await Promise.all([...this.workers.values()].map((w) => w.waitUntilReady()));
   }
 
+  /** Stops taking jobs and waits for those in flight; a reconciler sweep is told to stop starting new work. */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+    this.workers.get('maintenance')?.cancelAllJobs('shutting down');
+    await Promise.all([...this.workers.values()].map((w) => w.close()));
   }
 }
 

@@ -34,7 +34,7 @@ describe('queue dashboard', () => {
     const api = await get(on, '/admin/queues/api/queues', TOKEN);
     expect(api.status).toBe(200);
     const names = ((await api.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
-    expect(names).toEqual(['activity', 'digest', 'grant', 'maintenance', 'notice', 'remind', 'revoke']);
+    expect(names).toEqual(['activity', 'chat', 'digest', 'grant', 'maintenance', 'notice', 'remind', 'revoke']);
   });
 
   it('does not exist when JIT_ADMIN_TOKEN is unset', async () => {

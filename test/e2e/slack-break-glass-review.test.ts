@@ -1,5 +1,6 @@
 import { ManualClock } from '../helpers/clock';
 import { delayedJobs, runDelayedJobNow } from '../helpers/jobs';
+import { waitFor } from '../helpers/wait';
 import { APPROVAL_CHANNEL, SECURITY_CHANNEL, SECURITY_TEAM } from '../helpers/policy';
 import { policyDepth } from '../helpers/policy-depth';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
@@ -30,10 +31,12 @@ describe('Slack end to end: break-glass review overdue', () => {
 
     clock.advance(2 * 60 * MIN + MIN);
     await runDelayedJobNow(t.runtime.queues.notice, reviewJob);
-    const reminders = postsTo(SECURITY_CHANNEL).filter((p) => p.includes('review overdue') && p.includes(request.id));
+    // The alert and the card's update are delivered by the chat queue.
+    const overdueCard = (c: { args: Record<string, unknown> }) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(request.id) && JSON.stringify(c.args.blocks).includes('Review overdue');
+    const card = await waitFor(() => t.slackApi.callsOf('chat.update').filter(overdueCard).at(-1), 'the card marked overdue');
+    const reminders = await waitFor(() => postsTo(SECURITY_CHANNEL).filter((p) => p.includes('review overdue') && p.includes(request.id)).length > 0 && postsTo(SECURITY_CHANNEL).filter((p) => p.includes('review overdue') && p.includes(request.id)), 'the overdue alert');
     expect(reminders).toHaveLength(1);
     expect(reminders[0]).toContain('was not reviewed within 2h');
-    const card = t.slackApi.callsOf('chat.update').filter((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(request.id)).at(-1);
     expect(JSON.stringify(card?.args.blocks)).toContain('Review overdue');
     expect(JSON.stringify(card?.args.blocks)).toContain('"action_id":"jit.review"');
 

@@ -4,6 +4,7 @@ import { APPROVAL_CHANNEL } from '../helpers/policy';
 import { ESCALATION_CHANNEL, policyDepth } from '../helpers/policy-depth';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 import { slackDriver } from '../helpers/slack-driver';
+import { waitFor } from '../helpers/wait';
 
 const MIN = 60_000;
 
@@ -40,7 +41,9 @@ describe('Slack end to end: escalation', () => {
 
     clock.advance(15 * MIN);
     await runDelayedJobNow(notice(), `escalate-${request.id}-0`);
-    const [tier1] = escalatedCards(APPROVAL_CHANNEL, request.id);
+    // The tier's card and the requester's notice are delivered by the chat queue.
+    const [tier1] = await waitFor(() => escalatedCards(APPROVAL_CHANNEL, request.id).length > 0 && escalatedCards(APPROVAL_CHANNEL, request.id), 'tier 1 card');
+    await waitFor(() => dmsTo('U0WAITER').at(-1)?.includes('escalation tier 1'), 'tier 1 notice');
     expect(tier1).toContain('(tier 1)');
     expect(tier1).toContain('<@U0BOB>, you can now decide');
     expect(tier1).toContain('"action_id":"jit.approve"');
@@ -50,7 +53,8 @@ describe('Slack end to end: escalation', () => {
 
     clock.advance(15 * MIN);
     await runDelayedJobNow(notice(), `escalate-${request.id}-1`);
-    const [tier2] = escalatedCards(ESCALATION_CHANNEL, request.id);
+    const [tier2] = await waitFor(() => escalatedCards(ESCALATION_CHANNEL, request.id).length > 0 && escalatedCards(ESCALATION_CHANNEL, request.id), 'tier 2 card');
+    await waitFor(() => dmsTo('U0WAITER').at(-1)?.includes('escalation tier 2'), 'tier 2 notice');
     expect(tier2).toContain('(tier 2)');
     expect(tier2).toContain('<@U0CAROL>, you can now decide');
     expect(dmsTo('U0WAITER').at(-1)).toContain('I am now also asking <@U0CAROL> (escalation tier 2)');
@@ -79,7 +83,7 @@ describe('Slack end to end: escalation', () => {
     clock.advance(61 * MIN);
     const sweep = (await delayedJobs(t.runtime.queues.maintenance))[0]!;
     await runDelayedJobNow(t.runtime.queues.maintenance, sweep);
-    expect(dmsTo('U0NOBODY').at(-1)).toContain('timed out: nobody decided in time');
+    await waitFor(() => dmsTo('U0NOBODY').at(-1)?.includes('timed out: nobody decided in time'), 'the time-out notice');
     await runDelayedJobNow(notice(), `escalate-${request.id}-0`);
     expect(escalatedCards(APPROVAL_CHANNEL, request.id)).toEqual([]);
     expect((await auditOf(request.id)).map((e) => e.action)).toEqual(['request.created', 'request.timed_out']);

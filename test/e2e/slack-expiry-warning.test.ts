@@ -46,7 +46,8 @@ describe('Slack end to end: expiry warning with Extend', () => {
   it('warns warn_before ahead; Extend within the auto window moves the expiry and the revoke job', async () => {
     const { request, grant } = await activeFor('U0WARNED');
     const warnJob = `warn-${grant.id}`;
-    expect(await delayedJobs(queues().notice)).toContain(warnJob);
+    // Queued just after the grant turned active.
+    await waitFor(async () => (await delayedJobs(queues().notice)).includes(warnJob), 'the warning job');
 
     clock.advance(55 * MIN);
     await runDelayedJobNow(queues().notice, warnJob);

@@ -1,4 +1,7 @@
 import { Worker, type Job, type Processor, type Queue } from 'bullmq';
+import { and, asc, isNull } from 'drizzle-orm';
+import type { Runtime } from '../../src/runtime';
+import { chatOutbox } from '../../src/store/schema';
 import IORedis from 'ioredis';
 import { TEST_REDIS_URL } from './redis';
 import { waitFor } from './wait';
@@ -45,4 +48,15 @@ export async function startWorker(queueName: string, prefix: string, processor: 
       connection.disconnect();
     },
   };
+}
+
+/**
+ * Plays the chat worker in runtimes without workers (`role: 'web'` on a manual clock):
+ * delivers, oldest first, every piece of chat work still owed, as the `chat` queue would.
+ * Returns how many it delivered.
+ */
+export async function deliverOwedChat(runtime: Runtime): Promise<number> {
+  const owed = await runtime.database.db.select({ id: chatOutbox.id }).from(chatOutbox).where(and(isNull(chatOutbox.deliveredAt), isNull(chatOutbox.abandonedAt))).orderBy(asc(chatOutbox.id));
+  for (const { id } of owed) await runtime.service.deliverChat(id);
+  return owed.length;
 }

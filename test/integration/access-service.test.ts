@@ -2,6 +2,7 @@ import type { Actor } from '../../src/access/model';
 import { ManualClock } from '../helpers/clock';
 import { APPROVAL_CHANNEL, CROWD, SECURITY_CHANNEL } from '../helpers/policy';
 import { auditActions, refusal } from '../helpers/refusals';
+import { deliverOwedChat } from '../helpers/jobs';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
 const slack = (userId: string): Actor => ({ platform: 'slack', userId });
@@ -53,6 +54,8 @@ describe.each(['postgres', 'pglite'] as const)('access service on %s', (kind) =>
     expect(await t.runtime.sandbox.isStanding(grant!.id)).toBe(false);
     expect((await service().view(view.request.id)).request.status).toBe('expired');
     expect(await actions(view.request.id)).toEqual(['request.created', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired', 'revoke.verified']);
+    // The end's card update and DM are owed chat work (this runtime has no workers: deliver it here).
+    await deliverOwedChat(t.runtime);
     const dms = t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === REQUESTER.userId).map((c) => String(c.args.text));
     expect(dms.some((text) => text.includes('approved by policy'))).toBe(true);
     expect(dms.some((text) => text.includes('You now have *auto*') && text.includes('SANDBOX'))).toBe(true);
@@ -180,6 +183,7 @@ describe('revoke failures', () => {
     expect((await service.view(view.request.id)).grant).toMatchObject({ status: 'revoke_failed', revokeAttempts: 1 });
     expect(t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === SECURITY_CHANNEL)).toHaveLength(0);
     await expect(service.endGrant(grant.id)).rejects.toThrow('sandbox API unavailable');
+    await deliverOwedChat(t.runtime);
     const alerts = t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === SECURITY_CHANNEL);
     expect(alerts).toHaveLength(1);
     expect(String(alerts[0]!.args.text)).toContain(`has failed 2 times`);
@@ -191,6 +195,7 @@ describe('revoke failures', () => {
     expect((await service.reconcile()).grantsEnded).toBe(1);
     expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(false);
     expect((await service.view(view.request.id)).request.status).toBe('expired');
+    await deliverOwedChat(t.runtime);
     expect(String(t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === SECURITY_CHANNEL).at(-1)?.args.text)).toContain('is now revoked after 2 failed attempts');
   });
 });

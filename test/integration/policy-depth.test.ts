@@ -6,6 +6,7 @@ import { ManualClock } from '../helpers/clock';
 import { APPROVAL_CHANNEL, SECURITY_CHANNEL } from '../helpers/policy';
 import { ESCALATION_CHANNEL, policyDepth } from '../helpers/policy-depth';
 import { auditActions, refusal } from '../helpers/refusals';
+import { deliverOwedChat } from '../helpers/jobs';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
 const slack = (userId: string): Actor => ({ platform: 'slack', userId });
@@ -71,6 +72,7 @@ describe('approval policy depth', () => {
       clock.advance(2 * 3_600_000);
       expect((await service().reconcile()).reviewReminders).toBe(1);
       expect(await service().remindOverdueReview(view.request.id)).toBe(false);
+      await deliverOwedChat(t.runtime);
       expect(postsTo(SECURITY_CHANNEL).filter((p) => p.includes('review overdue') && p.includes(view.request.id))).toHaveLength(1);
       expect(await actions(view.request.id)).toContain('break_glass.review_overdue');
     });
@@ -119,11 +121,14 @@ describe('approval policy depth', () => {
       clock.advance(16 * MIN);
       expect(await service().escalate(view.request.id, 0)).toBe(true);
       expect(await service().escalate(view.request.id, 0)).toBe(false); // once
+      // The tier's card and the requester's notice are owed chat work (no workers here).
+      await deliverOwedChat(t.runtime);
       expect(postsTo(APPROVAL_CHANNEL).some((p) => p.includes('Escalated') && p.includes('<@U0BOB>'))).toBe(true);
       expect(t.slackApi.callsOf('chat.postMessage').some((c) => c.args.channel === me.userId && String(c.args.text).includes('now also asking <@U0BOB>'))).toBe(true);
 
       clock.advance(15 * MIN);
       expect((await service().reconcile()).escalations).toBe(1); // tier 2, as a lost job would have
+      await deliverOwedChat(t.runtime);
       expect(postsTo(ESCALATION_CHANNEL).some((p) => p.includes('<@U0CAROL>'))).toBe(true);
       const result = await service().approve(CAROL, view.request.id);
       expect(result.settled).toBe(true);
@@ -169,6 +174,7 @@ describe('approval policy depth', () => {
       expect(await service().endGrant(grant.id)).toMatchObject({ ended: 'revoked' });
       const ended = await service().view(view.request.id);
       expect(ended.grant!.revokeVerifiedAt).not.toBeNull();
+      await deliverOwedChat(t.runtime);
       expect(t.slackApi.callsOf('chat.postMessage').some((c) => c.args.channel === me.userId && String(c.args.text).includes('Revoked and verified'))).toBe(true);
     });
   });
@@ -186,10 +192,12 @@ describe('approval policy depth', () => {
       await db.update(grants).set({ revokeVerifiedAt: null }).where(eq(grants.id, grant.id));
 
       expect(await service().verifyRevocation(grant.id)).toBe('still_standing');
+      await deliverOwedChat(t.runtime);
       expect(postsTo(SECURITY_CHANNEL).some((p) => p.includes('could not be verified') && p.includes(grant.id))).toBe(true);
       expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(true);
       expect(await service().verifyRevocation(grant.id)).toBe('verified');
       expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(false);
+      await deliverOwedChat(t.runtime);
       expect(postsTo(SECURITY_CHANNEL).some((p) => p.includes('now revoked and verified') && p.includes(grant.id))).toBe(true);
       expect(await actions(view.request.id)).toEqual(expect.arrayContaining(['revoke.verified', 'revoke.verify_failed']));
     });

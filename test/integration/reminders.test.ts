@@ -3,6 +3,7 @@ import type { Actor } from '../../src/access/model';
 import { auditEvents } from '../../src/store/schema';
 import { ManualClock } from '../helpers/clock';
 import { APPROVAL_CHANNEL } from '../helpers/policy';
+import { deliverOwedChat } from '../helpers/jobs';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
 /** A new requester per test: a second request for a role someone holds or awaits is refused (pending hygiene). */
@@ -42,6 +43,8 @@ describe.each(['postgres', 'pglite'] as const)('approval reminders on %s', (kind
     expect(await service().remindApprovers(request.id)).toBe(false);
     clock.advance(15 * MIN);
     expect(await service().remindApprovers(request.id)).toBe(true);
+    // Posting it is owed chat work (this runtime has no workers: deliver it here).
+    expect(await deliverOwedChat(t.runtime)).toBe(1);
     const replies = threadReplies(cardTs(request.id));
     expect(replies).toHaveLength(1);
     expect(String(replies[0]!.args.text)).toContain(`\`${request.id}\``);
@@ -50,6 +53,7 @@ describe.each(['postgres', 'pglite'] as const)('approval reminders on %s', (kind
     // A retried job and the reconciler's sweep send nothing more.
     expect(await service().remindApprovers(request.id)).toBe(false);
     expect((await service().reconcile()).remindersSent).toBe(0);
+    expect(await deliverOwedChat(t.runtime)).toBe(0);
     expect(await reminded(request.id)).toBe(1);
     expect(threadReplies(cardTs(request.id))).toHaveLength(1);
     await service().cancel(REQUESTER, request.id);
@@ -74,6 +78,7 @@ describe.each(['postgres', 'pglite'] as const)('approval reminders on %s', (kind
     clock.advance(60 * MIN);
     expect((await service().reconcile()).requestsTimedOut).toBe(1);
     expect((await service().view(request.id)).request.status).toBe('timed_out');
+    await deliverOwedChat(t.runtime);
     const dm = t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === REQUESTER.userId).at(-1);
     expect(String(dm?.args.text)).toContain(`\`${request.id}\`) timed out: nobody decided in time`);
   });

@@ -343,9 +343,16 @@ export class DrizzleAccessStore implements AccessStore {
     const rows = await this.db
       .select({ platform: chatMessages.platform, channel: chatMessages.channel, messageId: chatMessages.messageId, tier: chatMessages.escalationTier })
       .from(chatMessages)
-      .where(eq(chatMessages.requestId, requestId))
+      .where(and(eq(chatMessages.requestId, requestId), isNull(chatMessages.staleAt)))
       .orderBy(asc(chatMessages.id));
     return rows.map(({ tier, ...ref }) => (tier === null ? ref : { ...ref, tier }));
+  }
+
+  async markCardStale(ref: ChatMessageRef, at: Date): Promise<void> {
+    await this.db
+      .update(chatMessages)
+      .set({ staleAt: at })
+      .where(and(eq(chatMessages.platform, ref.platform), eq(chatMessages.channel, ref.channel), eq(chatMessages.messageId, ref.messageId)));
   }
 
   // Extensions (/jit extend): the queries live in extensions.ts.

@@ -13,6 +13,8 @@ export const chatMessages = pgTable(
     messageId: text('message_id').notNull(),
     /** Set on a card posted to an escalation tier (0-based), so updates keep its "Escalated" header. */
     escalationTier: integer('escalation_tier'),
+    /** The platform said the message is gone for good (deleted, channel archived, bot removed): never updated again. */
+    staleAt: timestamp('stale_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('chat_messages_request_idx').on(t.requestId)],

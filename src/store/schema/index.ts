@@ -8,3 +8,4 @@ export * from './digests';
 export * from './teams-conversations';
 export * from './grant-extensions';
 export * from './identities';
+export * from './chat-outbox';

@@ -149,10 +149,11 @@ describe('Teams end to end: approval policy depth', () => {
     clock.advance(16 * MIN);
     await runDelayedJobNow(t.runtime.queues.remind, `remind-${request.id}`);
     const thread = `${TEAMS_APPROVAL_CHANNEL};messageid=${card.responseId}`;
-    expect(sentTo(thread).map(textOf).some((m) => m.includes(`Reminder: \`${request.id}\``))).toBe(true);
+    // The reminder and the tier's card are delivered by the chat queue.
+    await waitFor(() => sentTo(thread).map(textOf).some((m) => m.includes(`Reminder: \`${request.id}\``)), 'the reminder in the card\'s thread');
 
     await runDelayedJobNow(t.runtime.queues.notice, `escalate-${request.id}-0`);
-    const escalated = cardIn(`Escalated: access request ${request.id}`);
+    const escalated = await waitFor(() => cardIn(`Escalated: access request ${request.id}`), 'the escalation card');
     expect(textOf(escalated)).toContain(`**Escalated** (tier 1): nobody decided on \`${request.id}\` within 15m. ${BOB.aadObjectId}, you can now decide.`);
     await waitFor(() => messagesTo(req).some((m) => m.includes('now also asking') && m.includes(BOB.aadObjectId)), 'requester told of the escalation');
     expect(await click(BOB, 'jit.approve', { requestId: request.id }, channel, escalated.responseId)).toContain(`Access request ${request.id} — approved`);
