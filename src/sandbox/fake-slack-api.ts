@@ -45,6 +45,11 @@ export class FakeSlackApi {
   private nextTs = 1_700_000_000;
   /** Methods made to fail (Slack outages in tests). */
   readonly failing = new Set<string>();
+  /**
+   * A Slack outage for every method but `auth.test` (tests): an HTTP 503, a 429 with
+   * `Retry-After`, or no answer at all. Calls made meanwhile are recorded, marked `outage`.
+   */
+  outage?: { status: 503 } | { status: 429; retryAfterSeconds: number } | 'silent';
   private readonly listeners: Array<(call: SlackCall) => void> = [];
 
   setGroupMembers(groupId: string, users: string[]): void {
@@ -84,6 +89,13 @@ export class FakeSlackApi {
     app.post('/api/:method', (req, res) => {
       const method = String(req.params.method);
       const args = decodeArgs(req.body ?? {});
+      const outage = method === 'auth.test' ? undefined : this.outage;
+      if (outage) {
+        this.record(method, args, { ok: false, error: 'outage' });
+        if (outage === 'silent') return;
+        if (outage.status === 429) res.set('Retry-After', String(outage.retryAfterSeconds));
+        return void res.status(outage.status).json({ ok: false, error: outage.status === 429 ? 'ratelimited' : 'service_unavailable' });
+      }
       // As Slack: an API error (message_not_found, thread_not_found…) is HTTP 200 with ok: false; an outage is a 500.
       const failing = this.failing.has(method);
       const result = failing ? { ok: false, error: 'fatal_error' } : this.answer(method, args);
@@ -119,6 +131,8 @@ export class FakeSlackApi {
   }
 
   async stop(): Promise<void> {
+    // Requests left unanswered by a 'silent' outage would keep the server open.
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
