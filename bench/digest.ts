@@ -30,13 +30,13 @@ export async function measureDigest(rows: number): Promise<DigestFigures> {
     const dayStart = `${DAY}T00:00:00Z`;
     // Spread over the day: request i is created at i * (86_000 s / n), granted 5 s later, expires an hour on.
     await db.db.execute(sql`
-      insert into access_requests (id, status, role_id, requester_id, requester_platform, duration_ms, reason, approvals_required, auto_approved, created_at, updated_at, decided_at)
-      select 'R-B' || i, 'expired', ${AUTO_ROLE}, 'U0B' || (i % 300), 'slack', 3600000, 'bench', 1, false,
+      insert into access_requests (id, status, role_id, requester_id, requester_platform, requester_person, duration_ms, reason, approvals_required, auto_approved, created_at, updated_at, decided_at)
+      select 'R-B' || i, 'expired', ${AUTO_ROLE}, 'U0B' || (i % 300), 'slack', 'email:u0b' || (i % 300) || '@example.com', 3600000, 'bench', 1, false,
              t, t + interval '1 hour 5 seconds', t + interval '3 seconds'
       from generate_series(1, ${requests}) i, lateral (select ${dayStart}::timestamptz + (i * 86000.0 / ${requests}) * interval '1 second' as t) x`);
     await db.db.execute(sql`
-      insert into approvals (request_id, approver_id, approver_platform, decision, created_at)
-      select 'R-B' || i, 'U0APPROVER' || (i % 7), 'slack', 'approve', created_at + interval '3 seconds' from access_requests, generate_series(1, ${requests}) i where id = 'R-B' || i`);
+      insert into approvals (request_id, approver_id, approver_platform, approver_person, decision, created_at)
+      select 'R-B' || i, 'U0APPROVER' || (i % 7), 'slack', 'email:u0approver' || (i % 7) || '@example.com', 'approve', created_at + interval '3 seconds' from access_requests, generate_series(1, ${requests}) i where id = 'R-B' || i`);
     await db.db.execute(sql`
       insert into grants (id, request_id, status, provider, provider_ref, activated_at, expires_at, revoked_at, created_at, updated_at)
       select 'G-B' || substr(id, 4), id, 'expired', 'sandbox', 'sandbox:G-B' || substr(id, 4), created_at + interval '5 seconds',

@@ -7,15 +7,19 @@ import { measureBareBullmq } from './bare-bullmq';
 import { ChildScript } from './child';
 import { measureDigest } from './digest';
 import { machine, table, writeResults, type Figures, type Row } from './report';
+import { measureBackstop } from './backstop';
 import { measureRevokeLateness } from './revoke';
 import { BenchStack, BOT_TOKEN, SIGNING_SECRET } from './stack';
 import { expirySpread, ratio, round } from './stats';
 
 /** Sizes of a full run and of `--quick` (under a minute, for development and CI smoke runs). */
 const SIZES = {
-  full: { rates: [50, 100, 200], ackSeconds: 20, approvals: 200, grants: 10_000, expiryWindowMs: 60_000, digestRows: [100_000, 1_000_000] },
-  quick: { rates: [100], ackSeconds: 4, approvals: 20, grants: 300, expiryWindowMs: 5_000, digestRows: [5_000, 50_000] },
+  full: { rates: [50, 100, 200], ackSeconds: 20, approvals: 200, grants: 10_000, expiryWindowMs: 60_000, digestRows: [100_000, 1_000_000], backstopGrants: 1000, backstopDurationS: 90 },
+  quick: { rates: [100], ackSeconds: 4, approvals: 20, grants: 300, expiryWindowMs: 5_000, digestRows: [5_000, 50_000], backstopGrants: 100, backstopDurationS: 20 },
 };
+
+/** The reconciler's interval in the backstop phase (the other phases sweep hourly, so the queue path is what they measure). */
+const BACKSTOP_SWEEP_S = 10;
 
 const T0 = Date.now();
 const log = (message: string) => process.stderr.write(`[bench ${Math.round((Date.now() - T0) / 1000)}s] ${message}\n`);
@@ -130,6 +134,26 @@ async function main(): Promise<void> {
     rows.push({ what: `digest cost growth for ${b / a}× the rows`, value: `${figures.digest_cost_growth}×`, goal: `≈ ${b / a}× (linear)` });
   } finally {
     await stopAll();
+  }
+
+  // 6. The backstop: revoke jobs lost, the reconciler alone ends every grant — with Slack up, and with Slack down.
+  const sweep = await BenchStack.start({ JIT_RECONCILE_EVERY: `${BACKSTOP_SWEEP_S}s` });
+  try {
+    log(`backstop: ${size.backstopGrants} grants, revoke jobs lost, reconciler every ${BACKSTOP_SWEEP_S} s`);
+    const flush = await measureBackstop(sweep, size.backstopGrants, size.backstopDurationS, { slackDown: false, first: 800_000 });
+    log(`backstop with Slack down (503 to every call)`);
+    const down = await measureBackstop(sweep, size.backstopGrants, size.backstopDurationS, { slackDown: true, first: 900_000 });
+    Object.assign(figures, {
+      reconcile_every_s: BACKSTOP_SWEEP_S, reconcile_flush_grants: flush.grants, reconcile_flush_late_max_s: round(flush.max / 1000, 1), reconcile_flush_missed: flush.missed,
+      backstop_slack_down_grants: down.grants, backstop_slack_down_late_max_s: round(down.max / 1000, 1), backstop_slack_down_missed: down.missed,
+    });
+    const goal = `≤ ${BACKSTOP_SWEEP_S + 30} s (sweep + 30 s)`;
+    rows.push(
+      { what: `revoke jobs lost, ${flush.grants} grants: latest end after expiry (reconciler every ${BACKSTOP_SWEEP_S} s)`, value: `${round(flush.max / 1000, 1)} s, missed ${flush.missed}`, goal },
+      { what: `the same with Slack answering 503 to every call`, value: `${round(down.max / 1000, 1)} s, missed ${down.missed}`, goal },
+    );
+  } finally {
+    await sweep.close();
   }
 
   figures.bench_seconds = Math.round((Date.now() - started) / 1000);

@@ -32,8 +32,9 @@ export class BenchStack {
   eventsUrl!: string;
 
   /** Starts the stack; on failure, stops what was started and rethrows. */
-  static async start(): Promise<BenchStack> {
-    const stack = new BenchStack();
+  /** `env`: more of jitbot's environment (the backstop phase sweeps every few seconds). */
+  static async start(env: Record<string, string> = {}): Promise<BenchStack> {
+    const stack = new BenchStack(env);
     try {
       await stack.up();
       return stack;
@@ -42,6 +43,8 @@ export class BenchStack {
       throw e;
     }
   }
+
+  private constructor(private readonly extraEnv: Record<string, string>) {}
 
   private async up(): Promise<void> {
     this.db = await createTestDatabase('postgres');
@@ -72,6 +75,7 @@ export class BenchStack {
       // late grants itself and hide how late the queue is.
       JIT_RECONCILE_EVERY: '1h',
       PORT: '0',
+      ...this.extraEnv,
     };
     // BENCH_CPU_PROF=1 writes a V8 CPU profile of each process on exit (open it in Chrome DevTools).
     const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(__dirname, 'results/profiles')}`] : [];
@@ -82,6 +86,12 @@ export class BenchStack {
     this.cleanups.push(() => this.worker.stop('SIGTERM'));
     this.eventsUrl = `${this.web.url}/slack/events`;
     this.signer = new SlackRequestSigner(this.eventsUrl, SIGNING_SECRET);
+  }
+
+  /** Makes the fake Slack answer like an outage (every method but auth.test), or ends it. */
+  async slackOutage(outage: { status: 503 } | undefined): Promise<void> {
+    const res = await fetch(this.slackApiUrl.replace(/api\/$/, 'control/outage'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outage: outage ?? null }) });
+    if (!res.ok) throw new Error(`fake Slack outage control: HTTP ${res.status}`);
   }
 
   /** A response_url the bot can post to. */

@@ -75,7 +75,7 @@ export async function deliverChat(core: Core, outboxId: number): Promise<'delive
     }
   };
 
-  await run(core, effect, progress, part);
+  await deliverParts(core, effect, progress, part);
   if (failures.length > 0) {
     await outbox.saveAttempt(outboxId, progress, { error: failures.map((f) => f.message).join('; ') });
     const wait = Math.max(0, ...failures.map((f) => f.retryAfterMs ?? 0));
@@ -87,7 +87,7 @@ export async function deliverChat(core: Core, outboxId: number): Promise<'delive
 
 type Part = (what: string, run: () => Promise<unknown>, done: () => void, gone?: () => Promise<void>) => Promise<void>;
 
-async function run(core: Core, effect: ChatEffect, progress: ChatProgress, part: Part): Promise<void> {
+async function deliverParts(core: Core, effect: ChatEffect, progress: ChatProgress, part: Part): Promise<void> {
   const { notifier, followUps, store, clock } = core.deps;
   switch (effect.kind) {
     case 'announce': {

@@ -102,6 +102,11 @@ export class FakeSlackApi {
       this.record(method, args, result);
       res.status(failing ? 500 : 200).json(result);
     });
+    // The bench runs this fake in a process of its own and starts and ends outages through here.
+    app.post('/control/outage', (req, res) => {
+      this.outage = (req.body as { outage?: FakeSlackApi['outage'] | null }).outage ?? undefined;
+      res.json({ ok: true });
+    });
     app.post('/response/:id', (req, res) => {
       this.record('response_url', { id: req.params.id, ...decodeArgs(req.body ?? {}) }, { ok: true });
       res.json({ ok: true });
