@@ -61,6 +61,8 @@ describe('Slack end to end: revoke verification', () => {
     expect(ended).toContain('the provider still shows the access');
     expect(ended).not.toContain('Revoked and verified');
     const alerts = () => postsTo(SECURITY_CHANNEL).filter((p) => p.includes(grant.id));
+    // Alerts and DMs after a revoke are delivered by the chat queue.
+    await waitFor(() => alerts().length > 0, 'the unverified alert');
     expect(alerts()).toHaveLength(1);
     expect(alerts()[0]).toContain('could not be verified');
     expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(true);
@@ -76,8 +78,9 @@ describe('Slack end to end: revoke verification', () => {
     await runDelayedJobNow(t.runtime.queues.notice, (await verifyJobOf(grant.id))!);
     expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(false);
     expect((await grantIn(request.id, 'revoked')).revokeVerifiedAt).not.toBeNull();
-    expect(alerts().at(-1)).toContain('is now revoked and verified');
-    expect(dmsTo('U0STICKY').at(-1)).toContain('revoked and verified — the provider now confirms the access is gone');
+    await waitFor(() => alerts().at(-1)?.includes('is now revoked and verified'), 'the all-clear alert');
+    await waitFor(() => dmsTo('U0STICKY').at(-1)?.includes('revoked and verified — the provider now confirms the access is gone'), 'the verified DM');
+    expect(alerts()).toHaveLength(2);
     expect(await verifyJobOf(grant.id)).toBeUndefined();
   });
 });
