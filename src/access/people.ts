@@ -1,3 +1,4 @@
+import { platformOfAccountId } from '../lib/ids';
 import type { Core } from './core';
 import { AccessError } from './errors';
 import type { AccessRequest, Actor, Identity, Person, Platform } from './model';
@@ -65,11 +66,6 @@ export async function personOf(core: Core, actor: Actor): Promise<Person> {
   return { key: personKey(actor, email), email, account: actor };
 }
 
-const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
-
-/** The platform of an account id in the policy's `users:` table (Slack ids have their own shape). */
-const platformOfId = (id: string): Platform => (SLACK_USER_ID.test(id) ? 'slack' : 'teams');
-
 /**
  * Every account of the person: the one they act through, any other whose platform gives
  * the same e-mail, and any the policy's `users:` table gives that e-mail (the override wins
@@ -84,7 +80,7 @@ export async function accountsOf(core: Core, person: Person): Promise<Actor[]> {
     if (overridden === undefined || overridden === person.email) accounts.set(`${i.platform}:${i.accountId}`, { platform: i.platform, userId: i.accountId });
   }
   for (const [id, profile] of Object.entries(overrides)) {
-    if (profile.email?.toLowerCase() === person.email) accounts.set(`${platformOfId(id)}:${id}`, { platform: platformOfId(id), userId: id });
+    if (profile.email?.toLowerCase() === person.email) accounts.set(`${platformOfAccountId(id)}:${id}`, { platform: platformOfAccountId(id), userId: id });
   }
   return [...accounts.values()];
 }

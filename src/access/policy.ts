@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationField } from '../lib/duration';
+import { SLACK_USER_ID } from '../lib/ids';
 import { ActivityPolicySchema } from './activity-policy';
 import { DigestPolicySchema } from './digest-policy';
 
@@ -8,7 +9,7 @@ import { DigestPolicySchema } from './digest-policy';
  * (DESIGN.md, "Policy file"); this schema turns them into the values the core uses.
  * Durations become milliseconds.
  */
-const slackUserId = z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id like U0123ABC');
+const slackUserId = z.string().regex(SLACK_USER_ID, 'must be a Slack user id like U0123ABC');
 const slackGroupId = z.string().regex(/^S[A-Z0-9]+$/, 'must be a Slack user group id like S0123ABC');
 const slackChannelId = z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a Slack channel id like C0123ABC');
 

@@ -27,3 +27,11 @@ export const REQUEST_ID_PATTERN = /^R-[0-9A-Z]{4,16}$/;
 export function normaliseRequestId(text: string): string {
   return text.trim().replace(/^#/, '').toUpperCase();
 }
+
+/** What a Slack user id looks like (`U…`, or `W…` in Enterprise Grid); Teams people are Entra object ids (GUIDs). */
+export const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
+
+/** The platform of an account id, told by its shape (the policy's `users:` table and shared wording mix both). */
+export function platformOfAccountId(id: string): 'slack' | 'teams' {
+  return SLACK_USER_ID.test(id) ? 'slack' : 'teams';
+}

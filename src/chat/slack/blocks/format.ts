@@ -2,6 +2,7 @@ import { Message } from 'slack-block-builder';
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
+import { SLACK_USER_ID } from '../../../lib/ids';
 import { showHidden } from '../../../lib/text';
 import type { Markup } from '../../approval-words';
 
@@ -14,8 +15,6 @@ import type { Markup } from '../../approval-words';
 export function slackText(text: string): string {
   return showHidden(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
-
-const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
 
 /** A mention, made only from an id; a Teams person (Entra object id) is named as such. */
 export const user = (id: string) => (SLACK_USER_ID.test(id) ? `<@${id}>` : `Teams user ${slackText(id)}`);

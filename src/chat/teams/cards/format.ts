@@ -1,6 +1,7 @@
 import { grantDurationMs, type Platform, type RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
+import { platformOfAccountId } from '../../../lib/ids';
 import { showHidden } from '../../../lib/text';
 import type { Markup } from '../../approval-words';
 
@@ -30,7 +31,7 @@ export function who(id: string, platform: Platform): string {
 
 /** A person whose platform the text does not carry: Slack ids have their own shape (the policy checks it too). */
 export function person(id: string): string {
-  return who(id, /^[UW][A-Z0-9]+$/.test(id) ? 'slack' : 'teams');
+  return who(id, platformOfAccountId(id));
 }
 
 /** Teams renders `{{DATE()}}`/`{{TIME()}}` in each reader's own time zone. */
