@@ -78,6 +78,8 @@ describe('Slack end to end: expiry warning with Extend', () => {
 
   it('Extend past the auto window sends an extension card; an approver approves', async () => {
     const { request, grant } = await activeFor('U0LONGER');
+    // The warning is queued just after the grant turns active; the clock moves only once it is.
+    await waitFor(async () => (await delayedJobs(queues().notice)).includes(`warn-${grant.id}`), 'the warning job');
     clock.advance(55 * MIN);
     await runDelayedJobNow(queues().notice, `warn-${grant.id}`);
     const warning = warningsTo('U0LONGER').at(-1)!;

@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { accessRequests, auditEvents, grantExtensions, grants } from '../../../src/store/schema';
 import { ManualClock } from '../../helpers/clock';
-import { runDelayedJobNow } from '../../helpers/jobs';
+import { delayedJobs, runDelayedJobNow } from '../../helpers/jobs';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime';
 import type { TeamsUser, Where } from '../../helpers/teams/activities';
 import { ALICE, BOB, requester, TEAMS_APPROVAL_CHANNEL, TEAMS_SECURITY_CHANNEL, TEAMS_TEAM_ID, teamsPolicyDepth } from '../../helpers/teams/policy';
@@ -99,6 +99,8 @@ describe('Teams end to end: approval policy depth', () => {
   it('expiry warning: Extend offers exactly the extensions that fit, extends in the auto window, then I\'m done revokes and verifies', async () => {
     const req = requester(13);
     const { request, grant } = await granted(req, 'request ext 1h');
+    // The warning is queued just after the grant turns active; the clock moves only once it is.
+    await waitFor(async () => (await delayedJobs(t.runtime.queues.notice)).includes(`warn-${grant.id}`), 'the warning job');
     clock.advance(50 * MIN);
     await runDelayedJobNow(t.runtime.queues.notice, `warn-${grant.id}`);
     const warning = await waitFor(() => fw().callsTo(personalId(req)).find((c) => textOf(c).includes('expires in 10m')), 'expiry warning');
