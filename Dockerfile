@@ -7,6 +7,8 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# patches/: a fix to postgres.js applied at install (see patches/README.md).
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # 2) The runtime: production node_modules, the source and the migrations; nothing else.
