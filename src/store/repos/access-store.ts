@@ -195,14 +195,25 @@ export class DrizzleAccessStore implements AccessStore {
   startRevokes(ids: string[], started: Pick<AuditEventInput, 'action' | 'actor'>, at: Date): Promise<Grant[]> {
     return this.auditingStatement('startRevokes', ids, async () => {
       const t = GRANT_TRANSITIONS.startRevoke;
-      // The audit insert reads the rows as they were before the update: those that were active.
-      const audit = this.db.$with('started_audit', {}).as(insertUnsealedFrom(sql`(select id, request_id from grants where id in ${ids} and status = 'active')`, started, at));
+      // The rows are locked first and their status read under the lock: a worker racing
+      // another (queue and reconciler) waits, then sees 'revoking', so only the one that
+      // moved the grant off 'active' audits revoke.started. (A plain snapshot read would
+      // show both of them 'active'.)
+      const locked = this.db.$with('locked').as(
+        this.db
+          .select({ id: grants.id, requestId: sql<string>`${grants.requestId}`.as('request_id'), was: sql<string>`${grants.status}`.as('was') })
+          .from(grants)
+          .where(and(inArray(grants.id, ids), inArray(grants.status, [...t.from])))
+          .for('update'),
+      );
+      const audit = this.db.$with('started_audit', {}).as(insertUnsealedFrom(sql`(select id, request_id from locked where was = 'active')`, started, at));
       const rows = await this.db
-        .with(audit)
+        .with(locked, audit)
         .update(grants)
         .set({ status: t.to, updatedAt: at })
-        .where(and(inArray(grants.id, ids), inArray(grants.status, [...t.from])))
-        .returning();
+        .from(locked)
+        .where(eq(grants.id, locked.id))
+        .returning(getTableColumns(grants));
       return rows.map(toGrant);
     });
   }
