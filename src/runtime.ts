@@ -26,7 +26,8 @@ import { openQueues, QUEUE_KEYS, type QueueSet } from './jobs/queue-set';
 import { producerConnection, redisAnswers, watchConnection, workerConnection } from './jobs/redis';
 import { BullScheduler } from './jobs/scheduler';
 import { keepSchedulesRegistered, registerSchedules, WorkerManager } from './jobs/worker-manager';
-import { systemClock, type Clock } from './lib/clock';
+import type { Clock } from './lib/clock';
+import { DatabaseClock } from './store/database-clock';
 import { randomIds, type IdGenerator } from './lib/ids';
 import type { Logger } from './lib/logger';
 import { createMetrics } from './lib/metrics';
@@ -124,7 +125,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const providerNote = movedRolesNote(moved);
   if (providerNote) logger.warn(providerNote);
   const role = opts.role ?? 'all';
-  const clock = opts.clock ?? systemClock;
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
     for (const fn of closers.reverse()) await fn().catch((err) => logger.warn({ err }, 'error while closing'));
@@ -134,6 +134,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     closers.push(() => database.close());
     await database.migrate();
     logger.info({ database: database.kind, dataDir: database.kind === 'pglite' ? env.JIT_DATA_DIR : undefined }, 'database ready');
+    // Every process keeps the database's time, whatever its own clock says (tests bring their own).
+    const clock = opts.clock ?? (await DatabaseClock.start(database.db, logger));
+    if (clock instanceof DatabaseClock) closers.push(async () => clock.stop());
 
     const producer = producerConnection(env.REDIS_URL);
     watchConnection(producer, 'producer', logger);

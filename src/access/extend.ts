@@ -163,7 +163,7 @@ async function apply(core: Core, ext: Extension, by: AuditActor): Promise<Extens
       const warnBefore = warnBeforeMs(core.deps.policy, core.role(request.roleId));
       if (expiresAt.getTime() - now.getTime() > 2 * warnBefore) await scheduler.scheduleExpiryWarning(ext.grantId, new Date(expiresAt.getTime() - warnBefore));
     } catch (e) {
-      // The old revoke job then finds the grant not yet due (endDueGrant); the reconciler revokes at the new expiry.
+      // The old revoke job then finds the grant not yet due (endDueGrant) and waits for the new expiry; the reconciler is the backstop.
       logger.error({ err: e, grantId: ext.grantId }, 'could not move the revoke job; the reconciler will revoke at the new expiry');
     }
   }
@@ -205,17 +205,25 @@ export async function extensionView(core: Core, extensionId: number): Promise<Ex
   return { extension, request: await core.view(extension.requestId) };
 }
 
+/** A revoke job that ran before its grant's expiry: it should run again in `dueInMs`. */
+export interface NotYetDue {
+  ended: false;
+  dueInMs: number;
+}
+
 /**
- * The revoke worker's entry: ends the grant unless it is an active grant whose expiry
- * was moved later (an extension) after this job was queued. Early revokes and
- * failed or stalled revokes always proceed. Its follow-ups (verification, DMs) run
- * behind the next revokes (`revokeFollowUps`).
+ * The revoke worker's entry: ends the grant unless it is an active grant not yet due,
+ * by the shared clock: its expiry was moved later (an extension) after this job was
+ * queued, or the job was queued by a process whose clock is behind (BullMQ times delays
+ * by the clock of the process that queued them). Early revokes and failed or stalled
+ * revokes always proceed. Its follow-ups (verification, DMs) run behind the next
+ * revokes (`revokeFollowUps`).
  */
-export async function endDueGrant(core: Core, grantId: string): Promise<EndResult> {
+export async function endDueGrant(core: Core, grantId: string): Promise<EndResult | NotYetDue> {
   const loaded = await core.revokes.load.submit(grantId);
   if (!loaded) return { ended: false };
   const { grant } = loaded;
-  const notYet = grant.status === 'active' && !grant.revokeRequestedBy && grant.expiresAt && grant.expiresAt > core.deps.clock.now();
-  if (notYet) return { ended: false };
+  const dueInMs = grant.expiresAt ? grant.expiresAt.getTime() - core.deps.clock.now().getTime() : 0;
+  if (grant.status === 'active' && !grant.revokeRequestedBy && dueInMs > 0) return { ended: false, dueInMs };
   return endGrant(core, grantId, loaded, true);
 }

@@ -3,7 +3,7 @@ import type { GrantActivity } from './activity-model';
 import { auditTrail, requireMaySee, requireSecurityTeam, type AuditTrail } from './audit-trail';
 import { deliverChat } from './chat-delivery';
 import { Core } from './core';
-import { decideExtension, endDueGrant, extensionView, requestExtension, type ExtendResult } from './extend';
+import { decideExtension, endDueGrant, extensionView, requestExtension, type ExtendResult, type NotYetDue } from './extend';
 import type { Extension, ExtensionView } from './extension-model';
 import { approve, checkDecider, deny, type DecisionResult } from './decisions';
 import { activateGrant, endGrant, failGrant, revokeEarly, warnExpiring, type EndResult } from './grants';
@@ -165,8 +165,8 @@ export class AccessService {
   endGrant(grantId: string): Promise<EndResult> {
     return endGrant(this.core, grantId);
   }
-  /** The revoke job: like endGrant, but leaves alone a grant whose expiry an extension moved later. */
-  endDueGrant(grantId: string): Promise<EndResult> {
+  /** The revoke job: like endGrant, but leaves alone a grant not yet due (its expiry moved later, or the job came early). */
+  endDueGrant(grantId: string): Promise<EndResult | NotYetDue> {
     return endDueGrant(this.core, grantId);
   }
   warnExpiring(grantId: string): Promise<void> {
