@@ -216,6 +216,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const slack = slackConfig && role !== 'worker'
       ? createSlackApp({ service, digests, logger, ...slackConfig, processBeforeResponse: opts.processBeforeResponse, http, workspace: () => slackDirectory!.workspace() })
       : undefined;
+    // Closed after the HTTP server (closers run last first): no new commands, then the acknowledged ones finish.
+    if (slack) closers.push(() => slack.stop());
     if (http) teams?.mount(http, service, digests);
     const runtime: Runtime = { service, digests, database, auditSealer, queues, sandbox, slack, close };
 
@@ -245,10 +247,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         runtime.sandboxPage = { url: `${runtime.url}/sandbox/`, slack: localSlack };
       }
     }
-    if (slack) {
-      await slack.start();
-      closers.push(() => slack.stop());
-    }
+    if (slack) await slack.start();
     return runtime;
   } catch (e) {
     await close();

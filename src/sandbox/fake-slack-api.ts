@@ -50,6 +50,8 @@ export class FakeSlackApi {
    * `Retry-After`, or no answer at all. Calls made meanwhile are recorded, marked `outage`.
    */
   outage?: { status: 503 } | { status: 429; retryAfterSeconds: number } | 'silent';
+  /** A slow Slack (tests): every call but `auth.test` is received and recorded at once, answered this much later. */
+  latencyMs = 0;
   private readonly listeners: Array<(call: SlackCall) => void> = [];
 
   setGroupMembers(groupId: string, users: string[]): void {
@@ -100,7 +102,7 @@ export class FakeSlackApi {
       const failing = this.failing.has(method);
       const result = failing ? { ok: false, error: 'fatal_error' } : this.answer(method, args);
       this.record(method, args, result);
-      res.status(failing ? 500 : 200).json(result);
+      this.answerLater(method, () => res.status(failing ? 500 : 200).json(result));
     });
     // The bench runs this fake in a process of its own and starts and ends outages through here.
     app.post('/control/outage', (req, res) => {
@@ -109,10 +111,15 @@ export class FakeSlackApi {
     });
     app.post('/response/:id', (req, res) => {
       this.record('response_url', { id: req.params.id, ...decodeArgs(req.body ?? {}) }, { ok: true });
-      res.json({ ok: true });
+      this.answerLater('response_url', () => res.json({ ok: true }));
     });
     await new Promise<void>((resolve) => (this.server = app.listen(port, host, () => resolve())));
     return this.url;
+  }
+
+  private answerLater(method: string, answer: () => void): void {
+    if (this.latencyMs === 0 || method === 'auth.test') answer();
+    else setTimeout(answer, this.latencyMs);
   }
 
   get url(): string {

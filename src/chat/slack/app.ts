@@ -2,6 +2,7 @@ import { App, ExpressReceiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Application } from 'express';
 import type { Actor } from '../../access/model';
+import { InFlight } from '../../lib/in-flight';
 import { boltLogger } from './bolt-logger';
 import { slackClientOptions } from './client';
 import type { SlackListenerDeps } from './deps';
@@ -28,6 +29,12 @@ export interface SlackAppOptions extends SlackListenerDeps {
   workspace: () => Promise<SlackWorkspace>;
 }
 
+/**
+ * How long shutdown waits for listeners Slack already has its ack for (their replies go to
+ * response_url or chat.postMessage afterwards). Within a Kubernetes pod's default 30 s.
+ */
+export const SLACK_SHUTDOWN_GRACE_MS = 15_000;
+
 /** Largest request body accepted from Slack; real payloads are a few KB. */
 export const SLACK_BODY_LIMIT = '256kb';
 
@@ -36,6 +43,7 @@ export interface SlackApp {
   client: WebClient;
   /** Connects Socket Mode (HTTP mode needs nothing: the express app serves it). */
   start(): Promise<void>;
+  /** Disconnects Socket Mode, then waits (bounded) for listeners already acknowledged. */
   stop(): Promise<void>;
 }
 
@@ -64,6 +72,9 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     });
     app = new App({ token: opts.botToken, receiver, clientOptions, logger });
   }
+  // Acknowledged work is counted so that shutdown can finish it (see stop).
+  const inFlight = new InFlight();
+  app.use(({ next }) => inFlight.track(next()));
   registerCommands(app, opts);
   registerActions(app, opts);
   registerViews(app, opts);
@@ -73,6 +84,12 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     app,
     client: app.client,
     start: async () => void (opts.appToken ? await app.start() : undefined),
-    stop: async () => void (opts.appToken ? await app.stop() : undefined),
+    stop: async () => {
+      if (opts.appToken) await app.stop();
+      if (inFlight.count === 0) return;
+      opts.logger.info({ inFlight: inFlight.count }, `stopping: finishing ${inFlight.count} Slack commands and actions already acknowledged`);
+      const left = await inFlight.drain(SLACK_SHUTDOWN_GRACE_MS);
+      if (left > 0) opts.logger.warn({ left }, `${left} acknowledged Slack commands or actions did not finish within ${SLACK_SHUTDOWN_GRACE_MS / 1000} s of shutdown; their requesters may not have been answered`);
+    },
   };
 }
