@@ -65,6 +65,11 @@ export class JitbotProcess {
     return this.child.pid;
   }
 
+  /** The exit code once the process has ended (null while it runs, or when a signal ended it). */
+  get exited(): { code: number | null; signal: NodeJS.Signals | null } | undefined {
+    return this.child.exitCode === null && this.child.signalCode === null ? undefined : { code: this.child.exitCode, signal: this.child.signalCode };
+  }
+
   /** Sends the signal and resolves with the exit code (null when killed by the signal). */
   async stop(signal: NodeJS.Signals): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill(signal);

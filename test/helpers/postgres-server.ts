@@ -37,7 +37,16 @@ export class PrivatePostgres {
   }
 
   up(): void {
-    asPostgres('pg_ctl', ['-D', path.join(this.dir, 'data'), '-o', `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-l', path.join(this.dir, 'log'), 'start']);
+    asPostgres('pg_ctl', ['-D', path.join(this.dir, 'data'), '-o', this.serverOptions, '-w', '-l', path.join(this.dir, 'log'), 'start']);
+  }
+
+  /** `pg_ctl restart -m fast`, as an operator's restart or a managed database's maintenance does. */
+  restart(): void {
+    asPostgres('pg_ctl', ['-D', path.join(this.dir, 'data'), '-o', this.serverOptions, '-m', 'fast', '-w', '-l', path.join(this.dir, 'log'), 'restart']);
+  }
+
+  private get serverOptions(): string {
+    return `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
   }
 
   /** Immediate stop: connections drop as in a crash. */
