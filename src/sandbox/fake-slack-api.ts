@@ -149,6 +149,8 @@ export class FakeSlackApi {
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const refused = refusedBlocks(method, args);
+    if (refused) return refused;
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://sandbox.slack.invalid/', team: 'Sandbox', user: 'jitbot', team_id: FakeSlackApi.TEAM_ID, user_id: 'U0JITBOT', bot_id: 'B0JITBOT' };
@@ -183,3 +185,24 @@ export class FakeSlackApi {
     }
   }
 }
+
+/** Slack's own limits on one message's or view's blocks (Block Kit reference). */
+const MAX_BLOCKS = { message: 50, view: 100 } as const;
+
+/**
+ * What Slack answers for blocks it refuses: a message (`invalid_blocks`) or view
+ * (`invalid_arguments`, with the reason in `response_metadata`) over the block limit, or
+ * with a `block_id` used twice.
+ */
+function refusedBlocks(method: string, args: Record<string, unknown>): Record<string, unknown> | undefined {
+  const surface = method.startsWith('views.') ? 'view' : method.startsWith('chat.') ? 'message' : undefined;
+  if (!surface) return undefined;
+  const blocks = (surface === 'view' ? (args.view as { blocks?: unknown } | undefined)?.blocks : args.blocks) as Array<{ block_id?: string }> | undefined;
+  if (!Array.isArray(blocks)) return undefined;
+  const ids = blocks.map((b) => b.block_id).filter((id): id is string => id !== undefined);
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  const problem = blocks.length > MAX_BLOCKS[surface] ? `must provide an array with no more than ${MAX_BLOCKS[surface]} items [json-pointer:/blocks]` : duplicate ? `duplicate block_id: ${duplicate}` : undefined;
+  if (!problem) return undefined;
+  return { ok: false, error: surface === 'view' ? 'invalid_arguments' : 'invalid_blocks', response_metadata: { messages: [`[ERROR] ${problem}`] } };
+}
+

@@ -174,10 +174,13 @@ describe('Slack end to end', () => {
     const mine = await requestVia('U0HOME1', 'request auto 30m home test');
     await waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, mine.id)))[0]?.status === 'active', 'auto grant active');
     const waiting = await requestVia('U0HOME2', 'request quick 10m needs alice');
+    // Two waiting for one approver: Slack refuses a view whose blocks share a block_id.
+    const alsoWaiting = await requestVia('U0HOME3', 'request quick 10m also needs alice');
     const homeOf = async (userId: string) => {
       const before = t.slackApi.callsOf('views.publish').length;
       expect((await t.signer.event({ type: 'app_home_opened', user: userId, channel: 'D0HOME', tab: 'home' })).status).toBe(200);
       const published = t.slackApi.callsOf('views.publish').slice(before).find((c) => c.args.user_id === userId)!;
+      expect(published.result).toMatchObject({ ok: true });
       return JSON.stringify((published.args.view as { blocks: unknown[] }).blocks);
     };
 
@@ -189,6 +192,7 @@ describe('Slack end to end', () => {
 
     const approverHome = await homeOf('U0ALICE');
     expect(approverHome).toContain(waiting.id);
+    expect(approverHome).toContain(alsoWaiting.id);
     expect(approverHome).toContain('"action_id":"jit.approve"');
     expect(approverHome).toContain('You hold no access right now');
 

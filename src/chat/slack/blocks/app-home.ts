@@ -1,7 +1,7 @@
 import { Blocks, Elements, HomeTab } from 'slack-block-builder';
 import type { RequestView } from '../../../access/model';
 import { formatDuration } from '../../../lib/duration';
-import { APPROVE_ACTION, DENY_ACTION } from './approval-card';
+import { APPROVE_ACTION, decisionBlockId, DENY_ACTION } from './approval-card';
 import { SANDBOX_NOTE, slackText, statusLine, summary, user, when } from './format';
 
 export const REVOKE_NOW_ACTION = 'jit.revoke_now';
@@ -29,7 +29,7 @@ export function appHome(p: { active: RequestView[]; pending: RequestView[]; now:
     : [Blocks.Context().elements('You hold no access right now. Ask with `/jit request <role>`; `/jit roles` lists them.')];
   const pending = p.pending.flatMap((v) => [
     Blocks.Section({ text: `\`${v.request.id}\` ${user(v.request.requesterId)} asks for ${summary(v)}\n_${v.request.reason ? slackText(v.request.reason) : 'no reason given'}_\n${statusLine(v)}` }),
-    Blocks.Actions({ blockId: 'jit.decision' }).elements(
+    Blocks.Actions({ blockId: decisionBlockId(v.request.id) }).elements(
       Elements.Button({ text: 'Approve', actionId: APPROVE_ACTION, value: v.request.id }).primary(),
       Elements.Button({ text: 'Deny', actionId: DENY_ACTION, value: v.request.id }).danger(),
     ),

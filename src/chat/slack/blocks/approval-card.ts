@@ -13,10 +13,15 @@ export const APPROVE_DURATION_ACTION = 'jit.approve_duration';
 /** An approver confirms they looked at a break-glass use. */
 export const REVIEW_ACTION = 'jit.review';
 
+/** Unique per request: Slack refuses a view (App Home) in which two blocks share an id. */
+export function decisionBlockId(requestId: string): string {
+  return `jit.decision.${requestId}`;
+}
+
 function decisionBlock(view: RequestView, role: Role) {
   const { request } = view;
   const shorter = shorterDurations(request.durationMs, role.min_duration);
-  return Blocks.Actions({ blockId: 'jit.decision' }).elements(
+  return Blocks.Actions({ blockId: decisionBlockId(request.id) }).elements(
     Elements.Button({ text: 'Approve', actionId: APPROVE_ACTION, value: request.id }).primary(),
     Elements.Button({ text: 'Deny', actionId: DENY_ACTION, value: request.id }).danger(),
     shorter.length > 0
