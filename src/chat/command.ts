@@ -1,4 +1,4 @@
-import { looksLikeDuration, parseDurationMs } from '../lib/duration';
+import { DURATION_FORMS, looksNumeric, parseDurationMs } from '../lib/duration';
 import { normaliseRequestId, REQUEST_ID_PATTERN } from '../lib/ids';
 
 /**
@@ -51,7 +51,7 @@ function extendCommand(args: string[]): Command {
   const id = requestIdOf(raw);
   if ('invalid' in id) return { kind: 'invalid', message: id.invalid };
   const addMs = parseDurationMs(duration);
-  if (addMs === null) return { kind: 'invalid', message: `"${duration}" is not a usable duration (try 30m, 1h or 1h30m). ${usage}` };
+  if (addMs === null) return { kind: 'invalid', message: `"${duration}" is not a usable duration (durations look like ${DURATION_FORMS}). ${usage}` };
   return { kind: 'extend', requestId: id.requestId, addMs };
 }
 
@@ -69,12 +69,16 @@ function requestCommand(allArgs: string[]): Command {
   const [roleId, maybeDuration, ...rest] = args;
   if (!roleId) return { kind: 'request' };
   if (maybeDuration === undefined) return { kind: 'request', roleId: roleId.toLowerCase() };
-  if (looksLikeDuration(maybeDuration)) {
-    const durationMs = parseDurationMs(maybeDuration);
-    if (durationMs === null) return { kind: 'invalid', message: `"${maybeDuration}" is not a usable duration (try 30m, 1h or 1h30m).` };
-    return { kind: 'request', roleId: roleId.toLowerCase(), durationMs, reason: rest.join(' ') || undefined };
+  const request = (durationMs: number | undefined, reasonWords: string[]): Command => ({ kind: 'request', roleId: roleId.toLowerCase(), durationMs, reason: reasonWords.join(' ') || undefined });
+  // "3 hours fix it": a number and a unit word.
+  const spelled = rest[0] !== undefined && /^\d+$/.test(maybeDuration) ? parseDurationMs(`${maybeDuration} ${rest[0]}`) : null;
+  if (spelled !== null) return request(spelled, rest.slice(1));
+  const durationMs = parseDurationMs(maybeDuration);
+  if (durationMs !== null) return request(durationMs, rest);
+  if (looksNumeric(maybeDuration)) {
+    return { kind: 'invalid', message: `"${maybeDuration}" is not a usable duration: durations look like ${DURATION_FORMS}. If it starts your reason, put the reason in quotes.` };
   }
-  return { kind: 'request', roleId: roleId.toLowerCase(), reason: [maybeDuration, ...rest].join(' ') };
+  return request(undefined, [maybeDuration, ...rest]);
 }
 
 export function parseCommand(text: string): Command {

@@ -22,6 +22,17 @@ describe('parseCommand', () => {
     expect(parseCommand('request prod-read 1h30m')).toEqual({ kind: 'request', roleId: 'prod-read', durationMs: 5_400_000, reason: undefined });
   });
 
+  it('reads a spelled-out duration, and refuses a word that starts like a number but is not a duration', () => {
+    expect(parseCommand('request staging-admin 3 hours fix the thing')).toEqual({ kind: 'request', roleId: 'staging-admin', durationMs: 10_800_000, reason: 'fix the thing' });
+    expect(parseCommand('request staging-admin 90 minutes')).toEqual({ kind: 'request', roleId: 'staging-admin', durationMs: 5_400_000, reason: undefined });
+    for (const word of ['1.5h', '-5m', '1e3m', '3', '+2h', '2fa']) {
+      expect(parseCommand(`request staging-admin ${word} fix the thing`)).toEqual({ kind: 'invalid', message: expect.stringContaining(`"${word}" is not a usable duration: durations look like 30m, 1h, 1h30m or 2d`) });
+    }
+    // Quoted, a reason may start with a number.
+    expect(parseCommand('request staging-admin "3 servers are down"')).toEqual({ kind: 'request', roleId: 'staging-admin', reason: '3 servers are down' });
+    expect(parseCommand('request staging-admin 1h "3 servers are down"')).toEqual({ kind: 'request', roleId: 'staging-admin', durationMs: 3_600_000, reason: '3 servers are down' });
+  });
+
   it('refuses a zero duration with a specific message', () => {
     expect(parseCommand('request prod-read 0m')).toEqual({ kind: 'invalid', message: expect.stringContaining('"0m" is not a usable duration') });
   });
