@@ -84,7 +84,7 @@ export const DigestPolicySchema = z
     business_hours: BusinessHoursSchema.prefault({}),
     anomalies: AnomalyThresholdsSchema.prefault({}),
   })
-  .passthrough();
+  .strict();
 
 export type DigestPolicy = z.output<typeof DigestPolicySchema>;
 export type AnomalyThresholds = DigestPolicy['anomalies'];

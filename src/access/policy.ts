@@ -106,7 +106,7 @@ const RoleSchema = z
     description: z.string().default(''),
     provider: z.enum(['sandbox', 'aws', 'azure']),
     requesters: RequestersSchema,
-    aws: z.object({ role_arn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN') }).passthrough().optional(),
+    aws: z.object({ role_arn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN') }).strict().optional(),
     azure: z
       .object({
         scope: z.string().startsWith('/', 'must be an Azure scope starting with / (/subscriptions/…)'),
@@ -114,7 +114,7 @@ const RoleSchema = z
         // assignment: a plain role assignment that jitbot deletes; pim: a schedule request with an expiration Azure enforces.
         mode: z.enum(['assignment', 'pim']).default('assignment'),
       })
-      .passthrough()
+      .strict()
       .optional(),
     max_duration: durationField,
     default_duration: durationField.optional(),
@@ -169,7 +169,7 @@ export const PolicySchema = z
       .strict()
       .default({ requests_per_hour: 30, max_pending_per_role: 1 }),
     /** Overrides of what the chat platforms say about a person (keyed by Slack user id or Entra object id). */
-    users: z.record(z.string(), z.object({ email: z.email().optional(), azure_object_id: z.string().optional() }).passthrough()).default({}),
+    users: z.record(z.string(), z.object({ email: z.email().optional(), azure_object_id: z.string().optional() }).strict()).default({}),
     /** Slack: guests (single- and multi-channel) and Slack Connect externals are refused unless allowed. */
     slack: z.object({ allow_guests: z.boolean().default(false) }).strict().default({ allow_guests: false }),
     /**
@@ -181,7 +181,7 @@ export const PolicySchema = z
       .strict()
       .default({ allowed_tenants: [], allow_guests: false }),
   })
-  .passthrough()
+  .strict()
   .superRefine((p, ctx) => {
     const seen = new Set<string>();
     p.roles.forEach((role, i) => {

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
+import leven from 'leven';
 import { parseDocument } from 'yaml';
+import type { z } from 'zod';
 import { PolicySchema, type Policy } from '../access/policy';
 
 export class PolicyError extends Error {}
@@ -12,6 +14,47 @@ function formatPath(path: ReadonlyArray<PropertyKey>, data: unknown): string {
     const id = i === 1 && path[0] === 'roles' && Array.isArray(roles) ? (roles[key] as { id?: unknown } | undefined)?.id : undefined;
     return `${acc}[${key}]${typeof id === 'string' ? ` (${id})` : ''}`;
   }, '');
+}
+
+/** What a zod schema node is made of, as far as finding the keys of an object goes. */
+interface SchemaDef {
+  type: string;
+  innerType?: { _zod: { def: SchemaDef } };
+  in?: { _zod: { def: SchemaDef } };
+  element?: { _zod: { def: SchemaDef } };
+  valueType?: { _zod: { def: SchemaDef } };
+  shape?: Record<string, { _zod: { def: SchemaDef } }>;
+}
+
+/** The keys the policy's schema allows at `path` (an object's own keys), following defaults, arrays and records. */
+function keysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
+  let def = (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+  let i = 0;
+  for (;;) {
+    // Wrappers (default, optional, a transform's pipe) hold the schema that parses.
+    const wrapped = def.innerType ?? def.in;
+    if (wrapped) {
+      def = wrapped._zod.def;
+      continue;
+    }
+    if (i === path.length) return def.shape ? Object.keys(def.shape) : [];
+    const key = path[i++]!;
+    const next = typeof key === 'number' ? def.element : (def.valueType ?? def.shape?.[String(key)]);
+    if (!next) return [];
+    def = next._zod.def;
+  }
+}
+
+/** `approval` → "did you mean approvals?": the nearest allowed key, when it is near (a typo, a missing s). */
+function didYouMean(key: string, allowed: string[]): string {
+  const nearest = allowed.map((k) => ({ k, d: leven(key.toLowerCase(), k) })).sort((a, b) => a.d - b.d)[0];
+  return nearest && nearest.d <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean "${nearest.k}"?` : allowed.length ? ` (allowed here: ${allowed.join(', ')})` : '';
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'unrecognized_keys') return issue.message;
+  const allowed = keysAt(PolicySchema, issue.path);
+  return issue.keys.map((key) => `unknown key "${key}"${didYouMean(key, allowed)}`).join('; ');
 }
 
 /** Parses policy YAML text; every fault names the file, the path inside it and what is wrong. */
@@ -29,7 +72,7 @@ export function parsePolicy(text: string, fileName: string): Policy {
   }
   const result = PolicySchema.safeParse(data);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${formatPath(issue.path, data) || '(top level)'}: ${issue.message}`);
+  const lines = result.error.issues.map((issue) => `  ${formatPath(issue.path, data) || '(top level)'}: ${describeIssue(issue)}`);
   throw new PolicyError(`${fileName}: invalid policy:\n${lines.join('\n')}`);
 }
 

@@ -49,7 +49,7 @@ describe('activity keys', () => {
     expect(bad('{ attempts: 0 }')).toThrow('activity.attempts: must be at least 1');
     expect(bad('{ aws_regions: [Frankfurt] }')).toThrow('activity.aws_regions[0]: must be an AWS region like eu-west-1');
     expect(bad('{ aws_regions: [] }')).toThrow('activity.aws_regions: list at least one region');
-    expect(bad('{ retry: 1m }')).toThrow('activity: Unrecognized key');
+    expect(bad('{ retry: 1m }')).toThrow('activity: unknown key "retry"');
     expect(() => parsePolicy(role(`    read_only: yes please\n${approvers}`), 'p.yaml')).toThrow('roles[0] (r).read_only');
   });
 });

@@ -31,6 +31,17 @@ describe('policy file', () => {
     expect(faultOf(minimalRole().replace('requesters: { anyone: true }', 'requesters: { emails: [carol] }'))).toContain('roles[0] (prod-admin).requesters');
   });
 
+  it('refuses unknown keys everywhere, with the key it was probably meant to be', () => {
+    // limit: for limits: was silently ignored, so the limits were not applied.
+    expect(faultOf(`${minimalRole()}limit: { requests_per_hour: 3 }`)).toContain('(top level): unknown key "limit"; did you mean "limits"?');
+    expect(faultOf(minimalRole().replace('approvals:', 'approval:'))).toContain('(top level): unknown key "approval"; did you mean "approvals"?');
+    expect(faultOf(minimalRole().replace('max_duration: 2h', 'max_duration: 2h\n    descripton: x'))).toContain('roles[0] (prod-admin): unknown key "descripton"; did you mean "description"?');
+    expect(faultOf(minimalRole().replace('required: 1', 'requird: 1'))).toContain('roles[0] (prod-admin).approval: unknown key "requird"; did you mean "required"?');
+    expect(faultOf(`${minimalRole()}users: { U0ALICE: { emial: alice@example.com } }`)).toContain('users.U0ALICE: unknown key "emial"; did you mean "email"?');
+    expect(faultOf(`${minimalRole()}digest: { chanel: C0DIGEST }`)).toContain('digest: unknown key "chanel" (allowed here: slack_channel, teams_channel, cron');
+    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: aws\n    aws: { role_arn: "arn:aws:iam::123456789012:role/x", acount: "1" }'))).toContain('roles[0] (prod-admin).aws: unknown key "acount"');
+  });
+
   it('reads requesters, normalising e-mails, domains and object ids to lower case', () => {
     const [role] = parsePolicy(minimalRole().replace('requesters: { anyone: true }', 'requesters: { emails: [Carol@Example.com], email_domains: [Example.COM], teams_users: [ABC-1] }'), 'p.yaml').roles;
     expect(role!.requesters).toEqual({ anyone: false, slack_users: [], slack_usergroups: [], teams_users: ['abc-1'], emails: ['carol@example.com'], email_domains: ['example.com'] });
@@ -64,7 +75,7 @@ describe('policy file', () => {
   });
 
   it('refuses unknown keys, bad ids, and approval rules that cannot be met', () => {
-    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: sandbox\n    max_duraton: 1h'))).toContain('roles[0] (prod-admin): Unrecognized key: "max_duraton"');
+    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: sandbox\n    max_duraton: 1h'))).toContain('roles[0] (prod-admin): unknown key "max_duraton"; did you mean "max_duration"?');
     expect(faultOf(minimalRole().replace('slack_users: [U0ALICE]', 'slack_users: [alice]'))).toContain('roles[0] (prod-admin).approval.approvers.slack_users[0]: must be a Slack user id');
     expect(faultOf(minimalRole().replace('required: 1', 'required: 3'))).toContain('roles[0] (prod-admin).approval.required: needs 3 distinct approvers but only 1 are listed');
     expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: aws'))).toContain('roles[0] (prod-admin).aws: provider aws needs aws.role_arn');
