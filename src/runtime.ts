@@ -21,7 +21,7 @@ import type { TeamsAuthOverrides } from './chat/teams/adapter';
 import type { TeamsApp } from './chat/teams/app';
 import type { Env } from './config/env';
 import { mountQueueDashboard } from './http/queue-dashboard';
-import { createHttpApp, listen, type HttpTimeouts } from './http/server';
+import { checkPortFree, createHttpApp, listen, type HttpTimeouts } from './http/server';
 import { openQueues, QUEUE_KEYS, type QueueSet } from './jobs/queue-set';
 import { producerConnection, redisAnswers, watchConnection, workerConnection } from './jobs/redis';
 import { BullScheduler } from './jobs/scheduler';
@@ -129,7 +129,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const close = async () => {
     for (const fn of closers.reverse()) await fn().catch((err) => logger.warn({ err }, 'error while closing'));
   };
+  // The sandbox page acts as any user: it listens on loopback only unless told otherwise.
+  const host = opts.host ?? (sandboxMode ? '127.0.0.1' : undefined);
   try {
+    if (role !== 'worker') await checkPortFree(env.PORT, host);
     const database = await openDatabase({ url: env.DATABASE_URL, dataDir: env.JIT_DATA_DIR });
     closers.push(() => database.close());
     await database.migrate();
@@ -235,8 +238,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       runtime.workers = workers;
     }
     if (http) {
-      // The sandbox page acts as any user: it listens on loopback only unless told otherwise.
-      const host = opts.host ?? (localSlack ? '127.0.0.1' : undefined);
       const server = await listen(http, env.PORT, host, opts.httpTimeouts);
       closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
       runtime.server = server;

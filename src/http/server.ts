@@ -44,7 +44,35 @@ export function listen(app: Application, port: number, host?: string, timeouts: 
   return new Promise((resolve, reject) => {
     // Node checks the timeouts every connectionsCheckingInterval (30 s by default): often enough to hold them.
     const server = createServer({ headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: Math.min(1000, timeouts.headersMs) }, app);
-    server.once('error', reject);
+    server.once('error', (e) => reject(listenError(e, port, host)));
     server.listen(port, host, () => resolve(server));
   });
+}
+
+/**
+ * Start-up asks for the port first, before the database and Redis (which take seconds):
+ * a port in use is said at once, naming PORT. (The real listen comes last; were the port
+ * taken in between, it says the same.)
+ */
+export function checkPortFree(port: number, host?: string): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (e) => reject(listenError(e, port, host)));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
+function listenError(e: Error, port: number, host: string | undefined): Error {
+  const where = `PORT ${port}${host ? ` on ${host}` : ''}`;
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new Error(`${where} is already in use: another process (another jitbot?) listens there. Stop it, or set PORT to a free port.`);
+    case 'EACCES':
+      return new Error(`${where} needs privileges this user lacks: use a port above 1023 (e.g. PORT=3000).`);
+    case 'EADDRNOTAVAIL':
+      return new Error(`${where}: this machine has no such address.`);
+    default:
+      return e;
+  }
 }
