@@ -21,6 +21,7 @@ import type { TeamsAuthOverrides } from './chat/teams/adapter';
 import type { TeamsApp } from './chat/teams/app';
 import type { Env } from './config/env';
 import { mountQueueDashboard } from './http/queue-dashboard';
+import { INSTALL_REDIS, redisProblem } from './jobs/local-redis';
 import { checkPortFree, createHttpApp, listen, type HttpTimeouts } from './http/server';
 import { openQueues, QUEUE_KEYS, type QueueSet } from './jobs/queue-set';
 import { producerConnection, redisAnswers, watchConnection, workerConnection } from './jobs/redis';
@@ -98,11 +99,7 @@ async function connectRedis(redis: Redis, url: string): Promise<void> {
     await redis.connect();
   } catch (e) {
     redis.disconnect();
-    throw new StartupError(
-      `Cannot reach Redis at REDIS_URL=${url} (${(e as Error).message}).\n` +
-        '  Start one locally with: redis-server --daemonize yes --port 6379 --save "" --appendonly no\n' +
-        '  or point REDIS_URL at yours.',
-    );
+    throw new StartupError(`Cannot reach Redis at REDIS_URL=${url} (${(await redisProblem(url)) ?? (e as Error).message}).\n${INSTALL_REDIS}`);
   }
 }
 
@@ -133,6 +130,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const host = opts.host ?? (sandboxMode ? '127.0.0.1' : undefined);
   try {
     if (role !== 'worker') await checkPortFree(env.PORT, host);
+    // Before the database, which takes seconds: no Redis is said at once, with its real cause.
+    const redisDown = await redisProblem(env.REDIS_URL);
+    if (redisDown) throw new StartupError(`Cannot reach Redis at REDIS_URL=${env.REDIS_URL} (${redisDown}).\n${INSTALL_REDIS}`);
     const database = await openDatabase({ url: env.DATABASE_URL, dataDir: env.JIT_DATA_DIR });
     closers.push(() => database.close());
     await database.migrate();

@@ -1,7 +1,11 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { JitbotProcess } from '../helpers/jitbot-process';
+import { freePort } from '../helpers/ports';
 import { TEST_REDIS_URL } from '../helpers/redis';
+import { waitFor } from '../helpers/wait';
 
 /** What `npm start` says when it cannot start: at once, naming the setting to change. */
 describe('start-up messages', () => {
@@ -19,4 +23,38 @@ describe('start-up messages', () => {
     await expect(started).rejects.toThrow(/exited \(1\)/);
     await expect(started).rejects.not.toThrow(/database ready/);
   });
+
+  it('no Redis at an explicit REDIS_URL: exits at once with the real cause and how to get one', async () => {
+    const port = await freePort();
+    const started = JitbotProcess.start('all', { PORT: '0', REDIS_URL: `redis://127.0.0.1:${port}`, JIT_DATA_DIR: 'memory://' });
+    await expect(started).rejects.toThrow(`Cannot reach Redis at REDIS_URL=redis://127.0.0.1:${port} (ECONNREFUSED: nothing listens there).`);
+    await expect(started).rejects.toThrow('Debian/Ubuntu: sudo apt-get install -y redis-server');
+    await expect(started).rejects.not.toThrow(/database ready/);
+  });
+
+  it('REDIS_URL unset and no Redis running (a network namespace of its own): npm start runs a private redis-server, says so, and stops it with itself', async () => {
+    // Inside its own network namespace nothing listens on 127.0.0.1:6379, as on a fresh laptop.
+    const child = spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" --import tsx src/main.ts', process.execPath], {
+      cwd: path.resolve(__dirname, '../..'),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', JIT_DATA_DIR: 'memory://', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await waitFor(() => out.includes('jitbot is up') || child.exitCode !== null, 'jitbot to start in its namespace', 100_000, 200);
+      expect(out).toMatch(/REDIS_URL is unset and nothing answers at redis:\/\/127\.0\.0\.1:6379, so jitbot started a private redis-server at redis:\/\/127\.0\.0\.1:\d+ \(loopback only, nothing kept on disk, stopped with jitbot\)/);
+      expect(out).toContain('SANDBOX');
+      const port = /private redis-server at redis:\/\/127\.0\.0\.1:(\d+)/.exec(out)![1];
+      expect(spawnSync('pgrep', ['-f', `redis-server 127.0.0.1:${port}`]).status).toBe(0);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      // The private server went with it.
+      await waitFor(() => spawnSync('pgrep', ['-f', `redis-server 127.0.0.1:${port}`]).status === 1, 'the private redis-server to stop');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 120_000);
 });
