@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseEnv, type Env } from './config/env';
 import { redisProblem, redisServerInstalled, startPrivateRedis } from './jobs/local-redis';
 import { choosePolicyFile, loadPolicyFile } from './config/policy-file';
-import { createLogger, type Logger } from './lib/logger';
+import { createLogger, readableLines, type Logger } from './lib/logger';
 import { startRuntime, type ProcessRole, type Runtime } from './runtime';
 
 /**
@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   const role = values.role as ProcessRole;
   if (!['all', 'web', 'worker'].includes(role)) throw new Error(`--role must be all, web or worker (got "${role}")`);
   const env = parseEnv();
-  const logger = createLogger(env.LOG_LEVEL);
+  // A terminal gets readable lines; a pipe or a log collector gets JSON.
+  const logger = createLogger(env.LOG_LEVEL, process.stdout.isTTY ? readableLines(process.stdout, true) : undefined);
   const policyFile = choosePolicyFile(env.JIT_POLICY_FILE, process.env.JIT_POLICY_FILE !== undefined);
   if (policyFile !== env.JIT_POLICY_FILE) logger.warn(`no ${env.JIT_POLICY_FILE} yet: using ${policyFile} (sandbox roles). Copy it to policy.yaml to define your own.`);
   const policy = loadPolicyFile(policyFile);

@@ -57,4 +57,28 @@ describe('start-up messages', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   }, 120_000);
+
+  it('in a terminal, with the shipped example policy: readable lines, and no warning about on-call keys', async () => {
+    // `script` gives the process a terminal, as a person running npm start has.
+    const child = spawn('script', ['-qfec', `"${process.execPath}" --import tsx src/main.ts`, '/dev/null'], {
+      cwd: path.resolve(__dirname, '../..'),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'dumb', PORT: '0', REDIS_URL: TEST_REDIS_URL, JIT_DATA_DIR: 'memory://', JIT_POLICY_FILE: 'policy.example.yaml' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await waitFor(() => out.includes('jitbot is up') || child.exitCode !== null, 'jitbot to start in a terminal', 100_000, 200);
+      // eslint-disable-next-line no-control-regex
+      const lines = out.replace(/\u001b\[[0-9;]*m/g, '').split(/\r?\n/);
+      expect(lines.find((l) => l.includes('jitbot is up'))).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: jitbot is up at http/);
+      expect(lines.filter((l) => l.startsWith('{'))).toEqual([]);
+      expect(out).not.toMatch(/PAGERDUTY_API_KEY|OPSGENIE_API_KEY/);
+      child.kill('SIGTERM');
+      await exited;
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 120_000);
 });
