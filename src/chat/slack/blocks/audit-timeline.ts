@@ -1,23 +1,13 @@
 import { Blocks, Message } from 'slack-block-builder';
 import { activityLine } from '../../../access/activity-model';
 import type { AuditTrail } from '../../../access/audit-trail';
-import type { AuditEvent } from '../../../access/model';
-import { slackText, statusLine, summary, user, when } from './format';
-
-function who(event: AuditEvent): string {
-  return event.actor.platform === 'system' ? `_${event.actor.userId}_` : user(event.actor.userId);
-}
-
-/** `reason=fix INC-42, ticket=INC-42`: the event's data, short. */
-function details(event: AuditEvent): string {
-  const entries = Object.entries(event.data ?? {}).filter(([, v]) => v !== null && v !== undefined && v !== '');
-  return entries.length ? ` — ${slackText(entries.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ').slice(0, 300))}` : '';
-}
+import { auditLine } from '../../audit-words';
+import { slackMarkup, slackText, statusLine, summary, user } from './format';
 
 /** `/jit audit <id>`: the request's summary and every audit event, oldest first. */
 export function auditTimeline({ view, events }: AuditTrail) {
   const { request } = view;
-  const lines = events.map((e) => `${when(e.at)} · \`${e.action}\` by ${who(e)}${details(e)}`);
+  const lines = events.map((e) => auditLine(e, slackMarkup));
   return Message({ text: `Audit trail of ${request.id}: ${events.length} events` })
     .blocks(
       Blocks.Section({ text: [`*Audit trail of \`${request.id}\`* — ${user(request.requesterId)} asked for ${summary(view)}`, statusLine(view), activityLine(view.grant, slackText)].filter(Boolean).join('\n') }),

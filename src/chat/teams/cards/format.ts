@@ -40,13 +40,20 @@ export function when(date: Date): string {
   return `{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
 }
 
+/** `2026-11-24 10:00 UTC`: a time where `{{DATE()}}` does not render (plain messages, notification summaries). */
+export function utcTime(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 /** The same text without `{{DATE()}}` functions (they only render inside cards): for notification summaries. */
 export function plain(text: string): string {
-  return text.replace(/\{\{DATE\(([^,]+), SHORT\)\}\} \{\{TIME\([^)]+\)\}\}/g, '$1');
+  return text.replace(/\{\{DATE\(([^,]+), SHORT\)\}\} \{\{TIME\([^)]+\)\}\}/g, (_, iso: string) => utcTime(new Date(iso)));
 }
 
 /** Teams markdown for the shared wording (approval-words.ts). */
 export const teamsMarkup: Markup = { text: teamsText, user: person, group: (id) => `Slack group ${id}`, when, bold: (t) => `**${t}**`, code: (t) => `\`${t}\`` };
+/** The same, for a plain text message (no card, so no `{{DATE()}}`). */
+export const teamsTextMarkup: Markup = { ...teamsMarkup, when: utcTime };
 
 /** The break-glass marker as Teams shows it. */
 export const TEAMS_BREAK_GLASS_MARKER = '🚨 BREAK-GLASS';

@@ -1,15 +1,12 @@
 import { activityLine } from '../../../access/activity-model';
 import type { AuditTrail } from '../../../access/audit-trail';
 import type { PublishOutcome } from '../../../audit/digest/service';
-import { teamsText } from './format';
+import { auditLine } from '../../audit-words';
+import { teamsText, teamsTextMarkup } from './format';
 
-/** `jit audit <id>` in Teams: one line per audit event, oldest first (its data is people's and clouds' text). */
+/** `jit audit <id>` in Teams, a plain message: one line per audit event, oldest first (its data is people's and clouds' text). */
 export function auditText({ view, events }: AuditTrail): string {
-  const lines = events.map((e) => {
-    const data = Object.entries(e.data ?? {}).filter(([, v]) => v !== null && v !== undefined && v !== '');
-    const details = data.length ? ` — ${teamsText(data.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ').slice(0, 300))}` : '';
-    return `${e.at.toISOString()} · ${teamsText(e.action)} by ${teamsText(e.actor.userId)}${details}`;
-  });
+  const lines = events.map((e) => auditLine(e, teamsTextMarkup));
   const activity = activityLine(view.grant, teamsText);
   return [`Audit trail of ${view.request.id} (${view.request.roleId}, ${view.request.status}): ${events.length} events`, ...(activity ? [activity] : []), ...lines].join('\n\n');
 }
