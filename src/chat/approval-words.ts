@@ -23,9 +23,14 @@ export function approvedByWords(by: Extract<RequesterNotice, { kind: 'approved' 
   }
 }
 
-/** The approvers of a set, as mentions (`group` renders a user group). */
-export function approverNames(set: ApproverSet, user: (id: string) => string, group: (id: string) => string): string {
-  return [...set.slack_users.map(user), ...set.slack_usergroups.map(group), ...set.teams_users].join(', ') || 'nobody';
+/**
+ * The approvers of a set, as mentions (`group` renders a user group), leaving out `requester`:
+ * told who may approve their request, a requester who is also an approver of the role is not
+ * one of them (nobody approves their own request).
+ */
+export function approverNames(set: ApproverSet, user: (id: string) => string, group: (id: string) => string, requester?: string): string {
+  const others = (ids: string[]) => ids.filter((id) => id !== requester);
+  return [...others(set.slack_users).map(user), ...set.slack_usergroups.map(group), ...others(set.teams_users)].join(', ') || (requester ? 'nobody else (ask an admin to add approvers)' : 'nobody');
 }
 
 /** Shorter grants an approver may pick: common lengths below the asked one, at least the role's minimum. */

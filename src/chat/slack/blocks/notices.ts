@@ -17,11 +17,11 @@ function text(view: RequestView, role: Role, notice: RequesterNotice): string {
   const what = `*${role.id}* for ${durationWords(request)} (\`${request.id}\`)`;
   switch (notice.kind) {
     case 'submitted':
-      return `:inbox_tray: Your request for ${what} is waiting for approval from ${role.approval.approvers ? approverNames(role.approval.approvers, user, group) : 'the approvers'}.`;
+      return `:inbox_tray: Your request for ${what} is waiting for approval from ${role.approval.approvers ? approverNames(role.approval.approvers, user, group, request.requesterId) : 'the approvers'}.`;
     case 'on_call_unavailable':
       return `:warning: ${onCallUnavailableWords(notice, what, slackMarkup)}`;
     case 'escalated':
-      return `:arrow_double_up: Nobody has decided on ${what} yet, so I am now also asking ${approverNames(notice.approvers, user, group)} (escalation tier ${notice.tier + 1}).`;
+      return `:arrow_double_up: Nobody has decided on ${what} yet, so I am now also asking ${approverNames(notice.approvers, user, group, request.requesterId)} (escalation tier ${notice.tier + 1}).`;
     case 'approval_recorded':
       return `:ballot_box_with_check: ${user(notice.by)} approved ${what}; ${notice.remaining} more approval${notice.remaining > 1 ? 's' : ''} needed.`;
     case 'approved':

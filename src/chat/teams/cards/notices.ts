@@ -19,7 +19,7 @@ function line(view: RequestView, role: Role, notice: RequesterNotice): string {
     case 'on_call_unavailable':
       return `⚠️ ${onCallUnavailableWords(notice, what, teamsMarkup)}`;
     case 'escalated':
-      return `⏫ Nobody has decided on ${what} yet, so I am now also asking ${approverNames(notice.approvers, String, String)} (escalation tier ${notice.tier + 1}).`;
+      return `⏫ Nobody has decided on ${what} yet, so I am now also asking ${approverNames(notice.approvers, String, String, request.requesterId)} (escalation tier ${notice.tier + 1}).`;
     case 'approval_recorded':
       return `☑️ ${notice.by} approved ${what}; ${notice.remaining} more approval${notice.remaining > 1 ? 's' : ''} needed.`;
     case 'approved':
