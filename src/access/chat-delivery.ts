@@ -117,6 +117,15 @@ async function deliverParts(core: Core, effect: ChatEffect, progress: ChatProgre
       await part(`escalation card tier ${effect.tier}`, async () => store.saveMessageRefs(effect.requestId, await notifier.postEscalationCards(view, role, tier, effect.tier)), () => (progress.posted = true));
       return;
     }
+    case 'extension_cards': {
+      const view = await core.extensionView(effect.extensionId);
+      const updated = new Set(progress.cards ?? []);
+      for (const ref of view.extension.cards.filter((r) => !updated.has(refKey(r)))) {
+        await part(`extension card ${ref.platform} ${ref.channel}`, () => followUps.updateExtensionCards(view, [ref]), () => updated.add(refKey(ref)));
+      }
+      progress.cards = [...updated];
+      return;
+    }
     case 'reminder': {
       if (progress.posted) return;
       const view = await core.view(effect.requestId);

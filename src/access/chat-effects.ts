@@ -14,7 +14,9 @@ export type ChatEffect =
   | { kind: 'alert'; alert: AlertData; platform?: Platform }
   /** Post an escalation tier's card (the reminder in the card's thread, for `reminder`). */
   | { kind: 'escalation_cards'; requestId: string; tier: number }
-  | { kind: 'reminder'; requestId: string };
+  | { kind: 'reminder'; requestId: string }
+  /** Redraw an extension's cards as it now stands (decided or lapsed: no buttons). */
+  | { kind: 'extension_cards'; requestId: string; extensionId: number };
 
 /** A SecurityAlert without the request and role objects (ids only, so it is small and never stale). */
 export type AlertData = { requestId: string } & (

@@ -1,4 +1,5 @@
 import { AccessError } from './errors';
+import type { ExtensionView } from './extension-model';
 import type { AccessRequest, AuditEventInput, Person, RequestView } from './model';
 import { isInSet } from './people';
 import { findRole, type Role } from './policy';
@@ -28,6 +29,13 @@ export class Core {
     const { store } = this.deps;
     const [request, approvals, grant] = await Promise.all([this.request(requestId), store.listApprovals(requestId), store.getGrantForRequest(requestId)]);
     return { request, approvals, grant: grant ?? null };
+  }
+
+  /** An ask to extend, with the request it belongs to (what chat renders). */
+  async extensionView(extensionId: number): Promise<ExtensionView> {
+    const extension = await this.deps.store.getExtension(extensionId);
+    if (!extension) throw new AccessError('not_found', `There is no extension ${extensionId}.`);
+    return { extension, request: await this.view(extension.requestId) };
   }
 
   /** The request alone (the revoke path needs no more before it calls the provider). */

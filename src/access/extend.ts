@@ -1,7 +1,7 @@
 import { formatDuration } from '../lib/duration';
 import type { Core } from './core';
 import { AccessError, isAccessError } from './errors';
-import type { Extension, ExtensionNotice, ExtensionView } from './extension-model';
+import type { Extension, ExtensionNotice } from './extension-model';
 import { endGrant, type EndResult } from './grants';
 import type { AccessRequest, AuditActor, Decision, Grant, Person } from './model';
 import { selfServiceLimitMs, whyNotExtendable } from './extend-rules';
@@ -80,7 +80,7 @@ export async function requestExtension(core: Core, person: Person, requestId: st
     if (applied.status !== 'approved') throw new AccessError('already_decided', `${requestId} ended before it could be extended.`);
     return { outcome: 'extended', expiresAt: applied.newExpiresAt!, by: 'policy' };
   }
-  const view = await extensionView(core, ext.id);
+  const view = await core.extensionView(ext.id);
   try {
     const cards = await followUps.postExtensionCards(view);
     await store.saveExtensionCards(ext.id, cards);
@@ -182,7 +182,7 @@ function safePlan(role: Role, grant: Grant, addMs: number): { expiresAt: Date; t
 async function afterDecision(core: Core, ext: Extension, notice: ExtensionNotice): Promise<void> {
   if (ext.cards.length > 0) {
     try {
-      await core.deps.followUps.updateExtensionCards(await extensionView(core, ext.id), ext.cards);
+      await core.deps.followUps.updateExtensionCards(await core.extensionView(ext.id), ext.cards);
     } catch (e) {
       core.deps.logger.error({ err: e, extensionId: ext.id }, 'could not update the extension card');
     }
@@ -193,16 +193,10 @@ async function afterDecision(core: Core, ext: Extension, notice: ExtensionNotice
 /** Tells the requester; a chat failure never undoes the recorded decision. */
 async function tell(core: Core, extensionId: number, notice: ExtensionNotice): Promise<void> {
   try {
-    await core.deps.followUps.tellAboutExtension(await extensionView(core, extensionId), notice);
+    await core.deps.followUps.tellAboutExtension(await core.extensionView(extensionId), notice);
   } catch (e) {
     core.deps.logger.error({ err: e, extensionId, notice: notice.kind }, 'could not tell the requester about the extension');
   }
-}
-
-export async function extensionView(core: Core, extensionId: number): Promise<ExtensionView> {
-  const extension = await core.deps.store.getExtension(extensionId);
-  if (!extension) throw new AccessError('not_found', `There is no extension ${extensionId}.`);
-  return { extension, request: await core.view(extension.requestId) };
 }
 
 /** A revoke job that ran before its grant's expiry: it should run again in `dueInMs`. */

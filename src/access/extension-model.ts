@@ -1,4 +1,4 @@
-import type { ChatMessageRef, Platform, RequestView } from './model';
+import type { AuditEventInput, ChatMessageRef, Platform, RequestView } from './model';
 
 /** `lapsed`: the grant ended (or began ending) before anyone decided. */
 export const EXTENSION_STATUSES = ['pending', 'approved', 'denied', 'lapsed'] as const;
@@ -41,6 +41,8 @@ export interface ExtensionStore {
   getExtension(id: number): Promise<Extension | undefined>;
   /** `UPDATE … WHERE id = ? AND status = 'pending'`; undefined when it was already settled. */
   settleExtension(id: number, settlement: ExtensionSettlement): Promise<Extension | undefined>;
+  /** Settles the grant's pending asks as `lapsed` (the grant ended), audited in the same statement; returns them. */
+  lapsePendingExtensions(grantId: string, lapsed: Pick<AuditEventInput, 'action' | 'actor'>, at: Date): Promise<Extension[]>;
   saveExtensionCards(id: number, cards: ChatMessageRef[]): Promise<void>;
   /**
    * Moves an active grant's expiry from `from` to `to`; undefined when the grant is no

@@ -144,6 +144,8 @@ export async function endGrant(core: Core, grantId: string, known?: GrantWithReq
   if (!ended) return { ended: false };
   const followUps = async () => {
     if (!activity) await queueActivityLookup(core, grantId, endedAt);
+    // A pending ask to extend it can no longer be approved; on a database hiccup the ask lapses when clicked.
+    await lapseExtensionsOf(core, grantId).catch((e: unknown) => core.deps.logger.warn({ err: e, grantId }, 'could not lapse the ended grant\'s extension asks'));
     if (grant.revokeAttempts >= ALERT_AFTER_REVOKE_ATTEMPTS) await alertLater(core, { kind: 'revoke_recovered', requestId: request.id, grantId, attempts: grant.revokeAttempts });
     // A check that cannot run now (database hiccup) is left to the reconciler; the revoke itself stands.
     const verification = await verifyRevocation(core, grantId, ended).then(
@@ -197,4 +199,15 @@ export async function warnExpiring(core: Core, grantId: string): Promise<void> {
   if (msLeft <= 0) return;
   const request = await core.request(grant.requestId);
   await core.announce(grant.requestId, { kind: 'expiring_soon', msLeft, extendChoices: extendChoices(core.role(request.roleId), grant) }, true, { request, grant });
+}
+
+/**
+ * A grant ended: an ask to extend it can no longer be approved. Its pending asks are
+ * settled `lapsed` (audited) and their cards redrawn without buttons, as owed chat work.
+ */
+export async function lapseExtensionsOf(core: Core, grantId: string): Promise<void> {
+  const lapsed = await core.deps.store.lapsePendingExtensions(grantId, { action: 'extend.lapsed', actor: { platform: 'system', userId: 'worker' } }, core.deps.clock.now());
+  for (const ext of lapsed) {
+    if (ext.cards.length > 0) await later(core, { kind: 'extension_cards', requestId: ext.requestId, extensionId: ext.id }, ext.requestId);
+  }
 }

@@ -3,7 +3,7 @@ import type { GrantActivity } from './activity-model';
 import { auditTrail, requireMaySee, requireSecurityTeam, type AuditTrail } from './audit-trail';
 import { deliverChat } from './chat-delivery';
 import { Core } from './core';
-import { decideExtension, endDueGrant, extensionView, requestExtension, type ExtendResult, type NotYetDue } from './extend';
+import { decideExtension, endDueGrant, requestExtension, type ExtendResult, type NotYetDue } from './extend';
 import type { Extension, ExtensionView } from './extension-model';
 import { approve, checkDecider, deny, type DecisionResult } from './decisions';
 import { activateGrant, endGrant, failGrant, revokeEarly, warnExpiring, type EndResult } from './grants';
@@ -119,7 +119,7 @@ export class AccessService {
   }
   /** An extension and its request, as chat renders them (Teams answers a click with the card). */
   extensionView(extensionId: number): Promise<ExtensionView> {
-    return extensionView(this.core, extensionId);
+    return this.core.extensionView(extensionId);
   }
 
   /** One request's full audit timeline (requester, the role's approvers and the security team only). */

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { parsePolicy } from '../../src/config/policy-file';
-import { accessRequests, grantExtensions, grants } from '../../src/store/schema';
+import { accessRequests, auditEvents, grantExtensions, grants } from '../../src/store/schema';
 import { APPROVAL_CHANNEL } from '../helpers/policy';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 import { waitFor } from '../helpers/wait';
@@ -81,5 +81,24 @@ describe('Slack end to end: /jit extend', () => {
     expect(job!.timestamp + job!.delay).toBeGreaterThan(Date.now() + 9 * 60_000);
     await slash('U0REQ', `revoke ${requestId}`);
     await waitFor(async () => (await grantOf(requestId))?.status === 'revoked', 'revoked');
+  });
+
+  it('a grant that ends with an ask still pending: the ask lapses, audited, and its card loses Approve/Deny', async () => {
+    const { requestId } = await activeGrant('30s');
+    await slash('U0REQ', `extend ${requestId} 10m`);
+    const card = t.slackApi.callsOf('chat.postMessage').find((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(`Extension of ${requestId}`))!;
+    expect(JSON.stringify(card.args.blocks)).toContain('jit.extend_approve');
+    const [ext] = await db().select().from(grantExtensions).where(eq(grantExtensions.requestId, requestId));
+
+    await slash('U0REQ', `revoke ${requestId}`);
+    const redrawn = await waitFor(
+      () => t.slackApi.callsOf('chat.update').filter((c) => c.args.channel === APPROVAL_CHANNEL && c.args.ts === card.result.ts).at(-1),
+      'the extension card redrawn after the grant ended',
+    );
+    expect(JSON.stringify(redrawn.args.blocks)).not.toContain('jit.extend_approve');
+    const [settled] = await db().select().from(grantExtensions).where(eq(grantExtensions.id, ext!.id));
+    expect(settled).toMatchObject({ status: 'lapsed', decidedBy: 'worker', decidedByPlatform: 'system' });
+    const audit = await db().select().from(auditEvents).where(eq(auditEvents.requestId, requestId));
+    expect(audit.filter((e) => e.action === 'extend.lapsed').map((e) => [e.actorId, e.data])).toEqual([['worker', { extensionId: ext!.id }]]);
   });
 });

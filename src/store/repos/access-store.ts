@@ -5,7 +5,7 @@ import type { Extension, ExtensionSettlement, NewExtension } from '../../access/
 import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Person } from '../../access/model';
 import type { AccessStore } from '../../access/ports';
 import type { Db } from '../db';
-import { accessRequests, approvals, chatMessages, grants } from '../schema';
+import { accessRequests, approvals, chatMessages, grantExtensions, grants } from '../schema';
 import { insertUnsealed, insertUnsealedFrom, listForRequest, type PendingAudit } from './audit-log';
 import type { AuditSealer } from './audit-sealer';
 import * as extensions from './extensions';
@@ -375,6 +375,20 @@ export class DrizzleAccessStore implements AccessStore {
   }
   settleExtension(id: number, settlement: ExtensionSettlement): Promise<Extension | undefined> {
     return extensions.settleExtension(this.db, id, settlement);
+  }
+  lapsePendingExtensions(grantId: string, lapsed: Pick<AuditEventInput, 'action' | 'actor'>, at: Date): Promise<Extension[]> {
+    return this.auditingStatement('lapsePendingExtensions', [grantId], async () => {
+      // One statement: the asks it settled are exactly those it audits.
+      const settled = this.db.$with('settled').as(
+        this.db
+          .update(grantExtensions)
+          .set({ status: 'lapsed', decidedBy: lapsed.actor.userId, decidedByPlatform: lapsed.actor.platform as Extension['decidedByPlatform'], newExpiresAt: null, decidedAt: at })
+          .where(and(eq(grantExtensions.grantId, grantId), eq(grantExtensions.status, 'pending')))
+          .returning(),
+      );
+      const audit = this.db.$with('lapsed_audit', {}).as(insertUnsealedFrom(sql`(select grant_id as id, request_id, id as extension_id from settled)`, lapsed, at, sql`jsonb_build_object('extensionId', s.extension_id)`));
+      return this.db.with(settled, audit).select().from(settled);
+    });
   }
   saveExtensionCards(id: number, cards: ChatMessageRef[]): Promise<void> {
     return extensions.saveExtensionCards(this.db, id, cards);
