@@ -110,8 +110,10 @@ export class FakeSlackApi {
       res.json({ ok: true });
     });
     app.post('/response/:id', (req, res) => {
-      this.record('response_url', { id: req.params.id, ...decodeArgs(req.body ?? {}) }, { ok: true });
-      this.answerLater('response_url', () => res.json({ ok: true }));
+      const args = { id: req.params.id, ...decodeArgs(req.body ?? {}) };
+      const result = refusedBlocks('response_url', args) ?? { ok: true };
+      this.record('response_url', args, result);
+      this.answerLater('response_url', () => res.json(result));
     });
     await new Promise<void>((resolve) => (this.server = app.listen(port, host, () => resolve())));
     return this.url;
@@ -188,20 +190,26 @@ export class FakeSlackApi {
 
 /** Slack's own limits on one message's or view's blocks (Block Kit reference). */
 const MAX_BLOCKS = { message: 50, view: 100 } as const;
+const MAX_SECTION_TEXT = 3000;
 
 /**
  * What Slack answers for blocks it refuses: a message (`invalid_blocks`) or view
- * (`invalid_arguments`, with the reason in `response_metadata`) over the block limit, or
- * with a `block_id` used twice.
+ * (`invalid_arguments`, with the reason in `response_metadata`) over the block limit, with
+ * a `block_id` used twice, or with a section text over 3,000 characters.
  */
 function refusedBlocks(method: string, args: Record<string, unknown>): Record<string, unknown> | undefined {
-  const surface = method.startsWith('views.') ? 'view' : method.startsWith('chat.') ? 'message' : undefined;
+  const surface = method.startsWith('views.') ? 'view' : method.startsWith('chat.') || method === 'response_url' ? 'message' : undefined;
   if (!surface) return undefined;
   const blocks = (surface === 'view' ? (args.view as { blocks?: unknown } | undefined)?.blocks : args.blocks) as Array<{ block_id?: string }> | undefined;
   if (!Array.isArray(blocks)) return undefined;
   const ids = blocks.map((b) => b.block_id).filter((id): id is string => id !== undefined);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
-  const problem = blocks.length > MAX_BLOCKS[surface] ? `must provide an array with no more than ${MAX_BLOCKS[surface]} items [json-pointer:/blocks]` : duplicate ? `duplicate block_id: ${duplicate}` : undefined;
+  const longText = blocks.findIndex((b) => ((b as { text?: { text?: string } }).text?.text?.length ?? 0) > MAX_SECTION_TEXT);
+  const problem =
+    blocks.length > MAX_BLOCKS[surface] ? `must provide an array with no more than ${MAX_BLOCKS[surface]} items [json-pointer:/blocks]`
+    : duplicate ? `duplicate block_id: ${duplicate}`
+    : longText >= 0 ? `must be less than ${MAX_SECTION_TEXT + 1} characters [json-pointer:/blocks/${longText}/text]`
+    : undefined;
   if (!problem) return undefined;
   return { ok: false, error: surface === 'view' ? 'invalid_arguments' : 'invalid_blocks', response_metadata: { messages: [`[ERROR] ${problem}`] } };
 }

@@ -1,8 +1,9 @@
 import { Blocks, Elements, HomeTab } from 'slack-block-builder';
 import type { RequestView } from '../../../access/model';
 import { formatDuration } from '../../../lib/duration';
-import { APPROVE_ACTION, decisionBlockId, DENY_ACTION } from './approval-card';
-import { SANDBOX_NOTE, slackText, statusLine, summary, user, when } from './format';
+import { SANDBOX_NOTE, summary, when } from './format';
+import { fitting, SLACK_LIMITS } from './limits';
+import { decisionRow } from './lists';
 
 export const REVOKE_NOW_ACTION = 'jit.revoke_now';
 
@@ -24,16 +25,16 @@ export function appHome(p: { active: RequestView[]; pending: RequestView[]; now:
       ? Blocks.Section({ text: `${text}\n:lock: Revoking now…` })
       : Blocks.Section({ text }).accessory(Elements.Button({ text: 'Revoke now', actionId: REVOKE_NOW_ACTION, value: v.request.id }).danger());
   };
+  // Within a view's 100 blocks: up to 30 grants, then as many pending decisions as fit.
+  const active = fitting(p.active, 1, 30);
   const grants = p.active.length
-    ? p.active.map(grantBlock)
+    ? [...active.shown.map(grantBlock), active.more > 0 ? Blocks.Context().elements(`…and ${active.more} more active grants: \`/jit list\` shows them.`) : undefined]
     : [Blocks.Context().elements('You hold no access right now. Ask with `/jit request <role>`; `/jit roles` lists them.')];
-  const pending = p.pending.flatMap((v) => [
-    Blocks.Section({ text: `\`${v.request.id}\` ${user(v.request.requesterId)} asks for ${summary(v)}\n_${v.request.reason ? slackText(v.request.reason) : 'no reason given'}_\n${statusLine(v)}` }),
-    Blocks.Actions({ blockId: decisionBlockId(v.request.id) }).elements(
-      Elements.Button({ text: 'Approve', actionId: APPROVE_ACTION, value: v.request.id }).primary(),
-      Elements.Button({ text: 'Deny', actionId: DENY_ACTION, value: v.request.id }).danger(),
-    ),
-  ]);
+  const waiting = fitting(p.pending, 2, SLACK_LIMITS.viewBlocks - grants.length - 6);
+  const pending = [
+    ...waiting.shown.flatMap(decisionRow),
+    waiting.more > 0 ? Blocks.Context().elements(`…and ${waiting.more} more waiting (oldest shown first): decide these and they appear here.`) : undefined,
+  ];
   return HomeTab()
     .blocks(
       Blocks.Header({ text: 'Your access' }),

@@ -2,6 +2,7 @@ import { Blocks, Message } from 'slack-block-builder';
 import { activityLine } from '../../../access/activity-model';
 import type { AuditTrail } from '../../../access/audit-trail';
 import { auditLine } from '../../audit-words';
+import { packedSections } from './limits';
 import { slackMarkup, slackText, statusLine, summary, user } from './format';
 
 /** `/jit audit <id>`: the request's summary and every audit event, oldest first. */
@@ -12,17 +13,7 @@ export function auditTimeline({ view, events }: AuditTrail) {
     .blocks(
       Blocks.Section({ text: [`*Audit trail of \`${request.id}\`* — ${user(request.requesterId)} asked for ${summary(view)}`, statusLine(view), activityLine(view.grant, slackText)].filter(Boolean).join('\n') }),
       // A section holds at most 3000 characters: split long timelines.
-      ...chunk(lines, 2800).map((text) => Blocks.Section({ text })),
+      ...packedSections(lines).map((text) => Blocks.Section({ text })),
     )
     .buildToObject();
-}
-
-function chunk(lines: string[], max: number): string[] {
-  const out: string[] = [];
-  for (const line of lines) {
-    const last = out.at(-1);
-    if (last !== undefined && last.length + line.length + 1 <= max) out[out.length - 1] = `${last}\n${line}`;
-    else out.push(line.slice(0, max));
-  }
-  return out;
 }

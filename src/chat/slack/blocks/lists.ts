@@ -3,10 +3,11 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { HELP_LINES } from '../../command';
 import { formatDuration } from '../../../lib/duration';
-import { APPROVE_ACTION, DENY_ACTION } from './approval-card';
+import { APPROVE_ACTION, decisionBlockId, DENY_ACTION } from './approval-card';
 import type { WhoAmI } from '../../../access/whoami';
 import { hiddenRolesWords, noRequestableRolesWords, whoamiLines } from '../../whoami-words';
 import { slackMarkup, slackText, statusLine, summary, user } from './format';
+import { fitting, packedSections, sectionText, SLACK_LIMITS } from './limits';
 
 /** Ephemeral replies to `/jit list`, `/jit pending`, `/jit roles`, `/jit help`. */
 
@@ -17,17 +18,24 @@ export function myRequests(views: RequestView[]) {
     .buildToObject();
 }
 
+/** A request waiting for the reader's decision, with Approve and Deny (two blocks): `/jit pending` and the App Home. */
+export function decisionRow(v: RequestView) {
+  return [
+    Blocks.Section({ text: sectionText(`\`${v.request.id}\` ${user(v.request.requesterId)} asks for ${summary(v)}\n_${v.request.reason ? slackText(v.request.reason) : 'no reason given'}_\n${statusLine(v)}`) }),
+    Blocks.Actions({ blockId: decisionBlockId(v.request.id) }).elements(
+      Elements.Button({ text: 'Approve', actionId: APPROVE_ACTION, value: v.request.id }).primary(),
+      Elements.Button({ text: 'Deny', actionId: DENY_ACTION, value: v.request.id }).danger(),
+    ),
+  ];
+}
+
 export function pendingForMe(views: RequestView[]) {
   if (views.length === 0) return Message({ text: 'Nothing is waiting for your approval.' }).buildToObject();
+  const { shown, more } = fitting(views, 2, SLACK_LIMITS.messageBlocks - 1);
   return Message({ text: views.length === 1 ? '1 request waits for your decision' : `${views.length} requests wait for your decision` })
     .blocks(
-      views.flatMap((v) => [
-        Blocks.Section({ text: `\`${v.request.id}\` ${user(v.request.requesterId)} asks for ${summary(v)}\n_${v.request.reason ? slackText(v.request.reason) : 'no reason given'}_\n${statusLine(v)}` }),
-        Blocks.Actions().elements(
-          Elements.Button({ text: 'Approve', actionId: APPROVE_ACTION, value: v.request.id }).primary(),
-          Elements.Button({ text: 'Deny', actionId: DENY_ACTION, value: v.request.id }).danger(),
-        ),
-      ]),
+      shown.flatMap(decisionRow),
+      more > 0 ? Blocks.Context().elements(`…and ${more} more waiting (oldest shown first). Decide these, then \`/jit pending\` again.`) : undefined,
     )
     .buildToObject();
 }
@@ -37,17 +45,19 @@ function approvalRule(role: Role): string {
   return `${role.approval.required} approval${role.approval.required > 1 ? 's' : ''}`;
 }
 
-/** `/jit roles`: the roles the caller may request, and how many others exist. */
+/** `/jit roles`: the roles the caller may request (several to a section, so hundreds fit), and how many others exist. */
 export function rolesList(roles: Role[], hidden: number) {
   const more = hiddenRolesWords(hidden);
+  const lines = roles.map(
+    (r) =>
+      `*${r.id}*${r.provider === 'sandbox' ? ' _(sandbox)_' : ''} — ${r.description || 'no description'}\nup to ${formatDuration(r.max_duration)} (default ${formatDuration(r.default_duration)}) · ${approvalRule(r)}${r.reason === 'required' ? ' · reason required' : ''}${r.ticket_pattern ? ` · ticket \`${r.ticket_pattern}\`` : ''}`,
+  );
+  const { shown, more: unlisted } = fitting(packedSections(lines), 1, SLACK_LIMITS.messageBlocks - 3);
   return Message({ text: roles.length ? `${roles.length} roles you may request` : 'There is no role you may request.' })
     .blocks(
       roles.length === 0 ? Blocks.Section({ text: noRequestableRolesWords('`/jit whoami`') }) : undefined,
-      ...roles.map((r) =>
-        Blocks.Section({
-          text: `*${r.id}*${r.provider === 'sandbox' ? ' _(sandbox)_' : ''} — ${r.description || 'no description'}\nup to ${formatDuration(r.max_duration)} (default ${formatDuration(r.default_duration)}) · ${approvalRule(r)}${r.reason === 'required' ? ' · reason required' : ''}${r.ticket_pattern ? ` · ticket \`${r.ticket_pattern}\`` : ''}`,
-        }),
-      ),
+      ...shown.map((text) => Blocks.Section({ text })),
+      unlisted > 0 ? Blocks.Context().elements(`…and more roles than one message holds: \`/jit request <role>\` works for any role you may request.`) : undefined,
       more ? Blocks.Context().elements(more) : undefined,
     )
     .buildToObject();

@@ -5,6 +5,7 @@ import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
 import { approvedByWords, approverNames, durationWords, endedWords, expiringWords, onCallUnavailableWords } from '../../approval-words';
 import { durationChoiceValue } from './duration-choice';
+import { sectionText } from './limits';
 import { group, sandboxNote, slackMarkup, slackText, user, when } from './format';
 
 /** "I'm done" on the expiry warning: ends the grant now (value: the request id). */
@@ -63,7 +64,7 @@ export function requesterNotice(view: RequestView, role: Role, notice: Requester
   const delivery = notice.kind === 'granted' ? notice.privateDelivery : undefined;
   return Message({ channel: view.request.requesterId, text: body })
     .blocks(
-      Blocks.Section({ text: body }),
+      Blocks.Section({ text: sectionText(body) }),
       // One section per paragraph: Slack caps a section at 3,000 characters and AWS tokens are long.
       ...(delivery ? delivery.split('\n\n').map((part) => Blocks.Section({ text: part })) : []),
       notice.kind === 'expiring_soon' ? expiringActions(view.request.id, notice.extendChoices) : undefined,

@@ -57,3 +57,13 @@ describe('"waiting for approval" DM', () => {
     expect(JSON.stringify(requesterNotice(view, alone, { kind: 'submitted' }))).toContain('waiting for approval from nobody else (ask an admin to add approvers).');
   });
 });
+
+describe('a grant error longer than a section holds', () => {
+  it('is cut, visibly, so Slack accepts the DM and the requester learns it failed', () => {
+    const dm = requesterNotice(view, role, { kind: 'grant_failed', error: `AccessDenied: ${'very long cloud error '.repeat(300)}` }) as { blocks: Array<{ text?: { text: string } }> };
+    const first = dm.blocks[0]!.text!.text;
+    expect(first.length).toBe(3000);
+    expect(first.startsWith(':x: *ext*')).toBe(true);
+    expect(first.endsWith('…')).toBe(true);
+  });
+});
