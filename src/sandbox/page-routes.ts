@@ -14,18 +14,46 @@ export const SANDBOX_GENERAL = 'C0GENERAL';
 export interface SandboxPeople {
   users: Array<{ id: string; label: string }>;
   channels: Array<{ id: string; name: string }>;
+  /** The user groups the policy names, each with members here (the fake Slack answers with them). */
+  groups: Array<{ id: string; name: string; members: string[] }>;
 }
 
-/** Who can be picked in the page and which channels exist: everyone and everything the policy names. */
+/** Every Slack user group a policy names: as requesters, approvers, escalation tiers or the security team. */
+function groupsNamed(policy: Policy): string[] {
+  const ids = new Set<string>(policy.digest?.security_team?.slack_usergroups ?? []);
+  for (const role of policy.roles) {
+    for (const id of role.requesters.slack_usergroups ?? []) ids.add(id);
+    for (const id of role.approval.approvers?.slack_usergroups ?? []) ids.add(id);
+    for (const tier of role.approval.escalation) for (const id of tier.approvers.slack_usergroups ?? []) ids.add(id);
+  }
+  return [...ids];
+}
+
+/**
+ * Who can be picked in the page and which channels exist: everyone and everything the
+ * policy names. Each user group gets the requester and two people of its own
+ * (S0ONCALL: U0ONCALL1, U0ONCALL2), so a role whose requesters or approvers are a group
+ * can be tried end to end.
+ */
 export function sandboxPeople(policy: Policy): SandboxPeople {
   const approvers = new Set<string>();
-  for (const role of policy.roles) for (const id of role.approval.approvers?.slack_users ?? []) approvers.add(id);
+  for (const role of policy.roles) {
+    for (const id of role.approval.approvers?.slack_users ?? []) approvers.add(id);
+    for (const tier of role.approval.escalation) for (const id of tier.approvers.slack_users ?? []) approvers.add(id);
+  }
   const security = new Set(policy.digest?.security_team?.slack_users ?? []);
-  const others = Object.keys(policy.users).filter((id) => /^[UW]/.test(id) && !approvers.has(id) && !security.has(id));
+  const groups = groupsNamed(policy).map((id) => {
+    const name = id.replace(/^S0?/, '').toLowerCase();
+    return { id, name, members: [SANDBOX_REQUESTER, `U0${name.toUpperCase()}1`, `U0${name.toUpperCase()}2`] };
+  });
+  const groupPeople = groups.flatMap((g) => g.members.slice(1).map((id) => ({ id, label: `@${g.name}` })));
+  const named = new Set([SANDBOX_REQUESTER, ...approvers, ...security, ...groupPeople.map((u) => u.id)]);
+  const others = Object.keys(policy.users).filter((id) => /^[UW]/.test(id) && !named.has(id));
   const users = [
     { id: SANDBOX_REQUESTER, label: 'requester' },
     ...[...approvers].map((id) => ({ id, label: 'approver' })),
     ...[...security].filter((id) => !approvers.has(id)).map((id) => ({ id, label: 'security' })),
+    ...groupPeople.filter((u) => !approvers.has(u.id) && !security.has(u.id)),
     ...others.map((id) => ({ id, label: 'user' })),
   ];
   const channelIds = new Set<string>([SANDBOX_GENERAL]);
@@ -36,7 +64,7 @@ export function sandboxPeople(policy: Policy): SandboxPeople {
   if (policy.digest?.slack_channel) channelIds.add(policy.digest.slack_channel);
   // Slack shows names, the policy only ids: C0PRODAPPROVALS reads as #prodapprovals.
   const channels = [...channelIds].map((id) => ({ id, name: id.replace(/^C0?/, '').toLowerCase() }));
-  return { users, channels };
+  return { users, channels, groups };
 }
 
 export interface SandboxPageDeps {
@@ -57,6 +85,7 @@ export interface SandboxPageDeps {
 export function mountSandboxPage(http: Application, deps: SandboxPageDeps): void {
   const { session, api, signer } = deps;
   const people = sandboxPeople(deps.policy);
+  for (const group of people.groups) api.setGroupMembers(group.id, group.members);
   const knownUser = z.string().refine((id) => people.users.some((u) => u.id === id), 'is not one of the sandbox users');
   const channel = z.string().regex(/^(C[A-Z0-9]+|D:[UW][A-Z0-9]+)$/, 'is not a sandbox channel');
 
@@ -65,6 +94,7 @@ export function mountSandboxPage(http: Application, deps: SandboxPageDeps): void
     userId: knownUser, actionId: z.string().min(1).max(255), value: z.string().max(2000).default(''), blockId: z.string().max(255).optional(),
     channel: channel.optional(), ts: z.string().max(64).optional(), home: z.boolean().default(false),
   });
+  const SelectBody = z.object({ userId: knownUser, actionId: z.string().min(1).max(255), value: z.string().min(1).max(2000), blockId: z.string().max(255).optional(), channel, ts: z.string().max(64) });
   const SubmitBody = z.object({ userId: knownUser, values: z.record(z.string(), z.record(z.string(), z.unknown())) });
   const UserBody = z.object({ userId: knownUser });
 
@@ -107,6 +137,14 @@ export function mountSandboxPage(http: Application, deps: SandboxPageDeps): void
           responseUrl: api.responseUrl(session.newOrigin('response', origin)),
         });
     await answer(res, sent);
+  }));
+
+  router.post('/api/select', route(SelectBody, async (b, res) => {
+    const origin = { userId: b.userId, channel: b.channel };
+    await answer(res, await signer.selectOption({
+      userId: b.userId, actionId: b.actionId, value: b.value, blockId: b.blockId, channelId: b.channel, messageTs: b.ts,
+      triggerId: session.newOrigin('trigger', origin), responseUrl: api.responseUrl(session.newOrigin('response', origin)),
+    }));
   }));
 
   router.post('/api/submit', route(SubmitBody, async (b, res) => {

@@ -93,13 +93,13 @@ export class SlackRequestSigner {
   }
 
   /** A choice in a static select on a message (`jit.approve_duration`, `jit.extend`). */
-  selectOption(p: { userId: string; actionId: string; value: string; channelId: string; messageTs: string; responseUrl: string }, opts?: SignedRequestOptions): Promise<Response> {
+  selectOption(p: { userId: string; actionId: string; value: string; channelId: string; messageTs: string; responseUrl: string; blockId?: string; triggerId?: string }, opts?: SignedRequestOptions): Promise<Response> {
     const payload = {
       type: 'block_actions', ...teamFields(undefined, p.userId),
-      api_app_id: 'A0JITBOT', token: 'unused', trigger_id: `trigger-${Date.now()}`, response_url: p.responseUrl,
+      api_app_id: 'A0JITBOT', token: 'unused', trigger_id: p.triggerId ?? `trigger-${Date.now()}`, response_url: p.responseUrl,
       container: { type: 'message', message_ts: p.messageTs, channel_id: p.channelId, is_ephemeral: false },
       channel: { id: p.channelId, name: 'approvals' }, message: { ts: p.messageTs, type: 'message' },
-      actions: [{ type: 'static_select', action_id: p.actionId, block_id: 'jit.decision', selected_option: { text: { type: 'plain_text', text: p.value }, value: p.value }, action_ts: String(Date.now() / 1000) }],
+      actions: [{ type: 'static_select', action_id: p.actionId, block_id: p.blockId ?? 'jit.decision', selected_option: { text: { type: 'plain_text', text: p.value }, value: p.value }, action_ts: String(Date.now() / 1000) }],
     };
     return this.post({ payload: JSON.stringify(payload) }, opts);
   }

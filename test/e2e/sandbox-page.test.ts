@@ -114,6 +114,34 @@ describe('local sandbox page', () => {
     await page.screenshot({ path: SCREENSHOT });
   }, 60_000);
 
+  it('draws what the bot sends as Slack would: the "Approve for less…" select works, emoji and user groups read as in Slack', async () => {
+    await page.goto(runtime.sandboxPage!.url);
+    await actAs('U0REQUESTER');
+    await openChannel('C0GENERAL');
+    await slash('/jit request prod-admin 1h "fix INC-7"');
+    await openChannel('D:U0REQUESTER');
+    const receipt = page.locator('.message', { hasText: 'prod-admin' }).filter({ hasText: 'is waiting for approval' });
+    await receipt.waitFor();
+    // prod-admin's approvers include the S0ONCALL group: Slack shows it as @oncall, and emoji as pictures.
+    const receiptText = await receipt.innerText();
+    expect(receiptText).toContain('@oncall');
+    expect(receiptText).toContain('📥');
+    expect(receiptText).not.toMatch(/subteam|:inbox_tray:/);
+
+    // The walk above asked for staging-admin too: this receipt is the one for 2h.
+    await slash('/jit request staging-admin 2h "deploy the payment hotfix"');
+    const second = page.locator('.message', { hasText: 'staging-admin for 2h' }).filter({ hasText: 'is waiting for approval' });
+    await second.waitFor();
+    const requestId = /\bR-[A-Z0-9]+/.exec(await second.innerText())![0];
+    await actAs('U0ALICE');
+    await openChannel('C0APPROVALS');
+    await card(requestId).locator('select.bk-action-select').selectOption({ label: 'Approve for 1h' });
+    await card(requestId).getByText('Active', { exact: false }).waitFor();
+    const { request, grant } = await runtime.service.view(requestId);
+    expect(request.approvedDurationMs).toBe(3_600_000);
+    expect(grant?.status).toBe('active');
+  }, 60_000);
+
   it('refuses actions for unknown users or channels with a clear 400, and sends nothing to the bot', async () => {
     const before = runtime.sandboxPage!.slack.api.calls.length;
     const post = (route: string, body: unknown) => fetch(`${runtime.sandboxPage!.url}api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

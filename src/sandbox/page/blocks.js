@@ -8,7 +8,7 @@
     alarm_clock: '⏰', ballot_box_with_check: '☑️', boom: '💥', heavy_multiplication_x: '✖️', hourglass: '⌛',
     hourglass_flowing_sand: '⏳', inbox_tray: '📥', information_source: 'ℹ️', lock: '🔒', no_entry: '⛔',
     test_tube: '🧪', unlock: '🔓', warning: '⚠️', white_check_mark: '✅', x: '❌', bell: '🔔', key: '🔑',
-    repeat: '🔁', house: '🏠', clock3: '🕒',
+    repeat: '🔁', house: '🏠', clock3: '🕒', arrow_double_up: '⏫', mag: '🔍', newspaper: '📰', rotating_light: '🚨',
   };
 
   function escapeHtml(s) {
@@ -24,6 +24,9 @@
     html = html
       .replace(/&lt;!date\^(\d+)\^[^|]*\|[^&]*&gt;/g, (_, seconds) => new Date(Number(seconds) * 1000).toLocaleString([], { dateStyle: 'medium', timeStyle: 'medium' }))
       .replace(/&lt;@([UW][A-Z0-9]+)&gt;/g, '<span class="mention">@$1</span>')
+      // User groups read as the server names them in the sandbox: S0ONCALL is @oncall.
+      .replace(/&lt;!subteam\^(S[A-Z0-9]+)(?:\|@?([^&]+))?&gt;/g, (_, id, name) => `<span class="mention">@${name || id.replace(/^S0?/, '').toLowerCase()}</span>`)
+      .replace(/&lt;!(channel|here|everyone)&gt;/g, '<span class="mention">@$1</span>')
       .replace(/&lt;#(C[A-Z0-9]+)(?:\|([^&]+))?&gt;/g, (_, id, name) => `<span class="mention">#${name || id}</span>`)
       .replace(/&lt;(https?:\/\/[^|&]+)\|([^&]+)&gt;/g, '<a href="$1" target="_blank" rel="noopener">$2</a>')
       .replace(/&lt;(https?:\/\/[^&]+)&gt;/g, '<a href="$1" target="_blank" rel="noopener">$1</a>')
@@ -61,6 +64,18 @@
 
   function optionLabel(o) {
     return o.text ? o.text.text : o.value;
+  }
+
+  /** A select among a message's buttons ("Approve for less…", "Extend…"): choosing sends the choice at once. */
+  function actionSelect(element, ctx, blockId) {
+    const node = el('select', 'bk-select bk-action-select');
+    node.appendChild(new Option(element.placeholder ? element.placeholder.text : 'Choose…', ''));
+    for (const o of element.options || []) node.appendChild(new Option(optionLabel(o), o.value));
+    node.dataset.actionId = element.action_id;
+    node.addEventListener('change', () => {
+      if (node.value && ctx.onSelect) ctx.onSelect({ actionId: element.action_id, value: node.value, blockId });
+    });
+    return node;
   }
 
   /** An input element inside a modal; its value is read back by collectValues. */
@@ -110,7 +125,10 @@
       }
       case 'actions': {
         const node = el('div', 'bk-actions');
-        for (const e of b.elements || []) if (e.type === 'button') node.appendChild(button(e, ctx, b.block_id));
+        for (const e of b.elements || []) {
+          if (e.type === 'button') node.appendChild(button(e, ctx, b.block_id));
+          else if (e.type === 'static_select') node.appendChild(actionSelect(e, ctx, b.block_id));
+        }
         return node;
       }
       case 'input': {

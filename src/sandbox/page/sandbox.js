@@ -78,7 +78,8 @@
     const time = new Date(m.at).toLocaleTimeString();
     body.innerHTML = `<div class="meta"><b>${m.from === 'jitbot' ? 'jitbot <span class="app">APP</span>' : escapeHtml(m.from)}</b> <span class="muted">${time}</span>${m.edited ? ' <span class="muted">(edited)</span>' : ''}${m.onlyFor ? ' <span class="muted">· only visible to you</span>' : ''}</div>`;
     const onButton = (a) => post('click', { userId, channel: m.channel, ts: m.ts, ...a });
-    if (m.blocks && m.blocks.length) body.appendChild(renderBlocks(m.blocks, { onButton }));
+    const onSelect = (a) => post('select', { userId, channel: m.channel, ts: m.ts, ...a });
+    if (m.blocks && m.blocks.length) body.appendChild(renderBlocks(m.blocks, { onButton, onSelect }));
     else body.insertAdjacentHTML('beforeend', `<div class="bk-text-block">${mrkdwn(m.text)}</div>`);
     node.append(avatar, body);
     return node;
