@@ -1,3 +1,4 @@
+import { count } from 'drizzle-orm';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
@@ -29,6 +30,7 @@ import { BullScheduler } from './jobs/scheduler';
 import { keepSchedulesRegistered, registerSchedules, WorkerManager } from './jobs/worker-manager';
 import type { Clock } from './lib/clock';
 import { DatabaseClock } from './store/database-clock';
+import { accessRequests } from './store/schema';
 import { randomIds, type IdGenerator } from './lib/ids';
 import type { Logger } from './lib/logger';
 import { createMetrics } from './lib/metrics';
@@ -38,7 +40,7 @@ import { providerLookup } from './providers/registry';
 import { startLocalSlack, type LocalSlack } from './sandbox/local-slack';
 import { mountSandboxPage } from './sandbox/page-routes';
 import { SlackRequestSigner } from './sandbox/signed-requests';
-import { movedRolesNote, sandboxed } from './sandbox/sandbox-policy';
+import { earlierRunsNote, movedRolesNote, sandboxed } from './sandbox/sandbox-policy';
 import { SandboxProvider } from './providers/sandbox';
 import { openDatabase, type Database } from './store/db';
 import { BoundedRunner } from './lib/bounded-runner';
@@ -244,7 +246,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       runtime.url = `http://${host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
       if (localSlack) {
         const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, localSlack.signingSecret);
-        mountSandboxPage(http, { session: localSlack.session, api: localSlack.api, signer, policy, logger, notes: providerNote ? [providerNote] : [] });
+        const [kept] = await database.db.select({ n: count() }).from(accessRequests);
+        const earlier = earlierRunsNote(kept?.n ?? 0);
+        mountSandboxPage(http, { session: localSlack.session, api: localSlack.api, signer, policy, logger, notes: [providerNote, earlier].filter((n): n is string => n !== undefined) });
         runtime.sandboxPage = { url: `${runtime.url}/sandbox/`, slack: localSlack };
       }
     }

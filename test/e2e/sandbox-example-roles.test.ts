@@ -21,12 +21,12 @@ describe('local sandbox: every role of the example policy', () => {
   let database: TestDatabase;
   const prefix = testQueuePrefix();
   const policy = loadPolicyFile(path.join(__dirname, '../../policy.example.yaml'));
+  const start = () => startRuntime({ env: parseEnv({ PORT: '0', DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, JIT_QUEUE_PREFIX: prefix, JIT_RECONCILE_EVERY: '1h' }), policy, logger: captureLogger('info').logger, role: 'all', host: '127.0.0.1' });
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
     await database.close();
-    const env = parseEnv({ PORT: '0', DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, JIT_QUEUE_PREFIX: prefix, JIT_RECONCILE_EVERY: '1h' });
-    runtime = await startRuntime({ env, policy, logger: captureLogger('info').logger, role: 'all', host: '127.0.0.1' });
+    runtime = await start();
   });
   afterAll(async () => {
     await runtime?.close();
@@ -65,5 +65,14 @@ describe('local sandbox: every role of the example policy', () => {
     }
     const grant = await waitFor(async () => (await runtime.database.db.select().from(grants).where(eq(grants.requestId, request!.id))).find((g) => g.status === 'active'), `${roleId} granted`);
     expect(grant.provider).toBe('sandbox');
+  });
+
+  it('a restart on kept data: the page starts empty and says the requests of earlier runs are kept', async () => {
+    expect(((await (await page('state')).json()) as { notes: string[] }).notes.join(' ')).not.toContain('earlier runs');
+    await runtime.close();
+    runtime = await start();
+    const { notes, messages } = (await (await page('state')).json()) as { notes: string[]; messages: unknown[] };
+    expect(messages).toEqual([]);
+    expect(notes.join(' ')).toContain(`the database keeps what earlier runs did: ${policy.roles.length} requests from before (\`/jit list\` shows yours`);
   });
 });
