@@ -118,7 +118,7 @@ async function main(): Promise<void> {
       { what: 'expiries: span / busiest second', value: `${spread.spanS} s / ${spread.busiestSecond} grants`, goal: `aimed at ${size.expiryWindowMs / 1000} s; the baseline replays the same pattern` },
       { what: 'revoke p99 ratio vs bare BullMQ', value: `${figures.revoke_lateness_p99_ratio_vs_bare_bullmq}×`, goal: '≤ 1.5×' },
       { what: 'revokes missed (> 60 s late or never)', value: String(revoke.missed), goal: `0 (bare BullMQ missed ${bareQueue.missed})` },
-      { what: 'Redis hz', value: String(figures.redis_hz), goal: 'see README: hz 100 recommended' },
+      { what: 'Redis hz', value: String(figures.redis_hz), goal: 'see docs/performance.md: hz 100 recommended' },
       { what: `peak RSS at ${revoke.activePeak} active grants: web / worker`, value: `${revoke.web.peakMb} / ${revoke.worker.peakMb} MB`, goal: `now ${revoke.web.nowMb} / ${revoke.worker.nowMb} MB` },
     );
 

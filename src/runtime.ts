@@ -196,7 +196,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }
     warnOnCallUnconfigured(policy, env, logger);
     if (!notifiers.slack && !notifiers.teams) {
-      logger.warn('No chat platform is configured (SLACK_BOT_TOKEN and MICROSOFT_APP_ID unset): chat messages are only logged. See README, "Connect Slack" and "Teams".');
+      logger.warn('No chat platform is configured (SLACK_BOT_TOKEN and MICROSOFT_APP_ID unset): chat messages are only logged. See the README, "Connect a Slack workspace" and "Connect Microsoft Teams".');
     }
     const notifier: Notifier = notifiers.slack || notifiers.teams ? new CompositeNotifier(notifiers, logger) : new LogNotifier(logger);
 

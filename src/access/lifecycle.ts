@@ -1,7 +1,7 @@
 import type { GrantStatus, RequestStatus } from './model';
 
 /**
- * The request lifecycle (DESIGN.md): which status each transition may start from.
+ * The request lifecycle (docs/how-it-works.md): which status each transition may start from.
  * Every change of status goes through one of these, as a conditional update.
  */
 export const REQUEST_TRANSITIONS = {

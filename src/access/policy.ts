@@ -6,7 +6,7 @@ import { DigestPolicySchema } from './digest-policy';
 
 /**
  * The policy: roles and who approves them. The YAML keys are a contract
- * (DESIGN.md, "Policy file"); this schema turns them into the values the core uses.
+ * (docs/policy.md); this schema turns them into the values the core uses.
  * Durations become milliseconds.
  */
 const slackUserId = z.string().regex(SLACK_USER_ID, 'must be a Slack user id like U0123ABC');

@@ -2,7 +2,7 @@ import { DURATION_FORMS, looksNumeric, parseDurationMs } from '../lib/duration';
 import { normaliseRequestId, REQUEST_ID_PATTERN } from '../lib/ids';
 
 /**
- * The `/jit …` grammar (DESIGN.md), shared by Slack and Teams. Parsing never
+ * The `/jit …` grammar (docs/using.md), shared by Slack and Teams. Parsing never
  * throws: bad input becomes `{ kind: 'invalid', message }`, shown with the help.
  */
 export type Command =

@@ -3,7 +3,7 @@ import { durationField } from '../lib/duration';
 
 const optionalText = z.string().trim().min(1).optional();
 
-/** One schema for every environment variable jitbot reads (DESIGN.md, "Environment"). */
+/** One schema for every environment variable jitbot reads (each is described in `.env.example`). */
 const EnvSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),

@@ -20,7 +20,7 @@ export function awsProviderError(e: unknown, what: string, fix: { denied: string
   const name = err.name ?? 'Error';
   const status = err.$metadata?.httpStatusCode;
   const detail = `${name}: ${err.message ?? String(e)}`;
-  if (name === 'CredentialsProviderError') return new ProviderError(`jitbot has no AWS credentials for ${what} (${detail}). Fix: give the bot credentials the usual AWS way (env, profile, instance or container role); see README, "Cloud providers".`, true);
+  if (name === 'CredentialsProviderError') return new ProviderError(`jitbot has no AWS credentials for ${what} (${detail}). Fix: give the bot credentials the usual AWS way (env, profile, instance or container role); see docs/clouds.md.`, true);
   if (DENIED.has(name)) return new ProviderError(`AWS refused ${what} (${detail}). ${fix.denied}`, true);
   if (NOT_FOUND.has(name)) return new ProviderError(`AWS found nothing for ${what} (${detail}). ${fix.notFound ?? fix.denied}`, true);
   if (MALFORMED.has(name)) return new ProviderError(`AWS rejected ${what} as invalid (${detail}). ${fix.malformed ?? 'Check the role settings in the policy file.'}`, true);

@@ -36,7 +36,7 @@ export class TeamsPoster {
     if (stored) return stored.reference as Partial<ConversationReference>;
     // A channel other than the one the bot was installed in: same tenant, same service URL.
     const serviceUrl = await this.conversations.latestServiceUrl();
-    if (!serviceUrl) throw new Error(`Teams conversation ${conversationId} is unknown: add jitbot to its team first (README, "Teams").`);
+    if (!serviceUrl) throw new Error(`Teams conversation ${conversationId} is unknown: add jitbot to its team first (docs/teams.md).`);
     return { channelId: 'msteams', serviceUrl, conversation: { id: conversationId, isGroup: true, conversationType: 'channel', name: '' } };
   }
 

@@ -8,7 +8,7 @@ describe('tokenize', () => {
 });
 
 describe('parseCommand', () => {
-  it('reads the DESIGN.md example', () => {
+  it('reads the example the README opens with', () => {
     expect(parseCommand('request prod-admin 1h "fix INC-42"')).toEqual({ kind: 'request', roleId: 'prod-admin', durationMs: 3_600_000, reason: 'fix INC-42' });
   });
 

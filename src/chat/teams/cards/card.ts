@@ -40,7 +40,7 @@ export const choiceSet = (id: string, label: string, choices: Array<{ title: str
   type: 'Input.ChoiceSet', id, label, style: 'compact', choices,
 });
 
-/** Card verbs: the same action ids as Slack's buttons (DESIGN.md); the form submits are Teams' own. */
+/** Card verbs: the same action ids as Slack's buttons (docs/teams.md); the form submits are Teams' own. */
 export const VERBS = {
   approve: 'jit.approve',
   deny: 'jit.deny',
