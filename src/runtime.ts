@@ -219,7 +219,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     // Workers only send (through the client above); the Bolt app listens, so it lives with HTTP.
     const slack = slackConfig && role !== 'worker'
-      ? createSlackApp({ service, digests, logger, ...slackConfig, processBeforeResponse: opts.processBeforeResponse, http, workspace: () => slackDirectory!.workspace() })
+      ? createSlackApp({ service, digests, logger, ...slackConfig, processBeforeResponse: opts.processBeforeResponse, http, workspace: () => slackDirectory!.workspace(), bot: () => slackDirectory!.bot() })
       : undefined;
     // Closed after the HTTP server (closers run last first): no new commands, then the acknowledged ones finish.
     if (slack) closers.push(() => slack.stop());

@@ -1,12 +1,11 @@
 import { App, ExpressReceiver } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import type { Application } from 'express';
 import type { Actor } from '../../access/model';
 import { InFlight } from '../../lib/in-flight';
 import { boltLogger } from './bolt-logger';
 import { slackClientOptions } from './client';
 import type { SlackListenerDeps } from './deps';
-import type { SlackWorkspace } from './directory';
+import type { SlackBot, SlackWorkspace } from './directory';
 import { slackEdge, socketModeEdge } from './edge';
 import { registerActions } from './listeners/actions';
 import { registerCommands } from './listeners/commands';
@@ -27,6 +26,8 @@ export interface SlackAppOptions extends SlackListenerDeps {
   http?: Application;
   /** The workspace the bot is installed in: payloads from any other are refused. */
   workspace: () => Promise<SlackWorkspace>;
+  /** The bot's ids (one auth.test, kept): Bolt's authorize asks for them on each event. */
+  bot: () => Promise<SlackBot>;
 }
 
 /**
@@ -40,7 +41,6 @@ export const SLACK_BODY_LIMIT = '256kb';
 
 export interface SlackApp {
   app: App;
-  client: WebClient;
   /** Connects Socket Mode (HTTP mode needs nothing: the express app serves it). */
   start(): Promise<void>;
   /** Disconnects Socket Mode, then waits (bounded) for listeners already acknowledged. */
@@ -54,9 +54,12 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const onForeign = async ({ actor, why }: { actor?: Actor; why: string }) => {
     if (actor) await opts.service.refuseAtEdge(actor, 'foreign_workspace', why);
   };
+  // Our authorize instead of Bolt's `token`: Bolt would call auth.test in its constructor and
+  // crash the process (an unhandled rejection) when Slack cannot be reached at that moment.
+  const authorize = async () => ({ botToken: opts.botToken, ...(await opts.bot()) });
   let app: App;
   if (opts.appToken) {
-    app = new App({ token: opts.botToken, appToken: opts.appToken, socketMode: true, clientOptions, logger });
+    app = new App({ authorize, appToken: opts.appToken, socketMode: true, clientOptions, logger });
     app.use(socketModeEdge({ workspace: opts.workspace, onForeign, logger: opts.logger }));
   } else {
     if (!opts.signingSecret || !opts.http) throw new Error('Slack over HTTP needs SLACK_SIGNING_SECRET');
@@ -70,7 +73,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       bodyLimit: SLACK_BODY_LIMIT,
       logger,
     });
-    app = new App({ token: opts.botToken, receiver, clientOptions, logger });
+    app = new App({ authorize, receiver, clientOptions, logger });
   }
   // Acknowledged work is counted so that shutdown can finish it (see stop).
   const inFlight = new InFlight();
@@ -82,7 +85,6 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   app.error(async (error) => opts.logger.error({ err: error }, 'unhandled Slack listener error'));
   return {
     app,
-    client: app.client,
     start: async () => void (opts.appToken ? await app.start() : undefined),
     stop: async () => {
       if (opts.appToken) await app.stop();

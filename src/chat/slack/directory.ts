@@ -8,12 +8,18 @@ export interface SlackWorkspace {
   enterpriseId?: string;
 }
 
+/** The bot as Slack knows it (Bolt needs its ids to ignore its own messages). */
+export interface SlackBot {
+  botId: string;
+  botUserId: string;
+}
+
 /**
- * What Slack says about people: user groups resolved at decision time (so membership
- * changes apply at once), profiles (`users.info`), and the bot's own workspace.
+ * Who and where the bot is, and Slack's answers about people: what the access rules need
+ * to know from Slack.
  */
 export class SlackDirectory implements ApproverDirectory {
-  private home?: Promise<SlackWorkspace>;
+  private self?: Promise<SlackWorkspace & SlackBot>;
 
   constructor(private readonly client: WebClient) {}
 
@@ -22,19 +28,32 @@ export class SlackDirectory implements ApproverDirectory {
     return result.users ?? [];
   }
 
-  /** Asked once (`auth.test`); asked again after a failure, so a Slack outage at start-up does not stick. */
-  workspace(): Promise<SlackWorkspace> {
-    this.home ??= this.client.auth.test().then(
+  /**
+   * `auth.test`, asked once and kept; asked again after a failure, so a Slack outage at
+   * start-up neither sticks nor crashes anything (it is awaited only by those who need it).
+   */
+  private whoAmI(): Promise<SlackWorkspace & SlackBot> {
+    this.self ??= this.client.auth.test().then(
       (r) => {
-        if (!r.team_id) throw new Error('Slack auth.test returned no team_id');
-        return { teamId: r.team_id, ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}) };
+        if (!r.team_id || !r.user_id || !r.bot_id) throw new Error('Slack auth.test returned no team_id, user_id or bot_id (is SLACK_BOT_TOKEN a bot token, xoxb-…?)');
+        return { teamId: r.team_id, ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}), botId: r.bot_id, botUserId: r.user_id };
       },
       (e: unknown) => {
-        this.home = undefined;
+        this.self = undefined;
         throw e;
       },
     );
-    return this.home;
+    return this.self;
+  }
+
+  async workspace(): Promise<SlackWorkspace> {
+    const { teamId, enterpriseId } = await this.whoAmI();
+    return { teamId, ...(enterpriseId ? { enterpriseId } : {}) };
+  }
+
+  async bot(): Promise<SlackBot> {
+    const { botId, botUserId } = await this.whoAmI();
+    return { botId, botUserId };
   }
 
   /**
