@@ -167,21 +167,31 @@ describe.each(['postgres', 'pglite'] as const)('extending grants on %s', (kind) 
     const { requestId, grant } = await activeQuick(10);
     expect((await service().extend(ALICE, requestId, 10 * MIN)).outcome).toBe('extended');
     clock.advance(10 * MIN);
-    // The job queued for the old expiry, had it not been moved, finds the grant not yet due.
-    expect(await service().endDueGrant(grant.id)).toEqual({ ended: false });
+    // The job queued for the old expiry, had it not been moved, finds the grant not yet due, and when it is.
+    expect(await service().endDueGrant(grant.id)).toEqual({ ended: false, dueInMs: 10 * MIN });
     expect((await service().view(requestId)).request.status).toBe('active');
     clock.advance(10 * MIN);
     expect(await service().endDueGrant(grant.id)).toEqual({ ended: 'expired', lateMs: 0 });
   });
 
-  it('marks an ask lapsed when the access ended before anyone decided', async () => {
+  it('lapses a pending ask when the access ends (audited once, by the worker), and a later click is told so', async () => {
     const { requestId, grant } = await activeQuick(20);
     const result = await service().extend(REQUESTER, requestId, 30 * MIN);
+    const extensionId = result.outcome === 'pending' ? result.extensionId : 0;
     await service().revoke(REQUESTER, requestId);
     await service().endGrant(grant.id);
+    expect((await service().extensionView(extensionId)).extension).toMatchObject({ status: 'lapsed', decidedBy: 'worker', decidedByPlatform: 'system' });
+    await expect(service().decideExtension(BOB, extensionId, 'approve')).rejects.toThrow('is already lapsed');
+    expect((await service().view(requestId)).grant?.status).toBe('revoked');
+    expect((await actions(requestId)).filter((a) => a === 'extend.lapsed')).toHaveLength(1);
+  });
+
+  it('marks an ask lapsed when it is decided while the access is being taken away', async () => {
+    const { requestId } = await activeQuick(20);
+    const result = await service().extend(REQUESTER, requestId, 30 * MIN);
+    await service().revoke(REQUESTER, requestId);
     const lapsed = await service().decideExtension(BOB, result.outcome === 'pending' ? result.extensionId : 0, 'approve');
     expect(lapsed.status).toBe('lapsed');
-    expect((await service().view(requestId)).grant?.status).toBe('revoked');
     expect((await actions(requestId)).at(-1)).toBe('extend.lapsed');
   });
 });

@@ -90,7 +90,10 @@ describe('upgrading a database written by the previous release', () => {
     for (const r of await db.select().from(accessRequests)) expect(r.requesterPerson).toBe(`${r.requesterPlatform}:${r.requesterId}`);
     for (const a of await db.select().from(approvals)) expect(a.approverPerson).toBe(`${a.approverPlatform}:${a.approverId}`);
     for (const e of await db.select().from(grantExtensions)) expect(e.askedByPerson).toBe(`${e.askedByPlatform}:${e.askedBy}`);
-    expect(await verifyChain(readChain(db))).toMatchObject({ ok: true, verified: 19 });
+    // The 19 rows of the old release verify; the new release may already have chained more (the grant runs out in seconds).
+    const chain = await verifyChain(readChain(db));
+    expect(chain.ok).toBe(true);
+    expect(chain.verified).toBeGreaterThanOrEqual(19);
 
     // Its revoke job lived in another Redis prefix: the reconciler ends it, on time.
     const ended = await waitFor(async () => (await db.select().from(grants).where(eq(grants.status, 'expired')))[0], 'the pre-upgrade grant to expire', 15_000);
