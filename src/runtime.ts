@@ -161,7 +161,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const latency = env.JIT_SANDBOX_LATENCY;
     const sandbox = new SandboxProvider(database.db, opts.sandboxHook ?? (latency ? () => new Promise((r) => setTimeout(r, latency)) : undefined));
     const metrics = createMetrics(() => readCounts(database.db));
-    const http = role !== 'worker' ? createHttpApp({ metrics: metrics.registry, metricsToken: env.JIT_METRICS_TOKEN, ready: async () => ({ postgres: await database.ping(), redis: await redisAnswers(producer) }) }) : undefined;
+    // Filled in once the Bolt app exists (it needs the HTTP app first).
+    let slackReadiness = (): { slack?: boolean } => ({});
+    const http = role !== 'worker' ? createHttpApp({ metrics: metrics.registry, metricsToken: env.JIT_METRICS_TOKEN, ready: async () => ({ postgres: await database.ping(), redis: await redisAnswers(producer), ...slackReadiness() }) }) : undefined;
 
     if (http && env.JIT_ADMIN_TOKEN) mountQueueDashboard(http, QUEUE_KEYS.map((key) => queues[key]), env.JIT_ADMIN_TOKEN);
 
@@ -223,6 +225,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       : undefined;
     // Closed after the HTTP server (closers run last first): no new commands, then the acknowledged ones finish.
     if (slack) closers.push(() => slack.stop());
+    slackReadiness = () => {
+      const up = slack?.connected();
+      return up === undefined ? {} : { slack: up };
+    };
     if (http) teams?.mount(http, service, digests);
     const runtime: Runtime = { service, digests, database, auditSealer, queues, sandbox, slack, close };
 

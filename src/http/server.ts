@@ -4,8 +4,8 @@ import type { Registry } from 'prom-client';
 import { bearerAuth, loopbackOnly } from './access-guards';
 
 export interface HttpDeps {
-  /** Postgres and Redis both answer. */
-  ready: () => Promise<{ postgres: boolean; redis: boolean }>;
+  /** Postgres and Redis answer, and each chat connection jitbot holds (Slack's Socket Mode) is up. */
+  ready: () => Promise<Record<string, boolean>>;
   metrics: Registry;
   /** JIT_METRICS_TOKEN: `/metrics` behind it; unset, only clients on this machine may read it. */
   metricsToken?: string;
@@ -22,7 +22,7 @@ export function createHttpApp(deps: HttpDeps): Application {
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.get('/readyz', async (_req, res) => {
     const checks = await deps.ready();
-    const ok = checks.postgres && checks.redis;
+    const ok = Object.values(checks).every(Boolean);
     res.status(ok ? 200 : 503).json({ ok, ...checks });
   });
   app.get('/metrics', deps.metricsToken ? bearerAuth(deps.metricsToken, 'JIT_METRICS_TOKEN') : loopbackOnly('JIT_METRICS_TOKEN'), async (_req, res) => {

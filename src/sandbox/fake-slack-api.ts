@@ -50,6 +50,8 @@ export class FakeSlackApi {
    * `Retry-After`, or no answer at all. Calls made meanwhile are recorded, marked `outage`.
    */
   outage?: { status: 503 } | { status: 429; retryAfterSeconds: number } | 'silent';
+  /** Socket Mode (tests): the WebSocket URL `apps.connections.open` hands out; unset, the app token is refused. */
+  socketModeUrl?: string;
   /** A slow Slack (tests): every call but `auth.test` is received and recorded at once, answered this much later. */
   latencyMs = 0;
   private readonly listeners: Array<(call: SlackCall) => void> = [];
@@ -180,6 +182,8 @@ export class FakeSlackApi {
       case 'views.update':
       case 'views.publish':
         return { ok: true, view: { id: `V${this.nextTs++}`, ...(args.view as object) } };
+      case 'apps.connections.open':
+        return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'invalid_auth' };
       case 'usergroups.users.list':
         return { ok: true, users: this.groups.get(String(args.usergroup)) ?? [] };
       default:

@@ -50,6 +50,8 @@ export interface TestRuntimeOptions {
   /** Enables Teams against a local token signer and fake Bot Connector. */
   teams?: boolean;
   httpTimeouts?: RuntimeOptions['httpTimeouts'];
+  /** Slack over Socket Mode: the fake Slack hands out this WebSocket URL (a FakeSocketMode's). */
+  socketModeUrl?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ export interface TestRuntimeOptions {
 export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<TestRuntime> {
   const kind = opts.kind ?? 'postgres';
   const slackApi = new FakeSlackApi();
+  slackApi.socketModeUrl = opts.socketModeUrl;
   await slackApi.start();
   const botFramework = opts.teams ? new FakeBotFramework() : undefined;
   await botFramework?.start();
@@ -77,6 +80,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
     SLACK_API_URL: slackApi.url,
     LOG_LEVEL: 'info',
     ...(database?.url ? { DATABASE_URL: database.url } : {}),
+    ...(opts.socketModeUrl ? { SLACK_APP_TOKEN: 'xapp-1-A0JITBOT-1-test' } : {}),
     ...(botFramework ? { MICROSOFT_APP_ID: TEAMS_APP_ID, MICROSOFT_APP_PASSWORD: 'unused-with-the-fake-connector', MICROSOFT_APP_TENANT_ID: TEAMS_TENANT_ID } : {}),
     ...opts.env,
   };
