@@ -4,7 +4,7 @@
 # playwright-core) can all be left out with --omit=dev.
 
 # 1) Dependencies only, in their own layer: rebuilt when package*.json change, not on every code edit.
-FROM node:20-bookworm-slim AS deps
+FROM node:22-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # patches/: a fix to postgres.js applied at install (see patches/README.md).
@@ -12,7 +12,7 @@ COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # 2) The runtime: production node_modules, the source and the migrations; nothing else.
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     JIT_DATA_DIR=/data
