@@ -2,7 +2,7 @@ import type { AccessRequest } from '../../../src/access/model';
 import type { SecurityAlert } from '../../../src/access/ports';
 import { alertTone, securityAlertWords } from '../../../src/chat/security-words';
 import { slackMarkup } from '../../../src/chat/slack/blocks/format';
-import { teamsMarkup } from '../../../src/chat/teams/cards/format';
+import { plain, teamsMarkup } from '../../../src/chat/teams/cards/format';
 import { parsePolicy } from '../../../src/config/policy-file';
 
 const role = parsePolicy(
@@ -67,5 +67,13 @@ describe('security alerts, worded once for Slack and Teams', () => {
 
   it('is loud while access may stand, all-clear once it is gone', () => {
     expect(alerts.map(alertTone)).toEqual(['alarm', 'alarm', 'alarm', 'all_clear', 'alarm', 'all_clear']);
+  });
+});
+
+describe('the Teams break-glass alert (a plain message, where {{DATE()}} does not render)', () => {
+  it('says the review deadline as a readable UTC time, not a raw ISO timestamp', () => {
+    const text = plain(securityAlertWords({ kind: 'break_glass', request: { ...request, reason: 'db down' }, role, reviewBy: new Date('2026-11-25T10:00:00Z') }, teamsMarkup));
+    expect(text).toContain('must review it by 2026-11-25 10:00 UTC.');
+    expect(text).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
   });
 });
