@@ -14,6 +14,7 @@ import { CompositeFollowUps } from './chat/follow-ups';
 import { CompositeNotifier } from './chat/notifiers';
 import { createSlackApp, type SlackApp } from './chat/slack/app';
 import { createSlackClient } from './chat/slack/client';
+import { publishHome } from './chat/slack/home';
 import { SlackDigestPublisher } from './chat/slack/digest-publisher';
 import { SlackDirectory } from './chat/slack/directory';
 import { SlackFollowUps } from './chat/slack/follow-ups';
@@ -180,7 +181,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const followUps: Partial<Record<Platform, FollowUpNotifier>> = {};
     if (slackConfig) {
       const client = createSlackClient(slackConfig.botToken, slackConfig.apiUrl);
-      notifiers.slack = new SlackNotifier(client, policy, logger);
+      // The core's service exists by the time an access ends (it is built below, with this notifier).
+      notifiers.slack = new SlackNotifier(client, policy, logger, (userId) => publishHome({ service }, client, userId));
       followUps.slack = new SlackFollowUps(client, policy);
       directory = slackDirectory = new SlackDirectory(client);
       publisher = new SlackDigestPublisher(client);

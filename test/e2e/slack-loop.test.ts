@@ -202,6 +202,13 @@ describe('Slack end to end', () => {
     const redrawn = t.slackApi.callsOf('views.publish').slice(publishes).find((c) => c.args.user_id === 'U0HOME1');
     expect(JSON.stringify(redrawn?.args.view)).not.toContain('jit.revoke_now');
     expect(JSON.stringify(redrawn?.args.view)).toContain('Revoking now');
+    // Once the access is gone, the Home tab is drawn again without it (it said "Revoking now…" until reopened).
+    const after = await waitFor(
+      () => t.slackApi.callsOf('views.publish').slice(publishes).filter((c) => c.args.user_id === 'U0HOME1').find((c) => !JSON.stringify(c.args.view).includes('Revoking now')),
+      'the Home tab redrawn after the revoke',
+    );
+    expect(JSON.stringify(after.args.view)).not.toContain(mine.id);
+    expect(JSON.stringify(after.args.view)).toContain('You hold no access right now');
 
     await t.signer.buttonClick({ userId: 'U0ALICE', actionId: 'jit.approve', value: waiting.id, viewId: 'VHOME2' });
     await waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, waiting.id)))[0]?.status === 'active', 'approved from the Home tab');

@@ -3,8 +3,8 @@ import type { Actor } from '../../access/model';
 import { appHome } from './blocks/app-home';
 import type { SlackListenerDeps } from './deps';
 
-/** Builds and publishes one person's App Home (on opening it, and after a button there changed something). */
-export async function publishHome(deps: SlackListenerDeps, client: WebClient, userId: string): Promise<void> {
+/** Builds and publishes one person's App Home (on opening it, after a button there changed something, and when their access ended). */
+export async function publishHome(deps: Pick<SlackListenerDeps, 'service'>, client: WebClient, userId: string): Promise<void> {
   const actor: Actor = { platform: 'slack', userId };
   const { service } = deps;
   const [mine, pending] = await Promise.all([service.listMine(actor, 50), service.listPendingFor(actor)]);

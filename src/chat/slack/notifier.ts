@@ -20,6 +20,8 @@ export class SlackNotifier implements Notifier {
     private readonly client: WebClient,
     private readonly policy: Policy,
     private readonly logger: Logger,
+    /** Redraws a person's App Home (it would show "Revoking now…" until they reopened it). */
+    private readonly refreshHome?: (userId: string) => Promise<void>,
   ) {}
 
   async postApprovalCards(view: RequestView, role: Role): Promise<ChatMessageRef[]> {
@@ -57,6 +59,10 @@ export class SlackNotifier implements Notifier {
     if (view.request.requesterPlatform !== 'slack') return;
     // Posting to a user id opens (or reuses) the app's DM with them: private by construction.
     await this.client.chat.postMessage(requesterNotice(view, role, notice));
+    if (notice.kind === 'ended' && this.refreshHome) {
+      // Best effort: the DM is what counts; a Home tab left stale is redrawn when it is opened.
+      await this.refreshHome(view.request.requesterId).catch((err: unknown) => this.logger.warn({ err, requestId: view.request.id }, 'could not redraw the App Home after the access ended'));
+    }
   }
 
   async alertSecurity(alert: SecurityAlert): Promise<void> {
