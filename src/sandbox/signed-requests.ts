@@ -104,6 +104,16 @@ export class SlackRequestSigner {
     return this.post({ payload: JSON.stringify(payload) }, opts);
   }
 
+  /** What was typed in a select that searches (`external_select`): Slack asks its options load URL. */
+  blockSuggestion(p: { userId: string; actionId: string; blockId: string; value: string; viewId?: string }, opts?: SignedRequestOptions): Promise<Response> {
+    const payload = {
+      type: 'block_suggestion', ...teamFields(undefined, p.userId),
+      api_app_id: 'A0JITBOT', token: 'unused', action_id: p.actionId, block_id: p.blockId, value: p.value,
+      container: { type: 'view', view_id: p.viewId ?? 'V0SANDBOX' }, view: { id: p.viewId ?? 'V0SANDBOX', type: 'modal' },
+    };
+    return this.post({ payload: JSON.stringify(payload) }, opts);
+  }
+
   viewSubmission(p: { userId: string; callbackId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string; origin?: PayloadOrigin }, opts?: SignedRequestOptions): Promise<Response> {
     const payload = {
       type: 'view_submission', ...teamFields(p.origin, p.userId),

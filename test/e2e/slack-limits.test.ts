@@ -57,4 +57,22 @@ describe('Slack end to end: Block Kit limits with real-sized data', () => {
     expect(published.result).toMatchObject({ ok: true });
     expect(textOf((published.args.view as { blocks: Block[] }).blocks)).toMatch(/…and \d+ more waiting/);
   });
+
+  it('the request form with 300 roles: a role picker that searches as you type, offering the roles you may request', async () => {
+    const opened = t.slackApi.callsOf('views.open').length;
+    expect((await t.signer.slashCommand({ userId: 'U0BOB', text: 'request', responseUrl: t.slackApi.responseUrl('form-300'), triggerId: 'trigger-form-300' })).status).toBe(200);
+    const form = t.slackApi.callsOf('views.open').slice(opened)[0]!;
+    expect(form.result).toMatchObject({ ok: true });
+    const picker = (form.args.view as { blocks: Array<{ block_id?: string; element?: { type: string; action_id: string } }> }).blocks.find((b) => b.block_id === 'role')!;
+    expect(picker.element).toMatchObject({ type: 'external_select', action_id: 'role' });
+
+    const suggest = async (value: string) => {
+      const res = await t.signer.blockSuggestion({ userId: 'U0BOB', actionId: 'role', blockId: 'role', value });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { options: Array<{ value: string }> }).options.map((o) => o.value);
+    };
+    expect(await suggest('role-29')).toEqual(['role-29', ...Array.from({ length: 10 }, (_, i) => `role-29${i}`)]);
+    expect(await suggest('')).toHaveLength(100);
+    expect(await suggest('no such role')).toEqual([]);
+  });
 });

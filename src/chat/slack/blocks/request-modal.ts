@@ -21,13 +21,34 @@ export interface RequestModalPrefill {
 
 const compact = (ms: number) => formatDuration(ms).replace(/ /g, '');
 
+/** Slack's limit on a static select's options. */
+const MAX_SELECT_OPTIONS = 100;
+
+const roleOption = (r: Role) => Bits.Option({ text: r.id, value: r.id, description: r.description.slice(0, 75) || undefined });
+
+/** What the role picker offers for what was typed (its options load URL, when there are too many roles to list). */
+export function roleSuggestions(roles: Role[], typed: string) {
+  const q = typed.trim().toLowerCase();
+  const matching = roles.filter((r) => r.id.includes(q) || r.description.toLowerCase().includes(q));
+  return {
+    options: matching.slice(0, MAX_SELECT_OPTIONS).map((r) => ({
+      text: { type: 'plain_text' as const, text: r.id },
+      value: r.id,
+      ...(r.description ? { description: { type: 'plain_text' as const, text: r.description.slice(0, 75) } } : {}),
+    })),
+  };
+}
+
 /** The form for `/jit request` with parts missing. */
 export function requestModal(roles: Role[], prefill: RequestModalPrefill) {
-  const options = roles.slice(0, 100).map((r) => Bits.Option({ text: r.id, value: r.id, description: r.description.slice(0, 75) || undefined }));
   const initialRole = roles.find((r) => r.id === prefill.roleId);
   const reason = reasonField(initialRole);
-  const select = Elements.StaticSelect({ actionId: REQUEST_FIELDS.role.action, placeholder: 'Choose a role' }).options(options);
-  if (initialRole) select.initialOption(Bits.Option({ text: initialRole.id, value: initialRole.id, description: initialRole.description.slice(0, 75) || undefined }));
+  // Slack's select holds at most 100 options: past that, one that searches as people type.
+  const select =
+    roles.length > MAX_SELECT_OPTIONS
+      ? Elements.ExternalSelect({ actionId: REQUEST_FIELDS.role.action, placeholder: 'Type to search the roles', minQueryLength: 0 })
+      : Elements.StaticSelect({ actionId: REQUEST_FIELDS.role.action, placeholder: 'Choose a role' }).options(roles.map(roleOption));
+  if (initialRole) select.initialOption(roleOption(initialRole));
   return Modal({ title: 'Request access', submit: 'Request', close: 'Cancel', callbackId: REQUEST_MODAL })
     .blocks(
       prefill.hint ? Blocks.Section({ text: `:information_source: ${prefill.hint}` }) : undefined,

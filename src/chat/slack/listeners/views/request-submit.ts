@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { isAccessError, type AccessErrorCode } from '../../../../access/errors';
-import { parseDurationMs } from '../../../../lib/duration';
+import { DURATION_FORMS, parseDurationMs } from '../../../../lib/duration';
 import { REQUEST_FIELDS } from '../../blocks/request-modal';
 import type { SlackListenerDeps } from '../../deps';
 import { withUserErrors } from '../../replies';
@@ -23,7 +23,7 @@ export function requestSubmit(deps: SlackListenerDeps) {
     const durationText = field(REQUEST_FIELDS.duration)?.value?.trim() ?? '';
     const durationMs = durationText ? parseDurationMs(durationText) : undefined;
     if (durationMs === null) {
-      await ack({ response_action: 'errors', errors: { [REQUEST_FIELDS.duration.block]: `"${durationText}" is not a duration; use forms like 30m, 1h or 1h30m.` } });
+      await ack({ response_action: 'errors', errors: { [REQUEST_FIELDS.duration.block]: `"${durationText}" is not a duration; use forms like ${DURATION_FORMS}.` } });
       return;
     }
     const input = { roleId, durationMs, reason: field(REQUEST_FIELDS.reason)?.value ?? undefined, ticket: field(REQUEST_FIELDS.ticket)?.value ?? undefined };
