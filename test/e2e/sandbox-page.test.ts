@@ -142,6 +142,43 @@ describe('local sandbox page', () => {
     expect(grant?.status).toBe('active');
   }, 60_000);
 
+  it('walks the other card kinds by clicking: a break-glass card and its Reviewed button, an extension card and its Approve', async () => {
+    await page.goto(runtime.sandboxPage!.url);
+    await actAs('U0REQUESTER');
+    await openChannel('C0GENERAL');
+    await slash('/jit request prod-db 30m --break-glass "primary is down INC-9"');
+    await openChannel('D:U0REQUESTER');
+    const granted = page.locator('.message', { hasText: 'prod-db' }).filter({ hasText: 'You now have' });
+    await granted.waitFor();
+    const requestId = /\bR-[A-Z0-9]+/.exec(await granted.innerText())![0];
+
+    // The break-glass card: loud, and an approver confirms they looked at it.
+    await actAs('U0ALICE');
+    await openChannel('C0APPROVALS');
+    const bgCard = card(requestId);
+    expect(await bgCard.innerText()).toContain('🚨 BREAK-GLASS');
+    await bgCard.getByRole('button', { name: 'Reviewed' }).click();
+    await bgCard.getByText('🔍', { exact: false }).waitFor();
+    expect(await bgCard.getByRole('button', { name: 'Reviewed' }).count()).toBe(0);
+
+    // Past what break-glass allows on its own, an extension goes to the approvers as a card of its own.
+    await actAs('U0REQUESTER');
+    await openChannel('C0GENERAL');
+    await slash(`/jit extend ${requestId} 1h`);
+    await actAs('U0ALICE');
+    await openChannel('C0APPROVALS');
+    // The one message about this request that offers Approve is the extension card (the break-glass card offers none).
+    const pendingExtension = page.locator('.message', { hasText: requestId }).filter({ has: page.getByRole('button', { name: 'Approve' }) });
+    await pendingExtension.waitFor();
+    const extensionCard = page.locator(`.message[data-ts="${await pendingExtension.getAttribute('data-ts')}"]`);
+    await extensionCard.getByRole('button', { name: 'Approve' }).click();
+    // Decided: the card is redrawn with the outcome and without buttons.
+    await extensionCard.getByRole('button', { name: 'Approve' }).waitFor({ state: 'detached' });
+    expect(await extensionCard.innerText()).toContain('✅');
+    const { grant } = await runtime.service.view(requestId);
+    expect(grant!.expiresAt!.getTime() - grant!.activatedAt!.getTime()).toBe(90 * 60_000);
+  }, 60_000);
+
   it('refuses actions for unknown users or channels with a clear 400, and sends nothing to the bot', async () => {
     const before = runtime.sandboxPage!.slack.api.calls.length;
     const post = (route: string, body: unknown) => fetch(`${runtime.sandboxPage!.url}api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
