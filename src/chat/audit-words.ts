@@ -1,6 +1,7 @@
 import type { AccessErrorCode } from '../access/errors';
 import type { AuditEvent } from '../access/model';
 import { formatDuration } from '../lib/duration';
+import { cutVisibly } from '../lib/text';
 import type { Markup } from './approval-words';
 
 /** Why something was refused, in words (audit rows keep the code; people read this). */
@@ -31,15 +32,18 @@ const TIMES: Record<string, string> = { expiresAt: 'until', from: 'from', to: 't
 /** Internal keys a reader has no use for (the person key is shown as who acted). */
 const HIDDEN = new Set(['person', 'extensionId']);
 
+/** `breakGlass` → `break glass`: a data key as words. */
+const spaced = (key: string) => key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+
 function detail(key: string, value: unknown, m: Markup): string | undefined {
   if (HIDDEN.has(key)) return undefined;
   if (key in DURATIONS && typeof value === 'number') return value === 0 ? undefined : `${DURATIONS[key]} ${value < 1000 ? `${value} ms` : formatDuration(value)}`;
   if (key in TIMES && typeof value === 'string' && !Number.isNaN(Date.parse(value))) return `${TIMES[key]} ${m.when(new Date(value))}`;
   if (key === 'code' && typeof value === 'string') return REFUSALS[value as AccessErrorCode] ?? m.text(value);
   if (key === 'roleId' && typeof value === 'string') return `role ${m.code(value)}`;
-  if (typeof value === 'boolean') return value ? key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`) : undefined;
+  if (typeof value === 'boolean') return value ? spaced(key) : undefined;
   if (key === 'reason' && typeof value === 'string') return `reason “${m.text(value)}”`;
-  return `${key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}: ${m.text(typeof value === 'string' ? value : JSON.stringify(value))}`;
+  return `${spaced(key)}: ${m.text(typeof value === 'string' ? value : JSON.stringify(value))}`;
 }
 
 /** `duration 1h, reason “fix INC-42”`: an audit event's data for people, at most ~300 characters. */
@@ -48,8 +52,7 @@ export function auditDetails(event: AuditEvent, m: Markup): string {
     .filter(([, v]) => v !== null && v !== undefined && v !== '')
     .map(([k, v]) => detail(k, v, m))
     .filter((p): p is string => p !== undefined);
-  const text = parts.join(', ');
-  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+  return cutVisibly(parts.join(', '), 300);
 }
 
 /** One line of `/jit audit`: when, what, who, and the details. */

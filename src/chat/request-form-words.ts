@@ -1,4 +1,5 @@
 import type { Role } from '../access/policy';
+import { cutVisibly } from '../lib/text';
 
 /** The longest reason the request forms take (both platforms' inputs say so). */
 export const REASON_MAX_LENGTH = 1000;
@@ -16,6 +17,5 @@ export function reasonField(role: Role | undefined): { required: boolean; hint?:
 
 /** A reason typed in the command, as the form's starting text: cut to what the field takes, visibly. */
 export function reasonPrefill(reason: string | undefined): string | undefined {
-  if (!reason || reason.length <= REASON_MAX_LENGTH) return reason;
-  return `${reason.slice(0, REASON_MAX_LENGTH - 1)}…`;
+  return reason && cutVisibly(reason, REASON_MAX_LENGTH);
 }

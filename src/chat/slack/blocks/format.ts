@@ -4,6 +4,7 @@ import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
 import { SLACK_USER_ID } from '../../../lib/ids';
 import { showHidden } from '../../../lib/text';
+import { sectionText } from './limits';
 import type { Markup } from '../../approval-words';
 
 /**
@@ -32,8 +33,7 @@ export function blocksOf(...builders: Array<Parameters<ReturnType<typeof Message
  * exactly their words (hidden characters shown; a section holds 3,000 characters).
  */
 export function plainText(text: string): { type: 'section'; text: { type: 'plain_text'; text: string; emoji: false } } {
-  const shown = showHidden(text);
-  return { type: 'section', text: { type: 'plain_text', text: shown.length > 3000 ? `${shown.slice(0, 2999)}…` : shown, emoji: false } };
+  return { type: 'section', text: { type: 'plain_text', text: sectionText(showHidden(text)), emoji: false } };
 }
 
 /** Slack renders `<!date^…>` in each reader's own time zone. */

@@ -1,3 +1,5 @@
+import { cutVisibly } from '../../../lib/text';
+
 /**
  * Slack's Block Kit limits (a message or view past them is refused whole, and the person
  * is told nothing): at most 50 blocks in a message, 100 in a view, 3,000 characters in a
@@ -7,7 +9,7 @@ export const SLACK_LIMITS = { messageBlocks: 50, viewBlocks: 100, sectionText: 3
 
 /** Text cut to what one section holds, with a visible "…". */
 export function sectionText(text: string): string {
-  return text.length <= SLACK_LIMITS.sectionText ? text : `${text.slice(0, SLACK_LIMITS.sectionText - 1)}…`;
+  return cutVisibly(text, SLACK_LIMITS.sectionText);
 }
 
 /** The first items whose blocks fit in `room` blocks (`blocksEach` per item), and how many did not. */
@@ -22,7 +24,7 @@ export function packedSections(lines: string[], max: number = SLACK_LIMITS.secti
   for (const line of lines) {
     const last = out.at(-1);
     if (last !== undefined && last.length + line.length + 1 <= max) out[out.length - 1] = `${last}\n${line}`;
-    else out.push(line.length > max ? `${line.slice(0, max - 1)}…` : line);
+    else out.push(cutVisibly(line, max));
   }
   return out;
 }
