@@ -1,4 +1,3 @@
-import { count } from 'drizzle-orm';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
@@ -31,7 +30,6 @@ import { BullScheduler } from './jobs/scheduler';
 import { keepSchedulesRegistered, registerSchedules, WorkerManager } from './jobs/worker-manager';
 import type { Clock } from './lib/clock';
 import { DatabaseClock } from './store/database-clock';
-import { accessRequests } from './store/schema';
 import { randomIds, type IdGenerator } from './lib/ids';
 import type { Logger } from './lib/logger';
 import { createMetrics } from './lib/metrics';
@@ -254,8 +252,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       runtime.url = `http://${host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
       if (localSlack) {
         const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, localSlack.signingSecret);
-        const [kept] = await database.db.select({ n: count() }).from(accessRequests);
-        const earlier = earlierRunsNote(kept?.n ?? 0);
+        const { requestsByStatus } = await readCounts(database.db);
+        const earlier = earlierRunsNote(Object.values(requestsByStatus).reduce((a, b) => a + b, 0));
         mountSandboxPage(http, { session: localSlack.session, api: localSlack.api, signer, policy, logger, notes: [providerNote, earlier].filter((n): n is string => n !== undefined) });
         runtime.sandboxPage = { url: `${runtime.url}/sandbox/`, slack: localSlack };
       }

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import IORedis from 'ioredis';
+import { freeLoopbackPort } from '../lib/ports';
 
 /** What went wrong reaching Redis, in words; undefined when it answered PING. */
 export async function redisProblem(url: string, timeoutMs = 2000): Promise<string | undefined> {
@@ -64,15 +64,4 @@ export async function startPrivateRedis(timeoutMs = 10_000): Promise<PrivateRedi
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -60,6 +60,16 @@ describe('local sandbox page', () => {
     await page.locator('#command').fill(text);
     await page.locator('#command').press('Enter');
   };
+  /** As the requester: `command` in #general, then the DM that says all of `dmTexts`; returns it and its request id. */
+  const requestAsRequester = async (command: string, ...dmTexts: string[]) => {
+    await actAs('U0REQUESTER');
+    await openChannel('C0GENERAL');
+    await slash(command);
+    await openChannel('D:U0REQUESTER');
+    const dm = dmTexts.reduce((found, text) => found.filter({ hasText: text }), page.locator('.message'));
+    await dm.waitFor();
+    return { dm, requestId: /\bR-[A-Z0-9]+/.exec(await dm.innerText())![0] };
+  };
   const card = (requestId: string) => page.locator('.message', { hasText: `${requestId}` }).filter({ has: page.locator('.bk-fields') });
 
   it('walks request → approve → granted → revoked by clicking in the page', async () => {
@@ -116,12 +126,7 @@ describe('local sandbox page', () => {
 
   it('draws what the bot sends as Slack would: the "Approve for less…" select works, emoji and user groups read as in Slack', async () => {
     await page.goto(runtime.sandboxPage!.url);
-    await actAs('U0REQUESTER');
-    await openChannel('C0GENERAL');
-    await slash('/jit request prod-admin 1h "fix INC-7"');
-    await openChannel('D:U0REQUESTER');
-    const receipt = page.locator('.message', { hasText: 'prod-admin' }).filter({ hasText: 'is waiting for approval' });
-    await receipt.waitFor();
+    const { dm: receipt } = await requestAsRequester('/jit request prod-admin 1h "fix INC-7"', 'prod-admin', 'is waiting for approval');
     // prod-admin's approvers include the S0ONCALL group: Slack shows it as @oncall, and emoji as pictures.
     const receiptText = await receipt.innerText();
     expect(receiptText).toContain('@oncall');
@@ -129,10 +134,7 @@ describe('local sandbox page', () => {
     expect(receiptText).not.toMatch(/subteam|:inbox_tray:/);
 
     // The walk above asked for staging-admin too: this receipt is the one for 2h.
-    await slash('/jit request staging-admin 2h "deploy the payment hotfix"');
-    const second = page.locator('.message', { hasText: 'staging-admin for 2h' }).filter({ hasText: 'is waiting for approval' });
-    await second.waitFor();
-    const requestId = /\bR-[A-Z0-9]+/.exec(await second.innerText())![0];
+    const { requestId } = await requestAsRequester('/jit request staging-admin 2h "deploy the payment hotfix"', 'staging-admin for 2h', 'is waiting for approval');
     await actAs('U0ALICE');
     await openChannel('C0APPROVALS');
     await card(requestId).locator('select.bk-action-select').selectOption({ label: 'Approve for 1h' });
@@ -144,13 +146,7 @@ describe('local sandbox page', () => {
 
   it('walks the other card kinds by clicking: a break-glass card and its Reviewed button, an extension card and its Approve', async () => {
     await page.goto(runtime.sandboxPage!.url);
-    await actAs('U0REQUESTER');
-    await openChannel('C0GENERAL');
-    await slash('/jit request prod-db 30m --break-glass "primary is down INC-9"');
-    await openChannel('D:U0REQUESTER');
-    const granted = page.locator('.message', { hasText: 'prod-db' }).filter({ hasText: 'You now have' });
-    await granted.waitFor();
-    const requestId = /\bR-[A-Z0-9]+/.exec(await granted.innerText())![0];
+    const { requestId } = await requestAsRequester('/jit request prod-db 30m --break-glass "primary is down INC-9"', 'prod-db', 'You now have');
 
     // The break-glass card: loud, and an approver confirms they looked at it.
     await actAs('U0ALICE');
