@@ -2,8 +2,8 @@ import type { ChatMessageRef, RequestView } from '../access/model';
 import type { Role } from '../access/policy';
 import type { ApproverDirectory, Notifier, RequesterNotice, SecurityAlert } from '../access/ports';
 import type { Logger } from '../lib/logger';
-import { plainMarkup } from './approval-words';
-import { securityAlertWords } from './security-words';
+import { plainMarkup } from './words/markup';
+import { securityAlertWords } from './words/security';
 
 /**
  * Used when no chat platform is configured (a worker-only process, or a server

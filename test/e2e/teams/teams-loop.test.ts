@@ -53,7 +53,7 @@ describe('Teams end to end', () => {
     const req = requester(1);
     const request = await ask(req, 'jit request quick 3s "fix INC-1"');
     expect(request).toMatchObject({ status: 'pending', roleId: 'quick', durationMs: 3000, requesterPlatform: 'teams' });
-    expect(messagesTo(req).some((m) => m.includes(`Filed ${request.id}`))).toBe(true);
+    expect(messagesTo(req).some((m) => m.includes(`Filed \`${request.id}\``))).toBe(true);
 
     const card = teamsCard(request.id)!;
     expect(cardJson(card)).toContain('"verb":"jit.approve"');
@@ -75,7 +75,7 @@ describe('Teams end to end', () => {
     const updates = await waitFor(() => teamsUpdates(card.responseId!).length >= 3 && teamsUpdates(card.responseId!), 'card updates');
     expect(updates.map((u) => cardJson(u).match(/Access request R-\w+ — (\w+)/)?.[1])).toEqual(['approved', 'active', 'expired']);
     await waitFor(() => messagesTo(req).some((m) => m.includes('has expired')), 'expiry notice');
-    for (const step of ['is waiting for approval', `was approved by ${ALICE.aadObjectId}`, 'You now have **quick**', 'has expired']) {
+    for (const step of ['is waiting for approval', `was approved by user ${ALICE.aadObjectId}`, 'You now have **quick**', 'has expired']) {
       expect(messagesTo(req).some((m) => m.includes(step))).toBe(true);
     }
     const audit = await db().select().from(auditEvents).where(eq(auditEvents.requestId, request.id)).orderBy(asc(auditEvents.id));
@@ -163,7 +163,7 @@ describe('Teams end to end', () => {
     const bad = await t.teams!.execute(req, personal(req), 'jit.request_submit', { ...values, duration: 'soon' });
     expect(JSON.stringify(bad.body.value)).toContain('\\"soon\\" is not a duration');
     const filed = await t.teams!.execute(req, personal(req), 'jit.request_submit', { ...values, ticket: 'INC-9' });
-    expect(JSON.stringify(filed.body.value)).toContain('Filed R-');
+    expect(JSON.stringify(filed.body.value)).toContain('Filed `R-');
     expect(await latestRequest(req.aadObjectId)).toMatchObject({ roleId: 'dual', durationMs: 45 * 60_000, ticket: 'INC-9', status: 'pending' });
   });
 

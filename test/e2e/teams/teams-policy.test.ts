@@ -78,8 +78,17 @@ describe('Teams end to end: approval policy depth', () => {
 
   it('break-glass: loud card and security alert in Teams, a self-review refused, an approver presses Reviewed', async () => {
     const req = requester(12);
+    // Without a reason, break-glass is refused as typed: a request form would drop the flag.
+    expect(await ask(req, 'request bg 20m --break-glass')).toBeUndefined();
+    const refusal = fw().callsTo(personalId(req)).at(-1)!;
+    expect(textOf(refusal)).toContain('Break-glass needs a reason');
+    expect(cardJson(refusal)).not.toContain('Request access');
+
     const request = await ask(req, 'request bg 20m --break-glass "prod db down"');
     expect(request).toMatchObject({ breakGlass: true, status: 'approved' });
+    const filed = messagesTo(req).find((m) => m.includes(`Filed \`${request.id}\``));
+    expect(filed).toContain('BREAK-GLASS: self-approved');
+    expect(filed).not.toContain('by policy');
     await activeGrant(request.id);
     const card = cardIn(`Access request ${request.id}`);
     expect(cardJson(card)).toContain('🚨 BREAK-GLASS');

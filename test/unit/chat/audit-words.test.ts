@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../../../src/access/model';
-import { auditLine } from '../../../src/chat/audit-words';
+import { auditLine } from '../../../src/chat/words/audit';
 import { slackMarkup } from '../../../src/chat/slack/blocks/format';
 import { teamsTextMarkup } from '../../../src/chat/teams/cards/format';
 

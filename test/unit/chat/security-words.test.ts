@@ -1,6 +1,6 @@
 import type { AccessRequest } from '../../../src/access/model';
 import type { SecurityAlert } from '../../../src/access/ports';
-import { alertTone, securityAlertWords } from '../../../src/chat/security-words';
+import { alertTone, securityAlertWords } from '../../../src/chat/words/security';
 import { slackMarkup } from '../../../src/chat/slack/blocks/format';
 import { plain, teamsMarkup } from '../../../src/chat/teams/cards/format';
 import { parsePolicy } from '../../../src/config/policy-file';

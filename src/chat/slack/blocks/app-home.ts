@@ -1,9 +1,10 @@
 import { Blocks, Elements, HomeTab } from 'slack-block-builder';
 import type { RequestView } from '../../../access/model';
 import { formatDuration } from '../../../lib/duration';
-import { SANDBOX_NOTE, summary, when } from './format';
+import { SANDBOX_NOTE, slackMarkup, when } from './format';
 import { fitting, SLACK_LIMITS } from './limits';
 import { decisionRow } from './lists';
+import { requestSummary } from '../../words/status';
 
 export const REVOKE_NOW_ACTION = 'jit.revoke_now';
 
@@ -20,7 +21,7 @@ function timeLeft(view: RequestView, now: Date): string {
 export function appHome(p: { active: RequestView[]; pending: RequestView[]; now: Date; sandbox: boolean }) {
   // A revoke asked for runs in the background: say so instead of offering the button again.
   const grantBlock = (v: RequestView) => {
-    const text = `\`${v.request.id}\` ${summary(v)}\n:alarm_clock: *${timeLeft(v, p.now)}* (until ${v.grant?.expiresAt ? when(v.grant.expiresAt) : '…'})`;
+    const text = `\`${v.request.id}\` ${requestSummary(v, slackMarkup)}\n:alarm_clock: *${timeLeft(v, p.now)}* (until ${v.grant?.expiresAt ? when(v.grant.expiresAt) : '…'})`;
     return v.grant?.revokeRequestedBy
       ? Blocks.Section({ text: `${text}\n:lock: Revoking now…` })
       : Blocks.Section({ text }).accessory(Elements.Button({ text: 'Revoke now', actionId: REVOKE_NOW_ACTION, value: v.request.id }).danger());

@@ -2,9 +2,10 @@ import { Bits, Blocks, Elements } from 'slack-block-builder';
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
-import { durationWords, reviewWords, shorterDurations } from '../../approval-words';
+import { durationWords, reviewWords, shorterDurations } from '../../words/approval';
 import { durationChoiceValue } from './duration-choice';
-import { blocksOf, BREAK_GLASS_MARKER, plainText, sandboxNote, slackMarkup, statusLine, user } from './format';
+import { blocksOf, BREAK_GLASS_MARKER, plainText, sandboxNote, slackMarkup, user } from './format';
+import { statusLine } from '../../words/status';
 
 export const APPROVE_ACTION = 'jit.approve';
 export const DENY_ACTION = 'jit.deny';
@@ -60,7 +61,7 @@ export function approvalCard(view: RequestView, role: Role, channel: string, hea
       // The requester's words, in plain text: no formatting, mention or link of theirs can look like ours.
       plainText(`Reason: ${request.reason ?? '—'}\nTicket: ${request.ticket ?? '—'}`),
       ...blocksOf(
-        Blocks.Context().elements(statusLine(view)),
+        Blocks.Context().elements(statusLine(view, slackMarkup)),
         pending ? decisionBlock(view, role) : undefined,
         ...reviewBlocks(view, role),
         note ? Blocks.Context().elements(note) : undefined,

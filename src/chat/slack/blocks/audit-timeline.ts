@@ -1,9 +1,10 @@
 import { Blocks, Message } from 'slack-block-builder';
 import { activityLine } from '../../../access/activity-model';
 import type { AuditTrail } from '../../../access/audit-trail';
-import { auditLine } from '../../audit-words';
+import { auditLine } from '../../words/audit';
 import { packedSections } from './limits';
-import { slackMarkup, slackText, statusLine, summary, user } from './format';
+import { slackMarkup, slackText, user } from './format';
+import { requestSummary, statusLine } from '../../words/status';
 
 /** `/jit audit <id>`: the request's summary and every audit event, oldest first. */
 export function auditTimeline({ view, events }: AuditTrail) {
@@ -11,7 +12,7 @@ export function auditTimeline({ view, events }: AuditTrail) {
   const lines = events.map((e) => auditLine(e, slackMarkup));
   return Message({ text: `Audit trail of ${request.id}: ${events.length} events` })
     .blocks(
-      Blocks.Section({ text: [`*Audit trail of \`${request.id}\`* — ${user(request.requesterId)} asked for ${summary(view)}`, statusLine(view), activityLine(view.grant, slackText)].filter(Boolean).join('\n') }),
+      Blocks.Section({ text: [`*Audit trail of \`${request.id}\`* — ${user(request.requesterId)} asked for ${requestSummary(view, slackMarkup)}`, statusLine(view, slackMarkup), activityLine(view.grant, slackText)].filter(Boolean).join('\n') }),
       // A section holds at most 3000 characters: split long timelines.
       ...packedSections(lines).map((text) => Blocks.Section({ text })),
     )

@@ -2,7 +2,7 @@ import { Blocks, Elements } from 'slack-block-builder';
 import type { ExtendResult } from '../../../access/extend';
 import type { ExtensionNotice, ExtensionStatus, ExtensionView } from '../../../access/extension-model';
 import { formatDuration } from '../../../lib/duration';
-import { extendReplyWords, extensionAskWords, extensionNoticeWords, extensionOutcomeWords } from '../../extension-words';
+import { extendReplyWords, extensionAskWords, extensionNoticeWords, extensionOutcomeWords } from '../../words/extension';
 import { blocksOf, plainText, slackMarkup, user, when } from './format';
 
 export const EXTEND_APPROVE_ACTION = 'jit.extend_approve';

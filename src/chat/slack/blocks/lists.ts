@@ -5,23 +5,24 @@ import { HELP_LINES } from '../../command';
 import { formatDuration } from '../../../lib/duration';
 import { APPROVE_ACTION, decisionBlockId, DENY_ACTION } from './approval-card';
 import type { WhoAmI } from '../../../access/whoami';
-import { hiddenRolesWords, noRequestableRolesWords, whoamiLines } from '../../whoami-words';
-import { slackMarkup, slackText, statusLine, summary, user } from './format';
+import { hiddenRolesWords, noRequestableRolesWords, whoamiLines } from '../../words/whoami';
+import { slackMarkup, slackText, user } from './format';
 import { fitting, packedSections, sectionText, SLACK_LIMITS } from './limits';
+import { requestSummary, statusLine } from '../../words/status';
 
 /** Ephemeral replies to `/jit list`, `/jit pending`, `/jit roles`, `/jit help`. */
 
 export function myRequests(views: RequestView[]) {
   if (views.length === 0) return Message({ text: 'You have no requests yet. Try `/jit roles`, then `/jit request <role>`.' }).buildToObject();
   return Message({ text: `Your ${views.length} most recent requests` })
-    .blocks(views.flatMap((v) => [Blocks.Section({ text: `\`${v.request.id}\` ${summary(v)}\n${statusLine(v)}` })]))
+    .blocks(views.flatMap((v) => [Blocks.Section({ text: `\`${v.request.id}\` ${requestSummary(v, slackMarkup)}\n${statusLine(v, slackMarkup)}` })]))
     .buildToObject();
 }
 
 /** A request waiting for the reader's decision, with Approve and Deny (two blocks): `/jit pending` and the App Home. */
 export function decisionRow(v: RequestView) {
   return [
-    Blocks.Section({ text: sectionText(`\`${v.request.id}\` ${user(v.request.requesterId)} asks for ${summary(v)}\n_${v.request.reason ? slackText(v.request.reason) : 'no reason given'}_\n${statusLine(v)}`) }),
+    Blocks.Section({ text: sectionText(`\`${v.request.id}\` ${user(v.request.requesterId)} asks for ${requestSummary(v, slackMarkup)}\n_${v.request.reason ? slackText(v.request.reason) : 'no reason given'}_\n${statusLine(v, slackMarkup)}`) }),
     Blocks.Actions({ blockId: decisionBlockId(v.request.id) }).elements(
       Elements.Button({ text: 'Approve', actionId: APPROVE_ACTION, value: v.request.id }).primary(),
       Elements.Button({ text: 'Deny', actionId: DENY_ACTION, value: v.request.id }).danger(),

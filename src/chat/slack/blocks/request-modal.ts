@@ -1,7 +1,7 @@
 import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
-import { REASON_MAX_LENGTH, reasonField, reasonPrefill } from '../../request-form-words';
+import { REASON_MAX_LENGTH, reasonField, reasonPrefill } from '../../words/request-form';
 
 export const REQUEST_MODAL = 'jit.request_submit';
 export const REQUEST_FIELDS = {

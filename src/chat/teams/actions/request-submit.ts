@@ -2,7 +2,8 @@ import { isAccessError } from '../../../access/errors';
 import { parseDurationMs } from '../../../lib/duration';
 import { card, text } from '../cards/card';
 import { REQUEST_INPUTS, requestForm } from '../cards/request-form';
-import { filedLine } from '../commands/request';
+import { filedWords } from '../../words/request';
+import { teamsMarkup } from '../cards/format';
 import { inputOf, type CardAction } from './context';
 
 /** The request form's submit (`jit.request_submit`): refusals come back in the form, a filed request as a confirmation. */
@@ -23,5 +24,5 @@ export const requestSubmitAction: CardAction = async ({ service }, { actor, data
     throw e;
   }
   const view = await service.request(actor, input);
-  return card([text(filedLine(view.request.id, view.request.roleId, view.request.status))]);
+  return card([text(filedWords(view.request, teamsMarkup))]);
 };

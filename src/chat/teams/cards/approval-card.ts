@@ -1,9 +1,10 @@
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
-import { durationWords, reviewWords, shorterDurations } from '../../approval-words';
+import { durationWords, reviewWords, shorterDurations } from '../../words/approval';
 import { card, choiceSet, execute, facts, text, VERBS, type AdaptiveCard, type CardElement } from './card';
-import { sandboxNote, statusLine, TEAMS_BREAK_GLASS_MARKER, teamsMarkup, teamsText, who } from './format';
+import { sandboxNote, TEAMS_BREAK_GLASS_MARKER, teamsMarkup, teamsText, who } from './format';
+import { statusLine } from '../../words/status';
 
 /** The approval card's drop-down of shorter durations (its value goes with `jit.approve_duration`). */
 export const DURATION_INPUT = 'durationMs';
@@ -58,7 +59,7 @@ export function approvalCard(view: RequestView, role: Role, notice?: string, hea
         ['Reason', request.reason ? teamsText(request.reason) : '—'],
         ['Ticket', request.ticket ? teamsText(request.ticket) : '—'],
       ]),
-      text(statusLine(view), { isSubtle: true }),
+      text(statusLine(view, teamsMarkup), { isSubtle: true }),
       ...reviewed.body,
       ...decide.inputs,
       notice ? text(`⚠️ ${notice}`, { color: 'Attention' }) : undefined,

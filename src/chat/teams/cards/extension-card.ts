@@ -1,6 +1,6 @@
 import type { ExtendResult } from '../../../access/extend';
 import type { ExtensionNotice, ExtensionStatus, ExtensionView } from '../../../access/extension-model';
-import { extendReplyWords, extensionAskWords, extensionNoticeWords, extensionOutcomeWords } from '../../extension-words';
+import { extendReplyWords, extensionAskWords, extensionNoticeWords, extensionOutcomeWords } from '../../words/extension';
 import { card, execute, facts, text, VERBS, type AdaptiveCard } from './card';
 import { plain, teamsMarkup, teamsText, when } from './format';
 

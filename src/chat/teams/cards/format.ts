@@ -1,9 +1,9 @@
-import { grantDurationMs, type Platform, type RequestView } from '../../../access/model';
+import type { Platform } from '../../../access/model';
 import type { Role } from '../../../access/policy';
-import { formatDuration } from '../../../lib/duration';
 import { platformOfAccountId } from '../../../lib/ids';
 import { showHidden } from '../../../lib/text';
-import type { Markup } from '../../approval-words';
+import { EMOJI, type Markup } from '../../words/markup';
+import { breakGlassMarker } from '../../words/status';
 
 /**
  * Text a person or a cloud API supplied, as an Adaptive Card shows it literally: the
@@ -51,56 +51,24 @@ export function plain(text: string): string {
 }
 
 /** Teams markdown for the shared wording (approval-words.ts). */
-export const teamsMarkup: Markup = { text: teamsText, user: person, group: (id) => `Slack group ${id}`, when, bold: (t) => `**${t}**`, code: (t) => `\`${t}\`` };
+export const teamsMarkup: Markup = {
+  text: teamsText,
+  user: person,
+  group: (id) => `Slack group ${id}`,
+  when,
+  bold: (t) => `**${t}**`,
+  code: (t) => `\`${t}\``,
+  emoji: (name) => EMOJI[name],
+  command: (args) => args,
+};
 /** The same, for a plain text message (no card, so no `{{DATE()}}`). */
 export const teamsTextMarkup: Markup = { ...teamsMarkup, when: utcTime };
 
 /** The break-glass marker as Teams shows it. */
-export const TEAMS_BREAK_GLASS_MARKER = '🚨 BREAK-GLASS';
+export const TEAMS_BREAK_GLASS_MARKER = breakGlassMarker(teamsMarkup);
 
 export const SANDBOX_NOTE = '🧪 **SANDBOX** — no real cloud access is given or taken.';
 
 export function sandboxNote(role: Role): string | undefined {
   return role.provider === 'sandbox' ? SANDBOX_NOTE : undefined;
-}
-
-function approvers(view: RequestView): string {
-  if (view.request.breakGlass) return `by the requester — ${TEAMS_BREAK_GLASS_MARKER}`;
-  if (view.request.autoApproved) return 'by policy';
-  return `by ${view.approvals.filter((a) => a.decision === 'approve').map((a) => who(a.approverId, a.approverPlatform)).join(', ')}`;
-}
-
-/** One line saying where the request stands, for cards and lists. */
-export function statusLine(view: RequestView): string {
-  const { request, approvals, grant } = view;
-  const denied = approvals.find((a) => a.decision === 'deny');
-  const verified = grant?.revokeVerifiedAt ? ' and verified' : '';
-  switch (request.status) {
-    case 'pending': {
-      const approved = approvals.filter((a) => a.decision === 'approve');
-      return `⏳ Waiting for approval (${approved.length} of ${request.approvalsRequired})${approved.length ? ` — approved ${approvers(view)}` : ''}`;
-    }
-    case 'approved':
-      return `✅ Approved ${approvers(view)} — granting…`;
-    case 'active':
-      return `🔓 **Active** until ${grant?.expiresAt ? when(grant.expiresAt) : '…'} (approved ${approvers(view)})`;
-    case 'expired':
-      return `🔒 Expired${grant?.revokedAt ? ` ${when(grant.revokedAt)}` : ''} — access revoked${verified}`;
-    case 'revoked':
-      return `🔒 Revoked early by ${grant?.revokeRequestedBy ? person(grant.revokeRequestedBy) : 'an operator'}${grant?.revokedAt ? ` at ${when(grant.revokedAt)}` : ''} — access revoked${verified}`;
-    case 'denied':
-      return `⛔ Denied by ${denied ? who(denied.approverId, denied.approverPlatform) : 'an approver'}${denied?.comment ? `: ${teamsText(denied.comment)}` : ''}`;
-    case 'cancelled':
-      return '✖️ Cancelled by the requester';
-    case 'timed_out':
-      return '⏰ Timed out — nobody decided in time';
-    case 'failed':
-      return `❌ Grant failed${grant?.failureReason ? `: ${teamsText(grant.failureReason)}` : ''}`;
-  }
-}
-
-/** `**prod-admin** for 1h (INC-42)`, as list rows show it. */
-export function summary(view: RequestView): string {
-  const { request } = view;
-  return `**${request.roleId}** for ${formatDuration(grantDurationMs(request))}${request.breakGlass ? ` ${TEAMS_BREAK_GLASS_MARKER}` : ''}${request.ticket ? ` (${teamsText(request.ticket)})` : ''}`;
 }

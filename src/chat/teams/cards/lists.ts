@@ -4,8 +4,9 @@ import { formatDuration } from '../../../lib/duration';
 import { HELP_LINES } from '../../command';
 import { card, execute, text, VERBS, type AdaptiveCard } from './card';
 import type { WhoAmI } from '../../../access/whoami';
-import { hiddenRolesWords, noRequestableRolesWords, whoamiLines } from '../../whoami-words';
-import { statusLine, summary, teamsMarkup, teamsText, who } from './format';
+import { hiddenRolesWords, noRequestableRolesWords, whoamiLines } from '../../words/whoami';
+import { teamsMarkup, teamsText, who } from './format';
+import { requestSummary, statusLine } from '../../words/status';
 
 /** Replies to `list`, `pending`, `roles` and `help`. */
 
@@ -13,7 +14,7 @@ export function myRequests(views: RequestView[]): AdaptiveCard {
   if (views.length === 0) return card([text('You have no requests yet. Try `roles`, then `request <role>`.')]);
   return card([
     text(`Your ${views.length} most recent requests`, { weight: 'Bolder' }),
-    ...views.map((v) => text(`\`${v.request.id}\` ${summary(v)}\n\n${statusLine(v)}`, { separator: true })),
+    ...views.map((v) => text(`\`${v.request.id}\` ${requestSummary(v, teamsMarkup)}\n\n${statusLine(v, teamsMarkup)}`, { separator: true })),
   ]);
 }
 
@@ -25,7 +26,7 @@ export function pendingForMe(views: RequestView[]): AdaptiveCard {
       type: 'Container',
       separator: true,
       items: [
-        text(`\`${v.request.id}\` ${who(v.request.requesterId, v.request.requesterPlatform)} asks for ${summary(v)}\n\n_${v.request.reason ? teamsText(v.request.reason) : 'no reason given'}_\n\n${statusLine(v)}`),
+        text(`\`${v.request.id}\` ${who(v.request.requesterId, v.request.requesterPlatform)} asks for ${requestSummary(v, teamsMarkup)}\n\n_${v.request.reason ? teamsText(v.request.reason) : 'no reason given'}_\n\n${statusLine(v, teamsMarkup)}`),
         { type: 'ActionSet', actions: [execute('Approve', VERBS.approve, { requestId: v.request.id }, 'positive'), execute('Deny', VERBS.deny, { requestId: v.request.id }, 'destructive')] },
       ],
     })),

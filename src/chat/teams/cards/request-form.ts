@@ -1,6 +1,6 @@
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
-import { REASON_MAX_LENGTH, reasonField, reasonPrefill } from '../../request-form-words';
+import { REASON_MAX_LENGTH, reasonField, reasonPrefill } from '../../words/request-form';
 import { card, execute, text, VERBS, type AdaptiveCard } from './card';
 
 export const REQUEST_INPUTS = { role: 'roleId', duration: 'duration', reason: 'reason', ticket: 'ticket' } as const;

@@ -1,7 +1,7 @@
 import { activityLine } from '../../../access/activity-model';
 import type { AuditTrail } from '../../../access/audit-trail';
 import type { PublishOutcome } from '../../../audit/digest/service';
-import { auditLine } from '../../audit-words';
+import { auditLine } from '../../words/audit';
 import { teamsText, teamsTextMarkup } from './format';
 
 /** `jit audit <id>` in Teams, a plain message: one line per audit event, oldest first (its data is people's and clouds' text). */

@@ -1,12 +1,10 @@
-import { isAccessError, type AccessErrorCode } from '../../../access/errors';
 import type { Actor } from '../../../access/model';
 import type { Command } from '../../command';
+import { filedWords, formFixHint } from '../../words/request';
+import { teamsTextMarkup } from '../cards/format';
 import { compactDuration, requestForm } from '../cards/request-form';
 import type { AdaptiveCard } from '../cards/card';
 import type { TeamsDeps } from '../deps';
-
-/** Refusals a form can fix: the form opens with the rule shown, instead of an error. */
-const FORM_FIXES: ReadonlySet<AccessErrorCode> = new Set(['reason_required', 'ticket_required']);
 
 /** `request <role> [duration] [reason…]`: files it, or answers with the form when parts are missing. */
 export async function requestCommand(deps: TeamsDeps, actor: Actor, cmd: Extract<Command, { kind: 'request' }>): Promise<string | AdaptiveCard> {
@@ -18,14 +16,10 @@ export async function requestCommand(deps: TeamsDeps, actor: Actor, cmd: Extract
   try {
     service.check(input);
   } catch (e) {
-    if (isAccessError(e) && FORM_FIXES.has(e.code)) return form(e.userMessage);
-    throw e;
+    const hint = formFixHint(e, cmd);
+    if (hint === undefined) throw e;
+    return form(hint);
   }
   const view = await service.request(actor, input);
-  return filedLine(view.request.id, view.request.roleId, view.request.status);
-}
-
-export function filedLine(requestId: string, roleId: string, status: string): string {
-  const next = status === 'pending' ? 'approvers have been asked' : 'approved by policy; granting now';
-  return `📥 Filed ${requestId} for **${roleId}**: ${next}. I'll message you at each step.`;
+  return filedWords(view.request, teamsTextMarkup);
 }

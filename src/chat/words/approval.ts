@@ -1,9 +1,9 @@
-import { reviewDueAt } from '../access/break-glass';
-import { grantDurationMs, type AccessRequest } from '../access/model';
-import type { ApproverSet, EscalationTier, Role } from '../access/policy';
-import type { RequesterNotice } from '../access/ports';
-import { formatDuration } from '../lib/duration';
-import { showHidden } from '../lib/text';
+import { reviewDueAt } from '../../access/break-glass';
+import { grantDurationMs, type AccessRequest } from '../../access/model';
+import type { ApproverSet, EscalationTier, Role } from '../../access/policy';
+import type { RequesterNotice } from '../../access/ports';
+import { formatDuration } from '../../lib/duration';
+import type { Markup } from './markup';
 
 /** Platform-neutral wording shared by the Slack and Teams renderers of the policy features. */
 
@@ -38,20 +38,6 @@ export function shorterDurations(askedMs: number, minMs: number): number[] {
   const CHOICES = [5, 15, 30, 60, 120, 240, 480, 720, 1440].map((m) => m * 60_000);
   return CHOICES.filter((ms) => ms < askedMs && ms >= minMs);
 }
-
-/** How a platform marks up people, times and emphasis (Slack mrkdwn, Teams markdown). */
-export interface Markup {
-  /** Text a person or a cloud API supplied (a reason, an error): shown as it is, never as markup. */
-  text(text: string): string;
-  user(id: string): string;
-  group(id: string): string;
-  when(date: Date): string;
-  bold(text: string): string;
-  code(text: string): string;
-}
-
-/** Markup for logs and other plain-text places: names as ids, times as ISO, no emphasis. */
-export const plainMarkup: Markup = { text: showHidden, user: (id) => id, group: (id) => id, when: (d) => d.toISOString(), bold: (t) => t, code: (t) => t };
 
 /**
  * The header of an escalation tier's card (after the platform's emoji): whom it asks, and why.

@@ -1,5 +1,5 @@
-import type { Role } from '../access/policy';
-import { cutVisibly } from '../lib/text';
+import type { Role } from '../../access/policy';
+import { cutVisibly } from '../../lib/text';
 
 /** The longest reason the request forms take (both platforms' inputs say so). */
 export const REASON_MAX_LENGTH = 1000;

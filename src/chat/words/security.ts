@@ -1,6 +1,6 @@
-import type { SecurityAlert } from '../access/ports';
-import { formatDuration } from '../lib/duration';
-import type { Markup } from './approval-words';
+import type { SecurityAlert } from '../../access/ports';
+import { formatDuration } from '../../lib/duration';
+import type { Markup } from './markup';
 
 /** Whether an alert says access may be standing (loud) or that it is gone now (all clear). */
 export function alertTone(alert: SecurityAlert): 'alarm' | 'all_clear' {

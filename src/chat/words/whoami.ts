@@ -1,6 +1,6 @@
-import type { Role } from '../access/policy';
-import type { WhoAmI } from '../access/whoami';
-import type { Markup } from './approval-words';
+import type { Role } from '../../access/policy';
+import type { WhoAmI } from '../../access/whoami';
+import type { Markup } from './markup';
 
 const PLATFORM_NAMES = { slack: 'Slack', teams: 'Teams' } as const;
 

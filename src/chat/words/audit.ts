@@ -1,8 +1,8 @@
-import type { AccessErrorCode } from '../access/errors';
-import type { AuditEvent } from '../access/model';
-import { formatDuration } from '../lib/duration';
-import { cutVisibly } from '../lib/text';
-import type { Markup } from './approval-words';
+import type { AccessErrorCode } from '../../access/errors';
+import type { AuditEvent } from '../../access/model';
+import { formatDuration } from '../../lib/duration';
+import { cutVisibly } from '../../lib/text';
+import type { Markup } from './markup';
 
 /** Why something was refused, in words (audit rows keep the code; people read this). */
 const REFUSALS: Record<AccessErrorCode, string> = {

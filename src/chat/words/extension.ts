@@ -1,7 +1,7 @@
-import type { ExtendResult } from '../access/extend';
-import type { ExtensionNotice, ExtensionView } from '../access/extension-model';
-import { formatDuration } from '../lib/duration';
-import type { Markup } from './approval-words';
+import type { ExtendResult } from '../../access/extend';
+import type { ExtensionNotice, ExtensionView } from '../../access/extension-model';
+import { formatDuration } from '../../lib/duration';
+import type { Markup } from './markup';
 
 /** Platform-neutral wording of extensions, shared by the Slack and Teams renderers (each adds its emoji). */
 

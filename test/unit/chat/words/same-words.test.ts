@@ -1,0 +1,86 @@
+import type { AccessRequest, RequestView } from '../../../../src/access/model';
+import type { RequesterNotice } from '../../../../src/access/ports';
+import { requesterNotice as slackNotice } from '../../../../src/chat/slack/blocks/notices';
+import { slackMarkup } from '../../../../src/chat/slack/blocks/format';
+import { requesterNotice as teamsNotice } from '../../../../src/chat/teams/cards/notices';
+import { teamsMarkup } from '../../../../src/chat/teams/cards/format';
+import { EMOJI } from '../../../../src/chat/words/markup';
+import { filedWords } from '../../../../src/chat/words/request';
+import { requestSummary, statusLine } from '../../../../src/chat/words/status';
+import { policyDepth } from '../../../helpers/policy-depth';
+
+/**
+ * Slack and Teams say the same words: each event rendered by both platforms' real renderers,
+ * with each platform's markup (emoji, emphasis, mentions, times, commands) read back to plain
+ * text, must read the same. A wording changed on one platform only fails here.
+ */
+const EMOJI_BY_CHAR = new Map(Object.entries(EMOJI).map(([name, char]) => [char, name]));
+const readSlack = (text: string) =>
+  text
+    .replace(/:([a-z_]+):/g, '<emoji $1>')
+    .replace(/<!date\^\d+\^[^|]+\|([^>]+)>/g, '$1')
+    .replace(/<@(U\w+)>/g, 'person $1')
+    .replace(/Teams user (\S+)/g, 'person $1')
+    .replace(/\/jit /g, '')
+    .replace(/[*`]/g, '');
+const readTeams = (text: string) =>
+  [...EMOJI_BY_CHAR].reduce((t, [char, name]) => t.split(char).join(`<emoji ${name}>`), text)
+    .replace(/\{\{DATE\(([^,]+), SHORT\)\}\} \{\{TIME\([^)]+\)\}\}/g, (_, iso: string) => new Date(iso).toISOString())
+    .replace(/Slack user (\S+)/g, 'person $1')
+    .replace(/\buser (\S+)/g, 'person $1')
+    .replace(/[*`]/g, '');
+
+const role = policyDepth().roles.find((r) => r.id === 'ext')!;
+const at = new Date('2026-11-24T10:00:00.000Z');
+const request: AccessRequest = {
+  id: 'R-7K2M9QXA', status: 'active', roleId: 'ext', requesterId: 'U0REQ', requesterPlatform: 'slack', requesterPerson: 'slack:U0REQ', requesterEmail: null, durationMs: 3_600_000, reason: 'deploy', ticket: 'INC-7',
+  approvalsRequired: 1, autoApproved: false, createdAt: at, updatedAt: at, decidedAt: at, approvedDurationMs: 1_800_000, breakGlass: false, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null,
+};
+const TEAMS_APPROVER = 'aaaaaaaa-0000-4000-8000-000000000001';
+const grant = {
+  id: 'G-1', requestId: request.id, status: 'active', provider: 'sandbox', providerRef: 'ref', activatedAt: at, expiresAt: new Date(at.getTime() + 1_800_000), revokedAt: null,
+  revokeRequestedBy: null, revokeRequestedAt: null, revokeAttempts: 0, failureReason: null, revokeVerifiedAt: null, activity: null, createdAt: at, updatedAt: at,
+} as unknown as NonNullable<RequestView['grant']>;
+const view: RequestView = {
+  request,
+  approvals: [{ requestId: request.id, approverId: TEAMS_APPROVER, approverPlatform: 'teams', approverPerson: `teams:${TEAMS_APPROVER}`, decision: 'approve', comment: null, decidedAt: at } as unknown as RequestView['approvals'][number]],
+  grant,
+};
+
+const NOTICES: RequesterNotice[] = [
+  { kind: 'submitted' },
+  { kind: 'on_call_unavailable', schedule: 'PD-1', error: 'HTTP 503' },
+  { kind: 'approval_recorded', by: 'U0ALICE', remaining: 1 },
+  { kind: 'approved', by: TEAMS_APPROVER },
+  { kind: 'approved', by: 'break_glass' },
+  { kind: 'escalated', tier: 0, approvers: { slack_users: ['U0BOB'], slack_usergroups: [], teams_users: [TEAMS_APPROVER] } as never },
+  { kind: 'denied', by: 'U0ALICE', reason: 'not now' },
+  { kind: 'granted', providerLabel: 'SANDBOX' },
+  { kind: 'grant_failed', error: 'AccessDenied' },
+  { kind: 'expiring_soon', msLeft: 300_000, extendChoices: [900_000] },
+  { kind: 'ended', how: 'revoked', by: 'U0ALICE', verification: 'verified' },
+  { kind: 'revoke_verified' },
+  { kind: 'timed_out' },
+  { kind: 'cancelled' },
+];
+
+describe('Slack and Teams say the same words', () => {
+  it.each(NOTICES.map((n) => [`${n.kind}${'by' in n ? ` by ${n.by}` : ''}`, n] as const))('the requester notice "%s"', (_, notice) => {
+    const slack = slackNotice(view, role, notice).text!;
+    const teams = teamsNotice(view, role, notice).card.body[0] as { text: string };
+    expect(readTeams(teams.text)).toBe(readSlack(slack));
+  });
+
+  it.each(['pending', 'approved', 'active', 'expired', 'revoked', 'denied', 'cancelled', 'timed_out', 'failed'] as const)('the status line of a request %s', (status) => {
+    const v: RequestView = { ...view, request: { ...request, status }, grant: { ...grant, revokedAt: at, revokeRequestedBy: 'U0ALICE' } };
+    expect(readTeams(statusLine(v, teamsMarkup))).toBe(readSlack(statusLine(v, slackMarkup)));
+  });
+
+  it('the list summary and the "filed" answer, break-glass included', () => {
+    for (const r of [request, { ...request, status: 'approved' as const, breakGlass: true }, { ...request, status: 'pending' as const }]) {
+      expect(readTeams(requestSummary({ ...view, request: r }, teamsMarkup))).toBe(readSlack(requestSummary({ ...view, request: r }, slackMarkup)));
+      expect(readTeams(filedWords(r, teamsMarkup))).toBe(readSlack(filedWords(r, slackMarkup)));
+    }
+    expect(filedWords({ ...request, status: 'approved', breakGlass: true }, teamsMarkup)).toContain('BREAK-GLASS: self-approved');
+  });
+});
