@@ -3,20 +3,17 @@ import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Platform } from './access/model';
 import type { Policy } from './access/policy';
-import type { FollowUpNotifier } from './access/extension-model';
 import type { ApproverDirectory, Notifier } from './access/ports';
 import { AccessService } from './access/service';
 import type { DigestPublisher } from './audit/digest/ports';
 import { DigestService } from './audit/digest/service';
 import { emptyDirectory, LogNotifier } from './chat/log-notifier';
-import { CompositeFollowUps } from './chat/follow-ups';
 import { CompositeNotifier } from './chat/notifiers';
 import { createSlackApp, type SlackApp } from './chat/slack/app';
 import { createSlackClient } from './chat/slack/client';
 import { publishHome } from './chat/slack/home';
 import { SlackDigestPublisher } from './chat/slack/digest-publisher';
 import { SlackDirectory } from './chat/slack/directory';
-import { SlackFollowUps } from './chat/slack/follow-ups';
 import { SlackNotifier } from './chat/slack/notifier';
 import type { TeamsAuthOverrides } from './chat/teams/adapter';
 import type { TeamsApp } from './chat/teams/app';
@@ -176,12 +173,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     let directory: ApproverDirectory = emptyDirectory;
     let slackDirectory: SlackDirectory | undefined;
     let publisher: DigestPublisher | undefined;
-    const followUps: Partial<Record<Platform, FollowUpNotifier>> = {};
     if (slackConfig) {
       const client = createSlackClient(slackConfig.botToken, slackConfig.apiUrl);
       // The core's service exists by the time an access ends (it is built below, with this notifier).
       notifiers.slack = new SlackNotifier(client, policy, logger, (userId) => publishHome({ service }, client, userId));
-      followUps.slack = new SlackFollowUps(client, policy);
       directory = slackDirectory = new SlackDirectory(client);
       publisher = new SlackDigestPublisher(client);
     }
@@ -194,7 +189,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         policy, clock, logger, conversations: new DrizzleConversationReferenceStore(database.db), authOverrides: opts.teamsAuth, peopleRefreshEveryMs: env.JIT_PEOPLE_REFRESH_EVERY,
       });
       notifiers.teams = teams.notifier;
-      followUps.teams = teams.followUps;
     }
     warnOnCallUnconfigured(policy, env, logger);
     if (!notifiers.slack && !notifiers.teams) {
@@ -204,7 +198,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     const service = new AccessService({
       policy, store, clock, logger, notifier, directory,
-      followUps: new CompositeFollowUps(followUps, logger),
       scheduler: new BullScheduler(queues, clock),
       outbox: new DrizzleChatOutbox(database.db),
       people: new StoredPeople(database.db, clock, env.JIT_PEOPLE_REFRESH_EVERY, { slack: slackDirectory && ((id) => slackDirectory.profile(id)) }, logger),

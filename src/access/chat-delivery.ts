@@ -88,7 +88,7 @@ export async function deliverChat(core: Core, outboxId: number): Promise<'delive
 type Part = (what: string, run: () => Promise<unknown>, done: () => void, gone?: () => Promise<void>) => Promise<void>;
 
 async function deliverParts(core: Core, effect: ChatEffect, progress: ChatProgress, part: Part): Promise<void> {
-  const { notifier, followUps, store, clock } = core.deps;
+  const { notifier, store, clock } = core.deps;
   switch (effect.kind) {
     case 'announce': {
       const view = await core.view(effect.requestId);
@@ -121,7 +121,7 @@ async function deliverParts(core: Core, effect: ChatEffect, progress: ChatProgre
       const view = await core.extensionView(effect.extensionId);
       const updated = new Set(progress.cards ?? []);
       for (const ref of view.extension.cards.filter((r) => !updated.has(refKey(r)))) {
-        await part(`extension card ${ref.platform} ${ref.channel}`, () => followUps.updateExtensionCards(view, [ref]), () => updated.add(refKey(ref)));
+        await part(`extension card ${ref.platform} ${ref.channel}`, () => notifier.updateExtensionCards(view, [ref]), () => updated.add(refKey(ref)));
       }
       progress.cards = [...updated];
       return;
@@ -129,7 +129,7 @@ async function deliverParts(core: Core, effect: ChatEffect, progress: ChatProgre
     case 'reminder': {
       if (progress.posted) return;
       const view = await core.view(effect.requestId);
-      await part('reminder', async () => followUps.remindApprovers(view, await store.listMessageRefs(effect.requestId)), () => (progress.posted = true));
+      await part('reminder', async () => notifier.remindApprovers(view, await store.listMessageRefs(effect.requestId)), () => (progress.posted = true));
       return;
     }
   }

@@ -54,7 +54,7 @@ async function extendableGrant(core: Core, person: Person, requestId: string): P
  * an extension card asks the role's approvers. Refusals are audited and change nothing.
  */
 export async function requestExtension(core: Core, person: Person, requestId: string, addMs: number): Promise<ExtendResult> {
-  const { store, clock, followUps, logger } = core.deps;
+  const { store, clock, notifier, logger } = core.deps;
   const actor = person.account;
   let ext: Extension;
   let auto: { expiresAt: Date } | null;
@@ -82,7 +82,7 @@ export async function requestExtension(core: Core, person: Person, requestId: st
   }
   const view = await core.extensionView(ext.id);
   try {
-    const cards = await followUps.postExtensionCards(view);
+    const cards = await notifier.postExtensionCards(view);
     await store.saveExtensionCards(ext.id, cards);
   } catch (e) {
     logger.error({ err: e, requestId, extensionId: ext.id }, 'could not post the extension card');
@@ -182,7 +182,7 @@ function safePlan(role: Role, grant: Grant, addMs: number): { expiresAt: Date; t
 async function afterDecision(core: Core, ext: Extension, notice: ExtensionNotice): Promise<void> {
   if (ext.cards.length > 0) {
     try {
-      await core.deps.followUps.updateExtensionCards(await core.extensionView(ext.id), ext.cards);
+      await core.deps.notifier.updateExtensionCards(await core.extensionView(ext.id), ext.cards);
     } catch (e) {
       core.deps.logger.error({ err: e, extensionId: ext.id }, 'could not update the extension card');
     }
@@ -193,7 +193,7 @@ async function afterDecision(core: Core, ext: Extension, notice: ExtensionNotice
 /** Tells the requester; a chat failure never undoes the recorded decision. */
 async function tell(core: Core, extensionId: number, notice: ExtensionNotice): Promise<void> {
   try {
-    await core.deps.followUps.tellAboutExtension(await core.extensionView(extensionId), notice);
+    await core.deps.notifier.tellAboutExtension(await core.extensionView(extensionId), notice);
   } catch (e) {
     core.deps.logger.error({ err: e, extensionId, notice: notice.kind }, 'could not tell the requester about the extension');
   }

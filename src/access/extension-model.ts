@@ -57,13 +57,3 @@ export type ExtensionNotice =
   | { kind: 'extended'; by: string | 'policy' }
   | { kind: 'extension_denied'; by: string }
   | { kind: 'extension_lapsed' };
-
-/** Chat output for extensions and reminders (a port of its own, beside Notifier). */
-export interface FollowUpNotifier {
-  /** Posts the extension card (Approve/Deny) to the role's approval channel(s). */
-  postExtensionCards(view: ExtensionView): Promise<ChatMessageRef[]>;
-  updateExtensionCards(view: ExtensionView, refs: ChatMessageRef[]): Promise<void>;
-  tellAboutExtension(view: ExtensionView, notice: ExtensionNotice): Promise<void>;
-  /** Nudges the approvers of a request still pending (a reply in the approval card's thread). */
-  remindApprovers(view: RequestView, refs: ChatMessageRef[]): Promise<void>;
-}

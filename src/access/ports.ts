@@ -6,7 +6,7 @@ import type { ActivitySource, GrantActivity } from './activity-model';
 import type { ChatEffect, ChatProgress, OwedChat } from './chat-effects';
 import type { GrantTransition, RequestTransition } from './lifecycle';
 import type { AccessRequest, Actor, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Identity, Person, Platform, RequestView } from './model';
-import type { ExtensionStore, FollowUpNotifier } from './extension-model';
+import type { ExtensionNotice, ExtensionStore, ExtensionView } from './extension-model';
 import type { ApproverSet, EscalationTier, OnCallSchedule, Policy, Role } from './policy';
 
 /**
@@ -241,6 +241,12 @@ export interface Notifier {
   alertSecurity(alert: SecurityAlert, platform?: Platform): Promise<void>;
   /** Posts the card to an escalation tier (its channel, mentioning its approvers); refs as for postApprovalCards. */
   postEscalationCards(view: RequestView, role: Role, tier: EscalationTier, tierIndex: number): Promise<ChatMessageRef[]>;
+  /** Nudges the approvers of a request still pending (a reply in the approval card's thread). */
+  remindApprovers(view: RequestView, refs: ChatMessageRef[]): Promise<void>;
+  /** Posts the extension card (Approve/Deny) to the role's approval channel(s). */
+  postExtensionCards(view: ExtensionView): Promise<ChatMessageRef[]>;
+  updateExtensionCards(view: ExtensionView, refs: ChatMessageRef[]): Promise<void>;
+  tellAboutExtension(view: ExtensionView, notice: ExtensionNotice): Promise<void>;
 }
 
 export interface AccessDeps {
@@ -249,8 +255,6 @@ export interface AccessDeps {
   scheduler: Scheduler;
   providers: ProviderLookup;
   notifier: Notifier;
-  /** Extension cards, their notices and reminders to approvers. */
-  followUps: FollowUpNotifier;
   directory: ApproverDirectory;
   people: PeopleDirectory;
   outbox: ChatOutbox;

@@ -1,3 +1,4 @@
+import type { ExtensionNotice, ExtensionView } from '../access/extension-model';
 import type { ChatMessageRef, RequestView } from '../access/model';
 import type { Role } from '../access/policy';
 import type { ApproverDirectory, Notifier, RequesterNotice, SecurityAlert } from '../access/ports';
@@ -24,6 +25,17 @@ export class LogNotifier implements Notifier {
   async updateApprovalCards(): Promise<void> {}
   async tellRequester(view: RequestView, _role: Role, notice: RequesterNotice): Promise<void> {
     this.logger.info({ requestId: view.request.id, notice: notice.kind }, 'requester notice (no chat platform configured)');
+  }
+  async remindApprovers(view: RequestView): Promise<void> {
+    this.logger.warn({ requestId: view.request.id }, 'no chat platform configured: approvers not reminded');
+  }
+  async postExtensionCards(view: ExtensionView): Promise<ChatMessageRef[]> {
+    this.logger.warn({ requestId: view.request.request.id, extensionId: view.extension.id }, 'no chat platform configured: extension card not posted, approvers must be told another way');
+    return [];
+  }
+  async updateExtensionCards(): Promise<void> {}
+  async tellAboutExtension(view: ExtensionView, notice: ExtensionNotice): Promise<void> {
+    this.logger.info({ requestId: view.request.request.id, notice: notice.kind }, 'extension notice (no chat platform configured)');
   }
   async alertSecurity(alert: SecurityAlert): Promise<void> {
     this.logger.error({ alert: securityAlertWords(alert, plainMarkup), requestId: alert.request.id }, 'security alert (no chat platform configured)');

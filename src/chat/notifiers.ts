@@ -1,3 +1,4 @@
+import type { ExtensionNotice, ExtensionView } from '../access/extension-model';
 import type { ChatMessageRef, Platform, RequestView } from '../access/model';
 import type { EscalationTier, Role } from '../access/policy';
 import type { Notifier, RequesterNotice, SecurityAlert } from '../access/ports';
@@ -5,9 +6,10 @@ import type { Logger } from '../lib/logger';
 import { chatFailure, classified } from './delivery-errors';
 
 /**
- * Fans the core's notices out to every configured chat platform: approval cards to
- * each platform with a channel (so a request made in Slack can be approved in Teams),
- * card updates to the platform of each card, notices to the requester's platform.
+ * Fans the core's notices out to every configured chat platform: approval and extension
+ * cards to each platform with a channel (so a request made in Slack can be approved in
+ * Teams), card updates and reminders to the platform of each card, notices to the
+ * requester's platform.
  */
 export class CompositeNotifier implements Notifier {
   constructor(
@@ -19,17 +21,25 @@ export class CompositeNotifier implements Notifier {
     return Object.entries(this.notifiers).filter((e): e is [Platform, Notifier] => e[1] !== undefined);
   }
 
+  postApprovalCards(view: RequestView, role: Role): Promise<ChatMessageRef[]> {
+    return this.postEverywhere(view.request.id, (n) => n.postApprovalCards(view, role));
+  }
+
+  postExtensionCards(view: ExtensionView): Promise<ChatMessageRef[]> {
+    return this.postEverywhere(view.request.request.id, (n) => n.postExtensionCards(view));
+  }
+
   /** One platform failing must not cost the others their card; only all failing is an error. */
-  async postApprovalCards(view: RequestView, role: Role): Promise<ChatMessageRef[]> {
+  private async postEverywhere(requestId: string, post: (n: Notifier) => Promise<ChatMessageRef[]>): Promise<ChatMessageRef[]> {
     const entries = this.entries();
-    const results = await Promise.allSettled(entries.map(([, n]) => n.postApprovalCards(view, role)));
+    const results = await Promise.allSettled(entries.map(([, n]) => post(n)));
     const refs: ChatMessageRef[] = [];
     const failures: unknown[] = [];
     results.forEach((r, i) => {
       if (r.status === 'fulfilled') refs.push(...r.value);
       else {
         failures.push(r.reason);
-        this.logger.error({ err: r.reason, platform: entries[i]?.[0], requestId: view.request.id }, 'could not post the approval card on this platform');
+        this.logger.error({ err: r.reason, platform: entries[i]?.[0], requestId }, 'could not post the card on this platform');
       }
     });
     if (failures.length > 0 && failures.length === entries.length) throw chatFailure(failures[0]);
@@ -46,6 +56,18 @@ export class CompositeNotifier implements Notifier {
 
   async updateApprovalCards(view: RequestView, role: Role, refs: ChatMessageRef[]): Promise<void> {
     await this.each(refs.map((r) => r.platform), (n, platform) => n.updateApprovalCards(view, role, refs.filter((r) => r.platform === platform)));
+  }
+
+  async updateExtensionCards(view: ExtensionView, refs: ChatMessageRef[]): Promise<void> {
+    await this.each(refs.map((r) => r.platform), (n, platform) => n.updateExtensionCards(view, refs.filter((r) => r.platform === platform)));
+  }
+
+  async remindApprovers(view: RequestView, refs: ChatMessageRef[]): Promise<void> {
+    await this.each(refs.map((r) => r.platform), (n, platform) => n.remindApprovers(view, refs.filter((r) => r.platform === platform)));
+  }
+
+  async tellAboutExtension(view: ExtensionView, notice: ExtensionNotice): Promise<void> {
+    await classified(async () => this.notifiers[view.request.request.requesterPlatform]?.tellAboutExtension(view, notice));
   }
 
   async tellRequester(view: RequestView, role: Role, notice: RequesterNotice): Promise<void> {

@@ -1,11 +1,13 @@
 import type { WebClient } from '@slack/web-api';
+import type { ExtensionNotice, ExtensionView } from '../../access/extension-model';
 import type { ChatMessageRef, RequestView } from '../../access/model';
-import { approvalSlackChannel, type EscalationTier, type Policy, type Role } from '../../access/policy';
+import { approvalSlackChannel, findRole, type EscalationTier, type Policy, type Role } from '../../access/policy';
 import type { Notifier, RequesterNotice, SecurityAlert } from '../../access/ports';
 import type { Logger } from '../../lib/logger';
-import { escalationWords } from '../words/approval';
+import { escalationWords, reminderWords } from '../words/approval';
 import { alertTone, securityAlertWords } from '../words/security';
 import { approvalCard } from './blocks/approval-card';
+import { extensionCard, extensionNotice } from './blocks/extension-card';
 import { slackMarkup } from './blocks/format';
 import { requesterNotice } from './blocks/notices';
 
@@ -14,7 +16,7 @@ function escalationHeader(view: RequestView, tier: EscalationTier, tierIndex: nu
   return `:arrow_double_up: ${escalationWords(view.request, tier, tierIndex, slackMarkup)}`;
 }
 
-/** The core's Notifier port on Slack: cards in approval channels, DMs to requesters. */
+/** The core's Notifier port on Slack: cards in approval channels, DMs to requesters, alerts in the security channel. */
 export class SlackNotifier implements Notifier {
   constructor(
     private readonly client: WebClient,
@@ -63,6 +65,29 @@ export class SlackNotifier implements Notifier {
       // Best effort: the DM is what counts; a Home tab left stale is redrawn when it is opened.
       await this.refreshHome(view.request.requesterId).catch((err: unknown) => this.logger.warn({ err, requestId: view.request.id }, 'could not redraw the App Home after the access ended'));
     }
+  }
+
+  /** A reply in the approval card's thread: everyone watching the channel sees it, the card stays the one place to decide. */
+  async remindApprovers(view: RequestView, refs: ChatMessageRef[]): Promise<void> {
+    const text = reminderWords(view.request, slackMarkup);
+    await Promise.all(refs.filter((r) => r.platform === 'slack').map((ref) => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.messageId, text })));
+  }
+
+  async postExtensionCards(view: ExtensionView): Promise<ChatMessageRef[]> {
+    const role = findRole(this.policy, view.request.request.roleId);
+    const channel = role && approvalSlackChannel(this.policy, role);
+    if (!channel) return [];
+    const result = await this.client.chat.postMessage(extensionCard(view, channel));
+    return result.ts && result.channel ? [{ platform: 'slack', channel: result.channel, messageId: result.ts }] : [];
+  }
+
+  async updateExtensionCards(view: ExtensionView, refs: ChatMessageRef[]): Promise<void> {
+    await Promise.all(refs.filter((r) => r.platform === 'slack').map((ref) => this.client.chat.update({ ...extensionCard(view, ref.channel), channel: ref.channel, ts: ref.messageId })));
+  }
+
+  async tellAboutExtension(view: ExtensionView, notice: ExtensionNotice): Promise<void> {
+    if (view.request.request.requesterPlatform !== 'slack') return;
+    await this.client.chat.postMessage(extensionNotice(view, notice));
   }
 
   async alertSecurity(alert: SecurityAlert): Promise<void> {

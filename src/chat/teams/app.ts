@@ -6,7 +6,6 @@ import type { Logger } from '../../lib/logger';
 import { createTeamsAdapter, type TeamsAuthOverrides, type TeamsCredentials } from './adapter';
 import { TeamsBot } from './bot';
 import type { ConversationReferenceStore } from './conversation-store';
-import { TeamsFollowUps } from './follow-ups';
 import { TeamsNotifier } from './notifier';
 import { TeamsPoster } from './proactive';
 import { TeamsRoster } from './roster';
@@ -26,8 +25,6 @@ export interface TeamsOptions {
 
 export interface TeamsApp {
   notifier: TeamsNotifier;
-  /** Extension cards, their notices and approver reminders. */
-  followUps: TeamsFollowUps;
   /** Serves `POST /api/messages` on the HTTP app (web processes only). */
   mount(http: Application, service: AccessService, digests: DigestService): void;
 }
@@ -58,7 +55,6 @@ export async function createTeamsApp(opts: TeamsOptions): Promise<TeamsApp> {
   const notifier = new TeamsNotifier(poster, opts.policy, logger);
   return {
     notifier,
-    followUps: new TeamsFollowUps(notifier, poster, opts.policy),
     mount(http, service, digests) {
       const roster = new TeamsRoster(service, opts.clock, opts.peopleRefreshEveryMs, allowedTenants, logger);
       const bot = new TeamsBot({ service, digests, conversations: opts.conversations, clock: opts.clock, logger, allowedTenants, roster });

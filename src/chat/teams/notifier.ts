@@ -1,11 +1,13 @@
+import type { ExtensionNotice, ExtensionView } from '../../access/extension-model';
 import type { ChatMessageRef, RequestView } from '../../access/model';
-import type { EscalationTier, Policy, Role } from '../../access/policy';
+import { findRole, type EscalationTier, type Policy, type Role } from '../../access/policy';
 import type { Notifier, RequesterNotice, SecurityAlert } from '../../access/ports';
 import type { Logger } from '../../lib/logger';
-import { escalationWords } from '../words/approval';
+import { escalationWords, reminderWords } from '../words/approval';
 import { alertTone, securityAlertWords } from '../words/security';
 import { approvalCard } from './cards/approval-card';
 import type { AdaptiveCard } from './cards/card';
+import { extensionCard, extensionNotice } from './cards/extension-card';
 import { plain, teamsMarkup } from './cards/format';
 import { requesterNotice } from './cards/notices';
 import type { TeamsPoster } from './proactive';
@@ -21,7 +23,7 @@ function escalationHeader(view: RequestView, tier: EscalationTier, tierIndex: nu
   return `⏫ ${escalationWords(view.request, tier, tierIndex, teamsMarkup)}`;
 }
 
-/** The core's Notifier port on Teams: cards in approval channels, 1:1 messages to requesters, all proactive. */
+/** The core's Notifier port on Teams: cards in approval channels, 1:1 messages to requesters, alerts in the security channel, all proactive. */
 export class TeamsNotifier implements Notifier {
   constructor(
     private readonly poster: TeamsPoster,
@@ -82,6 +84,28 @@ export class TeamsNotifier implements Notifier {
   async tellPerson(aadObjectId: string, message: { text: string; card: AdaptiveCard }, about: Record<string, unknown>): Promise<void> {
     const sent = await this.poster.withUser(aadObjectId, (context) => context.sendActivity(cardMessage(message.card, message.text)));
     if (!sent) this.logger.warn(about, 'no 1:1 chat with the Teams user yet (they have not installed the bot personally): notice not sent');
+  }
+
+  /** A reply in the thread of each Teams approval card: the channel sees it, the card stays the one place to decide. */
+  async remindApprovers(view: RequestView, refs: ChatMessageRef[]): Promise<void> {
+    const text = reminderWords(view.request, teamsMarkup);
+    await Promise.all(refs.filter((r) => r.platform === 'teams').map((ref) => this.poster.inThread(ref.channel, ref.messageId, (context) => context.sendActivity(text))));
+  }
+
+  async postExtensionCards(view: ExtensionView): Promise<ChatMessageRef[]> {
+    const role = findRole(this.policy, view.request.request.roleId);
+    const channel = role && approvalTeamsChannel(this.policy, role);
+    return this.postCard(channel, extensionCard(view), `Extension of ${view.request.request.id}`);
+  }
+
+  async updateExtensionCards(view: ExtensionView, refs: ChatMessageRef[]): Promise<void> {
+    await this.updateCards(refs, extensionCard(view));
+  }
+
+  async tellAboutExtension(view: ExtensionView, notice: ExtensionNotice): Promise<void> {
+    const { request } = view.request;
+    if (request.requesterPlatform !== 'teams') return;
+    await this.tellPerson(request.requesterId, extensionNotice(view, notice), { requestId: request.id, notice: notice.kind });
   }
 
   async alertSecurity(alert: SecurityAlert): Promise<void> {

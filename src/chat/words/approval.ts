@@ -39,6 +39,11 @@ export function shorterDurations(askedMs: number, minMs: number): number[] {
   return CHOICES.filter((ms) => ms < askedMs && ms >= minMs);
 }
 
+/** The nudge to approvers, in the approval card's thread, of a request still pending. */
+export function reminderWords(request: AccessRequest, m: Markup): string {
+  return `${m.emoji('bell')} Reminder: ${m.code(request.id)} (${m.bold(request.roleId)} for ${m.user(request.requesterId)}) is still waiting for approval. Approve or deny it on the card above.`;
+}
+
 /**
  * The header of an escalation tier's card (after the platform's emoji): whom it asks, and why.
  * Kept when the card is updated, so it is worded for after the decision too.

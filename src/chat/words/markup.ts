@@ -8,6 +8,7 @@ export const EMOJI = {
   alarm_clock: '⏰',
   arrow_double_up: '⏫',
   ballot_box_with_check: '☑️',
+  bell: '🔔',
   heavy_multiplication_x: '✖️',
   hourglass: '⌛',
   hourglass_flowing_sand: '⏳',
