@@ -43,8 +43,8 @@ export async function scheduleEscalations(core: Core, request: AccessRequest, ro
 }
 
 /**
- * Asks tier `tier` of a still-pending request, once: the row lock and the audit
- * trail make a second call (job retry, reconciler) a no-op. True when it asked.
+ * Asks tier `tier` of a still-pending request, once: the row lock and the request's
+ * `escalated_tiers` make a second call (job retry, reconciler) a no-op. True when it asked.
  */
 export async function escalate(core: Core, requestId: string, tier: number): Promise<boolean> {
   const { store, clock } = core.deps;
@@ -57,8 +57,7 @@ export async function escalate(core: Core, requestId: string, tier: number): Pro
   const asked = await store.transaction(async (tx) => {
     const locked = await tx.lockRequest(requestId);
     if (!locked || locked.status !== 'pending') return false;
-    const done = (await tx.listAudit(requestId)).some((e) => e.action === 'request.escalated' && e.data?.tier === tier);
-    if (done) return false;
+    if (!(await tx.markEscalated(requestId, tier))) return false;
     await tx.appendAudit({ action: 'request.escalated', requestId, actor: { platform: 'system', userId: 'scheduler' }, data: { tier, after: step.after, approvers: step.approvers } }, now);
     return true;
   });

@@ -32,7 +32,7 @@ async function grantRowFor(core: Core, requestId: string, role: Role): Promise<G
   const grant: Grant = {
     id: ids.grantId(), requestId, status: 'granting', provider: role.provider, providerRef: null,
     activatedAt: null, expiresAt: null, revokedAt: null, revokeRequestedBy: null, failureReason: null,
-    revokeAttempts: 0, revokeVerifiedAt: null, activity: null, createdAt: now, updatedAt: now,
+    revokeAttempts: 0, revokeVerifiedAt: null, verifyFailedAt: null, activity: null, createdAt: now, updatedAt: now,
   };
   await store.transaction(async (tx) => {
     await tx.insertGrant(grant);

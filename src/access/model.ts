@@ -110,6 +110,8 @@ export interface Grant {
   revokeAttempts: number;
   /** When the provider confirmed the revoked access is gone. */
   revokeVerifiedAt: Date | null;
+  /** When the first check after the revoke found the access standing (or could not tell): retries revoke again. */
+  verifyFailedAt: Date | null;
   /** What was done with the grant, once it ended and its provider's activity log was read. */
   activity: GrantActivity | null;
   createdAt: Date;

@@ -41,6 +41,12 @@ export interface AccessStore extends ExtensionStore {
   shortenApprovedDuration(id: string, ms: number): Promise<void>;
   /** Records the post-hoc review of a break-glass request; false when it was already reviewed. */
   markReviewed(id: string, by: string, at: Date): Promise<boolean>;
+  /** Records that the approvers of a pending request were reminded; false when they already were. */
+  markReminded(id: string, at: Date): Promise<boolean>;
+  /** Records that escalation tier `tier` (0-based) of a request was asked; false when it already was. */
+  markEscalated(id: string, tier: number): Promise<boolean>;
+  /** Records the first failed check of a revoke (`Grant.verifyFailedAt`); later failures leave it. */
+  markVerifyFailed(id: string, at: Date): Promise<void>;
   /** Records that the overdue-review reminder went out; false when it already had. */
   markReviewReminded(id: string, at: Date): Promise<boolean>;
   /** Break-glass requests created before `createdBefore`, not reviewed and not yet reminded. */

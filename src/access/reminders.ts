@@ -17,8 +17,8 @@ export async function scheduleReminder(core: Core, requestId: string, createdAt:
 
 /**
  * Reminds the approvers of a request still pending past `remind_after`, once per request:
- * the row lock makes the job and the reconciler agree on who sends it, and the
- * `request.reminded` audit event is the record that it was sent. Returns whether it sent one.
+ * the row lock makes the job and the reconciler agree on who sends it, and `reminded_at`
+ * is the record that it was sent (audited as `request.reminded`). Returns whether it sent one.
  */
 export async function remindIfDue(core: Core, requestId: string): Promise<boolean> {
   const { store, clock } = core.deps;
@@ -26,7 +26,7 @@ export async function remindIfDue(core: Core, requestId: string): Promise<boolea
   const claimed = await store.transaction(async (tx) => {
     const request = await tx.lockRequest(requestId);
     if (!request || request.status !== 'pending' || reminderDueAt(core, request.createdAt) > now) return false;
-    if ((await tx.listAudit(requestId)).some((e) => e.action === 'request.reminded')) return false;
+    if (!(await tx.markReminded(requestId, now))) return false;
     await tx.appendAudit({ action: 'request.reminded', requestId, actor: { platform: 'system', userId: 'scheduler' } }, now);
     return true;
   });

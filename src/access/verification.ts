@@ -29,8 +29,7 @@ export async function verifyRevocation(core: Core, grantId: string, justEnded?: 
   const provider = providers(grant.provider);
   if (!role || !provider?.verifyRevoked) return 'unsupported';
 
-  // A grant ends once, so the check right after its end is its first: no earlier failure to look up.
-  const failedBefore = !justEnded && (await store.listAudit(grant.requestId)).some((e) => e.action === 'revoke.verify_failed' && e.grantId === grantId);
+  const failedBefore = grant.verifyFailedAt !== null;
   let gone = false;
   let error: string | undefined;
   try {
@@ -46,6 +45,7 @@ export async function verifyRevocation(core: Core, grantId: string, justEnded?: 
     if (marked && failedBefore) await recovered(core, grant);
     return 'verified';
   }
+  if (!failedBefore) await store.markVerifyFailed(grantId, now);
   await core.audit({ action: 'revoke.verify_failed', requestId: grant.requestId, grantId, actor: { platform: 'system', userId: 'worker' }, data: { error } });
   if (!failedBefore) await alertLater(core, { kind: 'revoke_unverified', requestId: request.id, grantId, error: error ?? 'unknown error' });
   try {

@@ -140,6 +140,31 @@ export class DrizzleAccessStore implements AccessStore {
     return rows.length === 1;
   }
 
+  async markReminded(id: string, at: Date): Promise<boolean> {
+    const rows = await this.db
+      .update(accessRequests)
+      .set({ remindedAt: at })
+      .where(and(eq(accessRequests.id, id), isNull(accessRequests.remindedAt)))
+      .returning({ id: accessRequests.id });
+    return rows.length === 1;
+  }
+
+  async markEscalated(id: string, tier: number): Promise<boolean> {
+    const rows = await this.db
+      .update(accessRequests)
+      .set({ escalatedTiers: sql`array_append(${accessRequests.escalatedTiers}, ${tier}::integer)` })
+      .where(and(eq(accessRequests.id, id), sql`not (${tier}::integer = any(${accessRequests.escalatedTiers}))`))
+      .returning({ id: accessRequests.id });
+    return rows.length === 1;
+  }
+
+  async markVerifyFailed(id: string, at: Date): Promise<void> {
+    await this.db
+      .update(grants)
+      .set({ verifyFailedAt: at, updatedAt: at })
+      .where(and(eq(grants.id, id), isNull(grants.verifyFailedAt)));
+  }
+
   listBreakGlassReviewsDue(createdBefore: Date, limit: number): Promise<AccessRequest[]> {
     return this.db
       .select()

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Platform, RequestStatus } from '../../access/model';
 
@@ -30,6 +31,10 @@ export const accessRequests = pgTable(
     reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
     /** When the overdue-review reminder went out (set once). */
     reviewRemindedAt: timestamp('review_reminded_at', { withTimezone: true }),
+    /** When the approvers of this pending request were reminded (`approvals.remind_after`; set once). */
+    remindedAt: timestamp('reminded_at', { withTimezone: true }),
+    /** The escalation tiers (0-based) already asked; each is asked once. */
+    escalatedTiers: integer('escalated_tiers').array().notNull().default(sql`'{}'::integer[]`),
   },
   (t) => [
     index('access_requests_requester_idx').on(t.requesterId, t.createdAt),

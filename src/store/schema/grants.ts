@@ -21,6 +21,8 @@ export const grants = pgTable(
     revokeAttempts: integer('revoke_attempts').notNull().default(0),
     /** When the provider confirmed the access is gone after the revoke (`verifyRevoked`). */
     revokeVerifiedAt: timestamp('revoke_verified_at', { withTimezone: true }),
+    /** When the first check after the revoke found the access still standing (or could not tell); the retries revoke again. */
+    verifyFailedAt: timestamp('verify_failed_at', { withTimezone: true }),
     /** The activity summary (access/activity-model.ts); null until the lookup after the grant ended. */
     activity: jsonb('activity').$type<GrantActivity>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

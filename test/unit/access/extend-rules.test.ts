@@ -11,7 +11,7 @@ function grantHeldFor(minutes: number): Grant {
   return {
     id: 'G-1', requestId: 'R-1', status: 'active', provider: 'sandbox', providerRef: null,
     activatedAt: T0, expiresAt: new Date(T0.getTime() + minutes * MIN), revokedAt: null,
-    revokeRequestedBy: null, failureReason: null, revokeAttempts: 0, revokeVerifiedAt: null, activity: null,
+    revokeRequestedBy: null, failureReason: null, revokeAttempts: 0, revokeVerifiedAt: null, verifyFailedAt: null, activity: null,
     createdAt: T0, updatedAt: T0,
   };
 }

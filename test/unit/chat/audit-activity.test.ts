@@ -11,7 +11,7 @@ const request: AccessRequest = {
 };
 const grant = (status: Grant['status'], activity: GrantActivity | null): Grant => ({
   id: 'G-1', requestId: 'R-1', status, provider: 'aws', providerRef: null, activatedAt: T0, expiresAt: new Date(T0.getTime() + 3_600_000), revokedAt: null,
-  revokeRequestedBy: null, failureReason: null, revokeAttempts: 0, revokeVerifiedAt: null, activity, createdAt: T0, updatedAt: T0,
+  revokeRequestedBy: null, failureReason: null, revokeAttempts: 0, revokeVerifiedAt: null, verifyFailedAt: null, activity, createdAt: T0, updatedAt: T0,
 });
 const trail = (g: Grant): AuditTrail => ({ view: { request, approvals: [], grant: g }, events: [] });
 const SUMMARY: GrantActivity = {

@@ -51,7 +51,7 @@ class Seed {
     const ended = o.end === 'active' ? null : o.end === 'revoked' ? new Date(approvedAt.getTime() + 10 * MIN) : new Date(expiresAt.getTime() + (o.lateMs ?? 0));
     const grant: Grant = {
       id: `G-${id}`, requestId: id, status: o.end ?? 'expired', provider: 'sandbox', providerRef: 'ref', activatedAt: approvedAt, expiresAt, revokedAt: ended,
-      revokeRequestedBy: o.end === 'revoked' ? 'U0ALICE' : null, failureReason: null, revokeAttempts: 0, revokeVerifiedAt: null, activity: o.activity ?? null, createdAt: approvedAt, updatedAt: approvedAt,
+      revokeRequestedBy: o.end === 'revoked' ? 'U0ALICE' : null, failureReason: null, revokeAttempts: 0, revokeVerifiedAt: null, verifyFailedAt: null, activity: o.activity ?? null, createdAt: approvedAt, updatedAt: approvedAt,
     };
     this.data.grants.push(grant);
     this.event('grant.activated', approvedAt, id, 'worker', { grantId: grant.id });

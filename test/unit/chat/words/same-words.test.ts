@@ -39,7 +39,7 @@ const request: AccessRequest = {
 const TEAMS_APPROVER = 'aaaaaaaa-0000-4000-8000-000000000001';
 const grant = {
   id: 'G-1', requestId: request.id, status: 'active', provider: 'sandbox', providerRef: 'ref', activatedAt: at, expiresAt: new Date(at.getTime() + 1_800_000), revokedAt: null,
-  revokeRequestedBy: null, revokeRequestedAt: null, revokeAttempts: 0, failureReason: null, revokeVerifiedAt: null, activity: null, createdAt: at, updatedAt: at,
+  revokeRequestedBy: null, revokeRequestedAt: null, revokeAttempts: 0, failureReason: null, revokeVerifiedAt: null, verifyFailedAt: null, activity: null, createdAt: at, updatedAt: at,
 } as unknown as NonNullable<RequestView['grant']>;
 const view: RequestView = {
   request,
