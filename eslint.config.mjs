@@ -26,12 +26,12 @@ export default tseslint.config(
     },
   },
   {
-    // The core talks to the world only through access/ports.ts (DESIGN.md).
+    // The core talks to the world only through access/ports/ (DESIGN.md).
     files: ['src/access/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['**/store/**', '**/jobs/**', '**/chat/**', '**/providers/**', '**/http/**', '**/config/**'], message: 'access/ is the core: reach outside only through access/ports.ts' },
+          { group: ['**/store/**', '**/jobs/**', '**/chat/**', '**/providers/**', '**/http/**', '**/config/**'], message: 'access/ is the core: reach outside only through access/ports/' },
           { group: ['@slack/*', 'botbuilder*', 'bullmq', 'ioredis', 'drizzle-orm*', 'postgres', '@electric-sql/*', '@aws-sdk/*', '@azure/*'], message: 'access/ is the core: no transport or infrastructure imports' },
         ],
       }],

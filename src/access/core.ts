@@ -1,10 +1,10 @@
-import { AccessError } from './errors';
-import type { ExtensionView } from './extension-model';
+import { AccessError } from './model/errors';
+import type { ExtensionView } from './model/extension';
 import type { AccessRequest, AuditEventInput, Person, RequestView } from './model';
 import { isInSet } from './people';
 import { findRole, type Role } from './policy';
 import type { AccessDeps, RequesterNotice } from './ports';
-import { RevokeBatches } from './revoke-batches';
+import { RevokeBatches } from './grants/revoke-batches';
 
 /**
  * Shared helpers of the use cases (requests, decisions, grants, reconcile):

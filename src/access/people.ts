@@ -1,6 +1,6 @@
 import { platformOfAccountId } from '../lib/ids';
 import type { Core } from './core';
-import { AccessError } from './errors';
+import { AccessError } from './model/errors';
 import type { AccessRequest, Actor, Identity, Person, Platform } from './model';
 import type { Policy, Requesters } from './policy';
 

@@ -1,13 +1,13 @@
 import { eachBounded, withDeadline } from '../lib/each-bounded';
-import { requeueLostActivity } from './activity';
-import { requeueOwedChat } from './chat-delivery';
+import { requeueLostActivity } from './grants/activity';
+import { requeueOwedChat } from './outbox/delivery';
 import type { Core } from './core';
-import { endGrant } from './grants';
-import { remindIfDue } from './reminders';
-import { timeOutRequest } from './requests';
-import { remindOverdueReviews } from './break-glass';
-import { escalateDue } from './escalation';
-import { retryUnverified } from './verification';
+import { endGrant } from './grants/revoke';
+import { remindIfDue } from './approvals/reminders';
+import { timeOutRequest } from './requests/file';
+import { remindOverdueReviews } from './requests/break-glass';
+import { escalateDue } from './approvals/escalation';
+import { retryUnverified } from './grants/verification';
 
 /**
  * Work not finished within two sweeps (and at least 5 s) is taken to be lost: a revoke

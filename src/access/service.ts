@@ -1,24 +1,25 @@
-import { recordActivity, recordActivityFailure } from './activity';
-import type { GrantActivity } from './activity-model';
-import { auditTrail, requireMaySee, requireSecurityTeam, type AuditTrail } from './audit-trail';
-import { deliverChat } from './chat-delivery';
+import { recordActivity, recordActivityFailure } from './grants/activity';
+import type { GrantActivity } from './model/activity';
+import { auditTrail, requireMaySee, requireSecurityTeam, type AuditTrail } from './queries/audit-trail';
+import { deliverChat } from './outbox/delivery';
 import { Core } from './core';
-import { decideExtension, endDueGrant, requestExtension, type ExtendResult, type NotYetDue } from './extend';
-import type { Extension, ExtensionView } from './extension-model';
-import { approve, checkDecider, deny, type DecisionResult } from './decisions';
-import { activateGrant, endGrant, failGrant, revokeEarly, warnExpiring, type EndResult } from './grants';
+import { decideExtension, requestExtension, type ExtendResult } from './extensions/extend';
+import type { Extension, ExtensionView } from './model/extension';
+import { approve, checkDecider, deny, type DecisionResult } from './approvals/decide';
+import { activateGrant, failGrant, warnExpiring } from './grants/activate';
+import { endDueGrant, endGrant, revokeEarly, type EndResult, type NotYetDue } from './grants/revoke';
 import type { Actor, Decision, Grant, Identity, Person, RequestView } from './model';
 import { isRequester, personOf } from './people';
 import type { Role } from './policy';
 import type { AccessDeps } from './ports';
 import { reconcile, type ReconcileReport } from './reconcile';
-import { remindIfDue } from './reminders';
-import { cancelRequest, requestAccess } from './requests';
-import { checkRequest, type CheckedRequest, type RequestInput } from './rules';
-import { remindOverdueReview, reviewBreakGlass } from './break-glass';
-import { escalate, isOpenTierApprover } from './escalation';
-import { verifyRevocation, type VerifyOutcome } from './verification';
-import { requestableRoles, whoAmI, type WhoAmI } from './whoami';
+import { remindIfDue } from './approvals/reminders';
+import { cancelRequest, requestAccess } from './requests/file';
+import { checkRequest, type CheckedRequest, type RequestInput } from './requests/rules';
+import { remindOverdueReview, reviewBreakGlass } from './requests/break-glass';
+import { escalate, isOpenTierApprover } from './approvals/escalation';
+import { verifyRevocation, type VerifyOutcome } from './grants/verification';
+import { requestableRoles, whoAmI, type WhoAmI } from './queries/whoami';
 
 /**
  * The one entry point of the core. Chat adapters call the person-facing methods,
@@ -85,7 +86,7 @@ export class AccessService {
     return this.core.view(requestId);
   }
 
-  // Person-facing (requests.ts, decisions.ts, grants.ts)
+  // Person-facing (requests/, approvals/, grants/)
   async request(actor: Actor, input: RequestInput): Promise<RequestView> {
     return requestAccess(this.core, await this.person(actor), input);
   }
@@ -110,7 +111,7 @@ export class AccessService {
   async revoke(actor: Actor, requestId: string): Promise<void> {
     return revokeEarly(this.core, await this.person(actor), requestId);
   }
-  /** `/jit extend` (extend.ts): applied at once within the role's auto window, else an extension card. */
+  /** `/jit extend` (extensions/extend.ts): applied at once within the role's auto window, else an extension card. */
   async extend(actor: Actor, requestId: string, addMs: number): Promise<ExtendResult> {
     return requestExtension(this.core, await this.person(actor), requestId, addMs);
   }
@@ -155,7 +156,7 @@ export class AccessService {
     return mine;
   }
 
-  // Worker-facing (grants.ts, reconcile.ts)
+  // Worker-facing (grants/, reconcile.ts)
   activateGrant(requestId: string): Promise<Grant | null> {
     return activateGrant(this.core, requestId);
   }
@@ -181,11 +182,11 @@ export class AccessService {
   verifyRevocation(grantId: string): Promise<VerifyOutcome> {
     return verifyRevocation(this.core, grantId);
   }
-  /** The reminder job (reminders.ts): nudges the approvers once if the request is still pending. */
+  /** The reminder job (approvals/reminders.ts): nudges the approvers once if the request is still pending. */
   remindApprovers(requestId: string): Promise<boolean> {
     return remindIfDue(this.core, requestId);
   }
-  /** The activity job (activity.ts): reads and stores what was done with an ended grant. */
+  /** The activity job (grants/activity.ts): reads and stores what was done with an ended grant. */
   recordActivity(grantId: string): Promise<GrantActivity | undefined> {
     return recordActivity(this.core, grantId);
   }
@@ -193,7 +194,7 @@ export class AccessService {
   recordActivityFailure(grantId: string, error: string, attempts: number): Promise<void> {
     return recordActivityFailure(this.core, grantId, error, attempts);
   }
-  /** The chat worker (chat-delivery.ts): delivers owed chat work, parts already delivered excepted. */
+  /** The chat worker (outbox/delivery.ts): delivers owed chat work, parts already delivered excepted. */
   async deliverChat(outboxId: number): Promise<void> {
     await deliverChat(this.core, outboxId);
   }

@@ -1,4 +1,4 @@
-import { ChatDeliveryError } from '../access/errors';
+import { ChatDeliveryError } from '../access/model/errors';
 
 /**
  * Slack's answers that mean the message, channel or person is gone for good: retrying

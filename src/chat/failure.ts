@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isAccessError } from '../access/errors';
+import { isAccessError } from '../access/model/errors';
 import type { Logger } from '../lib/logger';
 
 /**

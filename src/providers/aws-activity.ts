@@ -1,5 +1,5 @@
 import { CloudTrailClient, LookupEventsCommand, type Event } from '@aws-sdk/client-cloudtrail';
-import type { ActivityContext, ActivityEvent, ActivitySource } from '../access/activity-model';
+import type { ActivityContext, ActivityEvent, ActivitySource } from '../access/model/activity';
 import { awsProviderError } from './aws-errors';
 import { sessionNameFor } from './aws-sts';
 

@@ -1,5 +1,5 @@
 import type { Credentials } from '@aws-sdk/client-sts';
-import { ProviderError } from '../access/errors';
+import { ProviderError } from '../access/model/errors';
 
 export const AWS_FEDERATION_URL = 'https://signin.aws.amazon.com/federation';
 const CONSOLE_URL = 'https://console.aws.amazon.com/';

@@ -1,4 +1,4 @@
-import { ProviderError } from '../access/errors';
+import { ProviderError } from '../access/model/errors';
 
 interface AwsServiceError {
   name?: string;

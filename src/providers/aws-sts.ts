@@ -1,7 +1,7 @@
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
-import { ProviderError } from '../access/errors';
-import type { ActivitySource } from '../access/activity-model';
+import { ProviderError } from '../access/model/errors';
+import type { ActivitySource } from '../access/model/activity';
 import type { Grant } from '../access/model';
 import type { Role } from '../access/policy';
 import type { AccessProvider, GrantContext, ProviderGrantResult } from '../access/ports';

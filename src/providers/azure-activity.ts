@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { bearerTokenAuthenticationPolicy, createDefaultHttpClient, createPipelineFromOptions, createPipelineRequest, type HttpClient, type Pipeline } from '@azure/core-rest-pipeline';
-import type { ActivityContext, ActivityEvent, ActivitySource } from '../access/activity-model';
-import { ProviderError } from '../access/errors';
+import type { ActivityContext, ActivityEvent, ActivitySource } from '../access/model/activity';
+import { ProviderError } from '../access/model/errors';
 import { armProviderError } from './azure-errors';
 import { principalIdOf } from './azure-rbac';
 

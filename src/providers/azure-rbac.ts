@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import type { TokenCredential } from '@azure/identity';
-import { ProviderError } from '../access/errors';
-import type { ActivitySource } from '../access/activity-model';
+import { ProviderError } from '../access/model/errors';
+import type { ActivitySource } from '../access/model/activity';
 import type { AccessRequest, Grant } from '../access/model';
 import type { Policy, Role } from '../access/policy';
 import type { AccessProvider, GrantContext, ProviderGrantResult } from '../access/ports';

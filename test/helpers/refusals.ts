@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { AccessError } from '../../src/access/errors';
+import { AccessError } from '../../src/access/model/errors';
 import { auditEvents } from '../../src/store/schema';
 import type { TestRuntime } from './runtime';
 

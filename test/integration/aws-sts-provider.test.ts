@@ -1,4 +1,4 @@
-import { ProviderError } from '../../src/access/errors';
+import { ProviderError } from '../../src/access/model/errors';
 import type { AccessRequest, Grant } from '../../src/access/model';
 import type { Role } from '../../src/access/policy';
 import type { GrantContext } from '../../src/access/ports';

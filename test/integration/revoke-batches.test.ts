@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { RevokeBatches } from '../../src/access/revoke-batches';
+import { RevokeBatches } from '../../src/access/grants/revoke-batches';
 import { DrizzleAccessStore } from '../../src/store/repos/access-store';
 import { auditEvents } from '../../src/store/schema';
 import type { Actor, Grant, GrantWithRequest } from '../../src/access/model';

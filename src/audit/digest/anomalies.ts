@@ -1,5 +1,5 @@
-import { shortList } from '../../access/activity-model';
-import type { DigestPolicy } from '../../access/digest-policy';
+import { shortList } from '../../access/model/activity';
+import type { DigestPolicy } from '../../access/policy/digest';
 import type { AccessRequest, Grant } from '../../access/model';
 import type { Role } from '../../access/policy';
 import { formatDuration } from '../../lib/duration';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { BusinessHours } from '../../access/digest-policy';
+import type { BusinessHours } from '../../access/policy/digest';
 
 /** Day arithmetic in the digest's IANA time zone (DST-safe through luxon). */
 

@@ -1,6 +1,6 @@
 import type { Actor } from '../../access/model';
 import type { Policy } from '../../access/policy';
-import { AccessError } from '../../access/errors';
+import { AccessError } from '../../access/model/errors';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { showHidden } from '../../lib/text';

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { ExtensionNotice, ExtensionView } from '../../access/extension-model';
+import type { ExtensionNotice, ExtensionView } from '../../access/model/extension';
 import type { ChatMessageRef, RequestView } from '../../access/model';
 import { approvalSlackChannel, findRole, type EscalationTier, type Policy, type Role } from '../../access/policy';
 import type { Notifier, RequesterNotice, SecurityAlert } from '../../access/ports';

@@ -1,5 +1,5 @@
 import { ActivityHandler, ActivityTypes, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
-import { isAccessError } from '../../access/errors';
+import { isAccessError } from '../../access/model/errors';
 import { runCardAction } from './actions';
 import { whyRefused } from './boundary';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './cards/card';

@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { AccessError } from '../../access/errors';
+import { AccessError } from '../../access/model/errors';
 import type { Actor } from '../../access/model';
 
 /**

@@ -1,4 +1,4 @@
-import type { ExtensionNotice, ExtensionView } from '../../access/extension-model';
+import type { ExtensionNotice, ExtensionView } from '../../access/model/extension';
 import type { ChatMessageRef, RequestView } from '../../access/model';
 import { findRole, type EscalationTier, type Policy, type Role } from '../../access/policy';
 import type { Notifier, RequesterNotice, SecurityAlert } from '../../access/ports';

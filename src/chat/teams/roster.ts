@@ -1,5 +1,5 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import { AccessError } from '../../access/errors';
+import { AccessError } from '../../access/model/errors';
 import type { AccessService } from '../../access/service';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';

@@ -1,4 +1,4 @@
-import { reviewDueAt } from '../../access/break-glass';
+import { reviewDueAt } from '../../access/requests/break-glass';
 import { grantDurationMs, type AccessRequest } from '../../access/model';
 import type { ApproverSet, EscalationTier, Role } from '../../access/policy';
 import type { RequesterNotice } from '../../access/ports';

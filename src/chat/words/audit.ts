@@ -1,4 +1,4 @@
-import type { AccessErrorCode } from '../../access/errors';
+import type { AccessErrorCode } from '../../access/model/errors';
 import type { AuditEvent } from '../../access/model';
 import { formatDuration } from '../../lib/duration';
 import { cutVisibly } from '../../lib/text';

@@ -1,5 +1,5 @@
-import type { ExtendResult } from '../../access/extend';
-import type { ExtensionNotice, ExtensionView } from '../../access/extension-model';
+import type { ExtendResult } from '../../access/extensions/extend';
+import type { ExtensionNotice, ExtensionView } from '../../access/model/extension';
 import { formatDuration } from '../../lib/duration';
 import type { Markup } from './markup';
 

@@ -1,4 +1,4 @@
-import { isAccessError, type AccessErrorCode } from '../../access/errors';
+import { isAccessError, type AccessErrorCode } from '../../access/model/errors';
 import type { AccessRequest } from '../../access/model';
 import type { Markup } from './markup';
 

@@ -1,5 +1,5 @@
 import type { Role } from '../../access/policy';
-import type { WhoAmI } from '../../access/whoami';
+import type { WhoAmI } from '../../access/queries/whoami';
 import type { Markup } from './markup';
 
 const PLATFORM_NAMES = { slack: 'Slack', teams: 'Teams' } as const;

@@ -1,5 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
-import { ChatDeliveryError } from '../../access/errors';
+import { ChatDeliveryError } from '../../access/model/errors';
 import type { AccessService } from '../../access/service';
 import { QUEUES } from '../queues';
 

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { ProviderError } from '../../access/errors';
+import { ProviderError } from '../../access/model/errors';
 import type { Logger } from '../../lib/logger';
 
 /**

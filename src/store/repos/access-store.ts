@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
-import { GRANT_TRANSITIONS, type GrantTransition, type RequestTransition } from '../../access/lifecycle';
-import type { GrantActivity } from '../../access/activity-model';
-import type { Extension, ExtensionSettlement, NewExtension } from '../../access/extension-model';
+import { GRANT_TRANSITIONS, type GrantTransition, type RequestTransition } from '../../access/model/lifecycle';
+import type { GrantActivity } from '../../access/model/activity';
+import type { Extension, ExtensionSettlement, NewExtension } from '../../access/model/extension';
 import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Person } from '../../access/model';
 import type { AccessStore } from '../../access/ports';
 import type { Db } from '../db';

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
-import type { ChatEffect, ChatProgress, OwedChat } from '../../access/chat-effects';
+import type { ChatEffect, ChatProgress, OwedChat } from '../../access/outbox/effects';
 import type { ChatOutbox } from '../../access/ports';
 import type { Db } from '../db';
 import { chatOutbox } from '../schema';

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Extension, ExtensionSettlement, NewExtension } from '../../access/extension-model';
+import type { Extension, ExtensionSettlement, NewExtension } from '../../access/model/extension';
 import type { ChatMessageRef } from '../../access/model';
 import type { Db } from '../db';
 import { grantExtensions, grants } from '../schema';

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { AccessError } from '../../access/errors';
+import { AccessError } from '../../access/model/errors';
 import type { Actor, Identity, Platform } from '../../access/model';
 import type { PeopleDirectory } from '../../access/ports';
 import type { Clock } from '../../lib/clock';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import type { ChatEffect, ChatProgress } from '../../access/chat-effects';
+import type { ChatEffect, ChatProgress } from '../../access/outbox/effects';
 
 /**
  * Chat work owed after a fact was recorded (a card update and DM after a revoke, a security

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import type { ExtensionStatus } from '../../access/extension-model';
+import type { ExtensionStatus } from '../../access/model/extension';
 import type { ChatMessageRef, Platform } from '../../access/model';
 import { accessRequests } from './access-requests';
 import { grants } from './grants';

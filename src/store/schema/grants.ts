@@ -1,5 +1,5 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import type { GrantActivity } from '../../access/activity-model';
+import type { GrantActivity } from '../../access/model/activity';
 import type { GrantStatus } from '../../access/model';
 import { accessRequests } from './access-requests';
 

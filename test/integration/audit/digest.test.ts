@@ -1,4 +1,4 @@
-import { AccessError } from '../../../src/access/errors';
+import { AccessError } from '../../../src/access/model/errors';
 import type { Actor } from '../../../src/access/model';
 import { verifyChain } from '../../../src/audit/verify';
 import { readChain, unsealedSummary } from '../../../src/store/repos/audit-log';

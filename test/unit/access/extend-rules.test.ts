@@ -1,4 +1,4 @@
-import { extendChoices, selfServiceLimitMs } from '../../../src/access/extend-rules';
+import { extendChoices, selfServiceLimitMs } from '../../../src/access/extensions/rules';
 import type { AccessRequest, Grant } from '../../../src/access/model';
 import type { Role } from '../../../src/access/policy';
 import { testPolicy } from '../../helpers/policy';

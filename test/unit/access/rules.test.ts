@@ -1,5 +1,5 @@
-import { AccessError } from '../../../src/access/errors';
-import { checkRequest } from '../../../src/access/rules';
+import { AccessError } from '../../../src/access/model/errors';
+import { checkRequest } from '../../../src/access/requests/rules';
 import { testPolicy } from '../../helpers/policy';
 
 const role = (id: string) => testPolicy().roles.find((r) => r.id === id)!;

@@ -1,5 +1,5 @@
-import type { GrantActivity } from '../../../src/access/activity-model';
-import type { AuditTrail } from '../../../src/access/audit-trail';
+import type { GrantActivity } from '../../../src/access/model/activity';
+import type { AuditTrail } from '../../../src/access/queries/audit-trail';
 import type { AccessRequest, Grant } from '../../../src/access/model';
 import { auditTimeline } from '../../../src/chat/slack/blocks/audit-timeline';
 import { auditText } from '../../../src/chat/teams/cards/security';

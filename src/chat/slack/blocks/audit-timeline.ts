@@ -1,6 +1,6 @@
 import { Blocks, Message } from 'slack-block-builder';
-import { activityLine } from '../../../access/activity-model';
-import type { AuditTrail } from '../../../access/audit-trail';
+import { activityLine } from '../../../access/model/activity';
+import type { AuditTrail } from '../../../access/queries/audit-trail';
 import { auditLine } from '../../words/audit';
 import { packedSections } from './limits';
 import { slackMarkup, slackText, user } from './format';

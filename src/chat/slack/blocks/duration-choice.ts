@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccessError } from '../../../access/errors';
+import { AccessError } from '../../../access/model/errors';
 import { REQUEST_ID_PATTERN } from '../../../lib/ids';
 
 /**

@@ -1,6 +1,6 @@
 import { Blocks, Elements } from 'slack-block-builder';
-import type { ExtendResult } from '../../../access/extend';
-import type { ExtensionNotice, ExtensionStatus, ExtensionView } from '../../../access/extension-model';
+import type { ExtendResult } from '../../../access/extensions/extend';
+import type { ExtensionNotice, ExtensionStatus, ExtensionView } from '../../../access/model/extension';
 import { formatDuration } from '../../../lib/duration';
 import { extendReplyWords, extensionAskWords, extensionNoticeWords, extensionOutcomeWords } from '../../words/extension';
 import { blocksOf, plainText, slackMarkup, user, when } from './format';

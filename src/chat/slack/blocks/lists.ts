@@ -4,7 +4,7 @@ import type { Role } from '../../../access/policy';
 import { HELP_LINES } from '../../command';
 import { formatDuration } from '../../../lib/duration';
 import { APPROVE_ACTION, decisionBlockId, DENY_ACTION } from './approval-card';
-import type { WhoAmI } from '../../../access/whoami';
+import type { WhoAmI } from '../../../access/queries/whoami';
 import { hiddenRolesWords, noRequestableRolesWords, whoamiLines } from '../../words/whoami';
 import { slackMarkup, slackText, user } from './format';
 import { fitting, packedSections, sectionText, SLACK_LIMITS } from './limits';

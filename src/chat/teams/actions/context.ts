@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccessError } from '../../../access/errors';
+import { AccessError } from '../../../access/model/errors';
 import type { Actor } from '../../../access/model';
 import { normaliseRequestId } from '../../../lib/ids';
 import type { AdaptiveCard } from '../cards/card';

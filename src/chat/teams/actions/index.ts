@@ -1,5 +1,5 @@
 import type { Activity, AdaptiveCardInvokeValue } from 'botbuilder';
-import { isAccessError } from '../../../access/errors';
+import { isAccessError } from '../../../access/model/errors';
 import type { Actor } from '../../../access/model';
 import { failureMessage } from '../../failure';
 import { approvalCard } from '../cards/approval-card';

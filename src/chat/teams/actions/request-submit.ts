@@ -1,4 +1,4 @@
-import { isAccessError } from '../../../access/errors';
+import { isAccessError } from '../../../access/model/errors';
 import { parseDurationMs } from '../../../lib/duration';
 import { card, text } from '../cards/card';
 import { REQUEST_INPUTS, requestForm } from '../cards/request-form';

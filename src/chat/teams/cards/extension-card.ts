@@ -1,5 +1,5 @@
-import type { ExtendResult } from '../../../access/extend';
-import type { ExtensionNotice, ExtensionStatus, ExtensionView } from '../../../access/extension-model';
+import type { ExtendResult } from '../../../access/extensions/extend';
+import type { ExtensionNotice, ExtensionStatus, ExtensionView } from '../../../access/model/extension';
 import { extendReplyWords, extensionAskWords, extensionNoticeWords, extensionOutcomeWords } from '../../words/extension';
 import { card, execute, facts, text, VERBS, type AdaptiveCard } from './card';
 import { plain, teamsMarkup, teamsText, when } from './format';

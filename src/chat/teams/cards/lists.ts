@@ -3,7 +3,7 @@ import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
 import { HELP_LINES } from '../../command';
 import { card, execute, text, VERBS, type AdaptiveCard } from './card';
-import type { WhoAmI } from '../../../access/whoami';
+import type { WhoAmI } from '../../../access/queries/whoami';
 import { hiddenRolesWords, noRequestableRolesWords, whoamiLines } from '../../words/whoami';
 import { teamsMarkup, teamsText, who } from './format';
 import { requestSummary, statusLine } from '../../words/status';

@@ -1,5 +1,5 @@
-import { activityLine } from '../../../access/activity-model';
-import type { AuditTrail } from '../../../access/audit-trail';
+import { activityLine } from '../../../access/model/activity';
+import type { AuditTrail } from '../../../access/queries/audit-trail';
 import type { PublishOutcome } from '../../../audit/digest/service';
 import { auditLine } from '../../words/audit';
 import { teamsText, teamsTextMarkup } from './format';

@@ -1,4 +1,4 @@
-import type { GrantActivity } from '../../../../src/access/activity-model';
+import type { GrantActivity } from '../../../../src/access/model/activity';
 import type { AccessRequest, Approval, AuditEvent, Grant } from '../../../../src/access/model';
 import { buildDigest } from '../../../../src/audit/digest/build';
 import { dayWindow } from '../../../../src/audit/digest/calendar';

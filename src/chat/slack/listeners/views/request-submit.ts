@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { isAccessError, type AccessErrorCode } from '../../../../access/errors';
+import { isAccessError, type AccessErrorCode } from '../../../../access/model/errors';
 import { DURATION_FORMS, parseDurationMs } from '../../../../lib/duration';
 import { REQUEST_FIELDS } from '../../blocks/request-modal';
 import type { SlackListenerDeps } from '../../deps';

@@ -1,5 +1,5 @@
-import type { AccessRequest, Grant } from './model';
-import type { Policy, Role } from './policy';
+import type { AccessRequest, Grant } from './index';
+import type { Policy, Role } from '../policy';
 
 /**
  * What was done with a grant, stored on it (`grants.activity`) once it ended:

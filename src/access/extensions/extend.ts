@@ -1,12 +1,11 @@
-import { formatDuration } from '../lib/duration';
-import type { Core } from './core';
-import { AccessError, isAccessError } from './errors';
-import type { Extension, ExtensionNotice } from './extension-model';
-import { endGrant, type EndResult } from './grants';
-import type { AccessRequest, AuditActor, Decision, Grant, Person } from './model';
-import { selfServiceLimitMs, whyNotExtendable } from './extend-rules';
-import { crossPlatformDoubt, isRequester, isSamePerson } from './people';
-import { warnBeforeMs, type Role } from './policy';
+import { formatDuration } from '../../lib/duration';
+import type { Core } from '../core';
+import { AccessError, isAccessError } from '../model/errors';
+import type { Extension, ExtensionNotice } from '../model/extension';
+import type { AccessRequest, AuditActor, Decision, Grant, Person } from '../model';
+import { selfServiceLimitMs, whyNotExtendable } from './rules';
+import { crossPlatformDoubt, isRequester, isSamePerson } from '../people';
+import { warnBeforeMs, type Role } from '../policy';
 
 export type ExtendResult =
   | { outcome: 'extended'; expiresAt: Date; by: 'policy' }
@@ -27,7 +26,7 @@ function plan(role: Role, grant: Grant, addMs: number): { expiresAt: Date; total
   return { expiresAt: new Date(grant.expiresAt!.getTime() + addMs), totalMs };
 }
 
-/** Approved without a person while the new total stays within what self-service may reach (extend-rules.ts). */
+/** Approved without a person while the new total stays within what self-service may reach (extensions/rules.ts). */
 function autoApproved(role: Role, request: AccessRequest, totalMs: number): boolean {
   const limit = selfServiceLimitMs(role, request);
   return limit !== undefined && totalMs <= limit;
@@ -197,27 +196,4 @@ async function tell(core: Core, extensionId: number, notice: ExtensionNotice): P
   } catch (e) {
     core.deps.logger.error({ err: e, extensionId, notice: notice.kind }, 'could not tell the requester about the extension');
   }
-}
-
-/** A revoke job that ran before its grant's expiry: it should run again in `dueInMs`. */
-export interface NotYetDue {
-  ended: false;
-  dueInMs: number;
-}
-
-/**
- * The revoke worker's entry: ends the grant unless it is an active grant not yet due,
- * by the shared clock: its expiry was moved later (an extension) after this job was
- * queued, or the job was queued by a process whose clock is behind (BullMQ times delays
- * by the clock of the process that queued them). Early revokes and failed or stalled
- * revokes always proceed. Its follow-ups (verification, DMs) run behind the next
- * revokes (`revokeFollowUps`).
- */
-export async function endDueGrant(core: Core, grantId: string): Promise<EndResult | NotYetDue> {
-  const loaded = await core.revokes.load.submit(grantId);
-  if (!loaded) return { ended: false };
-  const { grant } = loaded;
-  const dueInMs = grant.expiresAt ? grant.expiresAt.getTime() - core.deps.clock.now().getTime() : 0;
-  if (grant.status === 'active' && !grant.revokeRequestedBy && dueInMs > 0) return { ended: false, dueInMs };
-  return endGrant(core, grantId, loaded, true);
 }

@@ -1,8 +1,8 @@
-import type { Core } from './core';
-import { AccessError } from './errors';
-import { mayDecide } from './escalation';
-import type { AuditEvent, Person, RequestView } from './model';
-import { isInSet, isRequester } from './people';
+import type { Core } from '../core';
+import { AccessError } from '../model/errors';
+import { mayDecide } from '../approvals/escalation';
+import type { AuditEvent, Person, RequestView } from '../model';
+import { isInSet, isRequester } from '../people';
 
 /** Whether the person is on the policy's `digest.security_team` (user groups expanded now). */
 export function isSecurityTeam(core: Core, person: Person): Promise<boolean> {

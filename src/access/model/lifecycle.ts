@@ -1,4 +1,4 @@
-import type { GrantStatus, RequestStatus } from './model';
+import type { GrantStatus, RequestStatus } from './index';
 
 /**
  * The request lifecycle (docs/how-it-works.md): which status each transition may start from.

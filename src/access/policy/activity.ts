@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationField } from '../lib/duration';
+import { durationField } from '../../lib/duration';
 
 /**
  * The `activity:` section of the policy: whether and when jitbot looks up what was

@@ -1,7 +1,7 @@
-import type { Core } from './core';
-import type { Actor, Person } from './model';
-import { accountsOf, mayRequest } from './people';
-import type { Role } from './policy';
+import type { Core } from '../core';
+import type { Actor, Person } from '../model';
+import { accountsOf, mayRequest } from '../people';
+import type { Role } from '../policy';
 
 /** What `/jit whoami` shows: the person, the accounts that are theirs, and what they may do. */
 export interface WhoAmI {

@@ -1,5 +1,5 @@
-import type { AccessRequest, Grant } from './model';
-import type { Role } from './policy';
+import type { AccessRequest, Grant } from '../model';
+import type { Role } from '../policy';
 
 /**
  * Why a role's grants cannot be made longer, or null when they can. AWS hands out

@@ -1,9 +1,9 @@
-import type { Core } from './core';
-import { alertLater, later } from './chat-delivery';
-import { AccessError, isAccessError } from './errors';
-import type { AccessRequest, Person, RequestView } from './model';
-import { crossPlatformDoubt, isRequester } from './people';
-import type { Role } from './policy';
+import type { Core } from '../core';
+import { alertLater, later } from '../outbox/delivery';
+import { AccessError, isAccessError } from '../model/errors';
+import type { AccessRequest, Person, RequestView } from '../model';
+import { crossPlatformDoubt, isRequester } from '../people';
+import type { Role } from '../policy';
 
 /**
  * Break-glass (`break_glass: true` on a role): the requester approves their own

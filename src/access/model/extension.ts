@@ -1,4 +1,4 @@
-import type { AuditEventInput, ChatMessageRef, Platform, RequestView } from './model';
+import type { AuditEventInput, ChatMessageRef, Platform, RequestView } from './index';
 
 /** `lapsed`: the grant ended (or began ending) before anyone decided. */
 export const EXTENSION_STATUSES = ['pending', 'approved', 'denied', 'lapsed'] as const;

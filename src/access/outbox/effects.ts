@@ -1,5 +1,5 @@
-import type { Platform } from './model';
-import type { RequesterNotice } from './ports';
+import type { Platform } from '../model';
+import type { RequesterNotice } from '../ports';
 
 /**
  * Chat work described as data, so it can wait in Postgres (the chat outbox) and be

@@ -1,9 +1,9 @@
-import { formatDuration } from '../lib/duration';
-import type { Core } from './core';
-import { AccessError } from './errors';
-import type { AccessRequest, Person } from './model';
-import type { Role } from './policy';
-import type { AccessStore } from './ports';
+import { formatDuration } from '../../lib/duration';
+import type { Core } from '../core';
+import { AccessError } from '../model/errors';
+import type { AccessRequest, Person } from '../model';
+import type { Role } from '../policy';
+import type { AccessStore } from '../ports';
 
 /**
  * Per-person limits, checked inside the transaction that files the request, after

@@ -1,6 +1,6 @@
-import type { Core } from './core';
-import { alertLater, later } from './chat-delivery';
-import type { Grant, GrantWithRequest } from './model';
+import type { Core } from '../core';
+import { alertLater, later } from '../outbox/delivery';
+import type { Grant, GrantWithRequest } from '../model';
 
 /**
  * Revoke verification: after a revoke the provider is asked whether the access is

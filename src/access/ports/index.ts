@@ -1,13 +1,13 @@
-import type { BoundedRunner } from '../lib/bounded-runner';
-import type { Clock } from '../lib/clock';
-import type { IdGenerator } from '../lib/ids';
-import type { Logger } from '../lib/logger';
-import type { ActivitySource, GrantActivity } from './activity-model';
-import type { ChatEffect, ChatProgress, OwedChat } from './chat-effects';
-import type { GrantTransition, RequestTransition } from './lifecycle';
-import type { AccessRequest, Actor, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Identity, Person, Platform, RequestView } from './model';
-import type { ExtensionNotice, ExtensionStore, ExtensionView } from './extension-model';
-import type { ApproverSet, EscalationTier, OnCallSchedule, Policy, Role } from './policy';
+import type { BoundedRunner } from '../../lib/bounded-runner';
+import type { Clock } from '../../lib/clock';
+import type { IdGenerator } from '../../lib/ids';
+import type { Logger } from '../../lib/logger';
+import type { ActivitySource, GrantActivity } from '../model/activity';
+import type { ChatEffect, ChatProgress, OwedChat } from '../outbox/effects';
+import type { GrantTransition, RequestTransition } from '../model/lifecycle';
+import type { AccessRequest, Actor, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Identity, Person, Platform, RequestView } from '../model';
+import type { ExtensionNotice, ExtensionStore, ExtensionView } from '../model/extension';
+import type { ApproverSet, EscalationTier, OnCallSchedule, Policy, Role } from '../policy';
 
 /**
  * The core's only doors to the outside. Adapters implement them (store/, jobs/,
@@ -210,7 +210,7 @@ export type RequesterNotice =
   | { kind: 'denied'; by: string; reason: string }
   | { kind: 'granted'; providerLabel: string; privateDelivery?: string }
   | { kind: 'grant_failed'; error: string }
-  /** extendChoices: durations (ms) the "Extend" control may offer (extend.ts), empty when none fit. */
+  /** extendChoices: durations (ms) the "Extend" control may offer (extensions/rules.ts), empty when none fit. */
   | { kind: 'expiring_soon'; msLeft: number; extendChoices: number[] }
   /**
    * verification: the provider confirmed the access is gone; still shows it (security is
@@ -273,7 +273,7 @@ export interface AccessDeps {
   reconcileEveryMs: number;
   /**
    * Where the revoke job leaves a grant's follow-ups (verification, DMs) once its end is
-   * recorded, so a burst of expiries is revoked first (grants.ts). Absent: done inline.
+   * recorded, so a burst of expiries is revoked first (grants/revoke.ts). Absent: done inline.
    */
   revokeFollowUps?: BoundedRunner;
 }

@@ -1,5 +1,5 @@
-import { later } from './chat-delivery';
-import type { Core } from './core';
+import { later } from '../outbox/delivery';
+import type { Core } from '../core';
 
 /** When a pending request's approvers are reminded (`approvals.remind_after` after it was filed). */
 export function reminderDueAt(core: Core, createdAt: Date): Date {

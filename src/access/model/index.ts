@@ -1,4 +1,4 @@
-import type { GrantActivity } from './activity-model';
+import type { GrantActivity } from './activity';
 
 /** The nouns of the core. Plain data: storage and chat shapes are mapped to these. */
 

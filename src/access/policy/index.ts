@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { durationField } from '../lib/duration';
-import { SLACK_USER_ID } from '../lib/ids';
-import { ActivityPolicySchema } from './activity-policy';
-import { DigestPolicySchema } from './digest-policy';
+import { durationField } from '../../lib/duration';
+import { SLACK_USER_ID } from '../../lib/ids';
+import { ActivityPolicySchema } from './activity';
+import { DigestPolicySchema } from './digest';
 
 /**
  * The policy: roles and who approves them. The YAML keys are a contract

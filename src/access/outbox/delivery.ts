@@ -1,9 +1,9 @@
-import type { AlertData, ChatEffect, ChatProgress } from './chat-effects';
-import type { Core } from './core';
-import { reviewDueAt } from './break-glass';
-import { ChatDeliveryError } from './errors';
-import type { ChatMessageRef, Platform } from './model';
-import type { SecurityAlert } from './ports';
+import type { AlertData, ChatEffect, ChatProgress } from './effects';
+import type { Core } from '../core';
+import { reviewDueAt } from '../requests/break-glass';
+import { ChatDeliveryError } from '../model/errors';
+import type { ChatMessageRef, Platform } from '../model';
+import type { SecurityAlert } from '../ports';
 
 /**
  * Chat work after a fact is recorded: written to the chat outbox and handed to the `chat`

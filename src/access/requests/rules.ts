@@ -1,6 +1,6 @@
-import { formatDuration } from '../lib/duration';
-import { AccessError } from './errors';
-import type { Role } from './policy';
+import { formatDuration } from '../../lib/duration';
+import { AccessError } from '../model/errors';
+import type { Role } from '../policy';
 
 export interface RequestInput {
   roleId: string;

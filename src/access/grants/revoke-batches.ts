@@ -1,9 +1,9 @@
-import { Coalescer } from '../lib/coalescer';
-import type { Clock } from '../lib/clock';
-import type { GrantActivity } from './activity-model';
-import { GRANT_TRANSITIONS, REQUEST_TRANSITIONS } from './lifecycle';
-import type { AccessRequest, Grant, GrantWithRequest } from './model';
-import type { AccessStore } from './ports';
+import { Coalescer } from '../../lib/coalescer';
+import type { Clock } from '../../lib/clock';
+import type { GrantActivity } from '../model/activity';
+import { GRANT_TRANSITIONS, REQUEST_TRANSITIONS } from '../model/lifecycle';
+import type { AccessRequest, Grant, GrantWithRequest } from '../model';
+import type { AccessStore } from '../ports';
 
 const WORKER = { platform: 'system', userId: 'worker' } as const;
 

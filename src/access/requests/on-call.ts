@@ -1,6 +1,6 @@
-import type { Core } from './core';
-import type { Person } from './model';
-import type { OnCallSchedule, Role } from './policy';
+import type { Core } from '../core';
+import type { Person } from '../model';
+import type { OnCallSchedule, Role } from '../policy';
 
 export function describeSchedule(schedule: OnCallSchedule): string {
   return 'pagerduty_schedule' in schedule ? `PagerDuty schedule ${schedule.pagerduty_schedule}` : `Opsgenie schedule ${schedule.opsgenie_schedule}`;

@@ -1,8 +1,8 @@
-import { later } from './chat-delivery';
-import type { Core } from './core';
-import type { AccessRequest, Person } from './model';
-import { isInSet } from './people';
-import type { Role } from './policy';
+import { later } from '../outbox/delivery';
+import type { Core } from '../core';
+import type { AccessRequest, Person } from '../model';
+import { isInSet } from '../people';
+import type { Role } from '../policy';
 
 /**
  * `approval.escalation`: when nobody decides within a tier's `after`, that tier's

@@ -1,8 +1,8 @@
-import type { ActivityContext, ActivitySource, FetchedActivity, GrantActivity } from './activity-model';
-import type { Core } from './core';
-import { requesterProfile } from './people';
-import type { Grant } from './model';
-import type { AccessProvider } from './ports';
+import type { ActivityContext, ActivitySource, FetchedActivity, GrantActivity } from '../model/activity';
+import type { Core } from '../core';
+import { requesterProfile } from '../people';
+import type { Grant } from '../model';
+import type { AccessProvider } from '../ports';
 
 /**
  * Activity during a grant: once it ended, its provider's activity log (CloudTrail,

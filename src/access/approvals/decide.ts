@@ -1,11 +1,11 @@
-import { AccessError, isAccessError } from './errors';
-import { REQUEST_TRANSITIONS } from './lifecycle';
-import type { AccessRequest, Approval, Decision, Person, RequestView } from './model';
-import type { Core } from './core';
+import { AccessError, isAccessError } from '../model/errors';
+import { REQUEST_TRANSITIONS } from '../model/lifecycle';
+import type { AccessRequest, Approval, Decision, Person, RequestView } from '../model';
+import type { Core } from '../core';
 import { mayDecide } from './escalation';
-import { crossPlatformDoubt, isRequester, type Party } from './people';
-import { timeOutRequest } from './requests';
-import { formatDuration } from '../lib/duration';
+import { crossPlatformDoubt, isRequester, type Party } from '../people';
+import { timeOutRequest } from '../requests/file';
+import { formatDuration } from '../../lib/duration';
 
 export interface DecisionResult {
   view: RequestView;

@@ -1,17 +1,17 @@
-import { AccessError } from './errors';
-import { REQUEST_TRANSITIONS } from './lifecycle';
-import type { AccessRequest, Person, RequestView } from './model';
-import type { Core } from './core';
-import { scheduleReminder } from './reminders';
+import { AccessError } from '../model/errors';
+import { REQUEST_TRANSITIONS } from '../model/lifecycle';
+import type { AccessRequest, Person, RequestView } from '../model';
+import type { Core } from '../core';
+import { scheduleReminder } from '../approvals/reminders';
 import { checkRequest, type RequestInput } from './rules';
 import { announceBreakGlass } from './break-glass';
-import { scheduleEscalations } from './escalation';
-import { LimitRefusal, refuseOverLimits } from './hygiene';
+import { scheduleEscalations } from '../approvals/escalation';
+import { LimitRefusal, refuseOverLimits } from './limits';
 import { checkOnCall, describeSchedule } from './on-call';
-import { isRequester, mayRequest } from './people';
-import { later } from './chat-delivery';
-import type { Role } from './policy';
-import type { AccessStore } from './ports';
+import { isRequester, mayRequest } from '../people';
+import { later } from '../outbox/delivery';
+import type { Role } from '../policy';
+import type { AccessStore } from '../ports';
 
 /**
  * How a new request is settled at once, if it is: by policy, by the on-call schedule, or

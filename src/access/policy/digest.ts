@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SLACK_USER_ID } from '../lib/ids';
-import { durationField } from '../lib/duration';
+import { SLACK_USER_ID } from '../../lib/ids';
+import { durationField } from '../../lib/duration';
 
 /**
  * The `digest:` section of the policy: where and when the daily digest is posted,
