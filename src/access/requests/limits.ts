@@ -3,7 +3,7 @@ import type { Core } from '../core';
 import { AccessError } from '../model/errors';
 import type { AccessRequest, Person } from '../model';
 import type { Role } from '../policy';
-import type { AccessStore } from '../ports';
+import type { RequestStore } from '../ports';
 
 /**
  * Per-person limits, checked inside the transaction that files the request, after
@@ -15,7 +15,7 @@ import type { AccessStore } from '../ports';
  * - a role the person already holds, or already waits for `limits.max_pending_per_role`
  *   times, is refused with a pointer to the existing request.
  */
-export async function refuseOverLimits(core: Core, tx: AccessStore, person: Person, role: Role): Promise<void> {
+export async function refuseOverLimits(core: Core, tx: RequestStore, person: Person, role: Role): Promise<void> {
   const { clock, policy } = core.deps;
   const now = clock.now();
   const limit = policy.limits.requests_per_hour;
