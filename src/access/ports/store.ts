@@ -101,7 +101,8 @@ export interface CardStore {
 }
 /**
  * The store as the use cases see it: each port above, and transactions over them. The
- * Postgres adapter (store/repos/access-store.ts) and the in-memory one (access/testing) implement it.
+ * Postgres adapter (store/repos/access-store.ts) and the in-memory one the unit tests use
+ * (test/fakes/in-memory/store.ts) implement it.
  */
 export interface AccessStore extends RequestStore, ApprovalStore, GrantStore, AuditStore, CardStore, ExtensionStore {
   /** Runs `fn` in one database transaction; everything it writes commits or none of it does. */

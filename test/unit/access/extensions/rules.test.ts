@@ -1,7 +1,7 @@
-import { extendChoices, selfServiceLimitMs } from '../../../src/access/extensions/rules';
-import type { AccessRequest, Grant } from '../../../src/access/model';
-import type { Role } from '../../../src/access/policy';
-import { testPolicy } from '../../helpers/policy';
+import { extendChoices, selfServiceLimitMs } from '../../../../src/access/extensions/rules';
+import type { AccessRequest, Grant } from '../../../../src/access/model';
+import type { Role } from '../../../../src/access/policy';
+import { testPolicy } from '../../../helpers/policy';
 
 const role = (id: string) => testPolicy().roles.find((r) => r.id === id)!;
 const MIN = 60_000;

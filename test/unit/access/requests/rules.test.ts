@@ -1,6 +1,6 @@
-import { AccessError } from '../../../src/access/model/errors';
-import { checkRequest } from '../../../src/access/requests/rules';
-import { testPolicy } from '../../helpers/policy';
+import { AccessError } from '../../../../src/access/model/errors';
+import { checkRequest } from '../../../../src/access/requests/rules';
+import { testPolicy } from '../../../helpers/policy';
 
 const role = (id: string) => testPolicy().roles.find((r) => r.id === id)!;
 
