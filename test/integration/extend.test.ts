@@ -55,7 +55,8 @@ roles:
  * queues and Slack notifier (fake Slack API). No workers: the test plays the revoke
  * job itself with a clock it moves.
  */
-describe.each(['postgres', 'pglite'] as const)('extending grants on %s', (kind) => {
+describe('extending grants on Postgres', () => {
+  const kind = 'postgres';
   let t: TestRuntime;
   let clock: ManualClock;
   const service = () => t.runtime.service;

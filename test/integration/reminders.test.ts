@@ -19,7 +19,8 @@ const MIN = 60_000;
  * notice, through the real core, store, queues and Slack notifier, with a clock the
  * test moves. No workers: the test plays the reminder job and the reconciler.
  */
-describe.each(['postgres', 'pglite'] as const)('approval reminders on %s', (kind) => {
+describe('approval reminders on Postgres', () => {
+  const kind = 'postgres';
   let t: TestRuntime;
   let clock: ManualClock;
   const service = () => t.runtime.service;
