@@ -16,14 +16,27 @@ export interface AckFigures extends Summary {
 /** A slash command as Slack sends it: form-encoded and freshly signed. */
 function slashCommandRequest(i: number, responseUrl: string): { body: string; headers: Record<string, string> } {
   const body = new URLSearchParams({
-    token: 'unused', team_id: 'T0SANDBOX', team_domain: 'sandbox', channel_id: 'C0GENERAL', channel_name: 'general',
-    user_id: requester(i), user_name: requester(i).toLowerCase(), command: '/jit', text: `request ${ONE_APPROVER_ROLE} 30m bench load`,
-    api_app_id: 'A0JITBOT', response_url: responseUrl, trigger_id: `trigger-${i}`,
+    token: 'unused',
+    team_id: 'T0SANDBOX',
+    team_domain: 'sandbox',
+    channel_id: 'C0GENERAL',
+    channel_name: 'general',
+    user_id: requester(i),
+    user_name: requester(i).toLowerCase(),
+    command: '/jit',
+    text: `request ${ONE_APPROVER_ROLE} 30m bench load`,
+    api_app_id: 'A0JITBOT',
+    response_url: responseUrl,
+    trigger_id: `trigger-${i}`,
   }).toString();
   const timestamp = Math.floor(Date.now() / 1000);
   return {
     body,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(SIGNING_SECRET, timestamp, body) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': slackSignature(SIGNING_SECRET, timestamp, body),
+    },
   };
 }
 
@@ -35,25 +48,35 @@ let nextRequest = 0;
  * signed afresh, and returns the acknowledgement latency of every response (the
  * response time autocannon reports per request, in fractional milliseconds).
  */
-export async function loadSlashCommands(eventsUrl: string, rate: number, seconds: number, responseUrl: (i: number) => string): Promise<AckFigures> {
+export async function loadSlashCommands(
+  eventsUrl: string,
+  rate: number,
+  seconds: number,
+  responseUrl: (i: number) => string,
+): Promise<AckFigures> {
   const latencies: number[] = [];
   let finish!: (result: autocannon.Result) => void;
   let fail!: (e: Error) => void;
   const done = new Promise<autocannon.Result>((resolve, reject) => ([finish, fail] = [resolve, reject]));
-  const instance = autocannon({
-    url: eventsUrl,
-    connections: Math.max(10, Math.ceil(rate / 10)),
-    overallRate: rate,
-    duration: seconds,
-    timeout: 10,
-    requests: [{
-      method: 'POST',
-      setupRequest: (req) => {
-        const i = nextRequest++;
-        return { ...req, ...slashCommandRequest(i, responseUrl(i)) };
-      },
-    }],
-  }, (err, result) => (err ? fail(err) : finish(result)));
+  const instance = autocannon(
+    {
+      url: eventsUrl,
+      connections: Math.max(10, Math.ceil(rate / 10)),
+      overallRate: rate,
+      duration: seconds,
+      timeout: 10,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req) => {
+            const i = nextRequest++;
+            return { ...req, ...slashCommandRequest(i, responseUrl(i)) };
+          },
+        },
+      ],
+    },
+    (err, result) => (err ? fail(err) : finish(result)),
+  );
   instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
   const result = await done;
   return { rate, seconds, ...summarise(latencies), non2xx: result.non2xx, errors: result.errors + result.timeouts };
@@ -61,8 +84,13 @@ export async function loadSlashCommands(eventsUrl: string, rate: number, seconds
 
 /** Waits until jitbot has filed every acknowledged request (its work after the ack), so the next rate starts clean. */
 export async function waitForFiled(stack: BenchStack, expected: number, timeoutMs: number): Promise<void> {
-  await waitFor(async () => {
-    const [row] = await stack.pg<Array<{ n: number }>>`select count(*)::int as n from access_requests`;
-    return row!.n >= expected;
-  }, `${expected} requests filed`, timeoutMs, 200);
+  await waitFor(
+    async () => {
+      const [row] = await stack.pg<Array<{ n: number }>>`select count(*)::int as n from access_requests`;
+      return row!.n >= expected;
+    },
+    `${expected} requests filed`,
+    timeoutMs,
+    200,
+  );
 }

@@ -14,27 +14,48 @@ const PREFIX = 'U0APPR';
 export async function measureApproveToActive(stack: BenchStack, count: number): Promise<Summary> {
   await forEachLimited(count, 8, async (i) => {
     const userId = `${PREFIX}${String(i).padStart(5, '0')}`;
-    const response = await stack.signer.slashCommand({ userId, text: `request ${ONE_APPROVER_ROLE} 30m approve bench`, responseUrl: stack.responseUrl(`approve-${i}`) });
+    const response = await stack.signer.slashCommand({
+      userId,
+      text: `request ${ONE_APPROVER_ROLE} 30m approve bench`,
+      responseUrl: stack.responseUrl(`approve-${i}`),
+    });
     await expectAck(response, 'filing a request to approve');
   });
-  const pending = await waitFor(async () => {
-    const rows = await stack.pg<Array<{ id: string }>>`select id from access_requests where requester_id like ${`${PREFIX}%`} and status = 'pending'`;
-    return rows.length >= count && rows;
-  }, `${count} pending requests`, 60_000, 200);
+  const pending = await waitFor(
+    async () => {
+      const rows = await stack.pg<
+        Array<{ id: string }>
+      >`select id from access_requests where requester_id like ${`${PREFIX}%`} and status = 'pending'`;
+      return rows.length >= count && rows;
+    },
+    `${count} pending requests`,
+    60_000,
+    200,
+  );
 
   await forEachLimited(pending.length, 4, async (i) => {
     const requestId = pending[i]!.id;
     const response = await stack.signer.buttonClick({
-      userId: BENCH_APPROVER, actionId: 'jit.approve', value: requestId, channelId: 'C0BENCHAPPROVALS', messageTs: '1700000000.000100', responseUrl: stack.responseUrl(`click-${i}`),
+      userId: BENCH_APPROVER,
+      actionId: 'jit.approve',
+      value: requestId,
+      channelId: 'C0BENCHAPPROVALS',
+      messageTs: '1700000000.000100',
+      responseUrl: stack.responseUrl(`click-${i}`),
     });
     await expectAck(response, `approving ${requestId}`);
   });
-  await waitFor(async () => {
-    const [row] = await stack.pg<Array<{ n: number }>>`
+  await waitFor(
+    async () => {
+      const [row] = await stack.pg<Array<{ n: number }>>`
       select count(*)::int as n from grants g join access_requests r on r.id = g.request_id
       where r.requester_id like ${`${PREFIX}%`} and g.status = 'active'`;
-    return row!.n >= count;
-  }, `${count} grants active`, 60_000, 200);
+      return row!.n >= count;
+    },
+    `${count} grants active`,
+    60_000,
+    200,
+  );
 
   const rows = await stack.pg<Array<{ ms: number }>>`
     select extract(epoch from (a.at - c.at)) * 1000 as ms

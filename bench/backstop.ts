@@ -19,10 +19,19 @@ export interface BackstopFigures extends Summary {
  * alone must end them; lateness is `revoked_at − expires_at`. `first` numbers the
  * requesters so runs on one stack do not collide.
  */
-export async function measureBackstop(stack: BenchStack, count: number, durationS: number, opts: { slackDown: boolean; first: number }): Promise<BackstopFigures> {
+export async function measureBackstop(
+  stack: BenchStack,
+  count: number,
+  durationS: number,
+  opts: { slackDown: boolean; first: number },
+): Promise<BackstopFigures> {
   const reason = `backstop bench ${opts.first}`;
   await forEachLimited(count, 16, async (i) => {
-    const response = await stack.signer.slashCommand({ userId: requester(opts.first + i), text: `request ${AUTO_ROLE} ${durationS}s ${reason}`, responseUrl: stack.responseUrl(`backstop-${opts.first + i}`) });
+    const response = await stack.signer.slashCommand({
+      userId: requester(opts.first + i),
+      text: `request ${AUTO_ROLE} ${durationS}s ${reason}`,
+      responseUrl: stack.responseUrl(`backstop-${opts.first + i}`),
+    });
     await expectAck(response, 'filing an auto-approved request');
   });
   const counted = async (statuses: string[]) => {
@@ -37,7 +46,12 @@ export async function measureBackstop(stack: BenchStack, count: number, duration
   try {
     if (opts.slackDown) await stack.slackOutage({ status: 503 });
     await revokes.obliterate({ force: true });
-    await waitFor(async () => (await counted(['expired', 'revoked'])) >= count, `${count} grants ended by the reconciler`, durationS * 1000 + 180_000, 500).catch(() => undefined);
+    await waitFor(
+      async () => (await counted(['expired', 'revoked'])) >= count,
+      `${count} grants ended by the reconciler`,
+      durationS * 1000 + 180_000,
+      500,
+    ).catch(() => undefined);
   } finally {
     if (opts.slackDown) await stack.slackOutage(undefined);
     await revokes.close();

@@ -14,19 +14,33 @@ export interface BareFigures extends Summary {
  * `dueOffsets` (ms after `startsAt`: jitbot's own expiry pattern), with a no-op processor
  * at jitbot's revoke concurrency. Lateness = when the processor starts − (timestamp + delay).
  */
-export async function measureBareBullmq(redisUrl: string, prefix: string, startsAt: number, dueOffsets: number[], concurrency = 20): Promise<BareFigures> {
+export async function measureBareBullmq(
+  redisUrl: string,
+  prefix: string,
+  startsAt: number,
+  dueOffsets: number[],
+  concurrency = 20,
+): Promise<BareFigures> {
   const count = dueOffsets.length;
   const producer = new IORedis(redisUrl, { maxRetriesPerRequest: null });
   const consumer = new IORedis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('bare', { connection: producer, prefix });
   const lateness: number[] = [];
-  const worker = new Worker('bare', async (job) => void lateness.push(Date.now() - (job.timestamp + (job.opts.delay ?? 0))), { connection: consumer, prefix, concurrency });
+  const worker = new Worker('bare', async (job) => void lateness.push(Date.now() - (job.timestamp + (job.opts.delay ?? 0))), {
+    connection: consumer,
+    prefix,
+    concurrency,
+  });
   try {
     await worker.waitUntilReady();
     for (let from = 0; from < count; from += 1000) {
       const jobs = Array.from({ length: Math.min(1000, count - from) }, (_, k) => {
         const i = from + k;
-        return { name: 'noop', data: { i }, opts: { jobId: `bare-${i}`, delay: Math.max(0, startsAt + dueOffsets[i]! - Date.now()), removeOnComplete: true } };
+        return {
+          name: 'noop',
+          data: { i },
+          opts: { jobId: `bare-${i}`, delay: Math.max(0, startsAt + dueOffsets[i]! - Date.now()), removeOnComplete: true },
+        };
       });
       await queue.addBulk(jobs);
     }

@@ -16,7 +16,15 @@ export interface DigestFigures {
 
 const DAY = '2026-11-20';
 /** Each seeded request leaves the trail a real one does: 7 audit rows. */
-const EVENTS = ['request.created', 'approval.approve', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired'];
+const EVENTS = [
+  'request.created',
+  'approval.approve',
+  'request.approved',
+  'grant.started',
+  'grant.activated',
+  'revoke.started',
+  'grant.expired',
+];
 
 /**
  * Digest build time over `rows` audit rows of one day, seeded with SQL (requests,
@@ -51,7 +59,11 @@ export async function measureDigest(rows: number): Promise<DigestFigures> {
     const policy = parsePolicy(`${BENCH_POLICY_YAML}\ndigest: { timezone: UTC }\n`, 'bench-policy.yaml');
     const store = new DrizzleDigestStore(db.db);
     const digests = new DigestService({
-      policy, source: store, ledger: store, clock: new ManualClock(new Date(`${DAY}T23:59:59Z`)), logger: createLogger('silent'),
+      policy,
+      source: store,
+      ledger: store,
+      clock: new ManualClock(new Date(`${DAY}T23:59:59Z`)),
+      logger: createLogger('silent'),
       requireSecurityTeam: async () => undefined,
     });
     const started = performance.now();

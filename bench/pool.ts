@@ -2,7 +2,11 @@ import { eachBounded } from '../src/lib/each-bounded';
 
 /** Runs `task(0..count-1)` with at most `concurrency` in flight; the first failure rejects. */
 export function forEachLimited(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
-  return eachBounded(Array.from({ length: count }, (_, i) => i), concurrency, task);
+  return eachBounded(
+    Array.from({ length: count }, (_, i) => i),
+    concurrency,
+    task,
+  );
 }
 
 /** Fails with the response's text unless Slack's request was acknowledged. */

@@ -27,7 +27,11 @@ export function table(rows: Row[]): string {
   const width = (k: keyof Row) => Math.max(...rows.map((r) => (r[k] ?? '').length), k.length);
   const [a, b, c] = [width('what'), width('value'), width('goal')];
   const line = (r: Row) => `| ${r.what.padEnd(a)} | ${r.value.padStart(b)} | ${(r.goal ?? '').padEnd(c)} |`;
-  return [line({ what: 'figure', value: 'value', goal: 'goal / baseline' }), `|${'-'.repeat(a + 2)}|${'-'.repeat(b + 1)}:|${'-'.repeat(c + 2)}|`, ...rows.map(line)].join('\n');
+  return [
+    line({ what: 'figure', value: 'value', goal: 'goal / baseline' }),
+    `|${'-'.repeat(a + 2)}|${'-'.repeat(b + 1)}:|${'-'.repeat(c + 2)}|`,
+    ...rows.map(line),
+  ].join('\n');
 }
 
 export function writeResults(file: string, figures: Figures, rows: Row[]): void {

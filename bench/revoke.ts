@@ -59,18 +59,32 @@ export async function measureRevokeLateness(stack: BenchStack, count: number, wi
     await forEachLimited(batch, 16, async (k) => {
       const i = from + k;
       const seconds = Math.max(1, Math.round((expiryOf(window, i, count) - Date.now()) / 1000));
-      const response = await stack.signer.slashCommand({ userId: requester(i), text: `request ${AUTO_ROLE} ${seconds}s ${REASON}`, responseUrl: stack.responseUrl(`revoke-${i}`) });
+      const response = await stack.signer.slashCommand({
+        userId: requester(i),
+        text: `request ${AUTO_ROLE} ${seconds}s ${REASON}`,
+        responseUrl: stack.responseUrl(`revoke-${i}`),
+      });
       await expectAck(response, 'filing an auto-approved request');
     });
-    await waitFor(async () => (await countGrants(stack, ['active', 'revoking', 'expired', 'revoked'])) >= from + batch, `batch of ${batch} grants active`, 120_000, 100);
+    await waitFor(
+      async () => (await countGrants(stack, ['active', 'revoking', 'expired', 'revoked'])) >= from + batch,
+      `batch of ${batch} grants active`,
+      120_000,
+      100,
+    );
   }
 
   let activePeak = 0;
-  await waitFor(async () => {
-    const active = await countGrants(stack, ['active']);
-    activePeak = Math.max(activePeak, active);
-    return active >= count || Date.now() >= window.startsAt;
-  }, `${count} grants active`, Math.max(1000, window.startsAt - Date.now() + 60_000), 250);
+  await waitFor(
+    async () => {
+      const active = await countGrants(stack, ['active']);
+      activePeak = Math.max(activePeak, active);
+      return active >= count || Date.now() >= window.startsAt;
+    },
+    `${count} grants active`,
+    Math.max(1000, window.startsAt - Date.now() + 60_000),
+    250,
+  );
   const web = readMemory(stack.web.pid);
   const worker = readMemory(stack.worker.pid);
 

@@ -14,8 +14,26 @@ import { expirySpread, ratio, round } from './stats';
 
 /** Sizes of a full run and of `--quick` (under a minute, for development and CI smoke runs). */
 const SIZES = {
-  full: { rates: [50, 100, 200], ackSeconds: 20, approvals: 200, grants: 10_000, expiryWindowMs: 60_000, digestRows: [100_000, 1_000_000], backstopGrants: 1000, backstopDurationS: 90 },
-  quick: { rates: [100], ackSeconds: 4, approvals: 20, grants: 300, expiryWindowMs: 5_000, digestRows: [5_000, 50_000], backstopGrants: 100, backstopDurationS: 20 },
+  full: {
+    rates: [50, 100, 200],
+    ackSeconds: 20,
+    approvals: 200,
+    grants: 10_000,
+    expiryWindowMs: 60_000,
+    digestRows: [100_000, 1_000_000],
+    backstopGrants: 1000,
+    backstopDurationS: 90,
+  },
+  quick: {
+    rates: [100],
+    ackSeconds: 4,
+    approvals: 20,
+    grants: 300,
+    expiryWindowMs: 5_000,
+    digestRows: [5_000, 50_000],
+    backstopGrants: 100,
+    backstopDurationS: 20,
+  },
 };
 
 /** The reconciler's interval in the backstop phase (the other phases sweep hourly, so the queue path is what they measure). */
@@ -53,7 +71,11 @@ async function main(): Promise<void> {
     log(`stack up (Redis hz ${figures.redis_hz}); slash-command acks`);
 
     // 1. Ack latency, jitbot then the bare Bolt app at each rate.
-    const bolt = await ChildScript.start('bench/children/bare-bolt.ts', { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: stack.slackApiUrl });
+    const bolt = await ChildScript.start('bench/children/bare-bolt.ts', {
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_API_URL: stack.slackApiUrl,
+    });
     bare = bolt.proc;
     let filed = 0;
     const ackRuns: Array<{ jitbot: AckFigures; bare: AckFigures }> = [];
@@ -61,15 +83,24 @@ async function main(): Promise<void> {
       const jitbot = await loadSlashCommands(stack.eventsUrl, rate, size.ackSeconds, (i) => stack.responseUrl(`ack-${rate}-${i}`));
       filed += jitbot.count - jitbot.non2xx;
       await waitForFiled(stack, filed, 120_000);
-      const baseline = await loadSlashCommands(`${bolt.url}/slack/events`, rate, size.ackSeconds, (i) => stack.responseUrl(`bare-${rate}-${i}`));
+      const baseline = await loadSlashCommands(`${bolt.url}/slack/events`, rate, size.ackSeconds, (i) =>
+        stack.responseUrl(`bare-${rate}-${i}`),
+      );
       ackRuns.push({ jitbot, bare: baseline });
       log(`ack at ${rate}/s: jitbot p99 ${round(jitbot.p99, 2)} ms, bare Bolt p99 ${round(baseline.p99, 2)} ms`);
       const key = `ack_${rate}rps`;
       Object.assign(figures, {
-        [`${key}_p50_ms`]: round(jitbot.p50, 2), [`${key}_p99_ms`]: round(jitbot.p99, 2), [`${key}_max_ms`]: round(jitbot.max, 2),
-        [`${key}_requests`]: jitbot.count, [`${key}_non2xx`]: jitbot.non2xx, [`${key}_errors`]: jitbot.errors,
-        [`${key}_bare_bolt_p50_ms`]: round(baseline.p50, 2), [`${key}_bare_bolt_p99_ms`]: round(baseline.p99, 2), [`${key}_bare_bolt_max_ms`]: round(baseline.max, 2),
-        [`${key}_bare_bolt_non2xx`]: baseline.non2xx, [`${key}_bare_bolt_errors`]: baseline.errors,
+        [`${key}_p50_ms`]: round(jitbot.p50, 2),
+        [`${key}_p99_ms`]: round(jitbot.p99, 2),
+        [`${key}_max_ms`]: round(jitbot.max, 2),
+        [`${key}_requests`]: jitbot.count,
+        [`${key}_non2xx`]: jitbot.non2xx,
+        [`${key}_errors`]: jitbot.errors,
+        [`${key}_bare_bolt_p50_ms`]: round(baseline.p50, 2),
+        [`${key}_bare_bolt_p99_ms`]: round(baseline.p99, 2),
+        [`${key}_bare_bolt_max_ms`]: round(baseline.max, 2),
+        [`${key}_bare_bolt_non2xx`]: baseline.non2xx,
+        [`${key}_bare_bolt_errors`]: baseline.errors,
         [`${key}_p99_ratio_vs_bare_bolt`]: ratio(jitbot.p99, baseline.p99),
       });
       rows.push({
@@ -83,17 +114,35 @@ async function main(): Promise<void> {
     // The headline ack figures are those of the highest rate.
     const top = ackRuns[ackRuns.length - 1]!;
     Object.assign(figures, {
-      ack_rate_rps: top.jitbot.rate, ack_p50_ms: round(top.jitbot.p50, 2), ack_p99_ms: round(top.jitbot.p99, 2), ack_max_ms: round(top.jitbot.max, 2),
-      ack_non2xx: ackRuns.reduce((n, r) => n + r.jitbot.non2xx, 0), ack_errors: ackRuns.reduce((n, r) => n + r.jitbot.errors, 0),
-      bare_bolt_ack_p99_ms: round(top.bare.p99, 2), ack_p99_ratio_vs_bare_bolt: ratio(top.jitbot.p99, top.bare.p99),
+      ack_rate_rps: top.jitbot.rate,
+      ack_p50_ms: round(top.jitbot.p50, 2),
+      ack_p99_ms: round(top.jitbot.p99, 2),
+      ack_max_ms: round(top.jitbot.max, 2),
+      ack_non2xx: ackRuns.reduce((n, r) => n + r.jitbot.non2xx, 0),
+      ack_errors: ackRuns.reduce((n, r) => n + r.jitbot.errors, 0),
+      bare_bolt_ack_p99_ms: round(top.bare.p99, 2),
+      ack_p99_ratio_vs_bare_bolt: ratio(top.jitbot.p99, top.bare.p99),
     });
-    rows.push({ what: `ack p99 ratio vs bare Bolt (at ${top.jitbot.rate} req/s)`, value: `${figures.ack_p99_ratio_vs_bare_bolt}×`, goal: '≤ 1.5× (Slack\'s limit is 3 s)' });
+    rows.push({
+      what: `ack p99 ratio vs bare Bolt (at ${top.jitbot.rate} req/s)`,
+      value: `${figures.ack_p99_ratio_vs_bare_bolt}×`,
+      goal: "≤ 1.5× (Slack's limit is 3 s)",
+    });
 
     // 2. Approve click → grant active.
     log(`approve → active over ${size.approvals} requests`);
     const approve = await measureApproveToActive(stack, size.approvals);
-    Object.assign(figures, { approve_to_active_p50_ms: round(approve.p50), approve_to_active_p99_ms: round(approve.p99), approve_to_active_max_ms: round(approve.max), approve_to_active_count: approve.count });
-    rows.push({ what: `approve click → grant active (p50 / p99 / max, n=${approve.count})`, value: `${round(approve.p50)} / ${round(approve.p99)} / ${round(approve.max)} ms`, goal: 'zero-latency sandbox provider' });
+    Object.assign(figures, {
+      approve_to_active_p50_ms: round(approve.p50),
+      approve_to_active_p99_ms: round(approve.p99),
+      approve_to_active_max_ms: round(approve.max),
+      approve_to_active_count: approve.count,
+    });
+    rows.push({
+      what: `approve click → grant active (p50 / p99 / max, n=${approve.count})`,
+      value: `${round(approve.p50)} / ${round(approve.p99)} / ${round(approve.max)} ms`,
+      goal: 'zero-latency sandbox provider',
+    });
 
     // 3 and 5. Revoke lateness at scale, and memory with every grant active.
     // Filing and activating run at ~45 grants/s on a busy 2-core machine; the window starts
@@ -103,23 +152,49 @@ async function main(): Promise<void> {
     log(`revoke lateness: ${size.grants} grants expiring within ${size.expiryWindowMs / 1000} s`);
     const revoke = await measureRevokeLateness(stack, size.grants, revokeWindow);
     const spread = expirySpread(revoke.expiryOffsets);
-    log(`bare BullMQ: ${revoke.expiryOffsets.length} delayed jobs due in jitbot's expiry pattern (${spread.spanS} s, busiest second ${spread.busiestSecond})`);
+    log(
+      `bare BullMQ: ${revoke.expiryOffsets.length} delayed jobs due in jitbot's expiry pattern (${spread.spanS} s, busiest second ${spread.busiestSecond})`,
+    );
     const bareQueue = await measureBareBullmq(stack.redisUrl, `${stack.prefix}-bare`, Date.now() + 2_000, revoke.expiryOffsets);
     Object.assign(figures, {
-      revoke_grants: revoke.grants, revoke_lateness_p50_ms: round(revoke.p50), revoke_lateness_p99_ms: round(revoke.p99), revoke_lateness_max_ms: round(revoke.max), revoke_missed: revoke.missed,
-      bare_bullmq_lateness_p50_ms: round(bareQueue.p50), bare_bullmq_lateness_p99_ms: round(bareQueue.p99), bare_bullmq_lateness_max_ms: round(bareQueue.max), bare_bullmq_missed: bareQueue.missed,
+      revoke_grants: revoke.grants,
+      revoke_lateness_p50_ms: round(revoke.p50),
+      revoke_lateness_p99_ms: round(revoke.p99),
+      revoke_lateness_max_ms: round(revoke.max),
+      revoke_missed: revoke.missed,
+      bare_bullmq_lateness_p50_ms: round(bareQueue.p50),
+      bare_bullmq_lateness_p99_ms: round(bareQueue.p99),
+      bare_bullmq_lateness_max_ms: round(bareQueue.max),
+      bare_bullmq_missed: bareQueue.missed,
       revoke_lateness_p99_ratio_vs_bare_bullmq: ratio(revoke.p99, bareQueue.p99),
-      active_grants_peak: revoke.activePeak, web_peak_rss_mb: revoke.web.peakMb, worker_peak_rss_mb: revoke.worker.peakMb,
-      web_rss_mb: revoke.web.nowMb, worker_rss_mb: revoke.worker.nowMb, rss_peak_is_of_grant_phase: revoke.peakReset,
-      revoke_expiry_span_s: spread.spanS, revoke_expiries_busiest_second: spread.busiestSecond,
+      active_grants_peak: revoke.activePeak,
+      web_peak_rss_mb: revoke.web.peakMb,
+      worker_peak_rss_mb: revoke.worker.peakMb,
+      web_rss_mb: revoke.web.nowMb,
+      worker_rss_mb: revoke.worker.nowMb,
+      rss_peak_is_of_grant_phase: revoke.peakReset,
+      revoke_expiry_span_s: spread.spanS,
+      revoke_expiries_busiest_second: spread.busiestSecond,
     });
     rows.push(
-      { what: `revoke lateness, ${revoke.grants} grants in ${size.expiryWindowMs / 1000} s (p50 / p99 / max)`, value: `${round(revoke.p50)} / ${round(revoke.p99)} / ${round(revoke.max)} ms`, goal: `bare BullMQ ${round(bareQueue.p50)} / ${round(bareQueue.p99)} / ${round(bareQueue.max)} ms; max ≤ 1000 ms` },
-      { what: 'expiries: span / busiest second', value: `${spread.spanS} s / ${spread.busiestSecond} grants`, goal: `aimed at ${size.expiryWindowMs / 1000} s; the baseline replays the same pattern` },
+      {
+        what: `revoke lateness, ${revoke.grants} grants in ${size.expiryWindowMs / 1000} s (p50 / p99 / max)`,
+        value: `${round(revoke.p50)} / ${round(revoke.p99)} / ${round(revoke.max)} ms`,
+        goal: `bare BullMQ ${round(bareQueue.p50)} / ${round(bareQueue.p99)} / ${round(bareQueue.max)} ms; max ≤ 1000 ms`,
+      },
+      {
+        what: 'expiries: span / busiest second',
+        value: `${spread.spanS} s / ${spread.busiestSecond} grants`,
+        goal: `aimed at ${size.expiryWindowMs / 1000} s; the baseline replays the same pattern`,
+      },
       { what: 'revoke p99 ratio vs bare BullMQ', value: `${figures.revoke_lateness_p99_ratio_vs_bare_bullmq}×`, goal: '≤ 1.5×' },
       { what: 'revokes missed (> 60 s late or never)', value: String(revoke.missed), goal: `0 (bare BullMQ missed ${bareQueue.missed})` },
       { what: 'Redis hz', value: String(figures.redis_hz), goal: 'see docs/performance.md: hz 100 recommended' },
-      { what: `peak RSS at ${revoke.activePeak} active grants: web / worker`, value: `${revoke.web.peakMb} / ${revoke.worker.peakMb} MB`, goal: `now ${revoke.web.nowMb} / ${revoke.worker.nowMb} MB` },
+      {
+        what: `peak RSS at ${revoke.activePeak} active grants: web / worker`,
+        value: `${revoke.web.peakMb} / ${revoke.worker.peakMb} MB`,
+        goal: `now ${revoke.web.nowMb} / ${revoke.worker.nowMb} MB`,
+      },
     );
 
     // 4. Digest build time at two sizes: how its cost grows with the day's audit rows.
@@ -127,7 +202,11 @@ async function main(): Promise<void> {
       log(`digest: seeding ${n.toLocaleString('en')} audit rows`);
       const d = await measureDigest(n);
       figures[`digest_build_ms_${n}`] = round(d.buildMs);
-      rows.push({ what: `digest build, ${d.rows.toLocaleString('en')} audit rows (${d.grants.toLocaleString('en')} grants)`, value: `${round(d.buildMs)} ms`, goal: 'grows linearly' });
+      rows.push({
+        what: `digest build, ${d.rows.toLocaleString('en')} audit rows (${d.grants.toLocaleString('en')} grants)`,
+        value: `${round(d.buildMs)} ms`,
+        goal: 'grows linearly',
+      });
     }
     const [a, b] = size.digestRows as [number, number];
     figures.digest_cost_growth = ratio(Number(figures[`digest_build_ms_${b}`]), Number(figures[`digest_build_ms_${a}`]));
@@ -144,12 +223,21 @@ async function main(): Promise<void> {
     log(`backstop with Slack down (503 to every call)`);
     const down = await measureBackstop(sweep, size.backstopGrants, size.backstopDurationS, { slackDown: true, first: 900_000 });
     Object.assign(figures, {
-      reconcile_every_s: BACKSTOP_SWEEP_S, reconcile_flush_grants: flush.grants, reconcile_flush_late_max_s: round(flush.max / 1000, 1), reconcile_flush_missed: flush.missed,
-      backstop_slack_down_grants: down.grants, backstop_slack_down_late_max_s: round(down.max / 1000, 1), backstop_slack_down_missed: down.missed,
+      reconcile_every_s: BACKSTOP_SWEEP_S,
+      reconcile_flush_grants: flush.grants,
+      reconcile_flush_late_max_s: round(flush.max / 1000, 1),
+      reconcile_flush_missed: flush.missed,
+      backstop_slack_down_grants: down.grants,
+      backstop_slack_down_late_max_s: round(down.max / 1000, 1),
+      backstop_slack_down_missed: down.missed,
     });
     const goal = `≤ ${BACKSTOP_SWEEP_S + 30} s (sweep + 30 s)`;
     rows.push(
-      { what: `revoke jobs lost, ${flush.grants} grants: latest end after expiry (reconciler every ${BACKSTOP_SWEEP_S} s)`, value: `${round(flush.max / 1000, 1)} s, missed ${flush.missed}`, goal },
+      {
+        what: `revoke jobs lost, ${flush.grants} grants: latest end after expiry (reconciler every ${BACKSTOP_SWEEP_S} s)`,
+        value: `${round(flush.max / 1000, 1)} s, missed ${flush.missed}`,
+        goal,
+      },
       { what: `the same with Slack answering 503 to every call`, value: `${round(down.max / 1000, 1)} s, missed ${down.missed}`, goal },
     );
   } finally {
@@ -161,7 +249,9 @@ async function main(): Promise<void> {
   const out = path.resolve(__dirname, values.quick ? 'results/latest-quick.json' : 'results/latest.json');
   writeResults(out, figures, rows);
   process.stdout.write(`\njitbot bench (${figures.mode}) — ${figures.date}\n`);
-  process.stdout.write(`machine: ${figures.cpus} × ${figures.cpu_model}, ${figures.memory_gb} GB, Node ${figures.node_version}, load ${figures.load_avg_1m_at_start} at start, Redis hz ${figures.redis_hz}\n\n`);
+  process.stdout.write(
+    `machine: ${figures.cpus} × ${figures.cpu_model}, ${figures.memory_gb} GB, Node ${figures.node_version}, load ${figures.load_avg_1m_at_start} at start, Redis hz ${figures.redis_hz}\n\n`,
+  );
   process.stdout.write(`${table(rows)}\n\nfigures: ${path.relative(process.cwd(), out)} (${figures.bench_seconds} s)\n`);
 }
 

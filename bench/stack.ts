@@ -90,7 +90,11 @@ export class BenchStack {
 
   /** Makes the fake Slack answer like an outage (every method but auth.test), or ends it. */
   async slackOutage(outage: { status: 503 } | undefined): Promise<void> {
-    const res = await fetch(this.slackApiUrl.replace(/api\/$/, 'control/outage'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outage: outage ?? null }) });
+    const res = await fetch(this.slackApiUrl.replace(/api\/$/, 'control/outage'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ outage: outage ?? null }),
+    });
     if (!res.ok) throw new Error(`fake Slack outage control: HTTP ${res.status}`);
   }
 

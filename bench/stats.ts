@@ -14,7 +14,12 @@ function percentile(sorted: number[], p: number): number {
 
 export function summarise(samples: number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.length ? sorted[sorted.length - 1]! : NaN };
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.length ? sorted[sorted.length - 1]! : NaN,
+  };
 }
 
 /** a / b rounded to two decimals; NaN when either is missing or b is zero. */

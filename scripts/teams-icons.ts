@@ -30,6 +30,12 @@ function isKey(x: number, y: number): boolean {
 }
 
 const dir = join(__dirname, '..', 'manifests', 'teams');
-writeFileSync(join(dir, 'color.png'), draw(192, (x, y) => (isKey(x, y) ? [255, 255, 255, 255] : [70, 71, 117, 255])));
-writeFileSync(join(dir, 'outline.png'), draw(32, (x, y) => (isKey(x, y) ? [255, 255, 255, 255] : [0, 0, 0, 0])));
+writeFileSync(
+  join(dir, 'color.png'),
+  draw(192, (x, y) => (isKey(x, y) ? [255, 255, 255, 255] : [70, 71, 117, 255])),
+);
+writeFileSync(
+  join(dir, 'outline.png'),
+  draw(32, (x, y) => (isKey(x, y) ? [255, 255, 255, 255] : [0, 0, 0, 0])),
+);
 console.log(`icons written to ${dir}`);

@@ -11,9 +11,12 @@ import { startRuntime, type ProcessRole, type Runtime } from './runtime';
  * process: separate web and worker processes must share one Redis, so they are told to start it.
  */
 async function redisForThisProcess(env: Env, role: ProcessRole, explicitlySet: boolean, logger: Logger): Promise<Env> {
-  if (explicitlySet || role !== 'all' || !(await redisProblem(env.REDIS_URL))?.startsWith('ECONNREFUSED') || !redisServerInstalled()) return env;
+  if (explicitlySet || role !== 'all' || !(await redisProblem(env.REDIS_URL))?.startsWith('ECONNREFUSED') || !redisServerInstalled())
+    return env;
   const redis = await startPrivateRedis();
-  logger.warn(`REDIS_URL is unset and nothing answers at ${env.REDIS_URL}, so jitbot started a private redis-server at ${redis.url} (loopback only, nothing kept on disk, stopped with jitbot). Set REDIS_URL to use your own.`);
+  logger.warn(
+    `REDIS_URL is unset and nothing answers at ${env.REDIS_URL}, so jitbot started a private redis-server at ${redis.url} (loopback only, nothing kept on disk, stopped with jitbot). Set REDIS_URL to use your own.`,
+  );
   return { ...env, REDIS_URL: redis.url };
 }
 
@@ -26,7 +29,8 @@ async function main(): Promise<void> {
   // A terminal gets readable lines; a pipe or a log collector gets JSON.
   const logger = createLogger(env.LOG_LEVEL, process.stdout.isTTY ? readableLines(process.stdout, true) : undefined);
   const policyFile = choosePolicyFile(env.JIT_POLICY_FILE, process.env.JIT_POLICY_FILE !== undefined);
-  if (policyFile !== env.JIT_POLICY_FILE) logger.warn(`no ${env.JIT_POLICY_FILE} yet: using ${policyFile} (sandbox roles). Copy it to policy.yaml to define your own.`);
+  if (policyFile !== env.JIT_POLICY_FILE)
+    logger.warn(`no ${env.JIT_POLICY_FILE} yet: using ${policyFile} (sandbox roles). Copy it to policy.yaml to define your own.`);
   const policy = loadPolicyFile(policyFile);
   // Signals are handled from here on: one that comes during start-up ends the process at
   // once (a private Redis stops with it, by its exit hook); later ones stop it cleanly.
@@ -47,7 +51,9 @@ async function main(): Promise<void> {
   logger.info({ role, url: runtime.url, roles: policy.roles.length }, `jitbot is up${runtime.url ? ` at ${runtime.url}` : ''}`);
   if (runtime.sandboxPage) {
     // The one line a new user needs: printed plainly, not buried in a log field.
-    process.stdout.write(`\n  SANDBOX — no Slack or Teams credentials set, so jitbot runs against a local fake Slack.\n  Open ${runtime.sandboxPage.url} to try it (nothing reaches Slack or a cloud).\n\n`);
+    process.stdout.write(
+      `\n  SANDBOX — no Slack or Teams credentials set, so jitbot runs against a local fake Slack.\n  Open ${runtime.sandboxPage.url} to try it (nothing reaches Slack or a cloud).\n\n`,
+    );
   }
 }
 

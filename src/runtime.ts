@@ -97,7 +97,9 @@ async function connectRedis(redis: Redis, url: string): Promise<void> {
     await redis.connect();
   } catch (e) {
     redis.disconnect();
-    throw new StartupError(`Cannot reach Redis at REDIS_URL=${url} (${(await redisProblem(url)) ?? (e as Error).message}).\n${INSTALL_REDIS}`);
+    throw new StartupError(
+      `Cannot reach Redis at REDIS_URL=${url} (${(await redisProblem(url)) ?? (e as Error).message}).\n${INSTALL_REDIS}`,
+    );
   }
 }
 
@@ -106,8 +108,19 @@ function warnOnCallUnconfigured(policy: Policy, env: Env, logger: Logger): void 
   for (const role of policy.roles) {
     const schedule = role.approval.auto_if_on_call;
     if (!schedule) continue;
-    const missing = 'pagerduty_schedule' in schedule ? (env.PAGERDUTY_API_KEY ? undefined : 'PAGERDUTY_API_KEY') : env.OPSGENIE_API_KEY ? undefined : 'OPSGENIE_API_KEY';
-    if (missing) logger.warn({ roleId: role.id }, `role ${role.id} has approval.auto_if_on_call but ${missing} is unset: its requests always go to approvers`);
+    const missing =
+      'pagerduty_schedule' in schedule
+        ? env.PAGERDUTY_API_KEY
+          ? undefined
+          : 'PAGERDUTY_API_KEY'
+        : env.OPSGENIE_API_KEY
+          ? undefined
+          : 'OPSGENIE_API_KEY';
+    if (missing)
+      logger.warn(
+        { roleId: role.id },
+        `role ${role.id} has approval.auto_if_on_call but ${missing} is unset: its requests always go to approvers`,
+      );
   }
 }
 
@@ -155,19 +168,39 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     closers.push(() => revokeFollowUps.drain());
     const store = new DrizzleAccessStore(database.db, auditSealer);
     const latency = env.JIT_SANDBOX_LATENCY;
-    const sandbox = new SandboxProvider(database.db, opts.sandboxHook ?? (latency ? () => new Promise((r) => setTimeout(r, latency)) : undefined));
+    const sandbox = new SandboxProvider(
+      database.db,
+      opts.sandboxHook ?? (latency ? () => new Promise((r) => setTimeout(r, latency)) : undefined),
+    );
     const metrics = createMetrics(() => readCounts(database.db));
     // Filled in once the Bolt app exists (it needs the HTTP app first).
     let slackReadiness = (): { slack?: boolean } => ({});
-    const http = role !== 'worker' ? createHttpApp({ metrics: metrics.registry, metricsToken: env.JIT_METRICS_TOKEN, ready: async () => ({ postgres: await database.ping(), redis: await redisAnswers(producer), ...slackReadiness() }) }) : undefined;
+    const http =
+      role !== 'worker'
+        ? createHttpApp({
+            metrics: metrics.registry,
+            metricsToken: env.JIT_METRICS_TOKEN,
+            ready: async () => ({ postgres: await database.ping(), redis: await redisAnswers(producer), ...slackReadiness() }),
+          })
+        : undefined;
 
-    if (http && env.JIT_ADMIN_TOKEN) mountQueueDashboard(http, QUEUE_KEYS.map((key) => queues[key]), env.JIT_ADMIN_TOKEN);
+    if (http && env.JIT_ADMIN_TOKEN)
+      mountQueueDashboard(
+        http,
+        QUEUE_KEYS.map((key) => queues[key]),
+        env.JIT_ADMIN_TOKEN,
+      );
 
     const localSlack = sandboxMode ? await startLocalSlack() : undefined;
     if (localSlack) closers.push(() => localSlack.stop());
     const slackConfig = env.SLACK_BOT_TOKEN
       ? { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL }
-      : localSlack && { botToken: localSlack.botToken, signingSecret: localSlack.signingSecret, appToken: undefined, apiUrl: localSlack.apiUrl };
+      : localSlack && {
+          botToken: localSlack.botToken,
+          signingSecret: localSlack.signingSecret,
+          appToken: undefined,
+          apiUrl: localSlack.apiUrl,
+        };
 
     const notifiers: Partial<Record<Platform, Notifier>> = {};
     let directory: ApproverDirectory = emptyDirectory;
@@ -185,22 +218,45 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // Loaded only when Teams is on: botbuilder is ~130 MB of modules.
       const { createTeamsApp } = await import('./chat/teams/app');
       teams = await createTeamsApp({
-        credentials: { appId: env.MICROSOFT_APP_ID, appPassword: env.MICROSOFT_APP_PASSWORD, tenantId: env.MICROSOFT_APP_TENANT_ID, appType: env.MICROSOFT_APP_TYPE },
-        policy, clock, logger, conversations: new DrizzleConversationReferenceStore(database.db), authOverrides: opts.teamsAuth, peopleRefreshEveryMs: env.JIT_PEOPLE_REFRESH_EVERY,
+        credentials: {
+          appId: env.MICROSOFT_APP_ID,
+          appPassword: env.MICROSOFT_APP_PASSWORD,
+          tenantId: env.MICROSOFT_APP_TENANT_ID,
+          appType: env.MICROSOFT_APP_TYPE,
+        },
+        policy,
+        clock,
+        logger,
+        conversations: new DrizzleConversationReferenceStore(database.db),
+        authOverrides: opts.teamsAuth,
+        peopleRefreshEveryMs: env.JIT_PEOPLE_REFRESH_EVERY,
       });
       notifiers.teams = teams.notifier;
     }
     warnOnCallUnconfigured(policy, env, logger);
     if (!notifiers.slack && !notifiers.teams) {
-      logger.warn('No chat platform is configured (SLACK_BOT_TOKEN and MICROSOFT_APP_ID unset): chat messages are only logged. See the README, "Connect a Slack workspace" and "Connect Microsoft Teams".');
+      logger.warn(
+        'No chat platform is configured (SLACK_BOT_TOKEN and MICROSOFT_APP_ID unset): chat messages are only logged. See the README, "Connect a Slack workspace" and "Connect Microsoft Teams".',
+      );
     }
     const notifier: Notifier = notifiers.slack || notifiers.teams ? new CompositeNotifier(notifiers, logger) : new LogNotifier(logger);
 
     const service = new AccessService({
-      policy, store, clock, logger, notifier, directory,
+      policy,
+      store,
+      clock,
+      logger,
+      notifier,
+      directory,
       scheduler: new BullScheduler(queues, clock),
       outbox: new DrizzleChatOutbox(database.db),
-      people: new StoredPeople(database.db, clock, env.JIT_PEOPLE_REFRESH_EVERY, { slack: slackDirectory && ((id) => slackDirectory.profile(id)) }, logger),
+      people: new StoredPeople(
+        database.db,
+        clock,
+        env.JIT_PEOPLE_REFRESH_EVERY,
+        { slack: slackDirectory && ((id) => slackDirectory.profile(id)) },
+        logger,
+      ),
       onCall: onCallLookup(env, clock),
       providers: providerLookup([sandbox, ...cloudProviders(env, policy, clock, opts.cloud)]),
       ids: opts.ids ?? randomIds,
@@ -209,13 +265,28 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     const digestStore = new DrizzleDigestStore(database.db);
     const digests = new DigestService({
-      policy, clock, logger, publisher, source: digestStore, ledger: digestStore,
+      policy,
+      clock,
+      logger,
+      publisher,
+      source: digestStore,
+      ledger: digestStore,
       requireSecurityTeam: (actor, what) => service.requireSecurityTeam(actor, what),
     });
     // Workers only send (through the client above); the Bolt app listens, so it lives with HTTP.
-    const slack = slackConfig && role !== 'worker'
-      ? createSlackApp({ service, digests, logger, ...slackConfig, processBeforeResponse: opts.processBeforeResponse, http, workspace: () => slackDirectory!.workspace(), bot: () => slackDirectory!.bot() })
-      : undefined;
+    const slack =
+      slackConfig && role !== 'worker'
+        ? createSlackApp({
+            service,
+            digests,
+            logger,
+            ...slackConfig,
+            processBeforeResponse: opts.processBeforeResponse,
+            http,
+            workspace: () => slackDirectory!.workspace(),
+            bot: () => slackDirectory!.bot(),
+          })
+        : undefined;
     // Closed after the HTTP server (closers run last first): no new commands, then the acknowledged ones finish.
     if (slack) closers.push(() => slack.stop());
     slackReadiness = () => {
@@ -247,7 +318,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, localSlack.signingSecret);
         const { requestsByStatus } = await readCounts(database.db);
         const earlier = earlierRunsNote(Object.values(requestsByStatus).reduce((a, b) => a + b, 0));
-        mountSandboxPage(http, { session: localSlack.session, api: localSlack.api, signer, policy, logger, notes: [providerNote, earlier].filter((n): n is string => n !== undefined) });
+        mountSandboxPage(http, {
+          session: localSlack.session,
+          api: localSlack.api,
+          signer,
+          policy,
+          logger,
+          notes: [providerNote, earlier].filter((n): n is string => n !== undefined),
+        });
         runtime.sandboxPage = { url: `${runtime.url}/sandbox/`, slack: localSlack };
       }
     }

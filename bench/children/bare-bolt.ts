@@ -7,7 +7,11 @@ import { App, ExpressReceiver } from '@slack/bolt';
  * ack before work).
  */
 async function main(): Promise<void> {
-  const receiver = new ExpressReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', processBeforeResponse: false });
+  const receiver = new ExpressReceiver({
+    signingSecret: process.env.SLACK_SIGNING_SECRET!,
+    endpoints: '/slack/events',
+    processBeforeResponse: false,
+  });
   const app = new App({ token: process.env.SLACK_BOT_TOKEN!, receiver, clientOptions: { slackApiUrl: process.env.SLACK_API_URL } });
   app.command('/jit', async ({ ack }) => {
     await ack();

@@ -27,7 +27,11 @@ export class Core {
 
   async view(requestId: string): Promise<RequestView> {
     const { store } = this.deps;
-    const [request, approvals, grant] = await Promise.all([this.request(requestId), store.listApprovals(requestId), store.getGrantForRequest(requestId)]);
+    const [request, approvals, grant] = await Promise.all([
+      this.request(requestId),
+      store.listApprovals(requestId),
+      store.getGrantForRequest(requestId),
+    ]);
     return { request, approvals, grant: grant ?? null };
   }
 
@@ -70,7 +74,12 @@ export class Core {
    * that holds the request and grant as they now stand passes them (`known`): the revoke
    * path, where thousands of these may follow each other.
    */
-  async announce(requestId: string, notice?: RequesterNotice, refreshCards = true, known?: Pick<RequestView, 'request' | 'grant'>): Promise<void> {
+  async announce(
+    requestId: string,
+    notice?: RequesterNotice,
+    refreshCards = true,
+    known?: Pick<RequestView, 'request' | 'grant'>,
+  ): Promise<void> {
     const { notifier, store, logger } = this.deps;
     try {
       const [view, refs] = await Promise.all([

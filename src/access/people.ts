@@ -43,8 +43,10 @@ function whyNotAdmitted(core: Core, actor: Actor, identity: Identity): string | 
   const setting = actor.platform === 'slack' ? 'slack.allow_guests' : 'teams.allow_guests';
   if (identity.deleted) return `your ${PLATFORM_NAMES[actor.platform]} account is deactivated.`;
   if (identity.bot) return 'bots and apps cannot ask for or approve access.';
-  if (identity.external && !allowGuests) return `you are not a member of this ${actor.platform === 'slack' ? 'workspace (Slack Connect)' : 'tenant'}. An admin can allow guests and externals with ${setting} in the policy.`;
-  if (identity.guest && !allowGuests) return `guest accounts cannot use jitbot here. An admin can allow them with ${setting} in the policy.`;
+  if (identity.external && !allowGuests)
+    return `you are not a member of this ${actor.platform === 'slack' ? 'workspace (Slack Connect)' : 'tenant'}. An admin can allow guests and externals with ${setting} in the policy.`;
+  if (identity.guest && !allowGuests)
+    return `guest accounts cannot use jitbot here. An admin can allow them with ${setting} in the policy.`;
   return undefined;
 }
 
@@ -77,10 +79,12 @@ export async function accountsOf(core: Core, person: Person): Promise<Actor[]> {
   const overrides = core.deps.policy.users;
   for (const i of await core.deps.people.withEmail(person.email)) {
     const overridden = overrides[i.accountId]?.email?.toLowerCase();
-    if (overridden === undefined || overridden === person.email) accounts.set(`${i.platform}:${i.accountId}`, { platform: i.platform, userId: i.accountId });
+    if (overridden === undefined || overridden === person.email)
+      accounts.set(`${i.platform}:${i.accountId}`, { platform: i.platform, userId: i.accountId });
   }
   for (const [id, profile] of Object.entries(overrides)) {
-    if (profile.email?.toLowerCase() === person.email) accounts.set(`${platformOfAccountId(id)}:${id}`, { platform: platformOfAccountId(id), userId: id });
+    if (profile.email?.toLowerCase() === person.email)
+      accounts.set(`${platformOfAccountId(id)}:${id}`, { platform: platformOfAccountId(id), userId: id });
   }
   return [...accounts.values()];
 }
@@ -97,7 +101,8 @@ export async function isInSet(core: Core, set: NamedPeople | undefined, person: 
   if (!set) return false;
   const accounts = await accountsOf(core, person);
   const teamsUsers = set.teams_users.map((id) => id.toLowerCase());
-  if (accounts.some((a) => (a.platform === 'slack' ? set.slack_users.includes(a.userId) : teamsUsers.includes(a.userId.toLowerCase())))) return true;
+  if (accounts.some((a) => (a.platform === 'slack' ? set.slack_users.includes(a.userId) : teamsUsers.includes(a.userId.toLowerCase()))))
+    return true;
   const slackIds = accounts.filter((a) => a.platform === 'slack').map((a) => a.userId);
   if (slackIds.length === 0) return false;
   for (const group of set.slack_usergroups) {
@@ -133,9 +138,13 @@ export function crossPlatformDoubt(person: Person, parties: Party[]): string | u
   for (const party of parties) {
     if (party.platform === person.account.platform) continue;
     if (isResolved(person.key) && isResolved(party.person)) continue;
-    const whose = isResolved(person.key) ? `${party.what}'s ${PLATFORM_NAMES[party.platform]} account has` : `your ${PLATFORM_NAMES[person.account.platform]} account has`;
-    return `I cannot tell whether you and ${party.what} (on ${PLATFORM_NAMES[party.platform]}) are different people: ${whose} no e-mail I can read. ` +
-      `Decide from ${PLATFORM_NAMES[party.platform]}, or ask an admin to give the account an e-mail (users:<id>.email in the policy, or the users:read.email scope for Slack).`;
+    const whose = isResolved(person.key)
+      ? `${party.what}'s ${PLATFORM_NAMES[party.platform]} account has`
+      : `your ${PLATFORM_NAMES[person.account.platform]} account has`;
+    return (
+      `I cannot tell whether you and ${party.what} (on ${PLATFORM_NAMES[party.platform]}) are different people: ${whose} no e-mail I can read. ` +
+      `Decide from ${PLATFORM_NAMES[party.platform]}, or ask an admin to give the account an e-mail (users:<id>.email in the policy, or the users:read.email scope for Slack).`
+    );
   }
   return undefined;
 }

@@ -59,12 +59,25 @@ export async function reconcile(core: Core, signal?: AbortSignal): Promise<Recon
   const stalledBefore = new Date(now.getTime() - stalledAfterMs(core.deps.reconcileEveryMs));
   const stopAt = Date.now() + sweepBudgetMs(core.deps.reconcileEveryMs);
   const stopped = () => signal?.aborted === true || Date.now() > stopAt;
-  const report: ReconcileReport = { grantsEnded: 0, revokeFailures: 0, grantsDeferred: 0, requestsTimedOut: 0, grantsRequeued: 0, escalations: 0, reviewReminders: 0, revokesVerified: 0, remindersSent: 0, activityRequeued: 0, chatRequeued: 0 };
+  const report: ReconcileReport = {
+    grantsEnded: 0,
+    revokeFailures: 0,
+    grantsDeferred: 0,
+    requestsTimedOut: 0,
+    grantsRequeued: 0,
+    escalations: 0,
+    reviewReminders: 0,
+    revokesVerified: 0,
+    remindersSent: 0,
+    activityRequeued: 0,
+    chatRequeued: 0,
+  };
 
   await eachBounded(await store.listGrantsDueForRevoke(now, stalledBefore, 20_000), SWEEP_REVOKE_CONCURRENCY, async (grant) => {
     if (stopped()) return void report.grantsDeferred++;
     try {
-      if ((await withDeadline(endGrant(core, grant.id, undefined, true), SWEEP_GRANT_BUDGET_MS, `ending grant ${grant.id}`)).ended) report.grantsEnded++;
+      if ((await withDeadline(endGrant(core, grant.id, undefined, true), SWEEP_GRANT_BUDGET_MS, `ending grant ${grant.id}`)).ended)
+        report.grantsEnded++;
     } catch (e) {
       report.revokeFailures++;
       logger.warn({ err: e, grantId: grant.id }, 'reconciler: revoke failed or took too long; will retry next sweep');
@@ -97,7 +110,17 @@ export async function reconcile(core: Core, signal?: AbortSignal): Promise<Recon
   report.activityRequeued = await requeueLostActivity(core, stalledAfterMs(core.deps.reconcileEveryMs));
   report.chatRequeued = await requeueOwedChat(core, stalledBefore);
   // Re-queued grants are usually still in their queue (the add is then a no-op), so they alone are not news.
-  if (report.grantsEnded + report.revokeFailures + report.requestsTimedOut + report.escalations + report.reviewReminders + report.revokesVerified > 0) logger.info(report, 'reconciler finished work the queues had not');
-  else if (report.grantsRequeued + report.activityRequeued + report.chatRequeued > 0) logger.debug(report, 'reconciler re-queued grants or activity lookups not yet done');
+  if (
+    report.grantsEnded +
+      report.revokeFailures +
+      report.requestsTimedOut +
+      report.escalations +
+      report.reviewReminders +
+      report.revokesVerified >
+    0
+  )
+    logger.info(report, 'reconciler finished work the queues had not');
+  else if (report.grantsRequeued + report.activityRequeued + report.chatRequeued > 0)
+    logger.debug(report, 'reconciler re-queued grants or activity lookups not yet done');
   return report;
 }

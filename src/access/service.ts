@@ -151,7 +151,8 @@ export class AccessService {
       const role = this.roles().find((r) => r.id === request.roleId);
       if (!role) continue;
       if (!approverOf.has(role.id)) approverOf.set(role.id, await this.core.isApprover(role, person));
-      if (approverOf.get(role.id) || (await isOpenTierApprover(this.core, role, request, person))) mine.push(await this.core.view(request.id));
+      if (approverOf.get(role.id) || (await isOpenTierApprover(this.core, role, request, person)))
+        mine.push(await this.core.view(request.id));
     }
     return mine;
   }

@@ -27,12 +27,20 @@ function record(row: StoredAuditRow) {
  * Writes rows as JSON Lines (one object per line, `data` nested) or CSV (a header
  * line, `data` as a JSON string). Rows stream through in pages; returns the count.
  */
-export async function exportRows(rows: AsyncIterable<StoredAuditRow>, format: ExportFormat, write: (chunk: string) => Promise<void> | void): Promise<number> {
+export async function exportRows(
+  rows: AsyncIterable<StoredAuditRow>,
+  format: ExportFormat,
+  write: (chunk: string) => Promise<void> | void,
+): Promise<number> {
   let count = 0;
   if (format === 'csv') await write(stringify([[...COLUMNS]]));
   for await (const row of rows) {
     const r = record(row);
-    await write(format === 'jsonl' ? `${JSON.stringify(r)}\n` : stringify([COLUMNS.map((c) => (c === 'data' ? (r.data ? JSON.stringify(r.data) : '') : r[c]))]));
+    await write(
+      format === 'jsonl'
+        ? `${JSON.stringify(r)}\n`
+        : stringify([COLUMNS.map((c) => (c === 'data' ? (r.data ? JSON.stringify(r.data) : '') : r[c]))]),
+    );
     count++;
   }
   return count;

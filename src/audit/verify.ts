@@ -28,11 +28,15 @@ export async function verifyChain(rows: AsyncIterable<StoredAuditRow>): Promise<
   let previous: { id: number; hash: string } | null = null;
   const fail = (id: number, reason: string) => ({ ...report, ok: false, firstBreak: { id, reason } });
   for await (const row of rows) {
-    if (row.hash === null || row.prevHash === null) return fail(row.id, `row ${row.id} has a place in the chain but no hash: its seal was removed`);
+    if (row.hash === null || row.prevHash === null)
+      return fail(row.id, `row ${row.id} has a place in the chain but no hash: its seal was removed`);
     const expectedPrev = previous?.hash ?? GENESIS_HASH;
     if (row.prevHash !== expectedPrev) {
       const before = previous ? `row ${previous.id}` : 'the start of the chain';
-      return fail(row.id, `row ${row.id}'s prev_hash does not match the hash of ${before}: a row between them was deleted, inserted or reordered`);
+      return fail(
+        row.id,
+        `row ${row.id}'s prev_hash does not match the hash of ${before}: a row between them was deleted, inserted or reordered`,
+      );
     }
     if (rowHash({ ...row, prevHash: row.prevHash }) !== row.hash) {
       return fail(row.id, `row ${row.id} (${row.action}) does not match its hash: its content was changed after it was written`);

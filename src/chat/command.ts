@@ -51,7 +51,8 @@ function extendCommand(args: string[]): Command {
   const id = requestIdOf(raw);
   if ('invalid' in id) return { kind: 'invalid', message: id.invalid };
   const addMs = parseDurationMs(duration);
-  if (addMs === null) return { kind: 'invalid', message: `"${duration}" is not a usable duration (durations look like ${DURATION_FORMS}). ${usage}` };
+  if (addMs === null)
+    return { kind: 'invalid', message: `"${duration}" is not a usable duration (durations look like ${DURATION_FORMS}). ${usage}` };
   return { kind: 'extend', requestId: id.requestId, addMs };
 }
 
@@ -69,20 +70,29 @@ function requestCommand(allArgs: string[]): Command {
   const [roleId, maybeDuration, ...rest] = args;
   if (!roleId) return { kind: 'request' };
   if (maybeDuration === undefined) return { kind: 'request', roleId: roleId.toLowerCase() };
-  const request = (durationMs: number | undefined, reasonWords: string[]): Command => ({ kind: 'request', roleId: roleId.toLowerCase(), durationMs, reason: reasonWords.join(' ') || undefined });
+  const request = (durationMs: number | undefined, reasonWords: string[]): Command => ({
+    kind: 'request',
+    roleId: roleId.toLowerCase(),
+    durationMs,
+    reason: reasonWords.join(' ') || undefined,
+  });
   // "3 hours fix it": a number and a unit word.
   const spelled = rest[0] !== undefined && /^\d+$/.test(maybeDuration) ? parseDurationMs(`${maybeDuration} ${rest[0]}`) : null;
   if (spelled !== null) return request(spelled, rest.slice(1));
   const durationMs = parseDurationMs(maybeDuration);
   if (durationMs !== null) return request(durationMs, rest);
   if (looksNumeric(maybeDuration)) {
-    return { kind: 'invalid', message: `"${maybeDuration}" is not a usable duration: durations look like ${DURATION_FORMS}. If it starts your reason, put the reason in quotes.` };
+    return {
+      kind: 'invalid',
+      message: `"${maybeDuration}" is not a usable duration: durations look like ${DURATION_FORMS}. If it starts your reason, put the reason in quotes.`,
+    };
   }
   return request(undefined, [maybeDuration, ...rest]);
 }
 
 export function parseCommand(text: string): Command {
-  if (text.length > MAX_COMMAND_LENGTH) return { kind: 'invalid', message: `That command is too long (${text.length} characters; at most ${MAX_COMMAND_LENGTH}).` };
+  if (text.length > MAX_COMMAND_LENGTH)
+    return { kind: 'invalid', message: `That command is too long (${text.length} characters; at most ${MAX_COMMAND_LENGTH}).` };
   const tokens = tokenize(text.trim());
   // Teams users may type the leading `jit`; Slack's command already consumed it.
   if (tokens[0]?.toLowerCase() === 'jit' || tokens[0]?.toLowerCase() === '/jit') tokens.shift();
@@ -97,7 +107,9 @@ export function parseCommand(text: string): Command {
     case 'pending':
     case 'roles':
     case 'whoami':
-      return args.length === 0 ? { kind: verb.toLowerCase() as 'list' | 'pending' | 'roles' | 'whoami' } : { kind: 'invalid', message: `/jit ${verb.toLowerCase()} takes no arguments.` };
+      return args.length === 0
+        ? { kind: verb.toLowerCase() as 'list' | 'pending' | 'roles' | 'whoami' }
+        : { kind: 'invalid', message: `/jit ${verb.toLowerCase()} takes no arguments.` };
     case 'revoke':
     case 'cancel':
     case 'audit':
@@ -106,7 +118,8 @@ export function parseCommand(text: string): Command {
       return extendCommand(args);
     case 'digest':
       if (args.length > 1) return { kind: 'invalid', message: 'Usage: /jit digest [yesterday|today|YYYY-MM-DD]' };
-      if (args[0] && !/^(yesterday|today|\d{4}-\d{2}-\d{2})$/i.test(args[0])) return { kind: 'invalid', message: `"${args[0]}" is not a day (use yesterday, today or a date like 2026-11-24).` };
+      if (args[0] && !/^(yesterday|today|\d{4}-\d{2}-\d{2})$/i.test(args[0]))
+        return { kind: 'invalid', message: `"${args[0]}" is not a day (use yesterday, today or a date like 2026-11-24).` };
       return { kind: 'digest', day: args[0]?.toLowerCase() };
     default:
       return { kind: 'invalid', message: `I don't know "${verb}".` };
@@ -121,7 +134,7 @@ export const HELP_LINES = [
   '`/jit roles` — the roles you can ask for',
   '`/jit whoami` — who jitbot takes you for: your e-mail, your Slack and Teams accounts, what you may request and approve',
   '`/jit revoke <id>` — end an active grant now',
-  '`/jit extend <id> <duration>` — add time to an active grant (within the role\'s maximum; may need approval)',
+  "`/jit extend <id> <duration>` — add time to an active grant (within the role's maximum; may need approval)",
   '`/jit cancel <id>` — withdraw a pending request',
   '`/jit audit <id>` — the full audit timeline of a request (requester, approvers, security team)',
   '`/jit digest [yesterday|today|YYYY-MM-DD]` — post the daily digest now (security team)',

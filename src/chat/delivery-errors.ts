@@ -5,8 +5,18 @@ import { ChatDeliveryError } from '../access/model/errors';
  * cannot help (the card is marked stale, the notice audited as failed).
  */
 const SLACK_GONE = new Set([
-  'message_not_found', 'channel_not_found', 'is_archived', 'not_in_channel', 'account_inactive', 'cant_update_message',
-  'user_not_found', 'user_disabled', 'thread_not_found', 'edit_window_closed', 'msg_too_long', 'invalid_blocks',
+  'message_not_found',
+  'channel_not_found',
+  'is_archived',
+  'not_in_channel',
+  'account_inactive',
+  'cant_update_message',
+  'user_not_found',
+  'user_disabled',
+  'thread_not_found',
+  'edit_window_closed',
+  'msg_too_long',
+  'invalid_blocks',
 ]);
 
 /** How long to wait when a rate limit names no time. */
@@ -31,8 +41,10 @@ export function chatFailure(e: unknown): ChatDeliveryError {
   if (e instanceof ChatDeliveryError) return e;
   const err = (e ?? {}) as PlatformError;
   const message = err.message ?? String(e);
-  if (err.code === 'slack_webapi_platform_error') return new ChatDeliveryError(`Slack answered ${err.data?.error ?? 'an error'}`, SLACK_GONE.has(err.data?.error ?? ''));
-  if (err.code === 'slack_webapi_rate_limited_error') return new ChatDeliveryError('Slack rate limit', false, (err.retryAfter ?? DEFAULT_RETRY_AFTER_MS / 1000) * 1000);
+  if (err.code === 'slack_webapi_platform_error')
+    return new ChatDeliveryError(`Slack answered ${err.data?.error ?? 'an error'}`, SLACK_GONE.has(err.data?.error ?? ''));
+  if (err.code === 'slack_webapi_rate_limited_error')
+    return new ChatDeliveryError('Slack rate limit', false, (err.retryAfter ?? DEFAULT_RETRY_AFTER_MS / 1000) * 1000);
   if (err.statusCode === 403 || err.statusCode === 404) return new ChatDeliveryError(`Teams answered ${err.statusCode}: ${message}`, true);
   if (err.statusCode === 429) {
     const after = Number(err.response?.headers?.get?.('retry-after'));

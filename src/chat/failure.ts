@@ -10,5 +10,8 @@ export function failureMessage(logger: Logger, e: unknown, what: string): { refu
   if (isAccessError(e)) return { refusal: true, text: e.userMessage };
   const ref = randomUUID().slice(0, 8);
   logger.error({ err: e, ref }, `${what} failed`);
-  return { refusal: false, text: `Something went wrong on jitbot's side (ref ${ref}). Please try again; if it keeps happening, tell your jitbot admins.` };
+  return {
+    refusal: false,
+    text: `Something went wrong on jitbot's side (ref ${ref}). Please try again; if it keeps happening, tell your jitbot admins.`,
+  };
 }

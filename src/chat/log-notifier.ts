@@ -30,7 +30,10 @@ export class LogNotifier implements Notifier {
     this.logger.warn({ requestId: view.request.id }, 'no chat platform configured: approvers not reminded');
   }
   async postExtensionCards(view: ExtensionView): Promise<ChatMessageRef[]> {
-    this.logger.warn({ requestId: view.request.request.id, extensionId: view.extension.id }, 'no chat platform configured: extension card not posted, approvers must be told another way');
+    this.logger.warn(
+      { requestId: view.request.request.id, extensionId: view.extension.id },
+      'no chat platform configured: extension card not posted, approvers must be told another way',
+    );
     return [];
   }
   async updateExtensionCards(): Promise<void> {}
@@ -38,7 +41,10 @@ export class LogNotifier implements Notifier {
     this.logger.info({ requestId: view.request.request.id, notice: notice.kind }, 'extension notice (no chat platform configured)');
   }
   async alertSecurity(alert: SecurityAlert): Promise<void> {
-    this.logger.error({ alert: securityAlertWords(alert, plainMarkup), requestId: alert.request.id }, 'security alert (no chat platform configured)');
+    this.logger.error(
+      { alert: securityAlertWords(alert, plainMarkup), requestId: alert.request.id },
+      'security alert (no chat platform configured)',
+    );
   }
 }
 

@@ -55,15 +55,37 @@ export class CompositeNotifier implements Notifier {
   }
 
   async updateApprovalCards(view: RequestView, role: Role, refs: ChatMessageRef[]): Promise<void> {
-    await this.each(refs.map((r) => r.platform), (n, platform) => n.updateApprovalCards(view, role, refs.filter((r) => r.platform === platform)));
+    await this.each(
+      refs.map((r) => r.platform),
+      (n, platform) =>
+        n.updateApprovalCards(
+          view,
+          role,
+          refs.filter((r) => r.platform === platform),
+        ),
+    );
   }
 
   async updateExtensionCards(view: ExtensionView, refs: ChatMessageRef[]): Promise<void> {
-    await this.each(refs.map((r) => r.platform), (n, platform) => n.updateExtensionCards(view, refs.filter((r) => r.platform === platform)));
+    await this.each(
+      refs.map((r) => r.platform),
+      (n, platform) =>
+        n.updateExtensionCards(
+          view,
+          refs.filter((r) => r.platform === platform),
+        ),
+    );
   }
 
   async remindApprovers(view: RequestView, refs: ChatMessageRef[]): Promise<void> {
-    await this.each(refs.map((r) => r.platform), (n, platform) => n.remindApprovers(view, refs.filter((r) => r.platform === platform)));
+    await this.each(
+      refs.map((r) => r.platform),
+      (n, platform) =>
+        n.remindApprovers(
+          view,
+          refs.filter((r) => r.platform === platform),
+        ),
+    );
   }
 
   async tellAboutExtension(view: ExtensionView, notice: ExtensionNotice): Promise<void> {

@@ -16,7 +16,9 @@ runCli(async () => {
       if (!out.write(chunk)) await once(out, 'drain');
     };
     const count = await exportRows(readBetween(database.db, options.since, options.until), options.format, write);
-    console.error(`exported ${count} audit rows (${options.since.toISOString()} ≤ at < ${options.until.toISOString()}) as ${options.format}${options.out ? ` to ${options.out}` : ''}`);
+    console.error(
+      `exported ${count} audit rows (${options.since.toISOString()} ≤ at < ${options.until.toISOString()}) as ${options.format}${options.out ? ` to ${options.out}` : ''}`,
+    );
     return 0;
   } finally {
     if (options.out) {

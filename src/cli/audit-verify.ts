@@ -9,9 +9,13 @@ runCli(async () => {
     const report = await verifyChain(readChain(database.db));
     // Rows are sealed within moments of their commit; old unsealed rows mean no jitbot process has run since.
     const unsealed = await unsealedSummary(database.db);
-    const waiting = unsealed.count ? `; ${unsealed.count} newer rows await their seal (oldest at ${unsealed.oldest?.toISOString()}; jitbot seals them when it runs)` : '';
+    const waiting = unsealed.count
+      ? `; ${unsealed.count} newer rows await their seal (oldest at ${unsealed.oldest?.toISOString()}; jitbot seals them when it runs)`
+      : '';
     if (report.ok) {
-      console.log(`audit chain OK: ${report.verified} rows verified; head is row ${report.head?.id ?? '-'} ${report.head?.hash ?? ''}${waiting}`);
+      console.log(
+        `audit chain OK: ${report.verified} rows verified; head is row ${report.head?.id ?? '-'} ${report.head?.hash ?? ''}${waiting}`,
+      );
       return 0;
     }
     console.error(`audit chain BROKEN at row ${report.firstBreak!.id}: ${report.firstBreak!.reason}`);

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { EXPORT_FORMATS, type ExportFormat } from '../audit/export';
 import { UsageError } from './database';
 
-export const EXPORT_USAGE = 'usage: npm run audit:export -- --since <date|datetime> --until <date|datetime> [--format jsonl|csv] [--out <file>]\n' +
+export const EXPORT_USAGE =
+  'usage: npm run audit:export -- --since <date|datetime> --until <date|datetime> [--format jsonl|csv] [--out <file>]\n' +
   '  dates: 2026-11-24 (midnight UTC) or 2026-11-24T09:00:00+01:00; --until is exclusive.';
 
 const instant = (flag: string) =>
@@ -34,7 +35,12 @@ export interface ExportOptions {
 export function parseExportArgs(argv: string[]): ExportOptions {
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: { since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
+    }));
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n${EXPORT_USAGE}`);
   }

@@ -7,16 +7,25 @@ const optionalText = z.string().trim().min(1).optional();
 const EnvSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
     JIT_DATA_DIR: z.string().min(1).default('./.jitbot'),
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .default('redis://127.0.0.1:6379'),
     JIT_POLICY_FILE: z.string().min(1).default('./policy.yaml'),
     /** How often the reconciler sweeps Postgres for work that Redis lost. */
     JIT_RECONCILE_EVERY: durationField.default(30_000),
     /** How long what Slack or Teams said about a person (e-mail, guest, deactivated) is trusted before it is asked again. */
     JIT_PEOPLE_REFRESH_EVERY: durationField.default(15 * 60_000),
     /** Prefix of every BullMQ key, so several deployments (or tests) share one Redis. */
-    JIT_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('jitbot'),
+    JIT_QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+      .default('jitbot'),
     /** Simulated provider latency of the sandbox (try slow clouds locally; the fault suite uses it). */
     JIT_SANDBOX_LATENCY: durationField.optional(),
     SLACK_BOT_TOKEN: optionalText,
@@ -35,7 +44,7 @@ const EnvSchema = z
     AZURE_SUBSCRIPTION_ID: optionalText,
     AZURE_ARM_ENDPOINT: z.url().optional(),
     /** Teams: the bot's Microsoft App (client) id; setting it turns the Teams adapter on. */
-    MICROSOFT_APP_ID: z.guid('must be the Azure Bot\'s Microsoft App id (a GUID)').optional(),
+    MICROSOFT_APP_ID: z.guid("must be the Azure Bot's Microsoft App id (a GUID)").optional(),
     MICROSOFT_APP_PASSWORD: optionalText,
     MICROSOFT_APP_TENANT_ID: z.guid('must be your Entra tenant id (a GUID)').optional(),
     MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
@@ -53,27 +62,50 @@ const EnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required with SLACK_BOT_TOKEN over HTTP (or set SLACK_APP_TOKEN for Socket Mode)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required with SLACK_BOT_TOKEN over HTTP (or set SLACK_APP_TOKEN for Socket Mode)',
+      });
     }
     if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when Slack is configured (xoxb-… from "OAuth & Permissions")' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_BOT_TOKEN'],
+        message: 'is required when Slack is configured (xoxb-… from "OAuth & Permissions")',
+      });
     }
     checkTeams(env, ctx);
   });
 
 /** Cross-field rules of the Teams variables, each issue naming the variable to fix. */
-function checkTeams(env: { MICROSOFT_APP_ID?: string; MICROSOFT_APP_PASSWORD?: string; MICROSOFT_APP_TENANT_ID?: string; MICROSOFT_APP_TYPE: string }, ctx: z.RefinementCtx): void {
+function checkTeams(
+  env: { MICROSOFT_APP_ID?: string; MICROSOFT_APP_PASSWORD?: string; MICROSOFT_APP_TENANT_ID?: string; MICROSOFT_APP_TYPE: string },
+  ctx: z.RefinementCtx,
+): void {
   if (!env.MICROSOFT_APP_ID) {
     if (env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_TENANT_ID) {
-      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_ID'], message: 'is required when Teams is configured (the Azure Bot\'s Microsoft App id)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MICROSOFT_APP_ID'],
+        message: "is required when Teams is configured (the Azure Bot's Microsoft App id)",
+      });
     }
     return;
   }
   if (env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !env.MICROSOFT_APP_PASSWORD) {
-    ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: `is required with MICROSOFT_APP_ID when MICROSOFT_APP_TYPE is ${env.MICROSOFT_APP_TYPE} (a client secret of the app registration)` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MICROSOFT_APP_PASSWORD'],
+      message: `is required with MICROSOFT_APP_ID when MICROSOFT_APP_TYPE is ${env.MICROSOFT_APP_TYPE} (a client secret of the app registration)`,
+    });
   }
   if (env.MICROSOFT_APP_TYPE !== 'MultiTenant' && !env.MICROSOFT_APP_TENANT_ID) {
-    ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: `is required when MICROSOFT_APP_TYPE is ${env.MICROSOFT_APP_TYPE}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MICROSOFT_APP_TENANT_ID'],
+      message: `is required when MICROSOFT_APP_TYPE is ${env.MICROSOFT_APP_TYPE}`,
+    });
   }
 }
 

@@ -48,7 +48,11 @@ function keysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
 /** `approval` → "did you mean approvals?": the nearest allowed key, when it is near (a typo, a missing s). */
 function didYouMean(key: string, allowed: string[]): string {
   const nearest = allowed.map((k) => ({ k, d: leven(key.toLowerCase(), k) })).sort((a, b) => a.d - b.d)[0];
-  return nearest && nearest.d <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean "${nearest.k}"?` : allowed.length ? ` (allowed here: ${allowed.join(', ')})` : '';
+  return nearest && nearest.d <= Math.max(2, Math.floor(key.length / 3))
+    ? `; did you mean "${nearest.k}"?`
+    : allowed.length
+      ? ` (allowed here: ${allowed.join(', ')})`
+      : '';
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -81,7 +85,9 @@ export function loadPolicyFile(path: string): Policy {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new PolicyError(`${path}: cannot read the policy file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set JIT_POLICY_FILE or copy policy.example.yaml to policy.yaml`);
+    throw new PolicyError(
+      `${path}: cannot read the policy file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set JIT_POLICY_FILE or copy policy.example.yaml to policy.yaml`,
+    );
   }
   return parsePolicy(text, path);
 }

@@ -12,7 +12,10 @@ export function bearerAuth(token: string, variable: string): RequestHandler {
   return (req, res, next) => {
     const match = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
     if (match && sameToken(match[1]!, token)) return next();
-    res.set('WWW-Authenticate', 'Bearer realm="jitbot"').status(401).json({ error: `unauthorized: send Authorization: Bearer <${variable}>` });
+    res
+      .set('WWW-Authenticate', 'Bearer realm="jitbot"')
+      .status(401)
+      .json({ error: `unauthorized: send Authorization: Bearer <${variable}>` });
   };
 }
 
@@ -25,6 +28,8 @@ export function isLoopback(address: string | undefined): boolean {
 export function loopbackOnly(variable: string): RequestHandler {
   return (req, res, next) => {
     if (isLoopback(req.socket.remoteAddress)) return next();
-    res.status(403).json({ error: `forbidden: only clients on this machine, unless ${variable} is set (then send Authorization: Bearer <${variable}>)` });
+    res.status(403).json({
+      error: `forbidden: only clients on this machine, unless ${variable} is set (then send Authorization: Bearer <${variable}>)`,
+    });
   };
 }

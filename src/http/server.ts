@@ -25,9 +25,13 @@ export function createHttpApp(deps: HttpDeps): Application {
     const ok = Object.values(checks).every(Boolean);
     res.status(ok ? 200 : 503).json({ ok, ...checks });
   });
-  app.get('/metrics', deps.metricsToken ? bearerAuth(deps.metricsToken, 'JIT_METRICS_TOKEN') : loopbackOnly('JIT_METRICS_TOKEN'), async (_req, res) => {
-    res.set('Content-Type', deps.metrics.contentType).send(await deps.metrics.metrics());
-  });
+  app.get(
+    '/metrics',
+    deps.metricsToken ? bearerAuth(deps.metricsToken, 'JIT_METRICS_TOKEN') : loopbackOnly('JIT_METRICS_TOKEN'),
+    async (_req, res) => {
+      res.set('Content-Type', deps.metrics.contentType).send(await deps.metrics.metrics());
+    },
+  );
   return app;
 }
 
@@ -43,7 +47,14 @@ export const HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_00
 export function listen(app: Application, port: number, host?: string, timeouts: HttpTimeouts = HTTP_TIMEOUTS): Promise<Server> {
   return new Promise((resolve, reject) => {
     // Node checks the timeouts every connectionsCheckingInterval (30 s by default): often enough to hold them.
-    const server = createServer({ headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: Math.min(1000, timeouts.headersMs) }, app);
+    const server = createServer(
+      {
+        headersTimeout: timeouts.headersMs,
+        requestTimeout: timeouts.requestMs,
+        connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+      },
+      app,
+    );
     server.once('error', (e) => reject(listenError(e, port, host)));
     server.listen(port, host, () => resolve(server));
   });

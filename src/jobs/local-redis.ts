@@ -5,7 +5,13 @@ import { freeLoopbackPort } from '../lib/ports';
 /** What went wrong reaching Redis, in words; undefined when it answered PING. */
 export async function redisProblem(url: string, timeoutMs = 2000): Promise<string | undefined> {
   // One attempt, no retries: start-up wants the real cause (ECONNREFUSED, ENOTFOUND, NOAUTH), in seconds.
-  const probe = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false });
+  const probe = new IORedis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+    enableOfflineQueue: false,
+  });
   let firstError: Error | undefined;
   probe.on('error', (e: Error) => (firstError ??= e));
   try {
@@ -50,7 +56,9 @@ export interface PrivateRedisServer {
  */
 export async function startPrivateRedis(timeoutMs = 10_000): Promise<PrivateRedisServer> {
   const port = await freeLoopbackPort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   const stop = () => void (child.exitCode === null && child.kill('SIGTERM'));
   process.once('exit', stop);
   const url = `redis://127.0.0.1:${port}`;

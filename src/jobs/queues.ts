@@ -33,10 +33,14 @@ export const QUEUES = {
     ]),
     jobId: (p: NoticePayload) => {
       switch (p.kind) {
-        case 'expiry_warning': return `warn-${p.grantId}`;
-        case 'escalation': return `escalate-${p.requestId}-${p.tier}`;
-        case 'break_glass_review': return `review-${p.requestId}`;
-        case 'verify_revoke': return `verify-${p.grantId}-${p.at}`;
+        case 'expiry_warning':
+          return `warn-${p.grantId}`;
+        case 'escalation':
+          return `escalate-${p.requestId}-${p.tier}`;
+        case 'break_glass_review':
+          return `review-${p.requestId}`;
+        case 'verify_revoke':
+          return `verify-${p.grantId}-${p.at}`;
       }
     },
     defaults: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: { age: 86_400 } },
@@ -73,7 +77,12 @@ export const QUEUES = {
     payload: z.object({ kind: z.literal('daily') }),
     jobId: () => 'digest-daily',
     // A run that finds another holding the day throws, so it retries after that run's lease.
-    defaults: { attempts: 6, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } },
+    defaults: {
+      attempts: 6,
+      backoff: { type: 'exponential', delay: 30_000 },
+      removeOnComplete: { count: 30 },
+      removeOnFail: { count: 30 },
+    },
   },
 } as const satisfies Record<string, { name: string; payload: z.ZodType; jobId: (p: never) => string; defaults: DefaultJobOptions }>;
 

@@ -32,7 +32,10 @@ export function watchConnection(redis: Redis, name: string, logger: Logger): voi
   redis.on('error', (err) => {
     if (down) return;
     down = true;
-    logger.error({ err, connection: name }, 'Redis is unreachable; retrying (requests are still recorded; queued work resumes when it is back)');
+    logger.error(
+      { err, connection: name },
+      'Redis is unreachable; retrying (requests are still recorded; queued work resumes when it is back)',
+    );
   });
   redis.on('ready', () => {
     if (!down) return;

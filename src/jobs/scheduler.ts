@@ -25,7 +25,10 @@ export class BullScheduler implements Scheduler {
     const payload = { grantId };
     const delay = Math.max(0, at.getTime() - this.clock.now().getTime());
     return this.addOrRetry(this.queues.activity, QUEUES.activity.name, payload, {
-      jobId: QUEUES.activity.jobId(payload), delay, attempts: retry.attempts, backoff: { type: 'exponential', delay: retry.backoffMs },
+      jobId: QUEUES.activity.jobId(payload),
+      delay,
+      attempts: retry.attempts,
+      backoff: { type: 'exponential', delay: retry.backoffMs },
     });
   }
 

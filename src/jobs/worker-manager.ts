@@ -56,23 +56,29 @@ export class WorkerManager {
       digest: digestProcessor(opts.digests, logger),
       activity: activityProcessor(service, logger),
     };
-    this.workers = new Map((Object.keys(processors) as QueueKey[]).map((key) => {
-      const worker = new Worker(QUEUES[key].name, processors[key], {
-        connection: opts.connection,
-        prefix: opts.prefix,
-        concurrency: CONCURRENCY[key] ?? opts.concurrency ?? 20,
-        // A worker that dies mid-job holds its lock until it expires; then another worker
-        // takes the job over. BullMQ's 30 s defaults make that take up to 90 s; these
-        // bring it to about 15 s. The lock is renewed while a live worker runs the job.
-        lockDuration: STALL_LOCK_MS,
-        stalledInterval: STALL_CHECK_MS,
-        maxStalledCount: 3,
-      });
-      worker.on('failed', (job, err) => logger.warn({ queue: key, jobId: job?.id, attempts: job?.attemptsMade, err }, 'job failed'));
-      // Connection errors are reported once by watchConnection; others matter.
-      worker.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? logger.debug({ queue: key, err }, 'worker connection error') : logger.error({ queue: key, err }, 'worker error')));
-      return [key, worker] as const;
-    }));
+    this.workers = new Map(
+      (Object.keys(processors) as QueueKey[]).map((key) => {
+        const worker = new Worker(QUEUES[key].name, processors[key], {
+          connection: opts.connection,
+          prefix: opts.prefix,
+          concurrency: CONCURRENCY[key] ?? opts.concurrency ?? 20,
+          // A worker that dies mid-job holds its lock until it expires; then another worker
+          // takes the job over. BullMQ's 30 s defaults make that take up to 90 s; these
+          // bring it to about 15 s. The lock is renewed while a live worker runs the job.
+          lockDuration: STALL_LOCK_MS,
+          stalledInterval: STALL_CHECK_MS,
+          maxStalledCount: 3,
+        });
+        worker.on('failed', (job, err) => logger.warn({ queue: key, jobId: job?.id, attempts: job?.attemptsMade, err }, 'job failed'));
+        // Connection errors are reported once by watchConnection; others matter.
+        worker.on('error', (err) =>
+          (err as NodeJS.ErrnoException).code === 'ECONNREFUSED'
+            ? logger.debug({ queue: key, err }, 'worker connection error')
+            : logger.error({ queue: key, err }, 'worker error'),
+        );
+        return [key, worker] as const;
+      }),
+    );
   }
 
   async waitUntilReady(): Promise<void> {
@@ -92,9 +98,18 @@ export class WorkerManager {
  * `digest.timezone`. Idempotent upserts: safe to call from every process.
  */
 export async function registerSchedules(queues: QueueSet, everyMs: number, policy: Policy): Promise<void> {
-  await queues.maintenance.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: everyMs }, { name: 'reconcile', data: { kind: 'reconcile' } });
+  await queues.maintenance.upsertJobScheduler(
+    RECONCILE_SCHEDULER_ID,
+    { every: everyMs },
+    { name: 'reconcile', data: { kind: 'reconcile' } },
+  );
   const { slack_channel: channel, cron, timezone } = policy.digest;
-  if (channel) await queues.digest.upsertJobScheduler(DIGEST_SCHEDULER_ID, { pattern: cron, tz: timezone }, { name: 'digest', data: { kind: 'daily' } });
+  if (channel)
+    await queues.digest.upsertJobScheduler(
+      DIGEST_SCHEDULER_ID,
+      { pattern: cron, tz: timezone },
+      { name: 'digest', data: { kind: 'daily' } },
+    );
   else await queues.digest.removeJobScheduler(DIGEST_SCHEDULER_ID);
 }
 
@@ -105,7 +120,9 @@ export async function registerSchedules(queues: QueueSet, everyMs: number, polic
  */
 export function keepSchedulesRegistered(queues: QueueSet, everyMs: number, policy: Policy, logger: Logger): () => void {
   const timer = setInterval(() => {
-    registerSchedules(queues, everyMs, policy).catch((err) => logger.warn({ err }, 'could not re-register the job schedulers; retrying next interval'));
+    registerSchedules(queues, everyMs, policy).catch((err) =>
+      logger.warn({ err }, 'could not re-register the job schedulers; retrying next interval'),
+    );
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);

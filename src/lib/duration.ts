@@ -10,10 +10,24 @@ import { z } from 'zod';
 const DURATION_SHAPE = /^(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?$/;
 const SPELLED_SHAPE = /^(\d+)\s*([a-z]+)$/;
 const UNIT_WORDS: Record<string, 'd' | 'h' | 'm' | 's'> = {
-  d: 'd', day: 'd', days: 'd',
-  h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h',
-  m: 'm', min: 'm', mins: 'm', minute: 'm', minutes: 'm',
-  s: 's', sec: 's', secs: 's', second: 's', seconds: 's',
+  d: 'd',
+  day: 'd',
+  days: 'd',
+  h: 'h',
+  hr: 'h',
+  hrs: 'h',
+  hour: 'h',
+  hours: 'h',
+  m: 'm',
+  min: 'm',
+  mins: 'm',
+  minute: 'm',
+  minutes: 'm',
+  s: 's',
+  sec: 's',
+  secs: 's',
+  second: 's',
+  seconds: 's',
 };
 
 /** What people are told durations look like (commands, forms, errors). */
@@ -48,7 +62,12 @@ export function looksNumeric(word: string): boolean {
 /** Human form for messages: `1h 30m`, `45s`, `2d 3h`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return '0s';
-  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  const units: Array<[string, number]> = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
   const parts: string[] = [];
   let rest = Math.round(ms / 1000) * 1000;
   for (const [unit, size] of units) {

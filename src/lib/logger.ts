@@ -8,10 +8,25 @@ export type { Logger };
  * chat tokens must never reach a log line, whatever the level.
  */
 export const REDACT_PATHS = [
-  '*.token', '*.botToken', '*.appToken', '*.signingSecret', '*.password', '*.secret',
-  '*.accessKeyId', '*.secretAccessKey', '*.sessionToken', '*.SecretAccessKey', '*.SessionToken',
-  '*.authorization', '*.headers.authorization', 'credentials', '*.credentials',
-  '*.Credentials', 'privateDelivery', '*.privateDelivery', '*.SigninToken',
+  '*.token',
+  '*.botToken',
+  '*.appToken',
+  '*.signingSecret',
+  '*.password',
+  '*.secret',
+  '*.accessKeyId',
+  '*.secretAccessKey',
+  '*.sessionToken',
+  '*.SecretAccessKey',
+  '*.SessionToken',
+  '*.authorization',
+  '*.headers.authorization',
+  'credentials',
+  '*.credentials',
+  '*.Credentials',
+  'privateDelivery',
+  '*.privateDelivery',
+  '*.SigninToken',
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

@@ -37,7 +37,7 @@ export function createMetrics(countsFromStore: () => Promise<{ requestsByStatus:
   });
   const revokeLateness = new Histogram({
     name: 'jitbot_revoke_lateness_seconds',
-    help: 'Time from a grant\'s expiry to the provider confirming its revoke',
+    help: "Time from a grant's expiry to the provider confirming its revoke",
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300],
     registers: [registry],
   });

@@ -45,7 +45,10 @@ export class CachedOnCallLookup implements OnCallLookup {
 }
 
 /** Builds the lookup from the environment; undefined when neither service is configured. */
-export function onCallLookup(env: { PAGERDUTY_API_KEY?: string; PAGERDUTY_API_URL: string; OPSGENIE_API_KEY?: string; OPSGENIE_API_URL: string }, clock: Clock): OnCallLookup | undefined {
+export function onCallLookup(
+  env: { PAGERDUTY_API_KEY?: string; PAGERDUTY_API_URL: string; OPSGENIE_API_KEY?: string; OPSGENIE_API_URL: string },
+  clock: Clock,
+): OnCallLookup | undefined {
   const clients: Clients = {
     pagerduty: env.PAGERDUTY_API_KEY ? new PagerDutyOnCall({ baseUrl: env.PAGERDUTY_API_URL, apiKey: env.PAGERDUTY_API_KEY }) : undefined,
     opsgenie: env.OPSGENIE_API_KEY ? new OpsgenieOnCall({ baseUrl: env.OPSGENIE_API_URL, apiKey: env.OPSGENIE_API_KEY }) : undefined,

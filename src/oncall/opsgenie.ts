@@ -12,7 +12,9 @@ export class OpsgenieOnCall {
     url.searchParams.set('scheduleIdentifierType', 'id');
     url.searchParams.set('flat', 'true');
     url.searchParams.set('date', now.toISOString());
-    const answer = OnCallsAnswer.parse(await getJson(url, { authorization: `GenieKey ${this.config.apiKey}` }, 'Opsgenie GET /v2/schedules/{id}/on-calls'));
+    const answer = OnCallsAnswer.parse(
+      await getJson(url, { authorization: `GenieKey ${this.config.apiKey}` }, 'Opsgenie GET /v2/schedules/{id}/on-calls'),
+    );
     return answer.data.onCallRecipients.some((r) => r.toLowerCase() === email.toLowerCase());
   }
 }

@@ -33,7 +33,10 @@ export class CloudTrailActivity implements ActivitySource {
   private readonly clients: Array<[string, CloudTrailClient]>;
 
   constructor(private readonly config: CloudTrailConfig) {
-    this.clients = config.regions.map((region) => [region, new CloudTrailClient({ region, endpoint: config.endpoint, credentials: config.credentials })]);
+    this.clients = config.regions.map((region) => [
+      region,
+      new CloudTrailClient({ region, endpoint: config.endpoint, credentials: config.credentials }),
+    ]);
   }
 
   label(): string {
@@ -46,13 +49,19 @@ export class CloudTrailActivity implements ActivitySource {
       let nextToken: string | undefined;
       do {
         const page = await client
-          .send(new LookupEventsCommand({
-            LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: sessionName }],
-            StartTime: ctx.from, EndTime: ctx.to, MaxResults: PAGE_SIZE, NextToken: nextToken,
-          }))
+          .send(
+            new LookupEventsCommand({
+              LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: sessionName }],
+              StartTime: ctx.from,
+              EndTime: ctx.to,
+              MaxResults: PAGE_SIZE,
+              NextToken: nextToken,
+            }),
+          )
           .catch((e: unknown) => {
             throw awsProviderError(e, `cloudtrail:LookupEvents in ${region}`, {
-              denied: 'Fix: give the bot\'s identity cloudtrail:LookupEvents (manifests/aws-bot-policy.json), or remove the region from activity.aws_regions.',
+              denied:
+                "Fix: give the bot's identity cloudtrail:LookupEvents (manifests/aws-bot-policy.json), or remove the region from activity.aws_regions.",
             });
           });
         for (const event of page.Events ?? []) yield { name: event.EventName ?? 'unknown', write: isWriteEvent(event) };

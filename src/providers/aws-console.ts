@@ -14,7 +14,10 @@ export async function awsConsoleLink(federationUrl: string, creds: Credentials, 
   const tokenUrl = new URL(federationUrl);
   tokenUrl.searchParams.set('Action', 'getSigninToken');
   if (sessionSeconds !== undefined) tokenUrl.searchParams.set('SessionDuration', String(Math.min(Math.max(sessionSeconds, 900), 43_200)));
-  tokenUrl.searchParams.set('Session', JSON.stringify({ sessionId: creds.AccessKeyId, sessionKey: creds.SecretAccessKey, sessionToken: creds.SessionToken }));
+  tokenUrl.searchParams.set(
+    'Session',
+    JSON.stringify({ sessionId: creds.AccessKeyId, sessionKey: creds.SecretAccessKey, sessionToken: creds.SessionToken }),
+  );
 
   let token: unknown;
   try {
@@ -28,7 +31,8 @@ export async function awsConsoleLink(federationUrl: string, creds: Credentials, 
     if (e instanceof ProviderError) throw e;
     throw new ProviderError(`The AWS federation endpoint did not answer getSigninToken (${(e as Error).name}); will retry.`, false);
   }
-  if (typeof token !== 'string' || !token) throw new ProviderError('The AWS federation endpoint answered without a SigninToken; will retry.', false);
+  if (typeof token !== 'string' || !token)
+    throw new ProviderError('The AWS federation endpoint answered without a SigninToken; will retry.', false);
 
   const login = new URL(federationUrl);
   login.searchParams.set('Action', 'login');

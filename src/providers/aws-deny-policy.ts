@@ -53,7 +53,9 @@ function deniedUntil(s: PolicyStatement): Date | undefined {
 
 /** Whether the document already denies this session at `now`. */
 export function denies(doc: PolicyDocument, userId: string, now: Date): boolean {
-  return doc.Statement.some((s) => isOurs(s) && s.Condition?.StringEquals?.['aws:userid'] === userId && (deniedUntil(s)?.getTime() ?? 0) > now.getTime());
+  return doc.Statement.some(
+    (s) => isOurs(s) && s.Condition?.StringEquals?.['aws:userid'] === userId && (deniedUntil(s)?.getTime() ?? 0) > now.getTime(),
+  );
 }
 
 /** The size IAM counts: the JSON without whitespace. */
@@ -78,7 +80,7 @@ export function withDeny(doc: PolicyDocument, userId: string, until: Date, now: 
     const live = kept.filter(isOurs).length;
     throw new DenyPolicyFullError(
       `The deny policy ${DENY_POLICY_NAME} would be ${size} characters, over IAM's inline limit of ${limit}, with ${live} other revoked sessions still live on this role. ` +
-        'Lower the role\'s MaxSessionDuration (revoked sessions then expire sooner) or remove other inline policies from the role.',
+        "Lower the role's MaxSessionDuration (revoked sessions then expire sooner) or remove other inline policies from the role.",
     );
   }
   return next;

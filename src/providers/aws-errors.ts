@@ -6,9 +6,24 @@ interface AwsServiceError {
   $metadata?: { httpStatusCode?: number };
 }
 
-const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'RegionDisabledException']);
+const DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'RegionDisabledException',
+]);
 const NOT_FOUND = new Set(['NoSuchEntity', 'NoSuchEntityException']);
-const MALFORMED = new Set(['ValidationError', 'MalformedPolicyDocument', 'MalformedPolicyDocumentException', 'PackedPolicyTooLarge', 'InvalidParameterValue', 'InvalidInput']);
+const MALFORMED = new Set([
+  'ValidationError',
+  'MalformedPolicyDocument',
+  'MalformedPolicyDocumentException',
+  'PackedPolicyTooLarge',
+  'InvalidParameterValue',
+  'InvalidInput',
+]);
 
 /**
  * Turns an AWS SDK failure into a ProviderError. Throttling, 5xx and network faults
@@ -20,11 +35,20 @@ export function awsProviderError(e: unknown, what: string, fix: { denied: string
   const name = err.name ?? 'Error';
   const status = err.$metadata?.httpStatusCode;
   const detail = `${name}: ${err.message ?? String(e)}`;
-  if (name === 'CredentialsProviderError') return new ProviderError(`jitbot has no AWS credentials for ${what} (${detail}). Fix: give the bot credentials the usual AWS way (env, profile, instance or container role); see docs/clouds.md.`, true);
+  if (name === 'CredentialsProviderError')
+    return new ProviderError(
+      `jitbot has no AWS credentials for ${what} (${detail}). Fix: give the bot credentials the usual AWS way (env, profile, instance or container role); see docs/clouds.md.`,
+      true,
+    );
   if (DENIED.has(name)) return new ProviderError(`AWS refused ${what} (${detail}). ${fix.denied}`, true);
   if (NOT_FOUND.has(name)) return new ProviderError(`AWS found nothing for ${what} (${detail}). ${fix.notFound ?? fix.denied}`, true);
-  if (MALFORMED.has(name)) return new ProviderError(`AWS rejected ${what} as invalid (${detail}). ${fix.malformed ?? 'Check the role settings in the policy file.'}`, true);
-  const clientFault = status !== undefined && status >= 400 && status < 500 && status !== 429 && !/Throttl|TooManyRequests|RequestLimitExceeded/.test(name);
+  if (MALFORMED.has(name))
+    return new ProviderError(
+      `AWS rejected ${what} as invalid (${detail}). ${fix.malformed ?? 'Check the role settings in the policy file.'}`,
+      true,
+    );
+  const clientFault =
+    status !== undefined && status >= 400 && status < 500 && status !== 429 && !/Throttl|TooManyRequests|RequestLimitExceeded/.test(name);
   if (clientFault) return new ProviderError(`AWS rejected ${what} (${detail}). ${fix.denied}`, true);
   return new ProviderError(`AWS did not answer ${what} (${detail}); will retry.`, false);
 }

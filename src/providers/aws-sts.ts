@@ -9,7 +9,15 @@ import type { Clock } from '../lib/clock';
 import { formatDuration } from '../lib/duration';
 import { awsProviderError } from './aws-errors';
 import { awsConsoleLink } from './aws-console';
-import { DENY_POLICY_NAME, DenyPolicyFullError, denies, emptyDenyPolicy, parsePolicyDocument, withDeny, type PolicyDocument } from './aws-deny-policy';
+import {
+  DENY_POLICY_NAME,
+  DenyPolicyFullError,
+  denies,
+  emptyDenyPolicy,
+  parsePolicyDocument,
+  withDeny,
+  type PolicyDocument,
+} from './aws-deny-policy';
 
 /** STS never issues role credentials for less than 15 minutes. */
 const STS_MIN_SECONDS = 900;
@@ -93,10 +101,18 @@ export class AwsStsProvider implements AccessProvider {
 
     let assumed;
     try {
-      assumed = await this.sts.send(new AssumeRoleCommand({
-        RoleArn: arn, RoleSessionName: sessionName, SourceIdentity: email, DurationSeconds: seconds,
-        Tags: [{ Key: 'jit-request', Value: ctx.request.id }, { Key: 'jit-requester', Value: email }],
-      }));
+      assumed = await this.sts.send(
+        new AssumeRoleCommand({
+          RoleArn: arn,
+          RoleSessionName: sessionName,
+          SourceIdentity: email,
+          DurationSeconds: seconds,
+          Tags: [
+            { Key: 'jit-request', Value: ctx.request.id },
+            { Key: 'jit-requester', Value: email },
+          ],
+        }),
+      );
     } catch (e) {
       throw awsProviderError(e, `sts:AssumeRole on ${arn}`, {
         denied: `Fix: the role's trust policy must let the bot's identity do sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession, and the bot's own policy (manifests/aws-bot-policy.json) must list ${arn}.`,
@@ -166,7 +182,7 @@ export class AwsStsProvider implements AccessProvider {
       (me) => /:assumed-role\//.test(me.Arn ?? ''),
       (e) => {
         this.chaining = undefined;
-        throw awsProviderError(e, 'sts:GetCallerIdentity', { denied: 'Fix: the bot\'s AWS credentials are invalid or expired.' });
+        throw awsProviderError(e, 'sts:GetCallerIdentity', { denied: "Fix: the bot's AWS credentials are invalid or expired." });
       },
     );
     return this.chaining;
@@ -177,8 +193,11 @@ export class AwsStsProvider implements AccessProvider {
       const out = await this.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: DENY_POLICY_NAME }));
       return out.PolicyDocument ? parsePolicyDocument(out.PolicyDocument) : emptyDenyPolicy();
     } catch (e) {
-      if ((e as { name?: string }).name === 'NoSuchEntity' || (e as { name?: string }).name === 'NoSuchEntityException') return emptyDenyPolicy();
-      throw awsProviderError(e, `iam:GetRolePolicy on ${roleName}`, { denied: `Fix: give the bot's identity iam:GetRolePolicy on the role (manifests/aws-bot-policy.json).` });
+      if ((e as { name?: string }).name === 'NoSuchEntity' || (e as { name?: string }).name === 'NoSuchEntityException')
+        return emptyDenyPolicy();
+      throw awsProviderError(e, `iam:GetRolePolicy on ${roleName}`, {
+        denied: `Fix: give the bot's identity iam:GetRolePolicy on the role (manifests/aws-bot-policy.json).`,
+      });
     }
   }
 
@@ -197,29 +216,49 @@ export class AwsStsProvider implements AccessProvider {
         throw e;
       }
       try {
-        await this.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: DENY_POLICY_NAME, PolicyDocument: JSON.stringify(next) }));
+        await this.iam.send(
+          new PutRolePolicyCommand({ RoleName: roleName, PolicyName: DENY_POLICY_NAME, PolicyDocument: JSON.stringify(next) }),
+        );
       } catch (e) {
-        throw awsProviderError(e, `iam:PutRolePolicy on ${arn}`, { denied: `Fix: give the bot's identity iam:PutRolePolicy on ${arn} (manifests/aws-bot-policy.json).` });
+        throw awsProviderError(e, `iam:PutRolePolicy on ${arn}`, {
+          denied: `Fix: give the bot's identity iam:PutRolePolicy on ${arn} (manifests/aws-bot-policy.json).`,
+        });
       }
       if (denies(await this.readDenyPolicy(roleName), userId, now)) return;
     }
     throw new ProviderError(`The deny statement for ${userId} on ${arn} kept being overwritten by concurrent edits; will retry.`, false);
   }
 
-  private delivery(ctx: GrantContext, creds: Credentials, link: string, d: { wanted: number; seconds: number; maxSeconds: number; chained: boolean }): string {
+  private delivery(
+    ctx: GrantContext,
+    creds: Credentials,
+    link: string,
+    d: { wanted: number; seconds: number; maxSeconds: number; chained: boolean },
+  ): string {
     const expires = creds.Expiration!.toISOString().replace('.000Z', 'Z');
     const parts = [
       `*AWS console:* <${link}|Open the console as ${roleNameOf(ctx.role.aws!.role_arn)}> (the link works once, within 15 minutes)`,
-      '*CLI:*\n```export AWS_ACCESS_KEY_ID=' + creds.AccessKeyId + ' AWS_SECRET_ACCESS_KEY=' + creds.SecretAccessKey + ' AWS_SESSION_TOKEN=' + creds.SessionToken + '```',
+      '*CLI:*\n```export AWS_ACCESS_KEY_ID=' +
+        creds.AccessKeyId +
+        ' AWS_SECRET_ACCESS_KEY=' +
+        creds.SecretAccessKey +
+        ' AWS_SESSION_TOKEN=' +
+        creds.SessionToken +
+        '```',
       `These credentials expire at ${expires}. CloudTrail records what you do under your source identity ${ctx.requesterProfile?.email}. Never paste them in a channel.`,
     ];
     if (d.wanted > d.seconds) {
-      const why = d.chained && d.seconds === ROLE_CHAINING_MAX_SECONDS && d.maxSeconds > ROLE_CHAINING_MAX_SECONDS
-        ? 'jitbot itself runs as an AWS role, and AWS limits a role assumed from another role ("role chaining") to 1 hour; the console session is capped at 1 hour too'
-        : `the role's maximum session duration is ${formatDuration(d.maxSeconds * 1000)} (raise MaxSessionDuration on the role to allow more)`;
-      parts.push(`:warning: You asked for ${formatDuration(d.wanted * 1000)} but these credentials last ${formatDuration(d.seconds * 1000)}: ${why}. Ask again when they run out.`);
+      const why =
+        d.chained && d.seconds === ROLE_CHAINING_MAX_SECONDS && d.maxSeconds > ROLE_CHAINING_MAX_SECONDS
+          ? 'jitbot itself runs as an AWS role, and AWS limits a role assumed from another role ("role chaining") to 1 hour; the console session is capped at 1 hour too'
+          : `the role's maximum session duration is ${formatDuration(d.maxSeconds * 1000)} (raise MaxSessionDuration on the role to allow more)`;
+      parts.push(
+        `:warning: You asked for ${formatDuration(d.wanted * 1000)} but these credentials last ${formatDuration(d.seconds * 1000)}: ${why}. Ask again when they run out.`,
+      );
     } else if (d.wanted < STS_MIN_SECONDS) {
-      parts.push(`:information_source: AWS issues role credentials for at least 15 minutes; jitbot denies this session when your ${formatDuration(Math.max(d.wanted, 0) * 1000)} end.`);
+      parts.push(
+        `:information_source: AWS issues role credentials for at least 15 minutes; jitbot denies this session when your ${formatDuration(Math.max(d.wanted, 0) * 1000)} end.`,
+      );
     }
     return parts.join('\n\n');
   }

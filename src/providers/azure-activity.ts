@@ -1,5 +1,12 @@
 import type { TokenCredential } from '@azure/identity';
-import { bearerTokenAuthenticationPolicy, createDefaultHttpClient, createPipelineFromOptions, createPipelineRequest, type HttpClient, type Pipeline } from '@azure/core-rest-pipeline';
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  type HttpClient,
+  type Pipeline,
+} from '@azure/core-rest-pipeline';
 import type { ActivityContext, ActivityEvent, ActivitySource } from '../access/model/activity';
 import { ProviderError } from '../access/model/errors';
 import { armProviderError } from './azure-errors';
@@ -49,7 +56,12 @@ export class AzureActivityLog implements ActivitySource {
   constructor(config: AzureActivityConfig) {
     this.endpoint = (config.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
     this.pipeline = createPipelineFromOptions({ tlsOptions: config.tlsCa ? { ca: config.tlsCa } : undefined });
-    this.pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: config.credential, scopes: `${config.endpoint ? this.endpoint : DEFAULT_ENDPOINT}/.default` }));
+    this.pipeline.addPolicy(
+      bearerTokenAuthenticationPolicy({
+        credential: config.credential,
+        scopes: `${config.endpoint ? this.endpoint : DEFAULT_ENDPOINT}/.default`,
+      }),
+    );
   }
 
   label(): string {
@@ -84,7 +96,8 @@ export class AzureActivityLog implements ActivitySource {
       throw armProviderError(e, what);
     }
     const body = parseBody(response.bodyAsText);
-    if (response.status >= 400) throw armProviderError({ statusCode: response.status, code: body.error?.code, message: body.error?.message }, what);
+    if (response.status >= 400)
+      throw armProviderError({ statusCode: response.status, code: body.error?.code, message: body.error?.message }, what);
     return body;
   }
 }
@@ -102,6 +115,10 @@ function parseBody(text: string | null | undefined): ActivityLogPage & { error?:
 function subscriptionOf(ctx: ActivityContext): string {
   const scope = ctx.role.azure?.scope ?? '';
   const id = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
-  if (!id) throw new ProviderError(`Role ${ctx.role.id}'s azure.scope (${scope || 'none'}) names no subscription, and the Activity Log is read per subscription.`, true);
+  if (!id)
+    throw new ProviderError(
+      `Role ${ctx.role.id}'s azure.scope (${scope || 'none'}) names no subscription, and the Activity Log is read per subscription.`,
+      true,
+    );
   return id;
 }

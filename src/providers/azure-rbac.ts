@@ -65,13 +65,18 @@ export class AzureRbacProvider implements AccessProvider {
     try {
       if (azure.mode === 'pim') {
         await this.client.roleAssignmentScheduleRequests.create(azure.scope, name, {
-          principalId, roleDefinitionId, requestType: 'AdminAssign',
+          principalId,
+          roleDefinitionId,
+          requestType: 'AdminAssign',
           justification: `jitbot ${ctx.request.id}${ctx.request.reason ? `: ${ctx.request.reason}` : ''}`.slice(0, 500),
           scheduleInfo: { startDateTime: this.config.clock.now(), expiration: { type: 'AfterDateTime', endDateTime: ctx.expiresAt } },
         });
       } else {
         await this.client.roleAssignments.create(azure.scope, name, {
-          principalId, roleDefinitionId, principalType: 'User', description: `jitbot ${ctx.request.id} until ${ctx.expiresAt.toISOString()}`,
+          principalId,
+          roleDefinitionId,
+          principalType: 'User',
+          description: `jitbot ${ctx.request.id} until ${ctx.expiresAt.toISOString()}`,
         });
       }
     } catch (e) {
@@ -91,7 +96,9 @@ export class AzureRbacProvider implements AccessProvider {
         // PIM assignments end on their own at expiry; an AdminRemove ends one early.
         if (grant.expiresAt && grant.expiresAt.getTime() <= this.config.clock.now().getTime()) return;
         await this.client.roleAssignmentScheduleRequests.create(azure.scope, assignmentNameFor(grant.id, 'remove'), {
-          principalId: await this.principalOfGrant(grant, azure.scope), roleDefinitionId: fullRoleDefinitionId(azure), requestType: 'AdminRemove',
+          principalId: await this.principalOfGrant(grant, azure.scope),
+          roleDefinitionId: fullRoleDefinitionId(azure),
+          requestType: 'AdminRemove',
           justification: `jitbot revoke of grant ${grant.id}`,
         });
       } else {
@@ -140,7 +147,11 @@ export class AzureRbacProvider implements AccessProvider {
   }
 
   private settings(role: Role): AzureSettings {
-    if (!role.azure) throw new ProviderError(`Role ${role.id} uses provider azure but has no azure.scope / azure.role_definition_id in the policy file.`, true);
+    if (!role.azure)
+      throw new ProviderError(
+        `Role ${role.id} uses provider azure but has no azure.scope / azure.role_definition_id in the policy file.`,
+        true,
+      );
     return role.azure;
   }
 

@@ -21,26 +21,34 @@ export function cloudProviders(env: Env, policy: Policy, clock: Clock, overrides
   if (used.has('aws')) {
     // IAM and STS's global endpoint live in us-east-1; a region only matters for regional STS.
     const region = env.AWS_REGION ?? 'us-east-1';
-    providers.push(new AwsStsProvider({
-      region,
-      stsEndpoint: env.AWS_ENDPOINT_URL_STS,
-      iamEndpoint: env.AWS_ENDPOINT_URL_IAM,
-      federationUrl: env.JIT_AWS_FEDERATION_URL,
-      credentials: overrides.awsCredentials,
-      activity: new CloudTrailActivity({ regions: policy.activity.aws_regions ?? [region], endpoint: env.AWS_ENDPOINT_URL_CLOUDTRAIL, credentials: overrides.awsCredentials }),
-      clock,
-    }));
+    providers.push(
+      new AwsStsProvider({
+        region,
+        stsEndpoint: env.AWS_ENDPOINT_URL_STS,
+        iamEndpoint: env.AWS_ENDPOINT_URL_IAM,
+        federationUrl: env.JIT_AWS_FEDERATION_URL,
+        credentials: overrides.awsCredentials,
+        activity: new CloudTrailActivity({
+          regions: policy.activity.aws_regions ?? [region],
+          endpoint: env.AWS_ENDPOINT_URL_CLOUDTRAIL,
+          credentials: overrides.awsCredentials,
+        }),
+        clock,
+      }),
+    );
   }
   if (used.has('azure')) {
     const credential = overrides.azureCredential ?? new DefaultAzureCredential();
-    providers.push(new AzureRbacProvider({
-      credential,
-      endpoint: env.AZURE_ARM_ENDPOINT,
-      subscriptionId: env.AZURE_SUBSCRIPTION_ID,
-      tlsCa: overrides.azureTlsCa,
-      activity: new AzureActivityLog({ credential, endpoint: env.AZURE_ARM_ENDPOINT, tlsCa: overrides.azureTlsCa }),
-      clock,
-    }));
+    providers.push(
+      new AzureRbacProvider({
+        credential,
+        endpoint: env.AZURE_ARM_ENDPOINT,
+        subscriptionId: env.AZURE_SUBSCRIPTION_ID,
+        tlsCa: overrides.azureTlsCa,
+        activity: new AzureActivityLog({ credential, endpoint: env.AZURE_ARM_ENDPOINT, tlsCa: overrides.azureTlsCa }),
+        clock,
+      }),
+    );
   }
   return providers;
 }

@@ -23,7 +23,13 @@ export class SandboxProvider implements AccessProvider {
     await this.hook('grant', ctx.grantId);
     await this.db
       .insert(sandboxGrants)
-      .values({ grantId: ctx.grantId, roleId: ctx.role.id, principal: ctx.request.requesterId, grantedAt: new Date(), expiresAt: ctx.expiresAt })
+      .values({
+        grantId: ctx.grantId,
+        roleId: ctx.role.id,
+        principal: ctx.request.requesterId,
+        grantedAt: new Date(),
+        expiresAt: ctx.expiresAt,
+      })
       .onConflictDoNothing();
     return { ref: `sandbox:${ctx.grantId}` };
   }

@@ -73,7 +73,18 @@ export class FakeSlackApi {
   private userInfo(userId: string): Record<string, unknown> {
     const patch = this.users.get(userId) ?? {};
     const profile = { email: `${userId.toLowerCase()}@example.com`, real_name: userId, ...(patch.profile as object | undefined) };
-    return { id: userId, team_id: FakeSlackApi.TEAM_ID, name: userId.toLowerCase(), real_name: userId, deleted: false, is_bot: false, is_restricted: false, is_ultra_restricted: false, ...patch, profile };
+    return {
+      id: userId,
+      team_id: FakeSlackApi.TEAM_ID,
+      name: userId.toLowerCase(),
+      real_name: userId,
+      deleted: false,
+      is_bot: false,
+      is_restricted: false,
+      is_ultra_restricted: false,
+      ...patch,
+      profile,
+    };
   }
 
   /** Called with every recorded call, in order (the sandbox page follows the bot this way). */
@@ -157,7 +168,15 @@ export class FakeSlackApi {
     if (refused) return refused;
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://sandbox.slack.invalid/', team: 'Sandbox', user: 'jitbot', team_id: FakeSlackApi.TEAM_ID, user_id: 'U0JITBOT', bot_id: 'B0JITBOT' };
+        return {
+          ok: true,
+          url: 'https://sandbox.slack.invalid/',
+          team: 'Sandbox',
+          user: 'jitbot',
+          team_id: FakeSlackApi.TEAM_ID,
+          user_id: 'U0JITBOT',
+          bot_id: 'B0JITBOT',
+        };
       case 'users.info':
         return { ok: true, user: this.userInfo(String(args.user ?? '')) };
       case 'chat.postMessage': {
@@ -204,17 +223,24 @@ const MAX_SECTION_TEXT = 3000;
 function refusedBlocks(method: string, args: Record<string, unknown>): Record<string, unknown> | undefined {
   const surface = method.startsWith('views.') ? 'view' : method.startsWith('chat.') || method === 'response_url' ? 'message' : undefined;
   if (!surface) return undefined;
-  const blocks = (surface === 'view' ? (args.view as { blocks?: unknown } | undefined)?.blocks : args.blocks) as Array<{ block_id?: string }> | undefined;
+  const blocks = (surface === 'view' ? (args.view as { blocks?: unknown } | undefined)?.blocks : args.blocks) as
+    Array<{ block_id?: string }> | undefined;
   if (!Array.isArray(blocks)) return undefined;
   const ids = blocks.map((b) => b.block_id).filter((id): id is string => id !== undefined);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   const longText = blocks.findIndex((b) => ((b as { text?: { text?: string } }).text?.text?.length ?? 0) > MAX_SECTION_TEXT);
   const problem =
-    blocks.length > MAX_BLOCKS[surface] ? `must provide an array with no more than ${MAX_BLOCKS[surface]} items [json-pointer:/blocks]`
-    : duplicate ? `duplicate block_id: ${duplicate}`
-    : longText >= 0 ? `must be less than ${MAX_SECTION_TEXT + 1} characters [json-pointer:/blocks/${longText}/text]`
-    : undefined;
+    blocks.length > MAX_BLOCKS[surface]
+      ? `must provide an array with no more than ${MAX_BLOCKS[surface]} items [json-pointer:/blocks]`
+      : duplicate
+        ? `duplicate block_id: ${duplicate}`
+        : longText >= 0
+          ? `must be less than ${MAX_SECTION_TEXT + 1} characters [json-pointer:/blocks/${longText}/text]`
+          : undefined;
   if (!problem) return undefined;
-  return { ok: false, error: surface === 'view' ? 'invalid_arguments' : 'invalid_blocks', response_metadata: { messages: [`[ERROR] ${problem}`] } };
+  return {
+    ok: false,
+    error: surface === 'view' ? 'invalid_arguments' : 'invalid_blocks',
+    response_metadata: { messages: [`[ERROR] ${problem}`] },
+  };
 }
-

@@ -23,7 +23,9 @@ export async function startLocalSlack(): Promise<LocalSlack> {
   api.onCall((call) => session.apply(call));
   const apiUrl = await api.start(0, '127.0.0.1');
   return {
-    api, session, apiUrl,
+    api,
+    session,
+    apiUrl,
     botToken: `xoxb-sandbox-${randomBytes(12).toString('hex')}`,
     signingSecret: randomBytes(32).toString('hex'),
     stop: () => api.stop(),

@@ -91,24 +91,41 @@ export function mountSandboxPage(http: Application, deps: SandboxPageDeps): void
 
   const CommandBody = z.object({ userId: knownUser, channel, text: z.string().trim().max(2000) });
   const ClickBody = z.object({
-    userId: knownUser, actionId: z.string().min(1).max(255), value: z.string().max(2000).default(''), blockId: z.string().max(255).optional(),
-    channel: channel.optional(), ts: z.string().max(64).optional(), home: z.boolean().default(false),
+    userId: knownUser,
+    actionId: z.string().min(1).max(255),
+    value: z.string().max(2000).default(''),
+    blockId: z.string().max(255).optional(),
+    channel: channel.optional(),
+    ts: z.string().max(64).optional(),
+    home: z.boolean().default(false),
   });
-  const SelectBody = z.object({ userId: knownUser, actionId: z.string().min(1).max(255), value: z.string().min(1).max(2000), blockId: z.string().max(255).optional(), channel, ts: z.string().max(64) });
+  const SelectBody = z.object({
+    userId: knownUser,
+    actionId: z.string().min(1).max(255),
+    value: z.string().min(1).max(2000),
+    blockId: z.string().max(255).optional(),
+    channel,
+    ts: z.string().max(64),
+  });
   const SubmitBody = z.object({ userId: knownUser, values: z.record(z.string(), z.record(z.string(), z.unknown())) });
   const UserBody = z.object({ userId: knownUser });
 
   /** Parses the body or answers 400 with what is wrong; the bot is not called then. */
-  const route = <S extends z.ZodType>(schema: S, handler: (body: z.output<S>, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
-    const parsed = schema.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ') });
-    try {
-      await handler(parsed.data, res);
-    } catch (err) {
-      deps.logger.error({ err }, 'sandbox page action failed');
-      res.status(502).json({ error: `the bot did not answer: ${(err as Error).message}` });
-    }
-  };
+  const route =
+    <S extends z.ZodType>(schema: S, handler: (body: z.output<S>, res: Response) => Promise<void>) =>
+    async (req: Request, res: Response) => {
+      const parsed = schema.safeParse(req.body);
+      if (!parsed.success)
+        return void res
+          .status(400)
+          .json({ error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ') });
+      try {
+        await handler(parsed.data, res);
+      } catch (err) {
+        deps.logger.error({ err }, 'sandbox page action failed');
+        res.status(502).json({ error: `the bot did not answer: ${(err as Error).message}` });
+      }
+    };
   const answer = async (res: Response, sent: globalThis.Response) => void res.status(sent.ok ? 200 : 502).json({ status: sent.status });
 
   const router = express.Router();
@@ -116,56 +133,116 @@ export function mountSandboxPage(http: Application, deps: SandboxPageDeps): void
   router.use(express.static(path.join(__dirname, 'page'), { index: 'index.html' }));
   router.get('/api/state', (_req, res) => void res.json({ ...session.state(), ...people, notes: deps.notes }));
 
-  router.post('/api/command', route(CommandBody, async (b, res) => {
-    const text = b.text.replace(/^\/jit\b\s*/, '');
-    session.addCommand(b.userId, b.channel, text);
-    const slackChannel = b.channel.startsWith('D:') ? `D${b.userId.slice(1)}` : b.channel;
-    const origin = { userId: b.userId, channel: b.channel };
-    await answer(res, await signer.slashCommand({
-      userId: b.userId, text, channelId: slackChannel,
-      responseUrl: api.responseUrl(session.newOrigin('response', origin)), triggerId: session.newOrigin('trigger', origin),
-    }));
-  }));
-
-  router.post('/api/click', route(ClickBody, async (b, res) => {
-    const origin = { userId: b.userId, channel: b.channel ?? dmChannel(b.userId) };
-    const triggerId = session.newOrigin('trigger', origin);
-    const sent = b.home
-      ? await signer.buttonClick({ userId: b.userId, actionId: b.actionId, value: b.value, blockId: b.blockId, viewId: `VHOME${b.userId}`, triggerId })
-      : await signer.buttonClick({
-          userId: b.userId, actionId: b.actionId, value: b.value, blockId: b.blockId, channelId: b.channel, messageTs: b.ts, triggerId,
+  router.post(
+    '/api/command',
+    route(CommandBody, async (b, res) => {
+      const text = b.text.replace(/^\/jit\b\s*/, '');
+      session.addCommand(b.userId, b.channel, text);
+      const slackChannel = b.channel.startsWith('D:') ? `D${b.userId.slice(1)}` : b.channel;
+      const origin = { userId: b.userId, channel: b.channel };
+      await answer(
+        res,
+        await signer.slashCommand({
+          userId: b.userId,
+          text,
+          channelId: slackChannel,
           responseUrl: api.responseUrl(session.newOrigin('response', origin)),
-        });
-    await answer(res, sent);
-  }));
+          triggerId: session.newOrigin('trigger', origin),
+        }),
+      );
+    }),
+  );
 
-  router.post('/api/select', route(SelectBody, async (b, res) => {
-    const origin = { userId: b.userId, channel: b.channel };
-    await answer(res, await signer.selectOption({
-      userId: b.userId, actionId: b.actionId, value: b.value, blockId: b.blockId, channelId: b.channel, messageTs: b.ts,
-      triggerId: session.newOrigin('trigger', origin), responseUrl: api.responseUrl(session.newOrigin('response', origin)),
-    }));
-  }));
+  router.post(
+    '/api/click',
+    route(ClickBody, async (b, res) => {
+      const origin = { userId: b.userId, channel: b.channel ?? dmChannel(b.userId) };
+      const triggerId = session.newOrigin('trigger', origin);
+      const sent = b.home
+        ? await signer.buttonClick({
+            userId: b.userId,
+            actionId: b.actionId,
+            value: b.value,
+            blockId: b.blockId,
+            viewId: `VHOME${b.userId}`,
+            triggerId,
+          })
+        : await signer.buttonClick({
+            userId: b.userId,
+            actionId: b.actionId,
+            value: b.value,
+            blockId: b.blockId,
+            channelId: b.channel,
+            messageTs: b.ts,
+            triggerId,
+            responseUrl: api.responseUrl(session.newOrigin('response', origin)),
+          });
+      await answer(res, sent);
+    }),
+  );
 
-  router.post('/api/submit', route(SubmitBody, async (b, res) => {
-    const modal = session.modalOf(b.userId);
-    if (!modal) return void res.status(409).json({ error: 'no form is open for this user' });
-    const sent = await signer.viewSubmission({ userId: b.userId, callbackId: modal.callbackId, privateMetadata: modal.privateMetadata, values: b.values as never });
-    const text = await sent.text();
-    const reply = text ? (JSON.parse(text) as { response_action?: string; errors?: Record<string, string> }) : {};
-    if (reply.response_action === 'errors' && reply.errors) session.setModalErrors(b.userId, reply.errors);
-    else if (sent.ok) session.closeModal(b.userId);
-    await answer(res, sent);
-  }));
+  router.post(
+    '/api/select',
+    route(SelectBody, async (b, res) => {
+      const origin = { userId: b.userId, channel: b.channel };
+      await answer(
+        res,
+        await signer.selectOption({
+          userId: b.userId,
+          actionId: b.actionId,
+          value: b.value,
+          blockId: b.blockId,
+          channelId: b.channel,
+          messageTs: b.ts,
+          triggerId: session.newOrigin('trigger', origin),
+          responseUrl: api.responseUrl(session.newOrigin('response', origin)),
+        }),
+      );
+    }),
+  );
 
-  router.post('/api/close', route(UserBody, async (b, res) => {
-    session.closeModal(b.userId);
-    res.json({ ok: true });
-  }));
+  router.post(
+    '/api/submit',
+    route(SubmitBody, async (b, res) => {
+      const modal = session.modalOf(b.userId);
+      if (!modal) return void res.status(409).json({ error: 'no form is open for this user' });
+      const sent = await signer.viewSubmission({
+        userId: b.userId,
+        callbackId: modal.callbackId,
+        privateMetadata: modal.privateMetadata,
+        values: b.values as never,
+      });
+      const text = await sent.text();
+      const reply = text ? (JSON.parse(text) as { response_action?: string; errors?: Record<string, string> }) : {};
+      if (reply.response_action === 'errors' && reply.errors) session.setModalErrors(b.userId, reply.errors);
+      else if (sent.ok) session.closeModal(b.userId);
+      await answer(res, sent);
+    }),
+  );
 
-  router.post('/api/home', route(UserBody, async (b, res) => {
-    await answer(res, await signer.event({ type: 'app_home_opened', user: b.userId, channel: `D${b.userId.slice(1)}`, tab: 'home', event_ts: String(Date.now() / 1000) }));
-  }));
+  router.post(
+    '/api/close',
+    route(UserBody, async (b, res) => {
+      session.closeModal(b.userId);
+      res.json({ ok: true });
+    }),
+  );
+
+  router.post(
+    '/api/home',
+    route(UserBody, async (b, res) => {
+      await answer(
+        res,
+        await signer.event({
+          type: 'app_home_opened',
+          user: b.userId,
+          channel: `D${b.userId.slice(1)}`,
+          tab: 'home',
+          event_ts: String(Date.now() / 1000),
+        }),
+      );
+    }),
+  );
 
   http.use('/sandbox', router);
 }

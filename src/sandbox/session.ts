@@ -105,7 +105,14 @@ export class SandboxSession {
         return;
       }
       case 'chat.postEphemeral':
-        this.push({ channel: String(args.channel), ts: String(result.message_ts), from: 'jitbot', text, blocks, onlyFor: String(args.user) });
+        this.push({
+          channel: String(args.channel),
+          ts: String(result.message_ts),
+          from: 'jitbot',
+          text,
+          blocks,
+          onlyFor: String(args.user),
+        });
         return;
       case 'response_url': {
         const origin = this.origins.get(String(args.id));
@@ -117,7 +124,12 @@ export class SandboxSession {
       case 'views.open': {
         const origin = this.origins.get(String(args.trigger_id));
         const view = (args.view ?? {}) as Record<string, unknown>;
-        if (origin) this.modals[origin.userId] = { callbackId: String(view.callback_id ?? ''), privateMetadata: String(view.private_metadata ?? ''), view };
+        if (origin)
+          this.modals[origin.userId] = {
+            callbackId: String(view.callback_id ?? ''),
+            privateMetadata: String(view.private_metadata ?? ''),
+            view,
+          };
         this.changed();
         return;
       }

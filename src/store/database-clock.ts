@@ -30,7 +30,9 @@ export class DatabaseClock implements Clock {
     const clock = new DatabaseClock(db, logger);
     await clock.measure();
     clock.timer = setInterval(() => {
-      clock.measure().catch((err: unknown) => logger.debug({ err }, 'could not measure the clock offset to the database; keeping the last one'));
+      clock
+        .measure()
+        .catch((err: unknown) => logger.debug({ err }, 'could not measure the clock offset to the database; keeping the last one'));
     }, REMEASURE_EVERY_MS);
     clock.timer.unref();
     return clock;
@@ -53,7 +55,8 @@ export class DatabaseClock implements Clock {
     let best: { roundTripMs: number; offsetMs: number } | undefined;
     for (let i = 0; i < SAMPLES; i++) {
       const sentAt = Date.now();
-      const rows = (await this.db.execute(sql`select (extract(epoch from clock_timestamp()) * 1000)::float8 as ms`)) as unknown as Array<{ ms: number }> | { rows: Array<{ ms: number }> };
+      const rows = (await this.db.execute(sql`select (extract(epoch from clock_timestamp()) * 1000)::float8 as ms`)) as unknown as
+        Array<{ ms: number }> | { rows: Array<{ ms: number }> };
       const answeredAt = Date.now();
       const dbMs = Number((Array.isArray(rows) ? rows : rows.rows)[0]!.ms);
       const sample = { roundTripMs: answeredAt - sentAt, offsetMs: dbMs - (sentAt + answeredAt) / 2 };

@@ -24,7 +24,8 @@ describe('AWS end to end', () => {
       kind: 'postgres',
       env: { AWS_ENDPOINT_URL_STS: aws.url, AWS_ENDPOINT_URL_IAM: aws.url, JIT_AWS_FEDERATION_URL: `${aws.url}/federation` },
       cloud: { awsCredentials: { accessKeyId: 'AKIAJITBOT', secretAccessKey: 'bot-secret' } },
-      policy: parsePolicy(`
+      policy: parsePolicy(
+        `
 approvals: { slack_channel: ${APPROVAL_CHANNEL} }
 digest: { slack_channel: ${SECURITY_CHANNEL} }
 roles:
@@ -56,7 +57,9 @@ roles:
 users:
   U0CAROL: { email: carol@example.com }
   U0ERIN: { email: erin@example.com }
-`, 'test-policy.yaml'),
+`,
+        'test-policy.yaml',
+      ),
     });
   });
   afterAll(async () => {
@@ -68,7 +71,14 @@ users:
 
   it('grants, delivers the console link and export block only by DM, and revokes early with a session deny', async () => {
     const request = await slash('U0CAROL', 'request aws-prod 1h "look at logs"');
-    const click = await t.signer.buttonClick({ userId: 'U0ALICE', actionId: 'jit.approve', value: request.id, channelId: APPROVAL_CHANNEL, messageTs: '1.0', responseUrl: t.slackApi.responseUrl('click-alice') });
+    const click = await t.signer.buttonClick({
+      userId: 'U0ALICE',
+      actionId: 'jit.approve',
+      value: request.id,
+      channelId: APPROVAL_CHANNEL,
+      messageTs: '1.0',
+      responseUrl: t.slackApi.responseUrl('click-alice'),
+    });
     expect(click.status).toBe(200);
     const grant = await grantIn(request.id, 'active');
     const session = aws.sessions.find((s) => s.sessionName === `jit-${request.id}`)!;
@@ -78,13 +88,21 @@ users:
     expect(session.durationSeconds).toBeGreaterThan(3590);
 
     const delivery = await waitFor(() => dmsTo('U0CAROL').find((m) => m.includes('AWS_SESSION_TOKEN')), 'delivery DM');
-    expect(delivery).toContain(`export AWS_ACCESS_KEY_ID=${session.accessKeyId} AWS_SECRET_ACCESS_KEY=${session.secretAccessKey} AWS_SESSION_TOKEN=${session.sessionToken}`);
+    expect(delivery).toContain(
+      `export AWS_ACCESS_KEY_ID=${session.accessKeyId} AWS_SECRET_ACCESS_KEY=${session.secretAccessKey} AWS_SESSION_TOKEN=${session.sessionToken}`,
+    );
     const signin = [...aws.signinTokens].find(([, s]) => s === session)![0];
     expect(delivery).toContain(signin);
 
     // The secrets are nowhere else: not in channel posts or card updates, not in the logs, not in Postgres.
-    const elsewhere = t.slackApi.calls.filter((c) => c.args.channel !== 'U0CAROL').map((c) => JSON.stringify(c.args)).join('\n');
-    expect(t.slackApi.callsOf('chat.update').filter((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(request.id)).length).toBeGreaterThan(0);
+    const elsewhere = t.slackApi.calls
+      .filter((c) => c.args.channel !== 'U0CAROL')
+      .map((c) => JSON.stringify(c.args))
+      .join('\n');
+    expect(
+      t.slackApi.callsOf('chat.update').filter((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(request.id))
+        .length,
+    ).toBeGreaterThan(0);
     const stored = JSON.stringify([grant, await auditOf(request.id)]);
     for (const secret of [session.secretAccessKey, session.sessionToken, signin]) {
       expect(elsewhere).not.toContain(secret);
@@ -94,22 +112,36 @@ users:
 
     await slash('U0CAROL', `revoke ${request.id}`);
     await grantIn(request.id, 'revoked');
-    const deny = aws.denyPolicy('ProdRead')!.Statement.find((s) => s.Condition.StringEquals['aws:userid'] === `${aws.roles.get('ProdRead')!.roleId}:jit-${request.id}`);
+    const deny = aws
+      .denyPolicy('ProdRead')!
+      .Statement.find((s) => s.Condition.StringEquals['aws:userid'] === `${aws.roles.get('ProdRead')!.roleId}:jit-${request.id}`);
     expect(deny?.Condition.DateLessThan['aws:CurrentTime']).toBe(session.expiration.toISOString());
     // Verification runs just after the revoke finishes.
     await waitFor(async () => (await auditOf(request.id)).some((e) => e.action === 'revoke.verified'), 'revoke verified');
-    expect((await auditOf(request.id)).map((e) => e.action)).toEqual(['request.created', 'approval.approve', 'request.approved', 'grant.started', 'grant.activated', 'revoke.requested', 'revoke.started', 'grant.revoked', 'revoke.verified']);
+    expect((await auditOf(request.id)).map((e) => e.action)).toEqual([
+      'request.created',
+      'approval.approve',
+      'request.approved',
+      'grant.started',
+      'grant.activated',
+      'revoke.requested',
+      'revoke.started',
+      'grant.revoked',
+      'revoke.verified',
+    ]);
   });
 
-  it('at expiry of a grant shorter than STS\'s 15 minutes, denies the still-valid session', async () => {
+  it("at expiry of a grant shorter than STS's 15 minutes, denies the still-valid session", async () => {
     const request = await slash('U0CAROL', 'request aws-read 2s quick look');
     await grantIn(request.id, 'active');
     expect(aws.sessions.find((s) => s.sessionName === `jit-${request.id}`)?.durationSeconds).toBe(900);
     await grantIn(request.id, 'expired');
-    expect(aws.denyPolicy('ProdRead')!.Statement.some((s) => s.Condition.StringEquals['aws:userid'].endsWith(`:jit-${request.id}`))).toBe(true);
+    expect(aws.denyPolicy('ProdRead')!.Statement.some((s) => s.Condition.StringEquals['aws:userid'].endsWith(`:jit-${request.id}`))).toBe(
+      true,
+    );
   });
 
-  it('retries AWS 5xx past the SDK\'s own retries through the grant job, then grants', async () => {
+  it("retries AWS 5xx past the SDK's own retries through the grant job, then grants", async () => {
     aws.failNext('AssumeRole', 'InternalFailure', 500, 3);
     const request = await slash('U0ERIN', 'request aws-read 30m');
     await grantIn(request.id, 'active');
@@ -120,9 +152,12 @@ users:
   it('fails the grant at once on AccessDenied, tells the requester what to fix, and audits it', async () => {
     const request = await slash('U0CAROL', 'request aws-locked 30m');
     const failed = await grantIn(request.id, 'failed');
-    expect(failed.failureReason).toContain('Fix: the role\'s trust policy must let the bot\'s identity do sts:AssumeRole');
+    expect(failed.failureReason).toContain("Fix: the role's trust policy must let the bot's identity do sts:AssumeRole");
     expect(aws.callsOf('AssumeRole').filter((c) => c.params.RoleSessionName === `jit-${request.id}`)).toHaveLength(1);
-    await waitFor(() => dmsTo('U0CAROL').some((m) => m.includes(`could not be granted: AWS refused sts:AssumeRole`) && m.includes(request.id)), 'failure DM');
+    await waitFor(
+      () => dmsTo('U0CAROL').some((m) => m.includes(`could not be granted: AWS refused sts:AssumeRole`) && m.includes(request.id)),
+      'failure DM',
+    );
     const failedEvent = (await auditOf(request.id)).find((e) => e.action === 'grant.failed');
     expect(JSON.stringify(failedEvent)).toContain('AccessDenied');
     expect((await db().select().from(accessRequests).where(eq(accessRequests.id, request.id)))[0]?.status).toBe('failed');

@@ -31,7 +31,8 @@ describe('Azure end to end', () => {
       kind: 'postgres',
       env: { AZURE_ARM_ENDPOINT: arm.url },
       cloud: { azureCredential: fakeArmCredential, azureTlsCa: FAKE_ARM_CA },
-      policy: parsePolicy(`
+      policy: parsePolicy(
+        `
 approvals: { slack_channel: ${APPROVAL_CHANNEL} }
 digest: { slack_channel: ${SECURITY_CHANNEL} }
 roles:
@@ -55,7 +56,9 @@ users:
   U0CAROL: { email: carol@example.com, azure_object_id: "${CAROL}" }
   U0ERIN: { email: erin@example.com, azure_object_id: "${ERIN}" }
   U0GHOST: { email: ghost@example.com, azure_object_id: "99999999-aaaa-4bbb-8ccc-000000000000" }
-`, 'test-policy.yaml'),
+`,
+        'test-policy.yaml',
+      ),
     });
   });
   afterAll(async () => {
@@ -69,7 +72,12 @@ users:
   it('assigns the role at the scope under a name derived from the grant, and deletes it on an early revoke', async () => {
     const request = await slash('U0CAROL', 'request az-read 1h deploy check');
     const grant = await grantIn(request.id, 'active');
-    expect(arm.assignments.get(key(grant.id))).toEqual({ scope: SCOPE, name: assignmentNameFor(grant.id), principalId: CAROL, roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER}` });
+    expect(arm.assignments.get(key(grant.id))).toEqual({
+      scope: SCOPE,
+      name: assignmentNameFor(grant.id),
+      principalId: CAROL,
+      roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER}`,
+    });
     expect(grant.providerRef).toBe(`${SCOPE}/providers/Microsoft.Authorization/roleAssignments/${assignmentNameFor(grant.id)}`);
     await waitFor(() => dmsTo('U0CAROL').some((m) => m.includes('Your Azure role assignment is in place')), 'delivery DM');
 
@@ -104,7 +112,12 @@ users:
 
   it('refuses, with what to fix, when the user already holds the role through an assignment jitbot did not make', async () => {
     const name = '22222222-3333-4444-8555-666666666666';
-    arm.assignments.set(`${SCOPE}|${name}`, { scope: SCOPE, name, principalId: ERIN, roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER}` });
+    arm.assignments.set(`${SCOPE}|${name}`, {
+      scope: SCOPE,
+      name,
+      principalId: ERIN,
+      roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER}`,
+    });
     try {
       const request = await slash('U0ERIN', 'request az-read 30m');
       const failed = await grantIn(request.id, 'failed');
@@ -128,7 +141,10 @@ users:
   it('tells a Slack user with no object id in the policy what to add', async () => {
     const request = await slash('U0DAVE', 'request az-read 30m');
     await grantIn(request.id, 'failed');
-    await waitFor(() => dmsTo('U0DAVE').some((m) => m.includes('U0DAVE: { email: you@example.com, azure_object_id: &lt;your object id&gt; }')), 'missing-id DM');
+    await waitFor(
+      () => dmsTo('U0DAVE').some((m) => m.includes('U0DAVE: { email: you@example.com, azure_object_id: &lt;your object id&gt; }')),
+      'missing-id DM',
+    );
   });
 
   it('with mode pim, asks for an assignment that expires on its own, and removes it early on revoke', async () => {
@@ -147,12 +163,22 @@ users:
     const request = await slash('U0CAROL', 'request az-read 1h');
     const grant = await grantIn(request.id, 'active');
     const role = { id: 'az-read', provider: 'azure', azure: { scope: SCOPE, role_definition_id: READER, mode: 'assignment' } } as Role;
-    const fresh = new AzureRbacProvider({ credential: fakeArmCredential, endpoint: arm.url, tlsCa: FAKE_ARM_CA, clock: { now: () => new Date() } });
+    const fresh = new AzureRbacProvider({
+      credential: fakeArmCredential,
+      endpoint: arm.url,
+      tlsCa: FAKE_ARM_CA,
+      clock: { now: () => new Date() },
+    });
     await fresh.revoke(grant as unknown as Grant, role);
     expect(arm.assignments.has(key(grant.id))).toBe(false);
     // The service's own revoke now finds nothing to delete (404) and finishes the grant.
     await slash('U0CAROL', `revoke ${request.id}`);
     await grantIn(request.id, 'revoked');
-    expect(arm.callsOf('DELETE').filter((c) => c.path.endsWith(assignmentNameFor(grant.id))).map((c) => c.status)).toEqual([200, 404]);
+    expect(
+      arm
+        .callsOf('DELETE')
+        .filter((c) => c.path.endsWith(assignmentNameFor(grant.id)))
+        .map((c) => c.status),
+    ).toEqual([200, 404]);
   });
 });

@@ -17,7 +17,8 @@ describe('queue dashboard', () => {
     await off?.close();
   });
 
-  const get = (t: TestRuntime, path: string, token?: string) => fetch(`${t.runtime.url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  const get = (t: TestRuntime, path: string, token?: string) =>
+    fetch(`${t.runtime.url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
 
   it('answers 401 without the token or with a wrong one', async () => {
     expect((await get(on, '/admin/queues')).status).toBe(401);

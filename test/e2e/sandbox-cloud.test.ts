@@ -30,10 +30,17 @@ describe('local sandbox with cloud credentials around', () => {
     database = await createTestDatabase('postgres');
     await database.close();
     const env = parseEnv({
-      PORT: '0', DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, JIT_QUEUE_PREFIX: prefix, JIT_RECONCILE_EVERY: '1h',
-      AWS_ENDPOINT_URL_STS: aws.url, AWS_ENDPOINT_URL_IAM: aws.url, JIT_AWS_FEDERATION_URL: `${aws.url}/federation`,
+      PORT: '0',
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      JIT_QUEUE_PREFIX: prefix,
+      JIT_RECONCILE_EVERY: '1h',
+      AWS_ENDPOINT_URL_STS: aws.url,
+      AWS_ENDPOINT_URL_IAM: aws.url,
+      JIT_AWS_FEDERATION_URL: `${aws.url}/federation`,
     });
-    const policy = parsePolicy(`
+    const policy = parsePolicy(
+      `
 approvals: { slack_channel: C0APPROVALS }
 roles:
   - id: aws-admin
@@ -43,8 +50,16 @@ roles:
     max_duration: 2h
     reason: optional
     approval: { required: 2, approvers: { slack_users: [U0ALICE, U0BOB] } }
-`, 'sandbox-cloud.yaml');
-    runtime = await startRuntime({ env, policy, logger, role: 'all', cloud: { awsCredentials: { accessKeyId: 'AKIAREALLOOKING', secretAccessKey: 'real-looking-secret' } } });
+`,
+      'sandbox-cloud.yaml',
+    );
+    runtime = await startRuntime({
+      env,
+      policy,
+      logger,
+      role: 'all',
+      cloud: { awsCredentials: { accessKeyId: 'AKIAREALLOOKING', secretAccessKey: 'real-looking-secret' } },
+    });
   });
   afterAll(async () => {
     await runtime?.close();
@@ -54,16 +69,29 @@ roles:
   });
 
   const page = (path: string, body?: Record<string, unknown>) =>
-    fetch(`${runtime.sandboxPage!.url}api/${path}`, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : undefined);
+    fetch(
+      `${runtime.sandboxPage!.url}api/${path}`,
+      body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : undefined,
+    );
 
   it('acts as the requester and both approvers, and gets sandbox access only: no STS call, no credentials, a note on the page', async () => {
-    expect((await page('command', { userId: 'U0REQUESTER', channel: 'C0GENERAL', text: '/jit request aws-admin 30m "try it"' })).status).toBe(200);
+    expect(
+      (await page('command', { userId: 'U0REQUESTER', channel: 'C0GENERAL', text: '/jit request aws-admin 30m "try it"' })).status,
+    ).toBe(200);
     const db = runtime.database.db;
-    const request = await waitFor(async () => (await db.select().from(accessRequests).where(eq(accessRequests.requesterId, 'U0REQUESTER')))[0], 'request filed');
+    const request = await waitFor(
+      async () => (await db.select().from(accessRequests).where(eq(accessRequests.requesterId, 'U0REQUESTER')))[0],
+      'request filed',
+    );
     for (const approver of ['U0ALICE', 'U0BOB']) {
-      expect((await page('click', { userId: approver, actionId: 'jit.approve', value: request.id, channel: 'C0APPROVALS', ts: '1.0' })).status).toBe(200);
+      expect(
+        (await page('click', { userId: approver, actionId: 'jit.approve', value: request.id, channel: 'C0APPROVALS', ts: '1.0' })).status,
+      ).toBe(200);
     }
-    const grant = await waitFor(async () => (await db.select().from(grants).where(eq(grants.requestId, request.id))).find((g) => g.status === 'active'), 'grant active');
+    const grant = await waitFor(
+      async () => (await db.select().from(grants).where(eq(grants.requestId, request.id))).find((g) => g.status === 'active'),
+      'grant active',
+    );
     expect(grant.provider).toBe('sandbox');
     expect(aws.sessions).toEqual([]);
     expect(await runtime.sandbox.isStanding(grant.id)).toBe(true);

@@ -21,7 +21,20 @@ describe('local sandbox: every role of the example policy', () => {
   let database: TestDatabase;
   const prefix = testQueuePrefix();
   const policy = loadPolicyFile(path.join(__dirname, '../../policy.example.yaml'));
-  const start = () => startRuntime({ env: parseEnv({ PORT: '0', DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, JIT_QUEUE_PREFIX: prefix, JIT_RECONCILE_EVERY: '1h' }), policy, logger: captureLogger('info').logger, role: 'all', host: '127.0.0.1' });
+  const start = () =>
+    startRuntime({
+      env: parseEnv({
+        PORT: '0',
+        DATABASE_URL: database.url,
+        REDIS_URL: TEST_REDIS_URL,
+        JIT_QUEUE_PREFIX: prefix,
+        JIT_RECONCILE_EVERY: '1h',
+      }),
+      policy,
+      logger: captureLogger('info').logger,
+      role: 'all',
+      host: '127.0.0.1',
+    });
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
@@ -35,7 +48,10 @@ describe('local sandbox: every role of the example policy', () => {
   });
 
   const page = async (what: string, body?: Record<string, unknown>) => {
-    const res = await fetch(`${runtime.sandboxPage!.url}api/${what}`, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : undefined);
+    const res = await fetch(
+      `${runtime.sandboxPage!.url}api/${what}`,
+      body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : undefined,
+    );
     expect(res.status).toBe(200);
     return res;
   };
@@ -51,7 +67,9 @@ describe('local sandbox: every role of the example policy', () => {
       const before = answers();
       await page('command', { userId, channel: 'C0GENERAL', text: `/jit request ${roleId} 30m "trying ${roleId} INC-42"` });
       await waitFor(() => answers() > before, `an answer to ${userId}`);
-      request = (await runtime.database.db.select().from(accessRequests).where(eq(accessRequests.requesterId, userId))).find((r) => r.roleId === roleId);
+      request = (await runtime.database.db.select().from(accessRequests).where(eq(accessRequests.requesterId, userId))).find(
+        (r) => r.roleId === roleId,
+      );
       if (request) break;
     }
     expect(request).toBeDefined();
@@ -61,9 +79,19 @@ describe('local sandbox: every role of the example policy', () => {
       if (now!.status !== 'pending') break;
       const before = answers();
       await page('click', { userId, actionId: 'jit.approve', value: request!.id, channel: 'C0APPROVALS', ts: '1.0' });
-      await waitFor(async () => answers() > before || api.callsOf('chat.postEphemeral').some((c) => c.args.user === userId) || (await runtime.database.db.select().from(accessRequests).where(eq(accessRequests.id, request!.id)))[0]!.status !== 'pending', `an answer to ${userId}'s click`);
+      await waitFor(
+        async () =>
+          answers() > before ||
+          api.callsOf('chat.postEphemeral').some((c) => c.args.user === userId) ||
+          (await runtime.database.db.select().from(accessRequests).where(eq(accessRequests.id, request!.id)))[0]!.status !== 'pending',
+        `an answer to ${userId}'s click`,
+      );
     }
-    const grant = await waitFor(async () => (await runtime.database.db.select().from(grants).where(eq(grants.requestId, request!.id))).find((g) => g.status === 'active'), `${roleId} granted`);
+    const grant = await waitFor(
+      async () =>
+        (await runtime.database.db.select().from(grants).where(eq(grants.requestId, request!.id))).find((g) => g.status === 'active'),
+      `${roleId} granted`,
+    );
     expect(grant.provider).toBe('sandbox');
   });
 
@@ -73,6 +101,8 @@ describe('local sandbox: every role of the example policy', () => {
     runtime = await start();
     const { notes, messages } = (await (await page('state')).json()) as { notes: string[]; messages: unknown[] };
     expect(messages).toEqual([]);
-    expect(notes.join(' ')).toContain(`the database keeps what earlier runs did: ${policy.roles.length} requests from before (\`/jit list\` shows yours`);
+    expect(notes.join(' ')).toContain(
+      `the database keeps what earlier runs did: ${policy.roles.length} requests from before (\`/jit list\` shows yours`,
+    );
   });
 });

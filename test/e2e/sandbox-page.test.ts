@@ -13,7 +13,10 @@ import { deleteQueueKeys, TEST_REDIS_URL, testQueuePrefix } from '../helpers/red
 /** Debian's chromium (`.ci/run` installs it); playwright-core downloads no browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Every run saves its screenshot under test-results/; JIT_UPDATE_DOCS=1 refreshes the README's picture.
-const SCREENSHOT = process.env.JIT_UPDATE_DOCS === '1' ? path.join(__dirname, '../../docs/sandbox.png') : path.join(__dirname, '../../test-results/sandbox.png');
+const SCREENSHOT =
+  process.env.JIT_UPDATE_DOCS === '1'
+    ? path.join(__dirname, '../../docs/sandbox.png')
+    : path.join(__dirname, '../../test-results/sandbox.png');
 
 /**
  * What a new user does first: `npm start` with no Slack credentials, open the
@@ -33,15 +36,33 @@ describe('local sandbox page', () => {
     database = await createTestDatabase('postgres');
     await database.close();
     // The environment of a fresh clone: no Slack or Teams credentials.
-    const env = parseEnv({ PORT: '0', DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, JIT_QUEUE_PREFIX: prefix, JIT_RECONCILE_EVERY: '1h' });
-    runtime = await startRuntime({ env, policy: loadPolicyFile(path.join(__dirname, '../../policy.example.yaml')), logger: captureLogger('info').logger, role: 'all' });
+    const env = parseEnv({
+      PORT: '0',
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      JIT_QUEUE_PREFIX: prefix,
+      JIT_RECONCILE_EVERY: '1h',
+    });
+    runtime = await startRuntime({
+      env,
+      policy: loadPolicyFile(path.join(__dirname, '../../policy.example.yaml')),
+      logger: captureLogger('info').logger,
+      role: 'all',
+    });
     profile = mkdtempSync(path.join(tmpdir(), 'jitbot-chromium-'));
     // A fresh profile each run (Playwright passes it to chromium as --user-data-dir).
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1440, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     page = browser.pages()[0] ?? (await browser.newPage());
   }, 60_000);
@@ -134,7 +155,11 @@ describe('local sandbox page', () => {
     expect(receiptText).not.toMatch(/subteam|:inbox_tray:/);
 
     // The walk above asked for staging-admin too: this receipt is the one for 2h.
-    const { requestId } = await requestAsRequester('/jit request staging-admin 2h "deploy the payment hotfix"', 'staging-admin for 2h', 'is waiting for approval');
+    const { requestId } = await requestAsRequester(
+      '/jit request staging-admin 2h "deploy the payment hotfix"',
+      'staging-admin for 2h',
+      'is waiting for approval',
+    );
     await actAs('U0ALICE');
     await openChannel('C0APPROVALS');
     await card(requestId).locator('select.bk-action-select').selectOption({ label: 'Approve for 1h' });
@@ -146,7 +171,11 @@ describe('local sandbox page', () => {
 
   it('walks the other card kinds by clicking: a break-glass card and its Reviewed button, an extension card and its Approve', async () => {
     await page.goto(runtime.sandboxPage!.url);
-    const { requestId } = await requestAsRequester('/jit request prod-db 30m --break-glass "primary is down INC-9"', 'prod-db', 'You now have');
+    const { requestId } = await requestAsRequester(
+      '/jit request prod-db 30m --break-glass "primary is down INC-9"',
+      'prod-db',
+      'You now have',
+    );
 
     // The break-glass card: loud, and an approver confirms they looked at it.
     await actAs('U0ALICE');
@@ -164,7 +193,9 @@ describe('local sandbox page', () => {
     await actAs('U0ALICE');
     await openChannel('C0APPROVALS');
     // The one message about this request that offers Approve is the extension card (the break-glass card offers none).
-    const pendingExtension = page.locator('.message', { hasText: requestId }).filter({ has: page.getByRole('button', { name: 'Approve' }) });
+    const pendingExtension = page
+      .locator('.message', { hasText: requestId })
+      .filter({ has: page.getByRole('button', { name: 'Approve' }) });
     await pendingExtension.waitFor();
     const extensionCard = page.locator(`.message[data-ts="${await pendingExtension.getAttribute('data-ts')}"]`);
     await extensionCard.getByRole('button', { name: 'Approve' }).click();
@@ -177,7 +208,12 @@ describe('local sandbox page', () => {
 
   it('refuses actions for unknown users or channels with a clear 400, and sends nothing to the bot', async () => {
     const before = runtime.sandboxPage!.slack.api.calls.length;
-    const post = (route: string, body: unknown) => fetch(`${runtime.sandboxPage!.url}api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (route: string, body: unknown) =>
+      fetch(`${runtime.sandboxPage!.url}api/${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const stranger = await post('command', { userId: 'U0STRANGER', channel: 'C0GENERAL', text: '/jit roles' });
     expect(stranger.status).toBe(400);
     expect(((await stranger.json()) as { error: string }).error).toContain('userId is not one of the sandbox users');
@@ -193,8 +229,22 @@ describe('sandbox mode is never on with real Slack credentials', () => {
     const slackApi = new FakeSlackApi();
     await slackApi.start();
     const prefix = testQueuePrefix();
-    const env = parseEnv({ PORT: '0', JIT_DATA_DIR: 'memory://', REDIS_URL: TEST_REDIS_URL, JIT_QUEUE_PREFIX: prefix, SLACK_BOT_TOKEN: 'xoxb-real', SLACK_SIGNING_SECRET: 'real-secret', SLACK_API_URL: slackApi.url });
-    const runtime = await startRuntime({ env, policy: loadPolicyFile(path.join(__dirname, '../../policy.example.yaml')), logger: captureLogger('info').logger, role: 'all', host: '127.0.0.1' });
+    const env = parseEnv({
+      PORT: '0',
+      JIT_DATA_DIR: 'memory://',
+      REDIS_URL: TEST_REDIS_URL,
+      JIT_QUEUE_PREFIX: prefix,
+      SLACK_BOT_TOKEN: 'xoxb-real',
+      SLACK_SIGNING_SECRET: 'real-secret',
+      SLACK_API_URL: slackApi.url,
+    });
+    const runtime = await startRuntime({
+      env,
+      policy: loadPolicyFile(path.join(__dirname, '../../policy.example.yaml')),
+      logger: captureLogger('info').logger,
+      role: 'all',
+      host: '127.0.0.1',
+    });
     try {
       expect(runtime.sandboxPage).toBeUndefined();
       expect((await fetch(`${runtime.url}/sandbox/`)).status).toBe(404);

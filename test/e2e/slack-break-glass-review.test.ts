@@ -32,15 +32,27 @@ describe('Slack end to end: break-glass review overdue', () => {
     clock.advance(2 * 60 * MIN + MIN);
     await runDelayedJobNow(t.runtime.queues.notice, reviewJob);
     // The alert and the card's update are delivered by the chat queue.
-    const overdueCard = (c: { args: Record<string, unknown> }) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(request.id) && JSON.stringify(c.args.blocks).includes('Review overdue');
+    const overdueCard = (c: { args: Record<string, unknown> }) =>
+      c.args.channel === APPROVAL_CHANNEL &&
+      String(c.args.text).includes(request.id) &&
+      JSON.stringify(c.args.blocks).includes('Review overdue');
     const card = await waitFor(() => t.slackApi.callsOf('chat.update').filter(overdueCard).at(-1), 'the card marked overdue');
-    const reminders = await waitFor(() => postsTo(SECURITY_CHANNEL).filter((p) => p.includes('review overdue') && p.includes(request.id)).length > 0 && postsTo(SECURITY_CHANNEL).filter((p) => p.includes('review overdue') && p.includes(request.id)), 'the overdue alert');
+    const reminders = await waitFor(
+      () =>
+        postsTo(SECURITY_CHANNEL).filter((p) => p.includes('review overdue') && p.includes(request.id)).length > 0 &&
+        postsTo(SECURITY_CHANNEL).filter((p) => p.includes('review overdue') && p.includes(request.id)),
+      'the overdue alert',
+    );
     expect(reminders).toHaveLength(1);
     expect(reminders[0]).toContain('was not reviewed within 2h');
     expect(JSON.stringify(card?.args.blocks)).toContain('Review overdue');
     expect(JSON.stringify(card?.args.blocks)).toContain('"action_id":"jit.review"');
 
     await slash(SECURITY_TEAM, 'digest today');
-    expect(postsTo(SECURITY_CHANNEL).some((p) => p.includes(`${request.id}: BREAK-GLASS bg self-approved by <@U0FIRE>`) && p.includes('NOT REVIEWED — overdue'))).toBe(true);
+    expect(
+      postsTo(SECURITY_CHANNEL).some(
+        (p) => p.includes(`${request.id}: BREAK-GLASS bg self-approved by <@U0FIRE>`) && p.includes('NOT REVIEWED — overdue'),
+      ),
+    ).toBe(true);
   });
 });

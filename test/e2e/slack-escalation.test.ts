@@ -22,10 +22,20 @@ describe('Slack end to end: escalation', () => {
   const pendingReplyTo = async (userId: string) => {
     const before = t.slackApi.callsOf('response_url').length;
     await slash(userId, 'pending');
-    return JSON.stringify(t.slackApi.callsOf('response_url').slice(before).map((c) => c.args));
+    return JSON.stringify(
+      t.slackApi
+        .callsOf('response_url')
+        .slice(before)
+        .map((c) => c.args),
+    );
   };
-  const escalatedCards = (channel: string, requestId: string) => postsTo(channel).filter((p) => p.includes('*Escalated*') && p.includes(requestId));
-  const updatesOf = (ts: string) => t.slackApi.callsOf('chat.update').filter((c) => c.args.ts === ts).map((c) => JSON.stringify(c.args));
+  const escalatedCards = (channel: string, requestId: string) =>
+    postsTo(channel).filter((p) => p.includes('*Escalated*') && p.includes(requestId));
+  const updatesOf = (ts: string) =>
+    t.slackApi
+      .callsOf('chat.update')
+      .filter((c) => c.args.ts === ts)
+      .map((c) => JSON.stringify(c.args));
 
   beforeAll(async () => {
     t = await startTestRuntime({ kind: 'postgres', role: 'all', clock, policy: policyDepth() });
@@ -42,7 +52,10 @@ describe('Slack end to end: escalation', () => {
     clock.advance(15 * MIN);
     await runDelayedJobNow(notice(), `escalate-${request.id}-0`);
     // The tier's card and the requester's notice are delivered by the chat queue.
-    const [tier1] = await waitFor(() => escalatedCards(APPROVAL_CHANNEL, request.id).length > 0 && escalatedCards(APPROVAL_CHANNEL, request.id), 'tier 1 card');
+    const [tier1] = await waitFor(
+      () => escalatedCards(APPROVAL_CHANNEL, request.id).length > 0 && escalatedCards(APPROVAL_CHANNEL, request.id),
+      'tier 1 card',
+    );
     await waitFor(() => dmsTo('U0WAITER').at(-1)?.includes('escalation tier 1'), 'tier 1 notice');
     expect(tier1).toContain('(tier 1)');
     expect(tier1).toContain('<@U0BOB>, you can now decide');
@@ -53,7 +66,10 @@ describe('Slack end to end: escalation', () => {
 
     clock.advance(15 * MIN);
     await runDelayedJobNow(notice(), `escalate-${request.id}-1`);
-    const [tier2] = await waitFor(() => escalatedCards(ESCALATION_CHANNEL, request.id).length > 0 && escalatedCards(ESCALATION_CHANNEL, request.id), 'tier 2 card');
+    const [tier2] = await waitFor(
+      () => escalatedCards(ESCALATION_CHANNEL, request.id).length > 0 && escalatedCards(ESCALATION_CHANNEL, request.id),
+      'tier 2 card',
+    );
     await waitFor(() => dmsTo('U0WAITER').at(-1)?.includes('escalation tier 2'), 'tier 2 notice');
     expect(tier2).toContain('(tier 2)');
     expect(tier2).toContain('<@U0CAROL>, you can now decide');
@@ -66,7 +82,9 @@ describe('Slack end to end: escalation', () => {
     await grantIn(request.id, 'active');
     expect(dmsTo('U0WAITER').some((dm) => dm.includes('was approved by <@U0CAROL>'))).toBe(true);
     // The tier cards are updated with the outcome and keep their header.
-    const tierCards = t.slackApi.callsOf('chat.postMessage').filter((c) => JSON.stringify(c.args).includes('*Escalated*') && String(c.args.text).includes(request.id));
+    const tierCards = t.slackApi
+      .callsOf('chat.postMessage')
+      .filter((c) => JSON.stringify(c.args).includes('*Escalated*') && String(c.args.text).includes(request.id));
     for (const card of tierCards) {
       const last = updatesOf(String(card.result.ts)).at(-1);
       expect(last).toContain('*Escalated*');
@@ -74,7 +92,10 @@ describe('Slack end to end: escalation', () => {
       expect(last).not.toContain('"action_id":"jit.approve"');
     }
     expect(tierCards).toHaveLength(2);
-    expect((await auditOf(request.id)).filter((e) => e.action === 'request.escalated').map((e) => e.data)).toEqual([expect.objectContaining({ tier: 0 }), expect.objectContaining({ tier: 1 })]);
+    expect((await auditOf(request.id)).filter((e) => e.action === 'request.escalated').map((e) => e.data)).toEqual([
+      expect.objectContaining({ tier: 0 }),
+      expect.objectContaining({ tier: 1 }),
+    ]);
     await slash('U0WAITER', `revoke ${request.id}`);
   });
 

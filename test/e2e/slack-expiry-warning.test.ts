@@ -88,7 +88,9 @@ describe('Slack end to end: expiry warning with Extend', () => {
     expect(ephemeralsTo('U0LONGER').at(-1)).toContain(`Asked the approvers to extend \`${request.id}\``);
     const [ext] = await db().select().from(grantExtensions).where(eq(grantExtensions.requestId, request.id));
     expect(ext).toMatchObject({ status: 'pending', addMs: 120 * MIN });
-    expect(postsTo(APPROVAL_CHANNEL).some((p) => p.includes(`Extension of ${request.id}`) && p.includes(`"value":"${ext!.id}"`))).toBe(true);
+    expect(postsTo(APPROVAL_CHANNEL).some((p) => p.includes(`Extension of ${request.id}`) && p.includes(`"value":"${ext!.id}"`))).toBe(
+      true,
+    );
     expect(dmsTo('U0LONGER').at(-1)).toContain('is waiting for an approver');
 
     await click('U0ALICE', 'jit.extend_approve', String(ext!.id));

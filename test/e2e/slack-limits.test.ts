@@ -25,7 +25,11 @@ describe('Slack end to end: Block Kit limits with real-sized data', () => {
   let t: TestRuntime;
   beforeAll(async () => {
     t = await startTestRuntime({ kind: 'postgres', role: 'web', policy: POLICY });
-    for (let i = 0; i < PENDING; i++) await t.runtime.service.request({ platform: 'slack', userId: `U0LIMIT${i}` }, { roleId: `role-${i}`, durationMs: 600_000, reason: 'x'.repeat(900) });
+    for (let i = 0; i < PENDING; i++)
+      await t.runtime.service.request(
+        { platform: 'slack', userId: `U0LIMIT${i}` },
+        { roleId: `role-${i}`, durationMs: 600_000, reason: 'x'.repeat(900) },
+      );
   });
   afterAll(() => t.close());
 
@@ -53,17 +57,31 @@ describe('Slack end to end: Block Kit limits with real-sized data', () => {
 
   it('the App Home of an approver with 60 waiting: published, with what fits and how many more', async () => {
     expect((await t.signer.event({ type: 'app_home_opened', user: 'U0ALICE', channel: 'D0ALICE', tab: 'home' })).status).toBe(200);
-    const published = t.slackApi.callsOf('views.publish').filter((c) => c.args.user_id === 'U0ALICE').at(-1)!;
+    const published = t.slackApi
+      .callsOf('views.publish')
+      .filter((c) => c.args.user_id === 'U0ALICE')
+      .at(-1)!;
     expect(published.result).toMatchObject({ ok: true });
     expect(textOf((published.args.view as { blocks: Block[] }).blocks)).toMatch(/…and \d+ more waiting/);
   });
 
   it('the request form with 300 roles: a role picker that searches as you type, offering the roles you may request', async () => {
     const opened = t.slackApi.callsOf('views.open').length;
-    expect((await t.signer.slashCommand({ userId: 'U0BOB', text: 'request', responseUrl: t.slackApi.responseUrl('form-300'), triggerId: 'trigger-form-300' })).status).toBe(200);
+    expect(
+      (
+        await t.signer.slashCommand({
+          userId: 'U0BOB',
+          text: 'request',
+          responseUrl: t.slackApi.responseUrl('form-300'),
+          triggerId: 'trigger-form-300',
+        })
+      ).status,
+    ).toBe(200);
     const form = t.slackApi.callsOf('views.open').slice(opened)[0]!;
     expect(form.result).toMatchObject({ ok: true });
-    const picker = (form.args.view as { blocks: Array<{ block_id?: string; element?: { type: string; action_id: string } }> }).blocks.find((b) => b.block_id === 'role')!;
+    const picker = (form.args.view as { blocks: Array<{ block_id?: string; element?: { type: string; action_id: string } }> }).blocks.find(
+      (b) => b.block_id === 'role',
+    )!;
     expect(picker.element).toMatchObject({ type: 'external_select', action_id: 'role' });
 
     const suggest = async (value: string) => {

@@ -18,11 +18,20 @@ describe('Slack end to end', () => {
   afterAll(() => t.close());
 
   const db = () => t.runtime.database.db;
-  const requestsOf = async (userId: string) => db().select().from(accessRequests).where(eq(accessRequests.requesterId, userId)).orderBy(asc(accessRequests.createdAt));
+  const requestsOf = async (userId: string) =>
+    db().select().from(accessRequests).where(eq(accessRequests.requesterId, userId)).orderBy(asc(accessRequests.createdAt));
   const cardFor = (requestId: string): SlackCall | undefined =>
     t.slackApi.callsOf('chat.postMessage').find((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(requestId));
-  const dmsTo = (userId: string) => t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === userId).map((c) => String(c.args.text));
-  const ephemeralsTo = (userId: string) => t.slackApi.callsOf('chat.postEphemeral').filter((c) => c.args.user === userId).map((c) => String(c.args.text));
+  const dmsTo = (userId: string) =>
+    t.slackApi
+      .callsOf('chat.postMessage')
+      .filter((c) => c.args.channel === userId)
+      .map((c) => String(c.args.text));
+  const ephemeralsTo = (userId: string) =>
+    t.slackApi
+      .callsOf('chat.postEphemeral')
+      .filter((c) => c.args.user === userId)
+      .map((c) => String(c.args.text));
 
   async function slash(userId: string, text: string): Promise<Response> {
     const res = await t.signer.slashCommand({ userId, text, responseUrl: t.slackApi.responseUrl(`${userId}-${Date.now()}`) });
@@ -38,10 +47,19 @@ describe('Slack end to end', () => {
 
   async function click(userId: string, actionId: 'jit.approve' | 'jit.deny', requestId: string) {
     const card = cardFor(requestId);
-    return t.signer.buttonClick({ userId, actionId, value: requestId, channelId: APPROVAL_CHANNEL, messageTs: '1.0', responseUrl: t.slackApi.responseUrl(`click-${userId}`) }).then((res) => {
-      expect(card).toBeDefined();
-      return res;
-    });
+    return t.signer
+      .buttonClick({
+        userId,
+        actionId,
+        value: requestId,
+        channelId: APPROVAL_CHANNEL,
+        messageTs: '1.0',
+        responseUrl: t.slackApi.responseUrl(`click-${userId}`),
+      })
+      .then((res) => {
+        expect(card).toBeDefined();
+        return res;
+      });
   }
 
   it('request → card → approve → grant → revoke at expiry, with the card, DMs and audit trail', async () => {
@@ -53,12 +71,29 @@ describe('Slack end to end', () => {
     expect(t.slackApi.callsOf('response_url').some((c) => String(c.args.text).includes(`Filed \`${request.id}\``))).toBe(true);
 
     expect((await click('U0ALICE', 'jit.approve', request.id)).status).toBe(200);
-    const grant = await waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, request.id)).then((r) => r[0]?.status === 'active' && r[0])), 'grant active');
+    const grant = await waitFor(
+      async () =>
+        await db()
+          .select()
+          .from(grants)
+          .where(eq(grants.requestId, request.id))
+          .then((r) => r[0]?.status === 'active' && r[0]),
+      'grant active',
+    );
     expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(true);
     expect(grant.expiresAt!.getTime() - grant.activatedAt!.getTime()).toBe(3000);
 
     // The delayed revoke job fires at expiry; nothing here moves time.
-    const ended = await waitFor(async () => (await db().select().from(grants).where(eq(grants.id, grant.id)).then((r) => r[0]?.status === 'expired' && r[0])), 'grant expired', 10_000);
+    const ended = await waitFor(
+      async () =>
+        await db()
+          .select()
+          .from(grants)
+          .where(eq(grants.id, grant.id))
+          .then((r) => r[0]?.status === 'expired' && r[0]),
+      'grant expired',
+      10_000,
+    );
     expect(ended.revokedAt!.getTime()).toBeGreaterThanOrEqual(grant.expiresAt!.getTime());
     expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(false);
     await waitFor(() => dmsTo('U0REQ1').some((text) => text.includes('has expired')), 'expiry DM');
@@ -67,10 +102,20 @@ describe('Slack end to end', () => {
     expect(updates.map((u) => String(u.args.text).split(' — ').at(-1))).toEqual(['approved', 'active', 'expired']);
     expect(updates.every((u) => u.args.channel === APPROVAL_CHANNEL)).toBe(true);
     const dms = dmsTo('U0REQ1');
-    for (const step of ['is waiting for approval', 'was approved by <@U0ALICE>', 'You now have *quick*', 'has expired']) expect(dms.some((text) => text.includes(step))).toBe(true);
+    for (const step of ['is waiting for approval', 'was approved by <@U0ALICE>', 'You now have *quick*', 'has expired'])
+      expect(dms.some((text) => text.includes(step))).toBe(true);
 
     const audit = await db().select().from(auditEvents).where(eq(auditEvents.requestId, request.id)).orderBy(asc(auditEvents.id));
-    expect(audit.map((e) => e.action)).toEqual(['request.created', 'approval.approve', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired', 'revoke.verified']);
+    expect(audit.map((e) => e.action)).toEqual([
+      'request.created',
+      'approval.approve',
+      'request.approved',
+      'grant.started',
+      'grant.activated',
+      'revoke.started',
+      'grant.expired',
+      'revoke.verified',
+    ]);
     expect(audit.map((e) => e.actorId).slice(0, 2)).toEqual(['U0REQ1', 'U0ALICE']);
     const times = audit.map((e) => e.at.getTime());
     expect([...times].sort((a, b) => a - b)).toEqual(times);
@@ -103,7 +148,10 @@ describe('Slack end to end', () => {
     const request = await requestVia('U0REQ2', 'request crowd 1m load');
     const clicks = await Promise.all(CROWD.slice(0, 20).map((id) => click(id, 'jit.approve', request.id)));
     expect(clicks.every((res) => res.status === 200)).toBe(true);
-    await waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, request.id)))[0]?.status === 'active', 'grant active');
+    await waitFor(
+      async () => (await db().select().from(grants).where(eq(grants.requestId, request.id)))[0]?.status === 'active',
+      'grant active',
+    );
     expect(await db().select().from(grants).where(eq(grants.requestId, request.id))).toHaveLength(1);
     const audit = await db().select().from(auditEvents).where(eq(auditEvents.requestId, request.id));
     expect(audit.filter((e) => e.action === 'request.approved')).toHaveLength(1);
@@ -118,7 +166,10 @@ describe('Slack end to end', () => {
     expect(await db().select().from(grants).where(eq(grants.requestId, request.id))).toHaveLength(0);
     expect((await db().select().from(accessRequests).where(eq(accessRequests.id, request.id)))[0]?.status).toBe('pending');
     await click('U0BOB', 'jit.approve', request.id);
-    await waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, request.id)))[0]?.status === 'active', 'grant active after the second approval');
+    await waitFor(
+      async () => (await db().select().from(grants).where(eq(grants.requestId, request.id)))[0]?.status === 'active',
+      'grant active after the second approval',
+    );
   });
 
   it('asks for a deny reason in a modal and updates the card with it', async () => {
@@ -126,9 +177,19 @@ describe('Slack end to end', () => {
     await click('U0BOB', 'jit.deny', request.id);
     const modal = t.slackApi.callsOf('views.open').at(-1)!;
     expect((modal.args.view as { callback_id: string }).callback_id).toBe('jit.deny_submit');
-    const empty = await t.signer.viewSubmission({ userId: 'U0BOB', callbackId: 'jit.deny_submit', privateMetadata: JSON.stringify({ requestId: request.id }), values: { reason: { reason: { type: 'plain_text_input', value: ' ' } } } });
+    const empty = await t.signer.viewSubmission({
+      userId: 'U0BOB',
+      callbackId: 'jit.deny_submit',
+      privateMetadata: JSON.stringify({ requestId: request.id }),
+      values: { reason: { reason: { type: 'plain_text_input', value: ' ' } } },
+    });
     expect(await empty.json()).toMatchObject({ response_action: 'errors' });
-    await t.signer.viewSubmission({ userId: 'U0BOB', callbackId: 'jit.deny_submit', privateMetadata: JSON.stringify({ requestId: request.id }), values: { reason: { reason: { type: 'plain_text_input', value: 'use staging' } } } });
+    await t.signer.viewSubmission({
+      userId: 'U0BOB',
+      callbackId: 'jit.deny_submit',
+      privateMetadata: JSON.stringify({ requestId: request.id }),
+      values: { reason: { reason: { type: 'plain_text_input', value: 'use staging' } } },
+    });
     expect((await db().select().from(accessRequests).where(eq(accessRequests.id, request.id)))[0]?.status).toBe('denied');
     expect(JSON.stringify(t.slackApi.callsOf('chat.update').at(-1)?.args.blocks)).toContain('Denied by <@U0BOB>: use staging');
     expect(dmsTo('U0REQ4').some((text) => text.includes('was denied by <@U0BOB>: use staging'))).toBe(true);
@@ -150,13 +211,22 @@ describe('Slack end to end', () => {
     expect(await refused.json()).toEqual({ response_action: 'errors', errors: { ticket: expect.stringContaining('needs a ticket') } });
     values.ticket.ticket.value = 'INC-9' as never;
     expect((await t.signer.viewSubmission({ userId: 'U0REQ5', callbackId: 'jit.request_submit', values })).status).toBe(200);
-    expect((await requestsOf('U0REQ5')).at(-1)).toMatchObject({ roleId: 'dual', durationMs: 45 * 60_000, ticket: 'INC-9', status: 'pending' });
+    expect((await requestsOf('U0REQ5')).at(-1)).toMatchObject({
+      roleId: 'dual',
+      durationMs: 45 * 60_000,
+      ticket: 'INC-9',
+      status: 'pending',
+    });
   });
 
   it('answers list, roles, help, revoke and nonsense with ephemeral replies', async () => {
     const request = await requestVia('U0REQ6', 'request auto 10m checking');
-    await waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, request.id)))[0]?.status === 'active', 'auto grant active');
-    const replies = () => t.slackApi.callsOf('response_url').map((c) => c.args as { text: string; response_type: string; blocks?: unknown });
+    await waitFor(
+      async () => (await db().select().from(grants).where(eq(grants.requestId, request.id)))[0]?.status === 'active',
+      'auto grant active',
+    );
+    const replies = () =>
+      t.slackApi.callsOf('response_url').map((c) => c.args as { text: string; response_type: string; blocks?: unknown });
     await slash('U0REQ6', 'list');
     expect(JSON.stringify(replies().at(-1)?.blocks)).toContain(request.id);
     await slash('U0REQ6', 'roles');
@@ -166,20 +236,29 @@ describe('Slack end to end', () => {
     await slash('U0MALLORY', `revoke ${request.id}`);
     expect(replies().at(-1)?.text).toContain(`Only the requester or an approver of auto can revoke ${request.id}`);
     await slash('U0REQ6', `revoke ${request.id.toLowerCase()}`);
-    await waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, request.id)))[0]?.status === 'revoked', 'grant revoked early');
+    await waitFor(
+      async () => (await db().select().from(grants).where(eq(grants.requestId, request.id)))[0]?.status === 'revoked',
+      'grant revoked early',
+    );
     expect((await db().select().from(accessRequests).where(eq(accessRequests.id, request.id)))[0]?.status).toBe('revoked');
   });
 
   it('draws the App Home with active grants and pending decisions, and revokes from it', async () => {
     const mine = await requestVia('U0HOME1', 'request auto 30m home test');
-    await waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, mine.id)))[0]?.status === 'active', 'auto grant active');
+    await waitFor(
+      async () => (await db().select().from(grants).where(eq(grants.requestId, mine.id)))[0]?.status === 'active',
+      'auto grant active',
+    );
     const waiting = await requestVia('U0HOME2', 'request quick 10m needs alice');
     // Two waiting for one approver: Slack refuses a view whose blocks share a block_id.
     const alsoWaiting = await requestVia('U0HOME3', 'request quick 10m also needs alice');
     const homeOf = async (userId: string) => {
       const before = t.slackApi.callsOf('views.publish').length;
       expect((await t.signer.event({ type: 'app_home_opened', user: userId, channel: 'D0HOME', tab: 'home' })).status).toBe(200);
-      const published = t.slackApi.callsOf('views.publish').slice(before).find((c) => c.args.user_id === userId)!;
+      const published = t.slackApi
+        .callsOf('views.publish')
+        .slice(before)
+        .find((c) => c.args.user_id === userId)!;
       expect(published.result).toMatchObject({ ok: true });
       return JSON.stringify((published.args.view as { blocks: unknown[] }).blocks);
     };
@@ -198,20 +277,34 @@ describe('Slack end to end', () => {
 
     const publishes = t.slackApi.callsOf('views.publish').length;
     await t.signer.buttonClick({ userId: 'U0HOME1', actionId: 'jit.revoke_now', value: mine.id, viewId: 'VHOME1', blockId: 'home' });
-    await waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, mine.id)))[0]?.status === 'revoked', 'revoked from the Home tab');
-    const redrawn = t.slackApi.callsOf('views.publish').slice(publishes).find((c) => c.args.user_id === 'U0HOME1');
+    await waitFor(
+      async () => (await db().select().from(grants).where(eq(grants.requestId, mine.id)))[0]?.status === 'revoked',
+      'revoked from the Home tab',
+    );
+    const redrawn = t.slackApi
+      .callsOf('views.publish')
+      .slice(publishes)
+      .find((c) => c.args.user_id === 'U0HOME1');
     expect(JSON.stringify(redrawn?.args.view)).not.toContain('jit.revoke_now');
     expect(JSON.stringify(redrawn?.args.view)).toContain('Revoking now');
     // Once the access is gone, the Home tab is drawn again without it (it said "Revoking now…" until reopened).
     const after = await waitFor(
-      () => t.slackApi.callsOf('views.publish').slice(publishes).filter((c) => c.args.user_id === 'U0HOME1').find((c) => !JSON.stringify(c.args.view).includes('Revoking now')),
+      () =>
+        t.slackApi
+          .callsOf('views.publish')
+          .slice(publishes)
+          .filter((c) => c.args.user_id === 'U0HOME1')
+          .find((c) => !JSON.stringify(c.args.view).includes('Revoking now')),
       'the Home tab redrawn after the revoke',
     );
     expect(JSON.stringify(after.args.view)).not.toContain(mine.id);
     expect(JSON.stringify(after.args.view)).toContain('You hold no access right now');
 
     await t.signer.buttonClick({ userId: 'U0ALICE', actionId: 'jit.approve', value: waiting.id, viewId: 'VHOME2' });
-    await waitFor(async () => (await db().select().from(grants).where(eq(grants.requestId, waiting.id)))[0]?.status === 'active', 'approved from the Home tab');
+    await waitFor(
+      async () => (await db().select().from(grants).where(eq(grants.requestId, waiting.id)))[0]?.status === 'active',
+      'approved from the Home tab',
+    );
     expect(dmsTo('U0HOME2').some((text) => text.includes('was approved by <@U0ALICE>'))).toBe(true);
   });
 

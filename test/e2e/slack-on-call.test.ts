@@ -23,7 +23,10 @@ describe('Slack end to end: on-call auto-approval', () => {
     apis.onCall.set('PSCHED1', ['paged@example.com']);
     apis.onCall.set('ops-primary', ['ops@example.com']);
     t = await startTestRuntime({
-      kind: 'postgres', role: 'all', clock, policy: policyDepth(),
+      kind: 'postgres',
+      role: 'all',
+      clock,
+      policy: policyDepth(),
       env: apis.env(),
     });
   });
@@ -35,16 +38,19 @@ describe('Slack end to end: on-call auto-approval', () => {
   it.each([
     ['PagerDuty', 'U0PAGED', 'pd', 'PagerDuty schedule PSCHED1', 'GET /oncalls'],
     ['Opsgenie', 'U0OPS', 'og', 'Opsgenie schedule ops-primary', 'GET /v2/schedules/ops-primary/on-calls'],
-  ])('%s: on call now → approved at once, granted, and recorded as approved by the schedule', async (_api, userId, roleId, schedule, call) => {
-    const request = await slash(userId, `request ${roleId} 30m`);
-    expect(request).toMatchObject({ autoApproved: true, approvalsRequired: 0 });
-    await grantIn(request.id, 'active');
-    expect(apis.calls).toContain(call);
-    const approved = (await auditOf(request.id)).find((e) => e.action === 'request.approved');
-    expect(approved).toMatchObject({ actorId: 'policy', data: { auto: true, onCall: schedule } });
-    expect(dmsTo(userId).some((dm) => dm.includes('approved automatically because you are on call now'))).toBe(true);
-    expect(cardsFor(request.id)).toEqual([]);
-  });
+  ])(
+    '%s: on call now → approved at once, granted, and recorded as approved by the schedule',
+    async (_api, userId, roleId, schedule, call) => {
+      const request = await slash(userId, `request ${roleId} 30m`);
+      expect(request).toMatchObject({ autoApproved: true, approvalsRequired: 0 });
+      await grantIn(request.id, 'active');
+      expect(apis.calls).toContain(call);
+      const approved = (await auditOf(request.id)).find((e) => e.action === 'request.approved');
+      expect(approved).toMatchObject({ actorId: 'policy', data: { auto: true, onCall: schedule } });
+      expect(dmsTo(userId).some((dm) => dm.includes('approved automatically because you are on call now'))).toBe(true);
+      expect(cardsFor(request.id)).toEqual([]);
+    },
+  );
 
   it('not on call → the approvers decide, as for any role', async () => {
     const request = await slash('U0IDLE', 'request pd 30m');

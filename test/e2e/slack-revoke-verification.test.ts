@@ -25,7 +25,10 @@ describe('Slack end to end: revoke verification', () => {
 
   beforeAll(async () => {
     t = await startTestRuntime({
-      kind: 'postgres', role: 'all', clock, policy: policyDepth(),
+      kind: 'postgres',
+      role: 'all',
+      clock,
+      policy: policyDepth(),
       sandboxHook: async (op, grantId) => {
         const left = sticky.get(grantId) ?? 0;
         if (op !== 'verify' || left === 0) return;
@@ -41,15 +44,21 @@ describe('Slack end to end: revoke verification', () => {
     await click('U0ALICE', 'jit.approve', request.id);
     return { request, grant: await grantIn(request.id, 'active') };
   }
-  const verifyJobOf = async (grantId: string) => (await delayedJobs(t.runtime.queues.notice)).find((id) => id.startsWith(`verify-${grantId}-`));
+  const verifyJobOf = async (grantId: string) =>
+    (await delayedJobs(t.runtime.queues.notice)).find((id) => id.startsWith(`verify-${grantId}-`));
 
   it('after a revoke the DM and the card say "revoked and verified"', async () => {
     const { request, grant } = await activeFor('U0CLEAN');
     await slash('U0CLEAN', `revoke ${request.id}`);
-    await waitFor(() => dmsTo('U0CLEAN').some((dm) => dm.includes('was revoked early by <@U0CLEAN>') && dm.includes('Revoked and verified')), 'verified DM');
+    await waitFor(
+      () => dmsTo('U0CLEAN').some((dm) => dm.includes('was revoked early by <@U0CLEAN>') && dm.includes('Revoked and verified')),
+      'verified DM',
+    );
     expect((await grantIn(request.id, 'revoked')).revokeVerifiedAt).not.toBeNull();
     expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(false);
-    const cardUpdates = t.slackApi.callsOf('chat.update').filter((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(request.id));
+    const cardUpdates = t.slackApi
+      .callsOf('chat.update')
+      .filter((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(request.id));
     expect(JSON.stringify(cardUpdates.at(-1)?.args.blocks)).toContain('access revoked and verified');
   });
 
@@ -79,7 +88,10 @@ describe('Slack end to end: revoke verification', () => {
     expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(false);
     expect((await grantIn(request.id, 'revoked')).revokeVerifiedAt).not.toBeNull();
     await waitFor(() => alerts().at(-1)?.includes('is now revoked and verified'), 'the all-clear alert');
-    await waitFor(() => dmsTo('U0STICKY').at(-1)?.includes('revoked and verified — the provider now confirms the access is gone'), 'the verified DM');
+    await waitFor(
+      () => dmsTo('U0STICKY').at(-1)?.includes('revoked and verified — the provider now confirms the access is gone'),
+      'the verified DM',
+    );
     expect(alerts()).toHaveLength(2);
     expect(await verifyJobOf(grant.id)).toBeUndefined();
   });

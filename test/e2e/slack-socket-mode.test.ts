@@ -13,10 +13,17 @@ describe('Slack over Socket Mode', () => {
   it('cannot reach Slack at start: exits at once saying what it tried and what to check, without a crash', async () => {
     const closed = await freePort();
     const started = JitbotProcess.start('all', {
-      PORT: '0', REDIS_URL: TEST_REDIS_URL, JIT_DATA_DIR: 'memory://', JIT_POLICY_FILE: writeTestPolicy(),
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: `http://127.0.0.1:${closed}/api/`,
+      PORT: '0',
+      REDIS_URL: TEST_REDIS_URL,
+      JIT_DATA_DIR: 'memory://',
+      JIT_POLICY_FILE: writeTestPolicy(),
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_APP_TOKEN: APP_TOKEN,
+      SLACK_API_URL: `http://127.0.0.1:${closed}/api/`,
     });
-    await expect(started).rejects.toThrow(`jitbot could not start:\nCould not connect to Slack in Socket Mode (apps.connections.open at http://127.0.0.1:${closed}/api/ with SLACK_APP_TOKEN, then its WebSocket)`);
+    await expect(started).rejects.toThrow(
+      `jitbot could not start:\nCould not connect to Slack in Socket Mode (apps.connections.open at http://127.0.0.1:${closed}/api/ with SLACK_APP_TOKEN, then its WebSocket)`,
+    );
     await expect(started).rejects.toThrow('Check that this machine reaches slack.com over HTTPS and WebSockets');
     // An uncaught error would end with Node's own report (the stack, then "Node.js v…").
     await expect(started).rejects.not.toThrow(/triggerUncaughtException|\nNode\.js v\d+/);
@@ -40,14 +47,29 @@ describe('Slack over Socket Mode', () => {
     it('answers a slash command that comes over the socket, and /readyz reports the connection', async () => {
       expect(await readyz()).toEqual({ status: 200, body: { ok: true, postgres: true, redis: true, slack: true } });
       socketMode.send({
-        envelope_id: 'env-1', type: 'slash_commands', accepts_response_payload: true,
+        envelope_id: 'env-1',
+        type: 'slash_commands',
+        accepts_response_payload: true,
         payload: {
-          token: 'unused', team_id: FakeSlackApi.TEAM_ID, team_domain: 'sandbox', channel_id: 'C0GENERAL', channel_name: 'general', user_id: 'U0SOCKET', user_name: 'socket',
-          command: '/jit', text: 'whoami', api_app_id: 'A0JITBOT', response_url: t.slackApi.responseUrl('socket-1'), trigger_id: 'trigger-socket-1',
+          token: 'unused',
+          team_id: FakeSlackApi.TEAM_ID,
+          team_domain: 'sandbox',
+          channel_id: 'C0GENERAL',
+          channel_name: 'general',
+          user_id: 'U0SOCKET',
+          user_name: 'socket',
+          command: '/jit',
+          text: 'whoami',
+          api_app_id: 'A0JITBOT',
+          response_url: t.slackApi.responseUrl('socket-1'),
+          trigger_id: 'trigger-socket-1',
         },
       });
       await waitFor(() => socketMode.acks.some((a) => a.envelope_id === 'env-1'), 'the command acknowledged over the socket');
-      const reply = await waitFor(() => t.slackApi.callsOf('response_url').find((c) => c.args.id === 'socket-1'), 'the answer to the command');
+      const reply = await waitFor(
+        () => t.slackApi.callsOf('response_url').find((c) => c.args.id === 'socket-1'),
+        'the answer to the command',
+      );
       expect(String(reply.args.text)).toContain('u0socket@example.com');
     });
 

@@ -19,7 +19,9 @@ describe('start-up messages', () => {
   it('a port already in use: exits at once naming PORT, before opening the database (which takes seconds)', async () => {
     const port = (busy.address() as AddressInfo).port;
     const started = JitbotProcess.start('all', { PORT: String(port), REDIS_URL: TEST_REDIS_URL, JIT_DATA_DIR: 'memory://' });
-    await expect(started).rejects.toThrow(`PORT ${port} on 127.0.0.1 is already in use: another process (another jitbot?) listens there. Stop it, or set PORT to a free port.`);
+    await expect(started).rejects.toThrow(
+      `PORT ${port} on 127.0.0.1 is already in use: another process (another jitbot?) listens there. Stop it, or set PORT to a free port.`,
+    );
     await expect(started).rejects.toThrow(/exited \(1\)/);
     await expect(started).rejects.not.toThrow(/database ready/);
   });
@@ -27,7 +29,9 @@ describe('start-up messages', () => {
   it('no Redis at an explicit REDIS_URL: exits at once with the real cause and how to get one', async () => {
     const port = await freePort();
     const started = JitbotProcess.start('all', { PORT: '0', REDIS_URL: `redis://127.0.0.1:${port}`, JIT_DATA_DIR: 'memory://' });
-    await expect(started).rejects.toThrow(`Cannot reach Redis at REDIS_URL=redis://127.0.0.1:${port} (ECONNREFUSED: nothing listens there).`);
+    await expect(started).rejects.toThrow(
+      `Cannot reach Redis at REDIS_URL=redis://127.0.0.1:${port} (ECONNREFUSED: nothing listens there).`,
+    );
     await expect(started).rejects.toThrow('Debian/Ubuntu: sudo apt-get install -y redis-server');
     await expect(started).rejects.not.toThrow(/database ready/);
   });
@@ -45,7 +49,9 @@ describe('start-up messages', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
       await waitFor(() => out.includes('jitbot is up') || child.exitCode !== null, 'jitbot to start in its namespace', 100_000, 200);
-      expect(out).toMatch(/REDIS_URL is unset and nothing answers at redis:\/\/127\.0\.0\.1:6379, so jitbot started a private redis-server at redis:\/\/127\.0\.0\.1:\d+ \(loopback only, nothing kept on disk, stopped with jitbot\)/);
+      expect(out).toMatch(
+        /REDIS_URL is unset and nothing answers at redis:\/\/127\.0\.0\.1:6379, so jitbot started a private redis-server at redis:\/\/127\.0\.0\.1:\d+ \(loopback only, nothing kept on disk, stopped with jitbot\)/,
+      );
       expect(out).toContain('SANDBOX');
       const port = /private redis-server at redis:\/\/127\.0\.0\.1:(\d+)/.exec(out)![1];
       expect(spawnSync('pgrep', ['-f', `redis-server 127.0.0.1:${port}`]).status).toBe(0);
@@ -62,7 +68,15 @@ describe('start-up messages', () => {
     // `script` gives the process a terminal, as a person running npm start has.
     const child = spawn('script', ['-qfec', `"${process.execPath}" --import tsx src/main.ts`, '/dev/null'], {
       cwd: path.resolve(__dirname, '../..'),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'dumb', PORT: '0', REDIS_URL: TEST_REDIS_URL, JIT_DATA_DIR: 'memory://', JIT_POLICY_FILE: 'policy.example.yaml' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        TERM: 'dumb',
+        PORT: '0',
+        REDIS_URL: TEST_REDIS_URL,
+        JIT_DATA_DIR: 'memory://',
+        JIT_POLICY_FILE: 'policy.example.yaml',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -43,7 +43,12 @@ describe('trust boundaries: user text is text, never markup', () => {
     if (!value || typeof value !== 'object') return [];
     const o = value as Record<string, unknown>;
     const own = typeof o.text === 'string' && (top || o.type === 'mrkdwn') ? [o.text] : [];
-    return [...own, ...Object.entries(o).filter(([k]) => k !== 'text' || typeof o.text !== 'string').flatMap(([, v]) => mrkdwnOf(v, false))];
+    return [
+      ...own,
+      ...Object.entries(o)
+        .filter(([k]) => k !== 'text' || typeof o.text !== 'string')
+        .flatMap(([, v]) => mrkdwnOf(v, false)),
+    ];
   }
   /** The mrkdwn of everything the bot sent to Slack: messages, updates, ephemerals, response_url replies. */
   const allSlackMrkdwn = () => t.slackApi.calls.flatMap((c) => mrkdwnOf(c.args)).join('\n');
@@ -52,18 +57,22 @@ describe('trust boundaries: user text is text, never markup', () => {
   it.each(Object.entries(SLACK_ATTACKS))('Slack: a reason that tries %s reaches approvers as plain text', async (name, reason) => {
     const request = await slack.slash(`U0MALLORY${name.toUpperCase()}`, `request quick 5m ${reason}`);
     expect(request.reason).toBe(reason);
-    const card = t.slackApi.callsOf('chat.postMessage').find((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(request.id))!;
+    const card = t.slackApi
+      .callsOf('chat.postMessage')
+      .find((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(request.id))!;
     for (const markup of FORBIDDEN_IN_MRKDWN) expect(mrkdwnOf(card.args).join('\n')).not.toContain(markup);
     // The reason stands in a plain_text block exactly as typed: Slack applies no formatting, mention or link there.
     const blocks = card.args.blocks as Array<{ type: string; text?: { type: string; text: string } }>;
     expect(blocks.some((b) => b.text?.type === 'plain_text' && b.text.text.includes(reason))).toBe(true);
   });
 
-  it('Slack: pending lists, deny reasons, DMs and card updates escape people\'s text too', async () => {
+  it("Slack: pending lists, deny reasons, DMs and card updates escape people's text too", async () => {
     const request = await slack.slash('U0MALLORY2', `request quick 5m ${SLACK_ATTACKS.forgedApproval}`);
     await slack.slash('U0ALICE', 'pending');
     await t.signer.viewSubmission({
-      userId: 'U0ALICE', callbackId: 'jit.deny_submit', privateMetadata: JSON.stringify({ requestId: request.id }),
+      userId: 'U0ALICE',
+      callbackId: 'jit.deny_submit',
+      privateMetadata: JSON.stringify({ requestId: request.id }),
       values: { reason: { reason: { type: 'plain_text_input', value: `${SLACK_ATTACKS.ping} ${SLACK_ATTACKS.fakeLink}` } } },
     });
     await waitFor(async () => (await slack.auditOf(request.id)).some((e) => e.action === 'request.denied'), 'request denied');
@@ -80,15 +89,24 @@ describe('trust boundaries: user text is text, never markup', () => {
     const res = await t.teams!.message(req, { kind: 'personal', user: req }, `jit request quick 5m ${reason}`);
     expect(res.status).toBe(200);
     const fw = t.botFramework!;
-    const card = await waitFor(() => fw.callsTo(TEAMS_APPROVAL_CHANNEL, 'send').find((c) => cardJson(c).includes('invoice')), 'Teams approval card');
+    const card = await waitFor(
+      () => fw.callsTo(TEAMS_APPROVAL_CHANNEL, 'send').find((c) => cardJson(c).includes('invoice')),
+      'Teams approval card',
+    );
     const everything = [...fw.callsTo(TEAMS_APPROVAL_CHANNEL), ...fw.callsTo(personalId(req))].map(textOf).join('\n') + cardJson(card);
     expect(everything).not.toContain(TEAMS_ATTACKS.link);
     expect(everything).not.toContain('{{DATE(2026-01-01T00:00:00Z');
     expect(everything).not.toContain('\u202E');
-    const facts = (JSON.parse(cardJson(card)) as { body: Array<{ facts?: Array<{ title: string; value: string }> }> }).body.flatMap((e) => e.facts ?? []);
-    expect(facts.find((f) => f.title === 'Reason')?.value).toBe('\\[Approve here\\](https://evil) { {DATE(2026-01-01T00:00:00Z, SHORT)} } invoice gnp\\[U+202E\\]exe.png');
+    const facts = (JSON.parse(cardJson(card)) as { body: Array<{ facts?: Array<{ title: string; value: string }> }> }).body.flatMap(
+      (e) => e.facts ?? [],
+    );
+    expect(facts.find((f) => f.title === 'Reason')?.value).toBe(
+      '\\[Approve here\\](https://evil) { {DATE(2026-01-01T00:00:00Z, SHORT)} } invoice gnp\\[U+202E\\]exe.png',
+    );
     // The Slack card of the same request is plain text too.
-    const slackCard = t.slackApi.callsOf('chat.postMessage').find((c) => c.args.channel === APPROVAL_CHANNEL && JSON.stringify(c.args).includes('invoice'))!;
+    const slackCard = t.slackApi
+      .callsOf('chat.postMessage')
+      .find((c) => c.args.channel === APPROVAL_CHANNEL && JSON.stringify(c.args).includes('invoice'))!;
     expect(JSON.stringify(slackCard.args)).not.toContain('\u202E');
   });
 });

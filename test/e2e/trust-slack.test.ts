@@ -12,7 +12,8 @@ import { slackDriver } from '../helpers/slack-driver';
  * server (Bolt, the core, Postgres, BullMQ workers, the sandbox provider), with only
  * Slack's Web API faked. Each block is one finding of the trust-boundaries issue.
  */
-const POLICY = parsePolicy(`
+const POLICY = parsePolicy(
+  `
 approvals:
   slack_channel: ${APPROVAL_CHANNEL}
   pending_ttl: 1h
@@ -58,7 +59,9 @@ roles:
     reason: optional
     extend: { auto_within: 1h }
     approval: { approvers: { slack_users: [U0ALICE, U0BOB] } }
-`, 'trust-slack.yaml');
+`,
+  'trust-slack.yaml',
+);
 
 describe('trust boundaries on Slack', () => {
   let t: TestRuntime;
@@ -75,28 +78,43 @@ describe('trust boundaries on Slack', () => {
 
   const requestsOf = async (userId: string) => db().select().from(accessRequests).where(eq(accessRequests.requesterId, userId));
   const refusalsOf = async (userId: string, action: string) =>
-    (await db().select().from(auditEvents).where(and(eq(auditEvents.actorId, userId), eq(auditEvents.action, action)))).map((e) => e.data as Record<string, unknown>);
+    (
+      await db()
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.actorId, userId), eq(auditEvents.action, action)))
+    ).map((e) => e.data as Record<string, unknown>);
   /** Sends `/jit <text>` and returns the ephemeral answer(s) it got. */
   async function ask(userId: string, text: string): Promise<string> {
     const id = `${userId}-${Math.random()}`;
     const res = await t.signer.slashCommand({ userId, text, responseUrl: t.slackApi.responseUrl(id) });
     expect(res.status).toBe(200);
-    return t.slackApi.callsOf('response_url').filter((c) => c.args.id === id).map((c) => JSON.stringify(c.args)).join('\n');
+    return t.slackApi
+      .callsOf('response_url')
+      .filter((c) => c.args.id === id)
+      .map((c) => JSON.stringify(c.args))
+      .join('\n');
   }
 
   describe('1. who may ask', () => {
-    it('refuses a person the role\'s requesters do not name, files nothing and audits it (auto-approved roles too)', async () => {
+    it("refuses a person the role's requesters do not name, files nothing and audits it (auto-approved roles too)", async () => {
       const answer = await ask('U0MALLORY', 'request auto-carol 10m "just looking"');
       expect(answer).toContain('You may not request auto-carol');
       expect(await requestsOf('U0MALLORY')).toEqual([]);
-      expect(await refusalsOf('U0MALLORY', 'request.refused')).toEqual([expect.objectContaining({ code: 'not_eligible', roleId: 'auto-carol' })]);
+      expect(await refusalsOf('U0MALLORY', 'request.refused')).toEqual([
+        expect.objectContaining({ code: 'not_eligible', roleId: 'auto-carol' }),
+      ]);
     });
 
     it('lets in whoever the requesters name: by e-mail (any case), by user group, by domain', async () => {
       await ask('U0CAROL', 'request auto-carol 10m');
       await ask('U0OPS1', 'request auto-carol 10m');
       await ask('U0DAN', 'request by-domain 10m');
-      expect((await requestsOf('U0CAROL'))[0]).toMatchObject({ roleId: 'auto-carol', requesterPerson: 'email:carol@example.com', requesterEmail: 'carol@example.com' });
+      expect((await requestsOf('U0CAROL'))[0]).toMatchObject({
+        roleId: 'auto-carol',
+        requesterPerson: 'email:carol@example.com',
+        requesterEmail: 'carol@example.com',
+      });
       expect((await requestsOf('U0OPS1'))[0]?.roleId).toBe('auto-carol');
       expect((await requestsOf('U0DAN'))[0]).toMatchObject({ roleId: 'by-domain', status: 'pending' });
       expect(await ask('U0MALLORY', 'request by-domain 10m')).toContain('You may not request by-domain');
@@ -112,7 +130,9 @@ describe('trust boundaries on Slack', () => {
       expect(await ask(userId, 'request open 10m')).toContain(words);
       expect(await ask(userId, 'list')).toContain(words);
       expect(await requestsOf(userId)).toEqual([]);
-      expect(await refusalsOf(userId, 'access.refused')).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'not_admitted' })]));
+      expect(await refusalsOf(userId, 'access.refused')).toEqual(
+        expect.arrayContaining([expect.objectContaining({ code: 'not_admitted' })]),
+      );
     });
 
     it('/jit roles shows what the caller may request; /jit whoami says who they are taken for', async () => {
@@ -131,7 +151,12 @@ describe('trust boundaries on Slack', () => {
 
   describe('3. only this workspace', () => {
     it('answers a correctly signed command from another workspace with a refusal, files nothing, audits it', async () => {
-      const res = await t.signer.slashCommand({ userId: 'U0FOREIGN', text: 'request open 10m', responseUrl: t.slackApi.responseUrl('foreign'), origin: { teamId: 'T0OTHER' } });
+      const res = await t.signer.slashCommand({
+        userId: 'U0FOREIGN',
+        text: 'request open 10m',
+        responseUrl: t.slackApi.responseUrl('foreign'),
+        origin: { teamId: 'T0OTHER' },
+      });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { text: string }).text).toContain('only for members of the workspace it is installed in');
       expect(await requestsOf('U0FOREIGN')).toEqual([]);
@@ -144,7 +169,14 @@ describe('trust boundaries on Slack', () => {
       ['enterprise_id of another org', 'U0REQC', { teamId: 'T0OTHER', enterpriseId: 'E0OTHER' }],
     ])('ignores a signed Approve whose %s is another workspace', async (_what, requester, origin) => {
       const request = await slack.slash(requester, 'request open 10m');
-      const res = await t.signer.buttonClick({ userId: 'U0ALICE', actionId: 'jit.approve', value: request.id, channelId: APPROVAL_CHANNEL, messageTs: '1.0', origin });
+      const res = await t.signer.buttonClick({
+        userId: 'U0ALICE',
+        actionId: 'jit.approve',
+        value: request.id,
+        channelId: APPROVAL_CHANNEL,
+        messageTs: '1.0',
+        origin,
+      });
       expect(res.status).toBe(200);
       expect(await db().select().from(approvals).where(eq(approvals.requestId, request.id))).toEqual([]);
       expect((await db().select().from(accessRequests).where(eq(accessRequests.id, request.id)))[0]?.status).toBe('pending');
@@ -160,7 +192,7 @@ describe('trust boundaries on Slack', () => {
       expect((await slack.grantIn(request.id, 'active')).expiresAt).toEqual(grant.expiresAt);
     });
 
-    it('an approver\'s shorter duration is not extended back by the requester alone', async () => {
+    it("an approver's shorter duration is not extended back by the requester alone", async () => {
       const request = await slack.slash('U0SHORT', 'request short 20m');
       await slack.select('U0ALICE', 'jit.approve_duration', `${request.id}|300000`, APPROVAL_CHANNEL);
       const grant = await slack.grantIn(request.id, 'active');
@@ -174,19 +206,48 @@ describe('trust boundaries on Slack', () => {
     it('refuses a validly signed request timestamped ten minutes in the future, as it does one ten minutes old', async () => {
       const now = Math.floor(Date.now() / 1000);
       for (const timestamp of [now + 600, now - 600]) {
-        const res = await t.signer.slashCommand({ userId: 'U0TIME', text: 'request open 10m', responseUrl: t.slackApi.responseUrl('time') }, { timestamp });
+        const res = await t.signer.slashCommand(
+          { userId: 'U0TIME', text: 'request open 10m', responseUrl: t.slackApi.responseUrl('time') },
+          { timestamp },
+        );
         expect(res.status).toBe(401);
       }
       expect(await requestsOf('U0TIME')).toEqual([]);
     });
 
     it.each([
-      ['an action with no user', (p: Record<string, unknown>) => { delete p.user; }],
-      ['an action with user: null', (p: Record<string, unknown>) => { p.user = null; }],
-      ['an action with a numeric user id', (p: Record<string, unknown>) => { p.user = { id: 42 }; }],
-      ['a view submission with no view user', (p: Record<string, unknown>) => { p.type = 'view_submission'; delete p.user; }],
+      [
+        'an action with no user',
+        (p: Record<string, unknown>) => {
+          delete p.user;
+        },
+      ],
+      [
+        'an action with user: null',
+        (p: Record<string, unknown>) => {
+          p.user = null;
+        },
+      ],
+      [
+        'an action with a numeric user id',
+        (p: Record<string, unknown>) => {
+          p.user = { id: 42 };
+        },
+      ],
+      [
+        'a view submission with no view user',
+        (p: Record<string, unknown>) => {
+          p.type = 'view_submission';
+          delete p.user;
+        },
+      ],
     ])('answers %s with 400, not 500', async (_what, mangle) => {
-      const payload: Record<string, unknown> = { type: 'block_actions', team: { id: 'T0SANDBOX' }, user: { id: 'U0ALICE', team_id: 'T0SANDBOX' }, actions: [{ type: 'button', action_id: 'jit.approve', value: 'R-00000000' }] };
+      const payload: Record<string, unknown> = {
+        type: 'block_actions',
+        team: { id: 'T0SANDBOX' },
+        user: { id: 'U0ALICE', team_id: 'T0SANDBOX' },
+        actions: [{ type: 'button', action_id: 'jit.approve', value: 'R-00000000' }],
+      };
       mangle(payload);
       const res = await t.signer.post({ payload: JSON.stringify(payload) });
       expect(res.status).toBe(400);
@@ -228,12 +289,20 @@ describe('trust boundaries on Slack, with a clock the test moves', () => {
   });
 
   it('5. sixty requests of one person at once file one pending request (max_pending_per_role: 1)', async () => {
-    const results = await Promise.all(Array.from({ length: 60 }, (_, i) =>
-      t.signer.slashCommand({ userId: 'U0BURST', text: 'request open 10m', responseUrl: t.slackApi.responseUrl(`burst-${i}`) })));
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        t.signer.slashCommand({ userId: 'U0BURST', text: 'request open 10m', responseUrl: t.slackApi.responseUrl(`burst-${i}`) }),
+      ),
+    );
     expect(results.every((r) => r.status === 200)).toBe(true);
     const filed = await db().select().from(accessRequests).where(eq(accessRequests.requesterId, 'U0BURST'));
     expect(filed.map((r) => r.status)).toEqual(['pending']);
-    const refused = (await db().select().from(auditEvents).where(and(eq(auditEvents.actorId, 'U0BURST'), eq(auditEvents.action, 'request.refused')))).length;
+    const refused = (
+      await db()
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.actorId, 'U0BURST'), eq(auditEvents.action, 'request.refused')))
+    ).length;
     expect(refused).toBe(59);
   });
 

@@ -83,7 +83,13 @@ export class FakeAws {
   constructor(private readonly now: () => number = Date.now) {}
 
   addRole(name: string, maxSessionDuration = 3600, extra: Partial<FakeRole> = {}): string {
-    this.roles.set(name, { name, roleId: `AROA${randomBytes(8).toString('hex').toUpperCase()}`, maxSessionDuration, policies: new Map(), ...extra });
+    this.roles.set(name, {
+      name,
+      roleId: `AROA${randomBytes(8).toString('hex').toUpperCase()}`,
+      maxSessionDuration,
+      policies: new Map(),
+      ...extra,
+    });
     return `arn:aws:iam::${ACCOUNT}:role/${name}`;
   }
 
@@ -102,7 +108,14 @@ export class FakeAws {
   }
 
   /** The inline deny policy jitbot keeps on a role, parsed. */
-  denyPolicy(roleName: string): { Statement: Array<{ Sid: string; Condition: { StringEquals: { 'aws:userid': string }; DateLessThan: { 'aws:CurrentTime': string } } }> } | undefined {
+  denyPolicy(roleName: string):
+    | {
+        Statement: Array<{
+          Sid: string;
+          Condition: { StringEquals: { 'aws:userid': string }; DateLessThan: { 'aws:CurrentTime': string } };
+        }>;
+      }
+    | undefined {
     const doc = this.roles.get(roleName)?.policies.get('jitbot-revoked-sessions');
     return doc ? JSON.parse(doc) : undefined;
   }
@@ -117,7 +130,9 @@ export class FakeAws {
       const params = (req.body ?? {}) as Record<string, unknown>;
       // The region is in the signature's credential scope: Credential=<key>/<date>/<region>/cloudtrail/aws4_request.
       const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
-      const answer = region ? this.cloudTrail(action, params, region) : { status: 403, body: { __type: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' } };
+      const answer = region
+        ? this.cloudTrail(action, params, region)
+        : { status: 403, body: { __type: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' } };
       this.calls.push({ action, params: { region: region ?? '', json: JSON.stringify(params) }, status: answer.status });
       res.status(answer.status).type('application/x-amz-json-1.1').send(JSON.stringify(answer.body));
     });
@@ -145,7 +160,10 @@ export class FakeAws {
       status,
       body: `<ErrorResponse xmlns="${ns}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${code}</Code><Message>${esc(message)}</Message></Error><RequestId>${token(8)}</RequestId></ErrorResponse>`,
     });
-    const ok = (result: string) => ({ status: 200, body: `<${action}Response xmlns="${ns}">${result ? `<${action}Result>${result}</${action}Result>` : ''}<ResponseMetadata><RequestId>${token(8)}</RequestId></ResponseMetadata></${action}Response>` });
+    const ok = (result: string) => ({
+      status: 200,
+      body: `<${action}Response xmlns="${ns}">${result ? `<${action}Result>${result}</${action}Result>` : ''}<ResponseMetadata><RequestId>${token(8)}</RequestId></ResponseMetadata></${action}Response>`,
+    });
 
     if (!signed) return error(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
     const expectedVersion = STS_ACTIONS.has(action) ? '2011-06-15' : '2010-05-08';
@@ -161,17 +179,35 @@ export class FakeAws {
       case 'GetCallerIdentity':
         return ok(`<Arn>${this.callerArn}</Arn><UserId>AIDAJITBOT</UserId><Account>${ACCOUNT}</Account>`);
       case 'AssumeRole': {
-        if (!role || role.denyAssume) return error(403, 'AccessDenied', `User: ${this.callerArn} is not authorized to perform: sts:AssumeRole on resource: ${p.RoleArn}`);
+        if (!role || role.denyAssume)
+          return error(
+            403,
+            'AccessDenied',
+            `User: ${this.callerArn} is not authorized to perform: sts:AssumeRole on resource: ${p.RoleArn}`,
+          );
         const duration = Number(p.DurationSeconds ?? 3600);
         const chained = this.callerArn.includes(':assumed-role/');
-        if (chained && duration > 3600) return error(400, 'ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
-        if (duration < 900 || duration > role.maxSessionDuration) return error(400, 'ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
-        if (!/^[\w+=,.@-]{2,64}$/.test(p.RoleSessionName ?? '') || !/^[\w+=,.@-]{2,64}$/.test(p.SourceIdentity ?? '')) return error(400, 'ValidationError', 'bad RoleSessionName or SourceIdentity');
+        if (chained && duration > 3600)
+          return error(
+            400,
+            'ValidationError',
+            'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+          );
+        if (duration < 900 || duration > role.maxSessionDuration)
+          return error(400, 'ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+        if (!/^[\w+=,.@-]{2,64}$/.test(p.RoleSessionName ?? '') || !/^[\w+=,.@-]{2,64}$/.test(p.SourceIdentity ?? ''))
+          return error(400, 'ValidationError', 'bad RoleSessionName or SourceIdentity');
         const tags: Record<string, string> = {};
         for (let i = 1; p[`Tags.member.${i}.Key`]; i++) tags[p[`Tags.member.${i}.Key`]!] = p[`Tags.member.${i}.Value`] ?? '';
         const session: FakeSession = {
-          roleName: role.name, sessionName: p.RoleSessionName!, sourceIdentity: p.SourceIdentity!, tags, durationSeconds: duration,
-          accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: token(30), sessionToken: token(300),
+          roleName: role.name,
+          sessionName: p.RoleSessionName!,
+          sourceIdentity: p.SourceIdentity!,
+          tags,
+          durationSeconds: duration,
+          accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
+          secretAccessKey: token(30),
+          sessionToken: token(300),
           expiration: new Date(Math.floor(this.now() / 1000) * 1000 + duration * 1000),
         };
         this.sessions.push(session);
@@ -183,11 +219,15 @@ export class FakeAws {
       }
       case 'GetRole':
         if (!role) return error(404, 'NoSuchEntity', `The role with name ${p.RoleName} cannot be found.`);
-        return ok(`<Role><Path>/</Path><RoleName>${role.name}</RoleName><RoleId>${role.roleId}</RoleId><Arn>arn:aws:iam::${ACCOUNT}:role/${role.name}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate><MaxSessionDuration>${role.maxSessionDuration}</MaxSessionDuration></Role>`);
+        return ok(
+          `<Role><Path>/</Path><RoleName>${role.name}</RoleName><RoleId>${role.roleId}</RoleId><Arn>arn:aws:iam::${ACCOUNT}:role/${role.name}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate><MaxSessionDuration>${role.maxSessionDuration}</MaxSessionDuration></Role>`,
+        );
       case 'GetRolePolicy': {
         const doc = role?.policies.get(p.PolicyName ?? '');
         if (!role || doc === undefined) return error(404, 'NoSuchEntity', `The role policy with name ${p.PolicyName} cannot be found.`);
-        return ok(`<RoleName>${role.name}</RoleName><PolicyName>${esc(p.PolicyName!)}</PolicyName><PolicyDocument>${esc(encodeURIComponent(doc))}</PolicyDocument>`);
+        return ok(
+          `<RoleName>${role.name}</RoleName><PolicyName>${esc(p.PolicyName!)}</PolicyName><PolicyDocument>${esc(encodeURIComponent(doc))}</PolicyDocument>`,
+        );
       }
       case 'PutRolePolicy': {
         if (!role) return error(404, 'NoSuchEntity', `The role with name ${p.RoleName} cannot be found.`);
@@ -196,8 +236,11 @@ export class FakeAws {
         } catch {
           return error(400, 'MalformedPolicyDocument', 'Syntax errors in policy.');
         }
-        const others = [...role.policies].filter(([name]) => name !== p.PolicyName).reduce((n, [, d]) => n + d.replace(/\s/g, '').length, 0);
-        if (others + p.PolicyDocument!.replace(/\s/g, '').length > 10_240) return error(409, 'LimitExceeded', 'Maximum policy size of 10240 bytes exceeded for role');
+        const others = [...role.policies]
+          .filter(([name]) => name !== p.PolicyName)
+          .reduce((n, [, d]) => n + d.replace(/\s/g, '').length, 0);
+        if (others + p.PolicyDocument!.replace(/\s/g, '').length > 10_240)
+          return error(409, 'LimitExceeded', 'Maximum policy size of 10240 bytes exceeded for role');
         role.policies.set(p.PolicyName!, p.PolicyDocument!);
         return ok('');
       }
@@ -224,7 +267,12 @@ export class FakeAws {
     const to = Number(p.EndTime ?? Infinity) * 1000;
     const matching = this.trail
       .filter((e) => (e.region ?? 'us-east-1') === region)
-      .filter((e) => (!attribute || (attribute.AttributeKey === 'Username' && e.username === attribute.AttributeValue)) && e.time.getTime() >= from && e.time.getTime() <= to)
+      .filter(
+        (e) =>
+          (!attribute || (attribute.AttributeKey === 'Username' && e.username === attribute.AttributeValue)) &&
+          e.time.getTime() >= from &&
+          e.time.getTime() <= to,
+      )
       .sort((a, b) => b.time.getTime() - a.time.getTime());
     const start = p.NextToken ? Number(Buffer.from(String(p.NextToken), 'base64url').toString()) : 0;
     const page = matching.slice(start, start + max);
@@ -232,7 +280,14 @@ export class FakeAws {
     return {
       status: 200,
       body: {
-        Events: page.map((e) => ({ EventId: token(8), EventName: e.name, ReadOnly: e.readOnly, EventTime: e.time.getTime() / 1000, EventSource: 'fake.amazonaws.com', Username: e.username })),
+        Events: page.map((e) => ({
+          EventId: token(8),
+          EventName: e.name,
+          ReadOnly: e.readOnly,
+          EventTime: e.time.getTime() / 1000,
+          EventSource: 'fake.amazonaws.com',
+          Username: e.username,
+        })),
         ...(more ? { NextToken: Buffer.from(String(start + max)).toString('base64url') } : {}),
       },
     };
@@ -241,7 +296,9 @@ export class FakeAws {
   private federation(q: Record<string, string>, res: express.Response): void {
     if (q.Action !== 'getSigninToken') return void res.status(400).send('only getSigninToken');
     const session = JSON.parse(q.Session ?? '{}') as { sessionId?: string; sessionKey?: string; sessionToken?: string };
-    const found = this.sessions.find((s) => s.accessKeyId === session.sessionId && s.secretAccessKey === session.sessionKey && s.sessionToken === session.sessionToken);
+    const found = this.sessions.find(
+      (s) => s.accessKeyId === session.sessionId && s.secretAccessKey === session.sessionKey && s.sessionToken === session.sessionToken,
+    );
     if (!found) return void res.status(400).send('invalid session');
     // As AWS documents: SessionDuration must be left out for role-chained credentials.
     if (q.SessionDuration && this.callerArn.includes(':assumed-role/')) return void res.status(400).send('SessionDuration not allowed');

@@ -33,7 +33,9 @@ export class FakeOnCallApis {
       // Express 5's simple query parser keeps the brackets in the key.
       const schedules = [req.query['schedule_ids[]'] ?? []].flat().map(String);
       const users = [req.query['user_ids[]'] ?? []].flat().map(String);
-      const oncalls = schedules.flatMap((s) => (this.onCall.get(s) ?? []).map((email) => ({ user: { id: `P${email.split('@')[0]!.toUpperCase()}` }, schedule: { id: s } })));
+      const oncalls = schedules.flatMap((s) =>
+        (this.onCall.get(s) ?? []).map((email) => ({ user: { id: `P${email.split('@')[0]!.toUpperCase()}` }, schedule: { id: s } })),
+      );
       res.json({ oncalls: oncalls.filter((o) => users.length === 0 || users.includes(o.user.id)) });
     });
     // Opsgenie: Authorization: GenieKey …

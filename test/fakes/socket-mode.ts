@@ -18,7 +18,14 @@ export class FakeSocketMode {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
       socket.on('message', (data) => this.acks.push(JSON.parse(String(data)) as { envelope_id: string }));
-      socket.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake', approximate_connection_time: 3600 }, connection_info: { app_id: 'A0JITBOT' } }));
+      socket.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: 1,
+          debug_info: { host: 'fake', approximate_connection_time: 3600 },
+          connection_info: { app_id: 'A0JITBOT' },
+        }),
+      );
     });
     return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/link`;
   }

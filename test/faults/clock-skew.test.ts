@@ -36,12 +36,21 @@ describe('a worker whose clock is 30 s behind', () => {
     expect(workers[1]!.lines.some((l) => l.includes(`clock is ${SKEW_S}`) && l.includes('behind the database'))).toBe(true);
     expect(workers[0]!.lines.some((l) => l.includes('behind the database'))).toBe(false);
 
-    const views = await Promise.all(Array.from({ length: GRANTS }, (_, i) => t.runtime.service.request({ platform: 'slack', userId: `U0SKEW${i}` }, { roleId: 'auto', durationMs: DURATION_MS })));
+    const views = await Promise.all(
+      Array.from({ length: GRANTS }, (_, i) =>
+        t.runtime.service.request({ platform: 'slack', userId: `U0SKEW${i}` }, { roleId: 'auto', durationMs: DURATION_MS }),
+      ),
+    );
     const ids = views.map((v) => v.request.id);
-    const ended = await waitFor(async () => {
-      const rows = await t.runtime.database.db.select().from(grants).where(inArray(grants.requestId, ids));
-      return rows.length === GRANTS && rows.every((g) => g.status === 'expired') && rows;
-    }, `all ${GRANTS} grants to expire`, DURATION_MS + 60_000, 250);
+    const ended = await waitFor(
+      async () => {
+        const rows = await t.runtime.database.db.select().from(grants).where(inArray(grants.requestId, ids));
+        return rows.length === GRANTS && rows.every((g) => g.status === 'expired') && rows;
+      },
+      `all ${GRANTS} grants to expire`,
+      DURATION_MS + 60_000,
+      250,
+    );
 
     const heldMs = ended.map((g) => g.revokedAt!.getTime() - g.activatedAt!.getTime());
     const off = heldMs.filter((ms) => Math.abs(ms - DURATION_MS) > 2000);

@@ -23,7 +23,11 @@ describe('Postgres restart', () => {
   it('answers with a clear message while it is down, records nothing by halves, and recovers without a restart', async () => {
     const send = async (n: number) => {
       const id = `pg-${n}-${Date.now()}`;
-      const res = await t.signer.slashCommand({ userId: `U0PG${n}`, text: 'request quick 1m traffic', responseUrl: t.slackApi.responseUrl(id) });
+      const res = await t.signer.slashCommand({
+        userId: `U0PG${n}`,
+        text: 'request quick 1m traffic',
+        responseUrl: t.slackApi.responseUrl(id),
+      });
       expect(res.status).toBe(200);
       return String(t.slackApi.callsOf('response_url').find((c) => c.args.id === id)?.args.text);
     };
@@ -79,7 +83,9 @@ describe('Postgres restart cycles under traffic', () => {
       while (sending) {
         const n = sent++;
         // During a restart some of these are answered "try again"; that is expected.
-        await signer.slashCommand({ userId: `U0CYCLE${n}`, text: 'request auto 3s cycling', responseUrl: t.slackApi.responseUrl(`cycle-${n}`) }).catch(() => undefined);
+        await signer
+          .slashCommand({ userId: `U0CYCLE${n}`, text: 'request auto 3s cycling', responseUrl: t.slackApi.responseUrl(`cycle-${n}`) })
+          .catch(() => undefined);
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
@@ -93,11 +99,16 @@ describe('Postgres restart cycles under traffic', () => {
     sending = false;
     await traffic;
 
-    const requests = await waitFor(async () => {
-      const rows = await t.runtime.database.db.select().from(accessRequests);
-      // A process that died will not end them: stop waiting and report it.
-      return (bots.some((b) => b.exited) || (rows.length > 0 && rows.every((r) => ['expired', 'failed'].includes(r.status)))) && rows;
-    }, 'every request filed during the restarts to end', 120_000, 500);
+    const requests = await waitFor(
+      async () => {
+        const rows = await t.runtime.database.db.select().from(accessRequests);
+        // A process that died will not end them: stop waiting and report it.
+        return (bots.some((b) => b.exited) || (rows.length > 0 && rows.every((r) => ['expired', 'failed'].includes(r.status)))) && rows;
+      },
+      'every request filed during the restarts to end',
+      120_000,
+      500,
+    );
     const standing = [];
     for (const g of await t.runtime.database.db.select().from(grants)) if (await t.runtime.sandbox.isStanding(g.id)) standing.push(g.id);
     const exits = bots.filter((b) => b.exited).map((b) => b.exited);

@@ -34,20 +34,37 @@ describe(`Redis flushed before ${GRANTS} expiries, two workers`, () => {
     const filingStarted = Date.now();
     const ids: string[] = [];
     for (let i = 0; i < GRANTS; i += 25) {
-      const batch = await Promise.all(Array.from({ length: 25 }, (_, j) => t.runtime.service.request({ platform: 'slack', userId: `U0FLUSH${i + j}` }, { roleId: 'auto', durationMs: 45_000 })));
+      const batch = await Promise.all(
+        Array.from({ length: 25 }, (_, j) =>
+          t.runtime.service.request({ platform: 'slack', userId: `U0FLUSH${i + j}` }, { roleId: 'auto', durationMs: 45_000 }),
+        ),
+      );
       ids.push(...batch.map((v) => v.request.id));
     }
-    await waitFor(async () => (await grantRows(ids)).filter((g) => g.status === 'active').length === GRANTS, `${GRANTS} active grants`, 40_000, 250);
+    await waitFor(
+      async () => (await grantRows(ids)).filter((g) => g.status === 'active').length === GRANTS,
+      `${GRANTS} active grants`,
+      40_000,
+      250,
+    );
     const activeAfter = Date.now() - filingStarted;
     await t.redis!.flush();
 
-    const ended = await waitFor(async () => {
-      const rows = await grantRows(ids);
-      return rows.every((g) => g.status === 'expired') && rows;
-    }, `all ${GRANTS} expired`, 120_000, 500);
+    const ended = await waitFor(
+      async () => {
+        const rows = await grantRows(ids);
+        return rows.every((g) => g.status === 'expired') && rows;
+      },
+      `all ${GRANTS} expired`,
+      120_000,
+      500,
+    );
     const grantIds = ended.map((g) => g.id);
     const countPerGrant = async (action: string) => {
-      const rows = await t.runtime.database.db.select({ grantId: auditEvents.grantId }).from(auditEvents).where(and(eq(auditEvents.action, action), inArray(auditEvents.grantId, grantIds)));
+      const rows = await t.runtime.database.db
+        .select({ grantId: auditEvents.grantId })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, action), inArray(auditEvents.grantId, grantIds)));
       const n = new Map<string, number>();
       for (const r of rows) n.set(r.grantId!, (n.get(r.grantId!) ?? 0) + 1);
       return grantIds.filter((id) => n.get(id) !== 1).length;

@@ -24,11 +24,22 @@ describe('Redis outage', () => {
     expect(await reply('U0OUT1', 'request auto 5s during the outage')).toContain('Filed');
     expect(await reply('U0OUT2', 'request quick 5s during the outage')).toContain('Filed');
     const [pending] = await t.runtime.database.db.select().from(accessRequests).where(eq(accessRequests.requesterId, 'U0OUT2'));
-    const click = await t.signer.buttonClick({ userId: 'U0ALICE', actionId: 'jit.approve', value: pending!.id, channelId: APPROVAL_CHANNEL, messageTs: '1.0', responseUrl: t.slackApi.responseUrl('c') });
+    const click = await t.signer.buttonClick({
+      userId: 'U0ALICE',
+      actionId: 'jit.approve',
+      value: pending!.id,
+      channelId: APPROVAL_CHANNEL,
+      messageTs: '1.0',
+      responseUrl: t.slackApi.responseUrl('c'),
+    });
     expect(click.status).toBe(200);
     expect(await (await fetch(`${t.runtime.url}/readyz`)).json()).toMatchObject({ ok: false, redis: false, postgres: true });
 
-    const requests = await t.runtime.database.db.select().from(accessRequests).where(eq(accessRequests.roleId, 'auto')).orderBy(asc(accessRequests.createdAt));
+    const requests = await t.runtime.database.db
+      .select()
+      .from(accessRequests)
+      .where(eq(accessRequests.roleId, 'auto'))
+      .orderBy(asc(accessRequests.createdAt));
     const ids = [requests.at(-1)!.id, pending!.id];
     for (const id of ids) {
       const audit = (await t.runtime.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, id))).map((e) => e.action);
@@ -38,10 +49,17 @@ describe('Redis outage', () => {
     await new Promise((r) => setTimeout(r, 2000));
     await t.redis!.up();
     const upAt = Date.now();
-    await waitFor(async () => {
-      const rows = await Promise.all(ids.map(async (id) => (await t.runtime.database.db.select().from(grants).where(eq(grants.requestId, id)))[0]));
-      return rows.every((g) => g?.status === 'expired');
-    }, 'both granted and expired after Redis is back', 40_000, 200);
+    await waitFor(
+      async () => {
+        const rows = await Promise.all(
+          ids.map(async (id) => (await t.runtime.database.db.select().from(grants).where(eq(grants.requestId, id)))[0]),
+        );
+        return rows.every((g) => g?.status === 'expired');
+      },
+      'both granted and expired after Redis is back',
+      40_000,
+      200,
+    );
     recordFault({
       case: 'Redis down, then back empty',
       injected: `redis-server killed for ${((upAt - downAt) / 1000).toFixed(1)} s; restarted with no data`,

@@ -19,7 +19,11 @@ describe('SIGTERM', () => {
     const url = bot.url!;
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const view = await t.runtime.service.request({ platform: 'slack', userId: 'U0TERM' }, { roleId: 'auto', durationMs: 600_000 });
-    await waitFor(async () => (await t.runtime.database.db.select().from(grants).where(eq(grants.requestId, view.request.id)))[0]?.status === 'granting', 'grant in flight');
+    await waitFor(
+      async () =>
+        (await t.runtime.database.db.select().from(grants).where(eq(grants.requestId, view.request.id)))[0]?.status === 'granting',
+      'grant in flight',
+    );
 
     const signalledAt = Date.now();
     const code = await bot.stop('SIGTERM');
@@ -28,7 +32,11 @@ describe('SIGTERM', () => {
     const [grant] = await t.runtime.database.db.select().from(grants).where(eq(grants.requestId, view.request.id));
     expect(grant?.status).toBe('active');
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
-    recordFault({ case: 'SIGTERM during a grant', injected: 'SIGTERM while the provider call (2 s) was in flight', result: `exit code ${code} after ${(took / 1000).toFixed(1)} s; in-flight grant finished: ${grant?.status === 'active' ? 'yes' : 'no'}; HTTP closed: yes` });
+    recordFault({
+      case: 'SIGTERM during a grant',
+      injected: 'SIGTERM while the provider call (2 s) was in flight',
+      result: `exit code ${code} after ${(took / 1000).toFixed(1)} s; in-flight grant finished: ${grant?.status === 'active' ? 'yes' : 'no'}; HTTP closed: yes`,
+    });
   });
 
   it('answers every command it acknowledged before the signal, while Slack answers slowly', async () => {
@@ -39,7 +47,11 @@ describe('SIGTERM', () => {
       const tag = `term${Date.now()}`;
       const sent = await Promise.all(
         Array.from({ length: 100 }, async (_, i) => {
-          const res = await signer.slashCommand({ userId: `U0TERM${i}`, text: 'request quick 1h on-call fix', responseUrl: t.slackApi.responseUrl(`${tag}-${i}`) });
+          const res = await signer.slashCommand({
+            userId: `U0TERM${i}`,
+            text: 'request quick 1h on-call fix',
+            responseUrl: t.slackApi.responseUrl(`${tag}-${i}`),
+          });
           return { id: `${tag}-${i}`, userId: `U0TERM${i}`, acked: res.status === 200 };
         }),
       );
@@ -52,7 +64,15 @@ describe('SIGTERM', () => {
 
       const answered = new Set(t.slackApi.callsOf('response_url').map((c) => String(c.args.id)));
       const unanswered = acked.filter((s) => !answered.has(s.id));
-      const recorded = await t.runtime.database.db.select().from(accessRequests).where(inArray(accessRequests.requesterId, acked.map((s) => s.userId)));
+      const recorded = await t.runtime.database.db
+        .select()
+        .from(accessRequests)
+        .where(
+          inArray(
+            accessRequests.requesterId,
+            acked.map((s) => s.userId),
+          ),
+        );
       expect(unanswered).toEqual([]);
       expect(recorded).toHaveLength(100);
       recordFault({

@@ -29,37 +29,75 @@ describe.each(outages)('Slack down (%s) while %s grants expire with their revoke
   });
   afterAll(() => t.close());
 
-  const okDmsTo = (userId: string) => t.slackApi.callsOf('chat.postMessage').filter((c) => c.result.ok && c.args.channel === userId).map((c) => String(c.args.text));
+  const okDmsTo = (userId: string) =>
+    t.slackApi
+      .callsOf('chat.postMessage')
+      .filter((c) => c.result.ok && c.args.channel === userId)
+      .map((c) => String(c.args.text));
 
   it(`ends every grant within one sweep + 30 s, then delivers each owed notice once`, async () => {
     const db = t.runtime.database.db;
     const users = Array.from({ length: GRANTS }, (_, i) => `U0OUT${String(i).padStart(3, '0')}`);
     const ids: string[] = [];
-    for (const userId of users) ids.push((await t.runtime.service.request({ platform: 'slack', userId }, { roleId: 'auto', durationMs: DURATION_MS })).request.id);
-    await waitFor(async () => (await db.select().from(grants).where(inArray(grants.requestId, ids))).filter((g) => g.status === 'active').length === GRANTS, 'every grant active', 60_000, 200);
+    for (const userId of users)
+      ids.push((await t.runtime.service.request({ platform: 'slack', userId }, { roleId: 'auto', durationMs: DURATION_MS })).request.id);
+    await waitFor(
+      async () =>
+        (await db.select().from(grants).where(inArray(grants.requestId, ids))).filter((g) => g.status === 'active').length === GRANTS,
+      'every grant active',
+      60_000,
+      200,
+    );
 
     t.slackApi.outage = outage;
     await t.runtime.queues.revoke.obliterate({ force: true });
     const started = Date.now();
-    const ended = await waitFor(async () => {
-      const rows = await db.select().from(grants).where(inArray(grants.requestId, ids));
-      return rows.every((g) => g.status === 'expired') && rows;
-    }, 'every grant ended', DURATION_MS + 90_000, 500);
+    const ended = await waitFor(
+      async () => {
+        const rows = await db.select().from(grants).where(inArray(grants.requestId, ids));
+        return rows.every((g) => g.status === 'expired') && rows;
+      },
+      'every grant ended',
+      DURATION_MS + 90_000,
+      500,
+    );
     const lateMs = ended.map((g) => g.revokedAt!.getTime() - g.expiresAt!.getTime());
     const standing = (await Promise.all(ended.map((g) => t.runtime.sandbox.isStanding(g.id)))).filter(Boolean).length;
     expect(standing).toBe(0);
     expect(Math.max(...lateMs)).toBeLessThanOrEqual(RECONCILE_EVERY_MS + 30_000);
     // Nothing about the ends could reach Slack yet: it is owed (the follow-ups of the last ends queue it a moment after).
-    const owed = async () => (await db.select({ id: chatOutbox.id }).from(chatOutbox).where(and(inArray(chatOutbox.requestId, ids), isNull(chatOutbox.deliveredAt)))).length;
-    const owedDuring = await waitFor(async () => { const n = await owed(); return n >= GRANTS && n; }, 'every end owed to chat', 30_000, 200);
+    const owed = async () =>
+      (
+        await db
+          .select({ id: chatOutbox.id })
+          .from(chatOutbox)
+          .where(and(inArray(chatOutbox.requestId, ids), isNull(chatOutbox.deliveredAt)))
+      ).length;
+    const owedDuring = await waitFor(
+      async () => {
+        const n = await owed();
+        return n >= GRANTS && n;
+      },
+      'every end owed to chat',
+      30_000,
+      200,
+    );
     expect(users.filter((u) => okDmsTo(u).some((m) => m.includes('has expired'))).length).toBe(0);
 
     t.slackApi.outage = undefined;
     const recoveredAt = Date.now();
-    await waitFor(() => users.every((u) => okDmsTo(u).some((m) => m.includes('has expired'))), 'every owed notice delivered', 150_000, 1000);
+    await waitFor(
+      () => users.every((u) => okDmsTo(u).some((m) => m.includes('has expired'))),
+      'every owed notice delivered',
+      150_000,
+      1000,
+    );
     const counts = users.map((u) => okDmsTo(u).filter((m) => m.includes('has expired')).length);
     expect(counts.filter((n) => n !== 1)).toEqual([]);
-    const failed = await db.select().from(auditEvents).where(and(inArray(auditEvents.requestId, ids), eq(auditEvents.action, 'notify.failed')));
+    const failed = await db
+      .select()
+      .from(auditEvents)
+      .where(and(inArray(auditEvents.requestId, ids), eq(auditEvents.action, 'notify.failed')));
     expect(failed).toEqual([]);
     recordFault({
       case: `Slack down: ${what}`,
@@ -81,29 +119,59 @@ describe('cards Slack no longer has (message_not_found)', () => {
     const n = 50;
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      const { request } = await t.runtime.service.request({ platform: 'slack', userId: `U0GONE${i}` }, { roleId: 'quick', durationMs: 20_000 });
+      const { request } = await t.runtime.service.request(
+        { platform: 'slack', userId: `U0GONE${i}` },
+        { roleId: 'quick', durationMs: 20_000 },
+      );
       await t.runtime.service.approve({ platform: 'slack', userId: 'U0ALICE' }, request.id);
       ids.push(request.id);
     }
-    await waitFor(async () => (await db.select().from(grants).where(inArray(grants.requestId, ids))).filter((g) => g.status === 'active').length === n, 'every grant active', 30_000, 200);
+    await waitFor(
+      async () => (await db.select().from(grants).where(inArray(grants.requestId, ids))).filter((g) => g.status === 'active').length === n,
+      'every grant active',
+      30_000,
+      200,
+    );
     // The cards are gone (deleted, or the channel archived): Slack answers message_not_found.
     t.slackApi.messages.clear();
     const updatesBefore = t.slackApi.callsOf('chat.update').length;
     await t.runtime.queues.revoke.obliterate({ force: true });
-    const ended = await waitFor(async () => {
-      const rows = await db.select().from(grants).where(inArray(grants.requestId, ids));
-      return rows.every((g) => g.status === 'expired') && rows;
-    }, 'every grant ended', 90_000, 500);
+    const ended = await waitFor(
+      async () => {
+        const rows = await db.select().from(grants).where(inArray(grants.requestId, ids));
+        return rows.every((g) => g.status === 'expired') && rows;
+      },
+      'every grant ended',
+      90_000,
+      500,
+    );
     expect(Math.max(...ended.map((g) => g.revokedAt!.getTime() - g.expiresAt!.getTime()))).toBeLessThanOrEqual(RECONCILE_EVERY_MS + 30_000);
-    const failed = await waitFor(async () => {
-      const rows = await db.select().from(auditEvents).where(and(inArray(auditEvents.requestId, ids), eq(auditEvents.action, 'notify.failed')));
-      return rows.length >= n && rows;
-    }, 'a notify.failed per card', 30_000, 500);
+    const failed = await waitFor(
+      async () => {
+        const rows = await db
+          .select()
+          .from(auditEvents)
+          .where(and(inArray(auditEvents.requestId, ids), eq(auditEvents.action, 'notify.failed')));
+        return rows.length >= n && rows;
+      },
+      'a notify.failed per card',
+      30_000,
+      500,
+    );
     expect(failed).toHaveLength(n);
     // Every owed item is settled (nothing left to retry), and each card was tried once.
-    await waitFor(async () => (await db.select().from(chatOutbox).where(inArray(chatOutbox.requestId, ids))).every((o) => o.deliveredAt !== null), 'owed work settled', 30_000, 500);
+    await waitFor(
+      async () => (await db.select().from(chatOutbox).where(inArray(chatOutbox.requestId, ids))).every((o) => o.deliveredAt !== null),
+      'owed work settled',
+      30_000,
+      500,
+    );
     const updates = t.slackApi.callsOf('chat.update').slice(updatesBefore);
     expect(updates).toHaveLength(n);
-    recordFault({ case: 'cards gone (message_not_found)', injected: `${n} cards deleted, revoke jobs lost`, result: `all ${n} ended on time; chat.update tried once per card (${updates.length}); notify.failed rows: ${failed.length}` });
+    recordFault({
+      case: 'cards gone (message_not_found)',
+      injected: `${n} cards deleted, revoke jobs lost`,
+      result: `all ${n} ended on time; chat.update tried once per card (${updates.length}); notify.failed rows: ${failed.length}`,
+    });
   });
 });

@@ -24,9 +24,18 @@ describe('start-up', () => {
     const url = Object.assign(new URL(TEST_DATABASE_URL), { pathname: `/${name}` }).toString();
     const prefix = testQueuePrefix();
     try {
-      const env = { DATABASE_URL: url, REDIS_URL: TEST_REDIS_URL, JIT_QUEUE_PREFIX: prefix, JIT_POLICY_FILE: policyFile, PORT: '0', JIT_RECONCILE_EVERY: '1h' };
+      const env = {
+        DATABASE_URL: url,
+        REDIS_URL: TEST_REDIS_URL,
+        JIT_QUEUE_PREFIX: prefix,
+        JIT_POLICY_FILE: policyFile,
+        PORT: '0',
+        JIT_RECONCILE_EVERY: '1h',
+      };
       const t0 = Date.now();
-      const outcomes = await Promise.allSettled((['web', 'web', 'worker', 'worker'] as const).map((role) => JitbotProcess.start(role, env)));
+      const outcomes = await Promise.allSettled(
+        (['web', 'web', 'worker', 'worker'] as const).map((role) => JitbotProcess.start(role, env)),
+      );
       for (const o of outcomes) if (o.status === 'fulfilled') started.push(o.value);
       const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : []));
       expect(failures).toEqual([]);
@@ -38,7 +47,11 @@ describe('start-up', () => {
       } finally {
         await db.end();
       }
-      recordFault({ case: 'cold start, 2 web + 2 worker at once', injected: 'four processes started together on an empty database', result: `all 4 up in ${((Date.now() - t0) / 1000).toFixed(1)} s; migrations applied once (advisory lock)` });
+      recordFault({
+        case: 'cold start, 2 web + 2 worker at once',
+        injected: 'four processes started together on an empty database',
+        result: `all 4 up in ${((Date.now() - t0) / 1000).toFixed(1)} s; migrations applied once (advisory lock)`,
+      });
     } finally {
       await Promise.all(started.splice(0).map((p) => p.stop('SIGTERM')));
       await deleteQueueKeys(prefix, TEST_REDIS_URL);
@@ -51,13 +64,27 @@ describe('start-up', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'jitbot-pglite-'));
     const prefix = testQueuePrefix();
     try {
-      const env = { JIT_DATA_DIR: dataDir, REDIS_URL: TEST_REDIS_URL, JIT_QUEUE_PREFIX: prefix, JIT_POLICY_FILE: policyFile, PORT: '0', JIT_RECONCILE_EVERY: '1h' };
+      const env = {
+        JIT_DATA_DIR: dataDir,
+        REDIS_URL: TEST_REDIS_URL,
+        JIT_QUEUE_PREFIX: prefix,
+        JIT_POLICY_FILE: policyFile,
+        PORT: '0',
+        JIT_RECONCILE_EVERY: '1h',
+      };
       const first = await JitbotProcess.start('all', env);
       started.push(first);
-      const second = await JitbotProcess.start('all', env).then(() => 'started', (e: Error) => e.message);
+      const second = await JitbotProcess.start('all', env).then(
+        () => 'started',
+        (e: Error) => e.message,
+      );
       expect(second).toContain(`is in use by another jitbot process (pid ${first.pid})`);
       expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
-      recordFault({ case: 'second process, one PGlite directory', injected: 'npm start twice on one JIT_DATA_DIR', result: 'the second refused, naming the first one\'s pid; the first kept serving' });
+      recordFault({
+        case: 'second process, one PGlite directory',
+        injected: 'npm start twice on one JIT_DATA_DIR',
+        result: "the second refused, naming the first one's pid; the first kept serving",
+      });
     } finally {
       await Promise.all(started.splice(0).map((p) => p.stop('SIGTERM')));
       await deleteQueueKeys(prefix, TEST_REDIS_URL);

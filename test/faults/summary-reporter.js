@@ -10,7 +10,13 @@ class FaultSummaryReporter {
   }
 
   onRunComplete(_contexts, results) {
-    const rows = existsSync(FILE) ? readFileSync(FILE, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+    const rows = existsSync(FILE)
+      ? readFileSync(FILE, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+      : [];
     const head = { case: 'case', injected: 'injected', result: 'measured result' };
     const all = [head, ...rows];
     const width = (k) => Math.min(60, Math.max(...all.map((r) => String(r[k]).length)));

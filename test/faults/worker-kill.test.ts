@@ -24,12 +24,18 @@ describe('worker killed mid-job', () => {
 
   const grantRows = (requestIds: string[]) => t.runtime.database.db.select().from(grants).where(inArray(grants.requestId, requestIds));
   const countAudits = async (action: string, grantIds: string[]) =>
-    (await t.runtime.database.db.select().from(auditEvents).where(eq(auditEvents.action, action))).filter((e) => e.grantId && grantIds.includes(e.grantId)).length;
+    (await t.runtime.database.db.select().from(auditEvents).where(eq(auditEvents.action, action))).filter(
+      (e) => e.grantId && grantIds.includes(e.grantId),
+    ).length;
 
   it('finishes every grant and revoke exactly once after a SIGKILL and restart', async () => {
     const service = t.runtime.service;
     worker = await JitbotProcess.start('worker', workerEnv());
-    const views = await Promise.all(Array.from({ length: 10 }, (_, i) => service.request({ platform: 'slack', userId: `U0KILL${i}` }, { roleId: 'auto', durationMs: 8000 })));
+    const views = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        service.request({ platform: 'slack', userId: `U0KILL${i}` }, { roleId: 'auto', durationMs: 8000 }),
+      ),
+    );
     const ids = views.map((v) => v.request.id);
 
     // Kill while the provider calls are in flight (the sandbox takes 2 s per call).
@@ -38,14 +44,23 @@ describe('worker killed mid-job', () => {
     await worker.stop('SIGKILL');
     const startedAt = Date.now();
     worker = await JitbotProcess.start('worker', workerEnv());
-    const active = await waitFor(async () => {
-      const rows = await grantRows(ids);
-      return rows.every((g) => g.status === 'active' || g.status === 'expired') && rows;
-    }, 'every grant active after restart', 90_000, 250);
+    const active = await waitFor(
+      async () => {
+        const rows = await grantRows(ids);
+        return rows.every((g) => g.status === 'active' || g.status === 'expired') && rows;
+      },
+      'every grant active after restart',
+      90_000,
+      250,
+    );
     const grantRecovery = Date.now() - startedAt;
     const grantIds = active.map((g) => g.id);
     expect(await countAudits('grant.activated', grantIds)).toBe(10);
-    recordFault({ case: 'worker SIGKILL mid-grant', injected: `SIGKILL with ${inFlight}/10 grants in flight`, result: `all 10 active after restart in ${(grantRecovery / 1000).toFixed(1)} s; activations recorded: 10` });
+    recordFault({
+      case: 'worker SIGKILL mid-grant',
+      injected: `SIGKILL with ${inFlight}/10 grants in flight`,
+      result: `all 10 active after restart in ${(grantRecovery / 1000).toFixed(1)} s; activations recorded: 10`,
+    });
 
     // Now kill it while the revokes are in flight.
     await waitFor(async () => (await grantRows(ids)).filter((g) => g.status === 'revoking').length >= 5, 'revokes in flight', 30_000, 100);
@@ -53,12 +68,21 @@ describe('worker killed mid-job', () => {
     await worker.stop('SIGKILL');
     const revokeRestart = Date.now();
     worker = await JitbotProcess.start('worker', workerEnv());
-    const ended = await waitFor(async () => {
-      const rows = await grantRows(ids);
-      return rows.every((g) => g.status === 'expired') && rows;
-    }, 'every grant expired after restart', 90_000, 250);
+    const ended = await waitFor(
+      async () => {
+        const rows = await grantRows(ids);
+        return rows.every((g) => g.status === 'expired') && rows;
+      },
+      'every grant expired after restart',
+      90_000,
+      250,
+    );
     for (const g of ended) expect(await t.runtime.sandbox.isStanding(g.id)).toBe(false);
     expect(await countAudits('grant.expired', grantIds)).toBe(10);
-    recordFault({ case: 'worker SIGKILL mid-revoke', injected: `SIGKILL with ${revoking}/10 revokes in flight`, result: `all 10 revoked after restart in ${((Date.now() - revokeRestart) / 1000).toFixed(1)} s; access left standing: 0; expiries recorded: 10` });
+    recordFault({
+      case: 'worker SIGKILL mid-revoke',
+      injected: `SIGKILL with ${revoking}/10 revokes in flight`,
+      result: `all 10 revoked after restart in ${((Date.now() - revokeRestart) / 1000).toFixed(1)} s; access left standing: 0; expiries recorded: 10`,
+    });
   });
 });

@@ -46,7 +46,10 @@ export class JitbotProcess {
     const exited = proc.exit!.then((code) => {
       throw new Error(`jitbot ${role} process exited (${code}) before it was up:\n${proc.lines.join('\n')}`);
     });
-    await Promise.race([waitFor(() => proc.lines.some((l) => l.includes('jitbot is up')), `jitbot ${role} process to start`, 30_000), exited]);
+    await Promise.race([
+      waitFor(() => proc.lines.some((l) => l.includes('jitbot is up')), `jitbot ${role} process to start`, 30_000),
+      exited,
+    ]);
     exited.catch(() => undefined);
     return proc;
   }
@@ -67,7 +70,9 @@ export class JitbotProcess {
 
   /** The exit code once the process has ended (null while it runs, or when a signal ended it). */
   get exited(): { code: number | null; signal: NodeJS.Signals | null } | undefined {
-    return this.child.exitCode === null && this.child.signalCode === null ? undefined : { code: this.child.exitCode, signal: this.child.signalCode };
+    return this.child.exitCode === null && this.child.signalCode === null
+      ? undefined
+      : { code: this.child.exitCode, signal: this.child.signalCode };
   }
 
   /** Sends the signal and resolves with the exit code (null when killed by the signal). */

@@ -28,12 +28,16 @@ export async function promoteNow(queue: Queue, jobId: string, timeoutMs = 8000):
  */
 export async function runDelayedJobNow(queue: Queue, jobId: string, timeoutMs = 8000): Promise<void> {
   const attempts = (await promoteNow(queue, jobId, timeoutMs)).attemptsMade;
-  const outcome = await waitFor(async () => {
-    const now = await queue.getJob(jobId);
-    if (!now || (await now.getState()) === 'completed') return { ok: true };
-    if ((await now.getState()) === 'failed' || now.attemptsMade > attempts) return { ok: false, reason: now.failedReason };
-    return null;
-  }, `job ${jobId} to finish`, timeoutMs);
+  const outcome = await waitFor(
+    async () => {
+      const now = await queue.getJob(jobId);
+      if (!now || (await now.getState()) === 'completed') return { ok: true };
+      if ((await now.getState()) === 'failed' || now.attemptsMade > attempts) return { ok: false, reason: now.failedReason };
+      return null;
+    },
+    `job ${jobId} to finish`,
+    timeoutMs,
+  );
   if (!outcome.ok) throw new Error(`job ${jobId} failed: ${outcome.reason}`);
 }
 
@@ -56,7 +60,11 @@ export async function startWorker(queueName: string, prefix: string, processor: 
  * Returns how many it delivered.
  */
 export async function deliverOwedChat(runtime: Runtime): Promise<number> {
-  const owed = await runtime.database.db.select({ id: chatOutbox.id }).from(chatOutbox).where(and(isNull(chatOutbox.deliveredAt), isNull(chatOutbox.abandonedAt))).orderBy(asc(chatOutbox.id));
+  const owed = await runtime.database.db
+    .select({ id: chatOutbox.id })
+    .from(chatOutbox)
+    .where(and(isNull(chatOutbox.deliveredAt), isNull(chatOutbox.abandonedAt)))
+    .orderBy(asc(chatOutbox.id));
   for (const { id } of owed) await runtime.service.deliverChat(id);
   return owed.length;
 }

@@ -2,7 +2,15 @@ import { AccessService } from '../../src/access/service';
 import type { Policy } from '../../src/access/policy';
 import type { IdGenerator } from '../../src/lib/ids';
 import { createLogger } from '../../src/lib/logger';
-import { MemoryGroups, MemoryOutbox, MemoryPeople, MemoryProvider, RecordingNotifier, RecordingScheduler, type ScheduledJob } from '../fakes/in-memory/ports';
+import {
+  MemoryGroups,
+  MemoryOutbox,
+  MemoryPeople,
+  MemoryProvider,
+  RecordingNotifier,
+  RecordingScheduler,
+  type ScheduledJob,
+} from '../fakes/in-memory/ports';
 import { MemoryAccessStore } from '../fakes/in-memory/store';
 import { ManualClock } from './clock';
 import { testPolicy } from './policy';
@@ -47,7 +55,10 @@ export function memoryCore(opts: { policy?: Policy; groups?: Record<string, stri
   });
 
   /** Takes the queued jobs of one kind out one by one (jobs they queue of that kind run too) and runs each. */
-  async function drain<K extends ScheduledJob['kind']>(kind: K, run: (job: Extract<ScheduledJob, { kind: K }>) => Promise<unknown>): Promise<void> {
+  async function drain<K extends ScheduledJob['kind']>(
+    kind: K,
+    run: (job: Extract<ScheduledJob, { kind: K }>) => Promise<unknown>,
+  ): Promise<void> {
     for (;;) {
       const i = scheduler.jobs.findIndex((j) => j.kind === kind);
       if (i < 0) return;

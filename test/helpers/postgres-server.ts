@@ -42,7 +42,18 @@ export class PrivatePostgres {
 
   /** `pg_ctl restart -m fast`, as an operator's restart or a managed database's maintenance does. */
   restart(): void {
-    asPostgres('pg_ctl', ['-D', path.join(this.dir, 'data'), '-o', this.serverOptions, '-m', 'fast', '-w', '-l', path.join(this.dir, 'log'), 'restart']);
+    asPostgres('pg_ctl', [
+      '-D',
+      path.join(this.dir, 'data'),
+      '-o',
+      this.serverOptions,
+      '-m',
+      'fast',
+      '-w',
+      '-l',
+      path.join(this.dir, 'log'),
+      'restart',
+    ]);
   }
 
   private get serverOptions(): string {

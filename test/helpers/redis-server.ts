@@ -23,7 +23,11 @@ export class PrivateRedis {
 
   /** Starts (or restarts) the server on the same port. */
   async up(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--hz', '50'], { stdio: 'ignore' });
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--hz', '50'],
+      { stdio: 'ignore' },
+    );
     await waitFor(async () => {
       const probe = new IORedis(this.url, { maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
       try {

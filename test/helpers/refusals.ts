@@ -16,5 +16,7 @@ export async function refusal(p: Promise<unknown>): Promise<AccessError> {
 
 /** The audit actions of one request, in order. */
 export async function auditActions(t: TestRuntime, requestId: string): Promise<string[]> {
-  return (await t.runtime.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, requestId)).orderBy(asc(auditEvents.id))).map((e) => e.action);
+  return (
+    await t.runtime.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, requestId)).orderBy(asc(auditEvents.id))
+  ).map((e) => e.action);
 }

@@ -81,7 +81,13 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
     LOG_LEVEL: 'info',
     ...(database?.url ? { DATABASE_URL: database.url } : {}),
     ...(opts.socketModeUrl ? { SLACK_APP_TOKEN: 'xapp-1-A0JITBOT-1-test' } : {}),
-    ...(botFramework ? { MICROSOFT_APP_ID: TEAMS_APP_ID, MICROSOFT_APP_PASSWORD: 'unused-with-the-fake-connector', MICROSOFT_APP_TENANT_ID: TEAMS_TENANT_ID } : {}),
+    ...(botFramework
+      ? {
+          MICROSOFT_APP_ID: TEAMS_APP_ID,
+          MICROSOFT_APP_PASSWORD: 'unused-with-the-fake-connector',
+          MICROSOFT_APP_TENANT_ID: TEAMS_TENANT_ID,
+        }
+      : {}),
     ...opts.env,
   };
   const env = parseEnv(rawEnv);
@@ -89,12 +95,28 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
   await database?.close();
   const { logger, lines } = captureLogger(opts.logLevel ?? 'info');
   const runtime = await startRuntime({
-    env, policy: opts.policy ?? testPolicy(), logger, teamsAuth: botFramework?.authOverrides(), role: opts.role ?? 'all', clock: opts.clock,
-    processBeforeResponse: true, host: '127.0.0.1', sandboxHook: opts.sandboxHook, cloud: opts.cloud, httpTimeouts: opts.httpTimeouts,
+    env,
+    policy: opts.policy ?? testPolicy(),
+    logger,
+    teamsAuth: botFramework?.authOverrides(),
+    role: opts.role ?? 'all',
+    clock: opts.clock,
+    processBeforeResponse: true,
+    host: '127.0.0.1',
+    sandboxHook: opts.sandboxHook,
+    cloud: opts.cloud,
+    httpTimeouts: opts.httpTimeouts,
   });
   const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, SIGNING_SECRET);
   return {
-    runtime, slackApi, signer, logLines: lines, prefix, env: rawEnv, redis, botFramework,
+    runtime,
+    slackApi,
+    signer,
+    logLines: lines,
+    prefix,
+    env: rawEnv,
+    redis,
+    botFramework,
     teams: botFramework && new TeamsChannel(`${runtime.url}/api/messages`, botFramework),
     close: async () => {
       await runtime.close();

@@ -16,7 +16,6 @@ const ALICE = slack('U0ALICE');
 const BOB = slack('U0BOB');
 const CAROL = slack('U0CAROL');
 
-
 /**
  * The core against a real database (Postgres server and PGlite), real BullMQ
  * queues on Redis and the real Slack notifier talking to a fake Slack API.
@@ -53,10 +52,21 @@ describe.each(['postgres', 'pglite'] as const)('access service on %s', (kind) =>
     expect(await service().endGrant(grant!.id)).toEqual({ ended: false });
     expect(await t.runtime.sandbox.isStanding(grant!.id)).toBe(false);
     expect((await service().view(view.request.id)).request.status).toBe('expired');
-    expect(await actions(view.request.id)).toEqual(['request.created', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired', 'revoke.verified']);
+    expect(await actions(view.request.id)).toEqual([
+      'request.created',
+      'request.approved',
+      'grant.started',
+      'grant.activated',
+      'revoke.started',
+      'grant.expired',
+      'revoke.verified',
+    ]);
     // The end's card update and DM are owed chat work (this runtime has no workers: deliver it here).
     await deliverOwedChat(t.runtime);
-    const dms = t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === REQUESTER.userId).map((c) => String(c.args.text));
+    const dms = t.slackApi
+      .callsOf('chat.postMessage')
+      .filter((c) => c.args.channel === REQUESTER.userId)
+      .map((c) => String(c.args.text));
     expect(dms.some((text) => text.includes('approved by policy'))).toBe(true);
     expect(dms.some((text) => text.includes('You now have *auto*') && text.includes('SANDBOX'))).toBe(true);
     expect(dms.some((text) => text.includes('has expired and your access was revoked'))).toBe(true);
@@ -73,7 +83,9 @@ describe.each(['postgres', 'pglite'] as const)('access service on %s', (kind) =>
   it('needs two distinct approvers on a two-approval role, posts the card and updates it', async () => {
     const view = await service().request(REQUESTER, { roleId: 'dual', durationMs: 600_000, reason: 'fix INC-42' });
     expect(view.request).toMatchObject({ status: 'pending', ticket: 'INC-42', approvalsRequired: 2 });
-    const card = t.slackApi.callsOf('chat.postMessage').find((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(view.request.id));
+    const card = t.slackApi
+      .callsOf('chat.postMessage')
+      .find((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(view.request.id));
     expect(JSON.stringify(card?.args.blocks)).toContain('"action_id":"jit.approve"');
 
     const first = await service().approve(ALICE, view.request.id);
@@ -86,7 +98,13 @@ describe.each(['postgres', 'pglite'] as const)('access service on %s', (kind) =>
     expect(second.view.request.status).toBe('approved');
     const updates = t.slackApi.callsOf('chat.update').filter((c) => String(c.args.text).includes(view.request.id));
     expect(JSON.stringify(updates.at(-1)?.args.blocks)).not.toContain('jit.approve');
-    expect(await actions(view.request.id)).toEqual(['request.created', 'approval.approve', 'decision.refused', 'approval.approve', 'request.approved']);
+    expect(await actions(view.request.id)).toEqual([
+      'request.created',
+      'approval.approve',
+      'decision.refused',
+      'approval.approve',
+      'request.approved',
+    ]);
   });
 
   it('refuses self-approval, non-approvers and decided requests, and audits each refusal', async () => {
@@ -97,7 +115,14 @@ describe.each(['postgres', 'pglite'] as const)('access service on %s', (kind) =>
     await service().deny(BOB, view.request.id, 'not today');
     expect((await refusal(service().approve(BOB, view.request.id))).code).toBe('already_decided');
     expect((await service().view(view.request.id)).request.status).toBe('denied');
-    expect(await actions(view.request.id)).toEqual(['request.created', 'decision.refused', 'decision.refused', 'approval.deny', 'request.denied', 'decision.refused']);
+    expect(await actions(view.request.id)).toEqual([
+      'request.created',
+      'decision.refused',
+      'decision.refused',
+      'approval.deny',
+      'request.denied',
+      'decision.refused',
+    ]);
   });
 
   it('resolves Slack user groups at decision time', async () => {
@@ -111,7 +136,9 @@ describe.each(['postgres', 'pglite'] as const)('access service on %s', (kind) =>
     const results = await Promise.allSettled(CROWD.slice(0, 20).map((id) => service().approve(slack(id), view.request.id)));
     const settled = results.filter((r) => r.status === 'fulfilled' && r.value.settled);
     expect(settled).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'already_decided')).toBe(true);
+    expect(
+      results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'already_decided'),
+    ).toBe(true);
     expect((await actions(view.request.id)).filter((a) => a === 'request.approved')).toHaveLength(1);
   });
 
@@ -166,7 +193,9 @@ describe('revoke failures', () => {
   const clock = new ManualClock();
   beforeAll(async () => {
     t = await startTestRuntime({
-      kind: 'postgres', role: 'web', clock,
+      kind: 'postgres',
+      role: 'web',
+      clock,
       sandboxHook: async (op) => {
         if (op === 'revoke' && failRevokes) throw new Error('sandbox API unavailable (503)');
       },
@@ -196,6 +225,13 @@ describe('revoke failures', () => {
     expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(false);
     expect((await service.view(view.request.id)).request.status).toBe('expired');
     await deliverOwedChat(t.runtime);
-    expect(String(t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === SECURITY_CHANNEL).at(-1)?.args.text)).toContain('is now revoked after 2 failed attempts');
+    expect(
+      String(
+        t.slackApi
+          .callsOf('chat.postMessage')
+          .filter((c) => c.args.channel === SECURITY_CHANNEL)
+          .at(-1)?.args.text,
+      ),
+    ).toContain('is now revoked after 2 failed attempts');
   });
 });

@@ -71,9 +71,21 @@ describe('activity during the grant on Postgres', () => {
     aws.addRole('ProdRead', 4 * 3600);
     arm.principals.add(CAROL_OID);
     t = await startTestRuntime({
-      kind, role: 'web', clock,
-      env: { AWS_ENDPOINT_URL_STS: aws.url, AWS_ENDPOINT_URL_IAM: aws.url, AWS_ENDPOINT_URL_CLOUDTRAIL: aws.url, JIT_AWS_FEDERATION_URL: `${aws.url}/federation`, AZURE_ARM_ENDPOINT: arm.url },
-      cloud: { awsCredentials: { accessKeyId: 'AKIAJITBOT', secretAccessKey: 'bot-secret' }, azureCredential: fakeArmCredential, azureTlsCa: FAKE_ARM_CA },
+      kind,
+      role: 'web',
+      clock,
+      env: {
+        AWS_ENDPOINT_URL_STS: aws.url,
+        AWS_ENDPOINT_URL_IAM: aws.url,
+        AWS_ENDPOINT_URL_CLOUDTRAIL: aws.url,
+        JIT_AWS_FEDERATION_URL: `${aws.url}/federation`,
+        AZURE_ARM_ENDPOINT: arm.url,
+      },
+      cloud: {
+        awsCredentials: { accessKeyId: 'AKIAJITBOT', secretAccessKey: 'bot-secret' },
+        azureCredential: fakeArmCredential,
+        azureTlsCa: FAKE_ARM_CA,
+      },
       policy: parsePolicy(POLICY, 'activity-policy.yaml'),
     });
   });
@@ -94,7 +106,8 @@ describe('activity during the grant on Postgres', () => {
   it('after expiry, reads every CloudTrail page in each region and stores the summary with its writes', async () => {
     const { request, grant } = await activeGrant('aws-read');
     const session = `jit-${request.id}`;
-    for (let i = 0; i < 120; i++) aws.trail.push({ username: session, name: i % 2 ? 'GetObject' : 'ListBuckets', readOnly: 'true', time: at(i * 1000) });
+    for (let i = 0; i < 120; i++)
+      aws.trail.push({ username: session, name: i % 2 ? 'GetObject' : 'ListBuckets', readOnly: 'true', time: at(i * 1000) });
     aws.trail.push(
       { username: session, name: 'PutObject', readOnly: 'false', time: at(5 * MIN) },
       { username: session, name: 'DeleteBucket', time: at(6 * MIN) }, // no ReadOnly: a write by its name
@@ -115,9 +128,13 @@ describe('activity during the grant on Postgres', () => {
     clock.advance(15 * MIN);
     const summary = await service().recordActivity(grant.id);
     expect(summary).toMatchObject({
-      status: 'fetched', source: 'AWS CloudTrail (us-east-1, eu-west-1)', eventCount: 124, truncated: false,
+      status: 'fetched',
+      source: 'AWS CloudTrail (us-east-1, eu-west-1)',
+      eventCount: 124,
+      truncated: false,
       eventNames: ['DeleteBucket', 'DescribeInstances', 'GetObject', 'ListBuckets', 'PutObject', 'RunInstances'],
-      writeEventCount: 3, writeEventNames: ['DeleteBucket', 'PutObject', 'RunInstances'],
+      writeEventCount: 3,
+      writeEventNames: ['DeleteBucket', 'PutObject', 'RunInstances'],
     });
     // 123 events in us-east-1 are three pages of 50; eu-west-1 answers one.
     expect(lookups(session).map((c) => c.params.region)).toEqual(['us-east-1', 'us-east-1', 'us-east-1', 'eu-west-1']);
@@ -131,26 +148,57 @@ describe('activity during the grant on Postgres', () => {
   it('after an early revoke, counts only what the session did until the revoke', async () => {
     const { request, grant } = await activeGrant('aws-read', 2 * 3_600_000);
     const session = `jit-${request.id}`;
-    aws.trail.push({ username: session, name: 'GetObject', readOnly: 'true', time: at(MIN) }, { username: session, name: 'PutObject', readOnly: 'false', time: at(20 * MIN) });
+    aws.trail.push(
+      { username: session, name: 'GetObject', readOnly: 'true', time: at(MIN) },
+      { username: session, name: 'PutObject', readOnly: 'false', time: at(20 * MIN) },
+    );
     clock.advance(10 * MIN);
     await service().revoke(CAROL, request.id);
     expect(await service().endGrant(grant.id)).toMatchObject({ ended: 'revoked' });
     clock.advance(15 * MIN);
-    expect(await service().recordActivity(grant.id)).toMatchObject({ eventCount: 1, eventNames: ['GetObject'], writeEventCount: 0, to: at(-15 * MIN).toISOString() });
+    expect(await service().recordActivity(grant.id)).toMatchObject({
+      eventCount: 1,
+      eventNames: ['GetObject'],
+      writeEventCount: 0,
+      to: at(-15 * MIN).toISOString(),
+    });
   });
 
-  it('reads the Azure Activity Log page by page and keeps only the grant\'s principal', async () => {
+  it("reads the Azure Activity Log page by page and keeps only the grant's principal", async () => {
     const { request, grant } = await activeGrant('az-ops');
-    for (let i = 0; i < 45; i++) arm.activityLog.push({ subscriptionId: SUB_ID, caller: 'carol@example.com', objectId: CAROL_OID, operation: 'Microsoft.Compute/virtualMachines/read', at: at(i * 1000) });
+    for (let i = 0; i < 45; i++)
+      arm.activityLog.push({
+        subscriptionId: SUB_ID,
+        caller: 'carol@example.com',
+        objectId: CAROL_OID,
+        operation: 'Microsoft.Compute/virtualMachines/read',
+        at: at(i * 1000),
+      });
     arm.activityLog.push(
-      { subscriptionId: SUB_ID, caller: 'carol@example.com', objectId: CAROL_OID, operation: 'Microsoft.Compute/virtualMachines/restart/action', at: at(2 * MIN) },
-      { subscriptionId: SUB_ID, caller: 'dave@example.com', objectId: OTHER_OID, operation: 'Microsoft.Compute/virtualMachines/delete', at: at(3 * MIN) },
+      {
+        subscriptionId: SUB_ID,
+        caller: 'carol@example.com',
+        objectId: CAROL_OID,
+        operation: 'Microsoft.Compute/virtualMachines/restart/action',
+        at: at(2 * MIN),
+      },
+      {
+        subscriptionId: SUB_ID,
+        caller: 'dave@example.com',
+        objectId: OTHER_OID,
+        operation: 'Microsoft.Compute/virtualMachines/delete',
+        at: at(3 * MIN),
+      },
     );
     clock.advance(30 * MIN);
     await service().endGrant(grant.id);
     const pagesBefore = arm.calls.filter((c) => c.path.includes('eventtypes')).length;
     expect(await service().recordActivity(grant.id)).toMatchObject({
-      status: 'fetched', source: 'Azure Activity Log', eventCount: 46, writeEventCount: 1, writeEventNames: ['Microsoft.Compute/virtualMachines/restart/action'],
+      status: 'fetched',
+      source: 'Azure Activity Log',
+      eventCount: 46,
+      writeEventCount: 1,
+      writeEventNames: ['Microsoft.Compute/virtualMachines/restart/action'],
     });
     expect(arm.calls.filter((c) => c.path.includes('eventtypes')).length - pagesBefore).toBe(3);
     expect(await auditActions(t, request.id)).toContain('grant.activity');
@@ -160,7 +208,10 @@ describe('activity during the grant on Postgres', () => {
     const { request, grant } = await activeGrant('play');
     clock.advance(30 * MIN);
     await service().endGrant(grant.id);
-    expect((await grantOf(request.id)).activity).toEqual({ status: 'unavailable', reason: 'SANDBOX (no real cloud access) has no activity log to read' });
+    expect((await grantOf(request.id)).activity).toEqual({
+      status: 'unavailable',
+      reason: 'SANDBOX (no real cloud access) has no activity log to read',
+    });
     expect(await t.runtime.queues.activity.getJob(`activity-${grant.id}`)).toBeUndefined();
   });
 
@@ -173,7 +224,12 @@ describe('activity during the grant on Postgres', () => {
       await service().endGrant(flaky.grant.id);
       aws.failNext('LookupEvents', 'InternalFailure', 500, 1000);
       await promoteNow(t.runtime.queues.activity, `activity-${flaky.grant.id}`);
-      const failed = await waitFor(async () => ((await grantOf(flaky.request.id)).activity?.status === 'failed' ? (await grantOf(flaky.request.id)).activity : undefined), 'activity failed', 20_000);
+      const failed = await waitFor(
+        async () =>
+          (await grantOf(flaky.request.id)).activity?.status === 'failed' ? (await grantOf(flaky.request.id)).activity : undefined,
+        'activity failed',
+        20_000,
+      );
       expect(failed).toMatchObject({ status: 'failed', attempts: 2 });
       expect(await auditActions(t, flaky.request.id)).toContain('grant.activity_failed');
       aws.clearFailures();
@@ -183,9 +239,14 @@ describe('activity during the grant on Postgres', () => {
       await service().endGrant(denied.grant.id);
       aws.failNext('LookupEvents', 'AccessDeniedException', 400);
       await promoteNow(t.runtime.queues.activity, `activity-${denied.grant.id}`);
-      const refused = await waitFor(async () => ((await grantOf(denied.request.id)).activity?.status === 'failed' ? (await grantOf(denied.request.id)).activity : undefined), 'activity denied', 20_000);
+      const refused = await waitFor(
+        async () =>
+          (await grantOf(denied.request.id)).activity?.status === 'failed' ? (await grantOf(denied.request.id)).activity : undefined,
+        'activity denied',
+        20_000,
+      );
       expect(refused).toMatchObject({ status: 'failed', attempts: 1 });
-      expect(JSON.stringify(refused)).toContain('Fix: give the bot\'s identity cloudtrail:LookupEvents');
+      expect(JSON.stringify(refused)).toContain("Fix: give the bot's identity cloudtrail:LookupEvents");
     } finally {
       await worker.close();
     }
@@ -211,11 +272,16 @@ describe('activity during the grant on Postgres', () => {
     const digest = await t.runtime.digests.build(dayOf(clock.now(), 'UTC'));
     const reply = digest.replies.find((r) => r.key === `grant:${request.id}`)!.text;
     expect(reply).toContain('Activity: AWS CloudTrail (us-east-1, eu-west-1): 1 event (PutObject); 1 write: PutObject');
-    expect(digest.anomalies).toContainEqual({ rule: 'read_role_writes', text: `${request.id}: <@U0CAROL> made 1 write call on read-only role aws-read (PutObject) per AWS CloudTrail (us-east-1, eu-west-1)` });
+    expect(digest.anomalies).toContainEqual({
+      rule: 'read_role_writes',
+      text: `${request.id}: <@U0CAROL> made 1 write call on read-only role aws-read (PutObject) per AWS CloudTrail (us-east-1, eu-west-1)`,
+    });
 
     const responseUrl = t.slackApi.responseUrl('audit-activity');
     expect((await t.signer.slashCommand({ userId: 'U0CAROL', text: `audit ${request.id}`, responseUrl })).status).toBe(200);
     const answer = t.slackApi.callsOf('response_url').find((c) => c.args.id === 'audit-activity');
-    expect(JSON.stringify(answer?.args.blocks)).toContain('Activity: AWS CloudTrail (us-east-1, eu-west-1): 1 event (PutObject); 1 write: PutObject');
+    expect(JSON.stringify(answer?.args.blocks)).toContain(
+      'Activity: AWS CloudTrail (us-east-1, eu-west-1): 1 event (PutObject); 1 write: PutObject',
+    );
   });
 });

@@ -19,7 +19,8 @@ const BOB = slack('U0BOB');
 const MALLORY = slack('U0MALLORY');
 const MIN = 60_000;
 
-const POLICY = parsePolicy(`
+const POLICY = parsePolicy(
+  `
 approvals:
   slack_channel: ${APPROVAL_CHANNEL}
 roles:
@@ -47,8 +48,9 @@ roles:
     reason: optional
     approval:
       approvers: { slack_users: [U0ALICE] }
-`, 'extend-policy.yaml');
-
+`,
+  'extend-policy.yaml',
+);
 
 /**
  * `/jit extend` through the real core, store (Postgres server and PGlite), BullMQ
@@ -61,7 +63,11 @@ describe('extending grants on Postgres', () => {
   let clock: ManualClock;
   const service = () => t.runtime.service;
   const actions = (requestId: string) => auditActions(t, requestId);
-  const dmsTo = (userId: string) => t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === userId).map((c) => String(c.args.text));
+  const dmsTo = (userId: string) =>
+    t.slackApi
+      .callsOf('chat.postMessage')
+      .filter((c) => c.args.channel === userId)
+      .map((c) => String(c.args.text));
   const revokeDelay = async (grantId: string) => {
     const job = await t.runtime.queues.revoke.getJob(`revoke-${grantId}`);
     return job ? job.timestamp + job.delay : undefined;
@@ -99,7 +105,9 @@ describe('extending grants on Postgres', () => {
     const result = await service().extend(REQUESTER, requestId, 20 * MIN);
     expect(result.outcome).toBe('pending');
     const extensionId = result.outcome === 'pending' ? result.extensionId : 0;
-    const card = t.slackApi.callsOf('chat.postMessage').find((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(`Extension of ${requestId}`));
+    const card = t.slackApi
+      .callsOf('chat.postMessage')
+      .find((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(`Extension of ${requestId}`));
     expect(JSON.stringify(card?.args.blocks)).toContain('"action_id":"jit.extend_approve"');
     expect(dmsTo(REQUESTER.userId).at(-1)).toContain('waiting for an approver');
 
@@ -110,15 +118,32 @@ describe('extending grants on Postgres', () => {
     expect((await service().view(requestId)).grant?.expiresAt).toEqual(grant.expiresAt);
 
     const approved = await service().decideExtension(BOB, extensionId, 'approve');
-    expect(approved).toMatchObject({ status: 'approved', decidedBy: BOB.userId, newExpiresAt: new Date(grant.expiresAt!.getTime() + 20 * MIN) });
+    expect(approved).toMatchObject({
+      status: 'approved',
+      decidedBy: BOB.userId,
+      newExpiresAt: new Date(grant.expiresAt!.getTime() + 20 * MIN),
+    });
     expect((await refusal(service().decideExtension(ALICE, extensionId, 'deny'))).code).toBe('already_decided');
-    const update = t.slackApi.callsOf('chat.update').filter((c) => String(c.args.text).includes(`Extension of ${requestId}`)).at(-1);
+    const update = t.slackApi
+      .callsOf('chat.update')
+      .filter((c) => String(c.args.text).includes(`Extension of ${requestId}`))
+      .at(-1);
     expect(JSON.stringify(update?.args.blocks)).not.toContain('jit.extend_approve');
     expect(String(update?.args.text)).toContain('approved');
     expect(dmsTo(REQUESTER.userId).at(-1)).toContain(`approved by <@${BOB.userId}>`);
     expect(await actions(requestId)).toEqual([
-      'request.created', 'approval.approve', 'request.approved', 'grant.started', 'grant.activated',
-      'extend.requested', 'extend.refused', 'extend.refused', 'extend.refused', 'extend.approved', 'grant.extended', 'extend.refused',
+      'request.created',
+      'approval.approve',
+      'request.approved',
+      'grant.started',
+      'grant.activated',
+      'extend.requested',
+      'extend.refused',
+      'extend.refused',
+      'extend.refused',
+      'extend.approved',
+      'grant.extended',
+      'extend.refused',
     ]);
   });
 
@@ -181,7 +206,11 @@ describe('extending grants on Postgres', () => {
     const extensionId = result.outcome === 'pending' ? result.extensionId : 0;
     await service().revoke(REQUESTER, requestId);
     await service().endGrant(grant.id);
-    expect((await service().extensionView(extensionId)).extension).toMatchObject({ status: 'lapsed', decidedBy: 'worker', decidedByPlatform: 'system' });
+    expect((await service().extensionView(extensionId)).extension).toMatchObject({
+      status: 'lapsed',
+      decidedBy: 'worker',
+      decidedByPlatform: 'system',
+    });
     await expect(service().decideExtension(BOB, extensionId, 'approve')).rejects.toThrow('is already lapsed');
     expect((await service().view(requestId)).grant?.status).toBe('revoked');
     expect((await actions(requestId)).filter((a) => a === 'extend.lapsed')).toHaveLength(1);

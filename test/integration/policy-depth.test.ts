@@ -15,7 +15,6 @@ const BOB = slack('U0BOB');
 const CAROL = slack('U0CAROL');
 const MIN = 60_000;
 
-
 /**
  * The policy-depth rules against Postgres, real queues and the fake Slack, PagerDuty
  * and Opsgenie APIs, with a clock the test moves. No workers run: the test calls
@@ -27,14 +26,21 @@ describe('approval policy depth', () => {
   const oncall = new FakeOnCallApis();
   const service = () => t.runtime.service;
   const actions = (requestId: string) => auditActions(t, requestId);
-  const postsTo = (channel: string) => t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === channel).map((c) => `${String(c.args.text)} ${JSON.stringify(c.args.blocks ?? [])}`);
+  const postsTo = (channel: string) =>
+    t.slackApi
+      .callsOf('chat.postMessage')
+      .filter((c) => c.args.channel === channel)
+      .map((c) => `${String(c.args.text)} ${JSON.stringify(c.args.blocks ?? [])}`);
   const noticeJob = (id: string) => t.runtime.queues.notice.getJob(id);
 
   beforeAll(async () => {
     await oncall.start();
     clock = new ManualClock();
     t = await startTestRuntime({
-      kind: 'postgres', role: 'web', clock, policy: policyDepth(),
+      kind: 'postgres',
+      role: 'web',
+      clock,
+      policy: policyDepth(),
       env: oncall.env(),
     });
   });
@@ -47,10 +53,14 @@ describe('approval policy depth', () => {
     it('self-approves with a reason, grants, announces loudly and is reviewed by an approver', async () => {
       const me = slack('U0FIRE1');
       expect((await refusal(service().request(me, { roleId: 'bg', breakGlass: true }))).code).toBe('reason_required');
-      expect((await refusal(service().request(me, { roleId: 'bg', durationMs: 2 * 3_600_000, reason: 'db down', breakGlass: true }))).code).toBe('bad_duration');
+      expect(
+        (await refusal(service().request(me, { roleId: 'bg', durationMs: 2 * 3_600_000, reason: 'db down', breakGlass: true }))).code,
+      ).toBe('bad_duration');
       const view = await service().request(me, { roleId: 'bg', durationMs: 30 * MIN, reason: 'db down', breakGlass: true });
       expect(view.request).toMatchObject({ status: 'approved', breakGlass: true, autoApproved: false });
-      expect(postsTo(SECURITY_CHANNEL).some((p) => p.includes('BREAK-GLASS') && p.includes(view.request.id) && p.includes('db down'))).toBe(true);
+      expect(postsTo(SECURITY_CHANNEL).some((p) => p.includes('BREAK-GLASS') && p.includes(view.request.id) && p.includes('db down'))).toBe(
+        true,
+      );
       expect(postsTo(APPROVAL_CHANNEL).some((p) => p.includes('BREAK-GLASS') && p.includes('jit.review'))).toBe(true);
       expect(await noticeJob(`review-${view.request.id}`)).toBeDefined();
       expect((await service().activateGrant(view.request.id))?.status).toBe('active');
@@ -62,11 +72,18 @@ describe('approval policy depth', () => {
       expect((await refusal(service().reviewBreakGlass(BOB, view.request.id))).code).toBe('already_decided');
       clock.advance(3 * 3_600_000);
       expect(await service().remindOverdueReview(view.request.id)).toBe(false);
-      expect(await actions(view.request.id)).toEqual(expect.arrayContaining(['request.created', 'request.approved', 'break_glass.reviewed']));
+      expect(await actions(view.request.id)).toEqual(
+        expect.arrayContaining(['request.created', 'request.approved', 'break_glass.reviewed']),
+      );
     });
 
     it('reminds once when nobody reviews in time, from the job or the reconciler', async () => {
-      const view = await service().request(slack('U0FIRE2'), { roleId: 'bg', durationMs: 10 * MIN, reason: 'queue stuck', breakGlass: true });
+      const view = await service().request(slack('U0FIRE2'), {
+        roleId: 'bg',
+        durationMs: 10 * MIN,
+        reason: 'queue stuck',
+        breakGlass: true,
+      });
       clock.advance(MIN);
       expect(await service().remindOverdueReview(view.request.id)).toBe(false);
       clock.advance(2 * 3_600_000);
@@ -78,7 +95,9 @@ describe('approval policy depth', () => {
     });
 
     it('refuses break-glass on a role that does not allow it', async () => {
-      expect((await refusal(service().request(slack('U0FIRE3'), { roleId: 'pd', reason: 'x', breakGlass: true }))).code).toBe('not_allowed');
+      expect((await refusal(service().request(slack('U0FIRE3'), { roleId: 'pd', reason: 'x', breakGlass: true }))).code).toBe(
+        'not_allowed',
+      );
     });
   });
 
@@ -124,7 +143,11 @@ describe('approval policy depth', () => {
       // The tier's card and the requester's notice are owed chat work (no workers here).
       await deliverOwedChat(t.runtime);
       expect(postsTo(APPROVAL_CHANNEL).some((p) => p.includes('Escalated') && p.includes('<@U0BOB>'))).toBe(true);
-      expect(t.slackApi.callsOf('chat.postMessage').some((c) => c.args.channel === me.userId && String(c.args.text).includes('now also asking <@U0BOB>'))).toBe(true);
+      expect(
+        t.slackApi
+          .callsOf('chat.postMessage')
+          .some((c) => c.args.channel === me.userId && String(c.args.text).includes('now also asking <@U0BOB>')),
+      ).toBe(true);
 
       clock.advance(15 * MIN);
       expect((await service().reconcile()).escalations).toBe(1); // tier 2, as a lost job would have
@@ -133,7 +156,15 @@ describe('approval policy depth', () => {
       const result = await service().approve(CAROL, view.request.id);
       expect(result.settled).toBe(true);
       // The plain reminder (approvals.remind_after) goes out too, besides the escalation tiers.
-      expect(await actions(view.request.id)).toEqual(['request.created', 'decision.refused', 'request.escalated', 'request.escalated', 'request.reminded', 'approval.approve', 'request.approved']);
+      expect(await actions(view.request.id)).toEqual([
+        'request.created',
+        'decision.refused',
+        'request.escalated',
+        'request.escalated',
+        'request.reminded',
+        'approval.approve',
+        'request.approved',
+      ]);
     });
 
     it('still times out at pending_ttl', async () => {
@@ -153,7 +184,10 @@ describe('approval policy depth', () => {
       await service().approve(ALICE, view.request.id, 30 * MIN);
       const grant = await service().activateGrant(view.request.id);
       expect(grant!.expiresAt!.getTime() - grant!.activatedAt!.getTime()).toBe(30 * MIN);
-      const dm = t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === me.userId).map((c) => String(c.args.text));
+      const dm = t.slackApi
+        .callsOf('chat.postMessage')
+        .filter((c) => c.args.channel === me.userId)
+        .map((c) => String(c.args.text));
       expect(dm.some((text) => text.includes('30m (approved shorter than the 2h asked)'))).toBe(true);
     });
   });
@@ -168,14 +202,20 @@ describe('approval policy depth', () => {
       expect(job!.opts.delay).toBe(2 * 3_600_000 - 15 * MIN);
       clock.advance(2 * 3_600_000 - 15 * MIN);
       await service().warnExpiring(grant.id);
-      const warning = t.slackApi.callsOf('chat.postMessage').find((c) => c.args.channel === me.userId && String(c.args.text).includes('expires in 15m'));
+      const warning = t.slackApi
+        .callsOf('chat.postMessage')
+        .find((c) => c.args.channel === me.userId && String(c.args.text).includes('expires in 15m'));
       expect(JSON.stringify(warning!.args.blocks)).toContain('"action_id":"jit.done"');
       await service().revoke(me, view.request.id);
       expect(await service().endGrant(grant.id)).toMatchObject({ ended: 'revoked' });
       const ended = await service().view(view.request.id);
       expect(ended.grant!.revokeVerifiedAt).not.toBeNull();
       await deliverOwedChat(t.runtime);
-      expect(t.slackApi.callsOf('chat.postMessage').some((c) => c.args.channel === me.userId && String(c.args.text).includes('Revoked and verified'))).toBe(true);
+      expect(
+        t.slackApi
+          .callsOf('chat.postMessage')
+          .some((c) => c.args.channel === me.userId && String(c.args.text).includes('Revoked and verified')),
+      ).toBe(true);
     });
   });
 

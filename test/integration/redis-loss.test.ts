@@ -16,7 +16,11 @@ describe('Redis loss while grants are active', () => {
 
   it('revokes every expired grant once, through the reconciler alone', async () => {
     const service = t.runtime.service;
-    const views = await Promise.all(Array.from({ length: 10 }, (_, i) => service.request({ platform: 'slack', userId: `U0FLUSH${i}` }, { roleId: 'auto', durationMs: 2000 })));
+    const views = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        service.request({ platform: 'slack', userId: `U0FLUSH${i}` }, { roleId: 'auto', durationMs: 2000 }),
+      ),
+    );
     const ids = views.map((v) => v.request.id);
     const active = await waitFor(async () => {
       const rows = await t.runtime.database.db.select().from(grants).where(inArray(grants.requestId, ids));
@@ -26,10 +30,14 @@ describe('Redis loss while grants are active', () => {
     await t.redis!.flush();
     for (const g of active) expect(await t.runtime.queues.revoke.getJob(`revoke-${g.id}`)).toBeUndefined();
 
-    const ended = await waitFor(async () => {
-      const rows = await t.runtime.database.db.select().from(grants).where(inArray(grants.requestId, ids));
-      return rows.every((g) => g.status === 'expired') && rows;
-    }, 'every grant expired', 10_000);
+    const ended = await waitFor(
+      async () => {
+        const rows = await t.runtime.database.db.select().from(grants).where(inArray(grants.requestId, ids));
+        return rows.every((g) => g.status === 'expired') && rows;
+      },
+      'every grant expired',
+      10_000,
+    );
     for (const g of ended) {
       expect(await t.runtime.sandbox.isStanding(g.id)).toBe(false);
       // Ended within one reconcile interval (plus a margin for a loaded machine) of expiry.

@@ -25,10 +25,15 @@ describe('approval reminders on Postgres', () => {
   let clock: ManualClock;
   const service = () => t.runtime.service;
   const reminded = async (requestId: string) =>
-    (await t.runtime.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, requestId))).filter((e) => e.action === 'request.reminded').length;
-  const threadReplies = (ts: unknown) => t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === ts && c.args.channel === APPROVAL_CHANNEL);
+    (await t.runtime.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, requestId))).filter(
+      (e) => e.action === 'request.reminded',
+    ).length;
+  const threadReplies = (ts: unknown) =>
+    t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === ts && c.args.channel === APPROVAL_CHANNEL);
   const cardTs = (requestId: string) =>
-    t.slackApi.callsOf('chat.postMessage').find((c) => c.args.channel === APPROVAL_CHANNEL && !c.args.thread_ts && String(c.args.text).includes(requestId))?.result.ts;
+    t.slackApi
+      .callsOf('chat.postMessage')
+      .find((c) => c.args.channel === APPROVAL_CHANNEL && !c.args.thread_ts && String(c.args.text).includes(requestId))?.result.ts;
 
   beforeAll(async () => {
     clock = new ManualClock();
@@ -36,7 +41,7 @@ describe('approval reminders on Postgres', () => {
   });
   afterAll(() => t.close());
 
-  it('queues one reminder per request and posts it once, in the approval card\'s thread', async () => {
+  it("queues one reminder per request and posts it once, in the approval card's thread", async () => {
     const { request } = await service().request(REQUESTER, { roleId: 'quick', durationMs: 5 * MIN });
     const job = await t.runtime.queues.remind.getJob(`remind-${request.id}`);
     expect(job?.delay).toBe(15 * MIN);
@@ -80,7 +85,10 @@ describe('approval reminders on Postgres', () => {
     expect((await service().reconcile()).requestsTimedOut).toBe(1);
     expect((await service().view(request.id)).request.status).toBe('timed_out');
     await deliverOwedChat(t.runtime);
-    const dm = t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === REQUESTER.userId).at(-1);
+    const dm = t.slackApi
+      .callsOf('chat.postMessage')
+      .filter((c) => c.args.channel === REQUESTER.userId)
+      .at(-1);
     expect(String(dm?.args.text)).toContain(`\`${request.id}\`) timed out: nobody decided in time`);
   });
 });

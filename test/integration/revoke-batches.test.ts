@@ -54,23 +54,68 @@ describe.each(['postgres', 'pglite'] as const)('revoke batches on %s', (kind) =>
 
     const endedAt = (i: number) => new Date(clock.now().getTime() + 10 * i);
     const ends = await Promise.all([
-      ...rows.map((r, i) => batches.finish.submit({ grant: started[i]!, request: r.request, how: 'expired', endedAt: endedAt(i), lateMs: 10 * i, activity: null })),
-      batches.finish.submit({ grant: started[0]!, request: rows[0]!.request, how: 'expired', endedAt: endedAt(9), lateMs: 90, activity: null }),
+      ...rows.map((r, i) =>
+        batches.finish.submit({
+          grant: started[i]!,
+          request: r.request,
+          how: 'expired',
+          endedAt: endedAt(i),
+          lateMs: 10 * i,
+          activity: null,
+        }),
+      ),
+      batches.finish.submit({
+        grant: started[0]!,
+        request: rows[0]!.request,
+        how: 'expired',
+        endedAt: endedAt(9),
+        lateMs: 90,
+        activity: null,
+      }),
     ]);
     // Each grant ends at its own time; the duplicate finds it ended.
     expect(ends.map((e) => e?.grant.revokedAt?.getTime())).toEqual([...rows.map((_, i) => endedAt(i).getTime()), undefined]);
     expect(ends.slice(0, -1).map((e) => [e?.grant.status, e?.request.status])).toEqual(Array(6).fill(['expired', 'expired']));
 
-    const verified = await Promise.all([...rows.map((r, i) => batches.verified.submit(ends[i]!.grant)), batches.verified.submit(ends[0]!.grant)]);
+    const verified = await Promise.all([
+      ...rows.map((r, i) => batches.verified.submit(ends[i]!.grant)),
+      batches.verified.submit(ends[0]!.grant),
+    ]);
     expect(verified).toEqual([...Array(6).fill(true), false]);
 
-    expect(Object.fromEntries(Object.entries(calls).map(([step, spy]) => [step, spy.mock.calls.length]))).toEqual({ load: 1, start: 1, finish: 1, verified: 1 });
+    expect(Object.fromEntries(Object.entries(calls).map(([step, spy]) => [step, spy.mock.calls.length]))).toEqual({
+      load: 1,
+      start: 1,
+      finish: 1,
+      verified: 1,
+    });
     jest.restoreAllMocks();
     await t.runtime.auditSealer.sealAll();
-    const verifiedRows = await t.runtime.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'revoke.verified'), inArray(auditEvents.grantId, grants.map((g) => g.id))));
-    expect(verifiedRows.map((row) => [row.data, row.actorId, row.seq !== null])).toEqual(Array(6).fill([{ provider: 'sandbox' }, 'worker', true]));
+    const verifiedRows = await t.runtime.database.db
+      .select()
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.action, 'revoke.verified'),
+          inArray(
+            auditEvents.grantId,
+            grants.map((g) => g.id),
+          ),
+        ),
+      );
+    expect(verifiedRows.map((row) => [row.data, row.actorId, row.seq !== null])).toEqual(
+      Array(6).fill([{ provider: 'sandbox' }, 'worker', true]),
+    );
     for (const r of rows) {
-      expect(await auditActions(t, r.request.id)).toEqual(['request.created', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired', 'revoke.verified']);
+      expect(await auditActions(t, r.request.id)).toEqual([
+        'request.created',
+        'request.approved',
+        'grant.started',
+        'grant.activated',
+        'revoke.started',
+        'grant.expired',
+        'revoke.verified',
+      ]);
     }
   });
 
@@ -79,7 +124,10 @@ describe.each(['postgres', 'pglite'] as const)('revoke batches on %s', (kind) =>
     await t.runtime.service.revoke({ platform: 'slack', userId: 'U0BATCHB0' }, early!.requestId);
     clock.advance(60_000);
     const ended = await Promise.all([t.runtime.service.endGrant(early!.id), t.runtime.service.endGrant(due!.id)]);
-    expect(ended).toEqual([{ ended: 'revoked', lateMs: 0 }, { ended: 'expired', lateMs: 0 }]);
+    expect(ended).toEqual([
+      { ended: 'revoked', lateMs: 0 },
+      { ended: 'expired', lateMs: 0 },
+    ]);
     expect((await t.runtime.service.view(early!.requestId)).request.status).toBe('revoked');
     expect((await t.runtime.service.view(due!.requestId)).request.status).toBe('expired');
     expect(await t.runtime.sandbox.isStanding(early!.id)).toBe(false);

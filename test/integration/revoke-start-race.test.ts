@@ -37,14 +37,19 @@ describe('two workers starting one revoke (Postgres)', () => {
     await isLocked;
     const racing = [1, 2].map(() => store.startRevokes([grant.id], { action: 'revoke.started', actor: WORKER }, new Date()));
     await waitFor(async () => {
-      const rows = (await t.runtime.database.db.execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)) as unknown as Array<{ n: number }>;
+      const rows = (await t.runtime.database.db.execute(
+        sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+      )) as unknown as Array<{ n: number }>;
       return rows[0]!.n >= 2;
     }, 'both workers to wait for the row lock');
     release();
     await holder;
 
     expect((await Promise.all(racing)).map((rows) => rows.map((g) => g.status))).toEqual([['revoking'], ['revoking']]);
-    const started = await t.runtime.database.db.select().from(auditEvents).where(and(eq(auditEvents.grantId, grant.id), eq(auditEvents.action, 'revoke.started')));
+    const started = await t.runtime.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.grantId, grant.id), eq(auditEvents.action, 'revoke.started')));
     expect(started).toHaveLength(1);
   });
 });

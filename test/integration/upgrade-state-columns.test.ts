@@ -66,7 +66,9 @@ describe('upgrading to the state columns', () => {
 
     await migrateTo(sql);
 
-    const rows = await sql<{ id: string; reminded_at: string | null; escalated_tiers: number[] }[]>`select id, reminded_at, escalated_tiers from access_requests order by id`;
+    const rows = await sql<
+      { id: string; reminded_at: string | null; escalated_tiers: number[] }[]
+    >`select id, reminded_at, escalated_tiers from access_requests order by id`;
     expect(rows.map((r) => ({ ...r, reminded_at: r.reminded_at && new Date(r.reminded_at) }))).toEqual([
       { id: 'R-ENDED', reminded_at: null, escalated_tiers: [] },
       { id: 'R-ESCALATED', reminded_at: null, escalated_tiers: [0, 1] },

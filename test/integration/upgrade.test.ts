@@ -79,7 +79,16 @@ describe('upgrading a database written by the previous release', () => {
 
   it('keeps every row, names earlier accounts as people, keeps the chain, and ends the active grant on time', async () => {
     expect(before).toMatchObject({ access_requests: 4, approvals: 3, grants: 2, audit_events: 19, grant_extensions: 1 });
-    const env = parseEnv({ PORT: '0', DATABASE_URL: url, REDIS_URL: TEST_REDIS_URL, JIT_QUEUE_PREFIX: prefix, JIT_RECONCILE_EVERY: '1s', SLACK_BOT_TOKEN: 'xoxb-upgrade', SLACK_SIGNING_SECRET: 'upgrade-secret', SLACK_API_URL: slackApi.url });
+    const env = parseEnv({
+      PORT: '0',
+      DATABASE_URL: url,
+      REDIS_URL: TEST_REDIS_URL,
+      JIT_QUEUE_PREFIX: prefix,
+      JIT_RECONCILE_EVERY: '1s',
+      SLACK_BOT_TOKEN: 'xoxb-upgrade',
+      SLACK_SIGNING_SECRET: 'upgrade-secret',
+      SLACK_API_URL: slackApi.url,
+    });
     runtime = await startRuntime({ env, policy: testPolicy(), logger: captureLogger('info').logger, role: 'all', host: '127.0.0.1' });
     const { db } = runtime.database;
 
@@ -105,7 +114,11 @@ describe('upgrading a database written by the previous release', () => {
     expect(chain.verified).toBeGreaterThanOrEqual(19);
 
     // Its revoke job lived in another Redis prefix: the reconciler ends it, on time.
-    const ended = await waitFor(async () => (await db.select().from(grants).where(eq(grants.status, 'expired')))[0], 'the pre-upgrade grant to expire', 15_000);
+    const ended = await waitFor(
+      async () => (await db.select().from(grants).where(eq(grants.status, 'expired')))[0],
+      'the pre-upgrade grant to expire',
+      15_000,
+    );
     expect(ended.revokedAt!.getTime()).toBeGreaterThanOrEqual(ended.expiresAt!.getTime());
     expect(ended.revokedAt!.getTime() - ended.expiresAt!.getTime()).toBeLessThan(5_000);
     await runtime.auditSealer.drain();

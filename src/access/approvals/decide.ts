@@ -24,7 +24,9 @@ function pastPendingTtl(core: Core, request: AccessRequest): boolean {
 function partiesOf(request: AccessRequest, approvals: Approval[]): Party[] {
   return [
     { person: request.requesterPerson, platform: request.requesterPlatform, what: 'the requester' },
-    ...approvals.filter((a) => a.decision === 'approve').map((a) => ({ person: a.approverPerson, platform: a.approverPlatform, what: 'an earlier approver' })),
+    ...approvals
+      .filter((a) => a.decision === 'approve')
+      .map((a) => ({ person: a.approverPerson, platform: a.approverPlatform, what: 'an earlier approver' })),
   ];
 }
 
@@ -36,7 +38,8 @@ function partiesOf(request: AccessRequest, approvals: Approval[]): Party[] {
 export async function checkDecider(core: Core, requestId: string, person: Person, decision: Decision): Promise<void> {
   try {
     const request = await core.request(requestId);
-    if (request.status !== 'pending') throw new AccessError('already_decided', `${requestId} is already ${request.status.replace('_', ' ')}.`);
+    if (request.status !== 'pending')
+      throw new AccessError('already_decided', `${requestId} is already ${request.status.replace('_', ' ')}.`);
     if (isRequester(person, request)) throw new AccessError('self_approval', `You cannot ${decision} your own request ${requestId}.`);
     const doubt = crossPlatformDoubt(person, partiesOf(request, []));
     if (doubt) throw new AccessError('unresolved_person', doubt);
@@ -45,7 +48,13 @@ export async function checkDecider(core: Core, requestId: string, person: Person
       throw new AccessError('not_approver', `You are not an approver for ${role.id}, so you cannot ${decision} ${requestId}.`);
     }
   } catch (e) {
-    if (isAccessError(e)) await core.audit({ action: 'decision.refused', requestId: e.code === 'not_found' ? null : requestId, actor: person.account, data: { decision, code: e.code, requestId } });
+    if (isAccessError(e))
+      await core.audit({
+        action: 'decision.refused',
+        requestId: e.code === 'not_found' ? null : requestId,
+        actor: person.account,
+        data: { decision, code: e.code, requestId },
+      });
     throw e;
   }
 }
@@ -64,10 +73,16 @@ async function checkShorter(core: Core, person: Person, requestId: string, durat
   const request = await core.request(requestId);
   const role = core.role(request.roleId);
   let problem: string | undefined;
-  if (!Number.isInteger(durationMs) || durationMs >= request.durationMs) problem = `You can only approve ${requestId} for less than the ${formatDuration(request.durationMs)} asked.`;
+  if (!Number.isInteger(durationMs) || durationMs >= request.durationMs)
+    problem = `You can only approve ${requestId} for less than the ${formatDuration(request.durationMs)} asked.`;
   else if (durationMs < role.min_duration) problem = `${role.id} must be granted for at least ${formatDuration(role.min_duration)}.`;
   if (!problem) return;
-  await core.audit({ action: 'decision.refused', requestId, actor: person.account, data: { decision: 'approve', code: 'bad_duration', durationMs } });
+  await core.audit({
+    action: 'decision.refused',
+    requestId,
+    actor: person.account,
+    data: { decision: 'approve', code: 'bad_duration', durationMs },
+  });
   throw new AccessError('bad_duration', problem);
 }
 
@@ -81,7 +96,14 @@ export async function deny(core: Core, person: Person, requestId: string, reason
 /** A decision too late to count: the request is timed out now, as the sweep would have. */
 class PastTtl extends AccessError {}
 
-async function decide(core: Core, person: Person, requestId: string, decision: Decision, comment: string | null, durationMs?: number): Promise<DecisionResult> {
+async function decide(
+  core: Core,
+  person: Person,
+  requestId: string,
+  decision: Decision,
+  comment: string | null,
+  durationMs?: number,
+): Promise<DecisionResult> {
   const actor = person.account;
   await checkDecider(core, requestId, person, decision);
   if (durationMs !== undefined) await checkShorter(core, person, requestId, durationMs);
@@ -92,15 +114,40 @@ async function decide(core: Core, person: Person, requestId: string, decision: D
     // The row lock serialises concurrent clicks: exactly one of them settles the request.
     outcome = await store.transaction(async (tx) => {
       const request = await tx.lockRequest(requestId);
-      if (!request || request.status !== 'pending') throw new AccessError('already_decided', `${requestId} is already ${request?.status.replace('_', ' ') ?? 'gone'}.`);
-      if (pastPendingTtl(core, request)) throw new PastTtl('already_decided', `${requestId} waited longer than ${formatDuration(core.deps.policy.approvals.pending_ttl)} for a decision and has timed out; the requester can ask again.`);
+      if (!request || request.status !== 'pending')
+        throw new AccessError('already_decided', `${requestId} is already ${request?.status.replace('_', ' ') ?? 'gone'}.`);
+      if (pastPendingTtl(core, request))
+        throw new PastTtl(
+          'already_decided',
+          `${requestId} waited longer than ${formatDuration(core.deps.policy.approvals.pending_ttl)} for a decision and has timed out; the requester can ask again.`,
+        );
       // Checked under the lock: the approvals it is told apart from cannot change meanwhile.
       const doubt = crossPlatformDoubt(person, partiesOf(request, await tx.listApprovals(requestId)));
       if (doubt) throw new AccessError('unresolved_person', doubt);
       // One decision per person: the unique index refuses a second one from any of their accounts.
-      const inserted = await tx.insertApproval({ requestId, approverId: actor.userId, approverPlatform: actor.platform, approverPerson: person.key, decision, comment, createdAt: now });
-      if (!inserted) throw new AccessError('already_voted', `You have already decided on ${requestId}${person.email ? ' (from this or another of your accounts)' : ''}.`);
-      await tx.appendAudit({ action: `approval.${decision}`, requestId, actor, data: comment ? { reason: comment } : durationMs !== undefined ? { durationMs, asked: request.durationMs } : undefined }, now);
+      const inserted = await tx.insertApproval({
+        requestId,
+        approverId: actor.userId,
+        approverPlatform: actor.platform,
+        approverPerson: person.key,
+        decision,
+        comment,
+        createdAt: now,
+      });
+      if (!inserted)
+        throw new AccessError(
+          'already_voted',
+          `You have already decided on ${requestId}${person.email ? ' (from this or another of your accounts)' : ''}.`,
+        );
+      await tx.appendAudit(
+        {
+          action: `approval.${decision}`,
+          requestId,
+          actor,
+          data: comment ? { reason: comment } : durationMs !== undefined ? { durationMs, asked: request.durationMs } : undefined,
+        },
+        now,
+      );
       if (durationMs !== undefined) await tx.shortenApprovedDuration(requestId, durationMs);
       if (decision === 'deny') {
         await tx.transitionRequest(requestId, REQUEST_TRANSITIONS.deny, now);
@@ -115,7 +162,13 @@ async function decide(core: Core, person: Person, requestId: string, decision: D
       return { settled: true, remaining: 0 };
     });
   } catch (e) {
-    if (isAccessError(e)) await core.audit({ action: 'decision.refused', requestId, actor, data: { decision, code: e instanceof PastTtl ? 'timed_out' : e.code } });
+    if (isAccessError(e))
+      await core.audit({
+        action: 'decision.refused',
+        requestId,
+        actor,
+        data: { decision, code: e instanceof PastTtl ? 'timed_out' : e.code },
+      });
     if (e instanceof PastTtl) await timeOutRequest(core, requestId);
     throw e;
   }

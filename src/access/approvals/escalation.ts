@@ -58,13 +58,25 @@ export async function escalate(core: Core, requestId: string, tier: number): Pro
     const locked = await tx.lockRequest(requestId);
     if (!locked || locked.status !== 'pending') return false;
     if (!(await tx.markEscalated(requestId, tier))) return false;
-    await tx.appendAudit({ action: 'request.escalated', requestId, actor: { platform: 'system', userId: 'scheduler' }, data: { tier, after: step.after, approvers: step.approvers } }, now);
+    await tx.appendAudit(
+      {
+        action: 'request.escalated',
+        requestId,
+        actor: { platform: 'system', userId: 'scheduler' },
+        data: { tier, after: step.after, approvers: step.approvers },
+      },
+      now,
+    );
     return true;
   });
   if (!asked) return false;
   // The tier's card and the requester's notice are owed chat work: a sweep never waits on chat.
   await later(core, { kind: 'escalation_cards', requestId, tier }, requestId);
-  await later(core, { kind: 'announce', requestId, notice: { kind: 'escalated', tier, approvers: step.approvers }, refreshCards: false }, requestId);
+  await later(
+    core,
+    { kind: 'announce', requestId, notice: { kind: 'escalated', tier, approvers: step.approvers }, refreshCards: false },
+    requestId,
+  );
   return true;
 }
 

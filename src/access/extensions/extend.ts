@@ -7,9 +7,7 @@ import { selfServiceLimitMs, whyNotExtendable } from './rules';
 import { crossPlatformDoubt, isRequester, isSamePerson } from '../people';
 import { warnBeforeMs, type Role } from '../policy';
 
-export type ExtendResult =
-  | { outcome: 'extended'; expiresAt: Date; by: 'policy' }
-  | { outcome: 'pending'; extensionId: number };
+export type ExtendResult = { outcome: 'extended'; expiresAt: Date; by: 'policy' } | { outcome: 'pending'; extensionId: number };
 
 const POLICY: AuditActor = { platform: 'system', userId: 'policy' };
 
@@ -21,7 +19,10 @@ function plan(role: Role, grant: Grant, addMs: number): { expiresAt: Date; total
   if (totalMs > role.max_duration) {
     const room = role.max_duration - heldMs;
     const hint = room >= 60_000 ? `you can add at most ${formatDuration(room)}` : 'it is already at that limit';
-    throw new AccessError('bad_duration', `${role.id} can be held for at most ${formatDuration(role.max_duration)} in all; this grant already runs ${formatDuration(heldMs)}, so ${hint}.`);
+    throw new AccessError(
+      'bad_duration',
+      `${role.id} can be held for at most ${formatDuration(role.max_duration)} in all; this grant already runs ${formatDuration(heldMs)}, so ${hint}.`,
+    );
   }
   return { expiresAt: new Date(grant.expiresAt!.getTime() + addMs), totalMs };
 }
@@ -33,7 +34,11 @@ function autoApproved(role: Role, request: AccessRequest, totalMs: number): bool
 }
 
 /** The request's active grant and role, after the permission and provider checks (in that order). */
-async function extendableGrant(core: Core, person: Person, requestId: string): Promise<{ grant: Grant; request: AccessRequest; role: Role }> {
+async function extendableGrant(
+  core: Core,
+  person: Person,
+  requestId: string,
+): Promise<{ grant: Grant; request: AccessRequest; role: Role }> {
   const { request, grant } = await core.view(requestId);
   const role = core.role(request.roleId);
   if (!isRequester(person, request) && !(await core.isApprover(role, person))) {
@@ -63,14 +68,31 @@ export async function requestExtension(core: Core, person: Person, requestId: st
     auto = autoApproved(role, request, planned.totalMs) ? planned : null;
     const now = clock.now();
     const inserted = await store.transaction(async (tx) => {
-      const row = await tx.insertExtension({ requestId, grantId: grant.id, askedBy: actor.userId, askedByPlatform: actor.platform, askedByPerson: person.key, addMs, createdAt: now });
+      const row = await tx.insertExtension({
+        requestId,
+        grantId: grant.id,
+        askedBy: actor.userId,
+        askedByPlatform: actor.platform,
+        askedByPerson: person.key,
+        addMs,
+        createdAt: now,
+      });
       if (!row) throw new AccessError('already_decided', `${requestId} already has an extension waiting for approval.`);
-      await tx.appendAudit({ action: 'extend.requested', requestId, grantId: grant.id, actor, data: { extensionId: row.id, addMs, totalMs: planned.totalMs } }, now);
+      await tx.appendAudit(
+        { action: 'extend.requested', requestId, grantId: grant.id, actor, data: { extensionId: row.id, addMs, totalMs: planned.totalMs } },
+        now,
+      );
       return row;
     });
     ext = inserted;
   } catch (e) {
-    if (isAccessError(e)) await core.audit({ action: 'extend.refused', requestId: e.code === 'not_found' ? null : requestId, actor, data: { code: e.code, addMs, requestId } });
+    if (isAccessError(e))
+      await core.audit({
+        action: 'extend.refused',
+        requestId: e.code === 'not_found' ? null : requestId,
+        actor,
+        data: { code: e.code, addMs, requestId },
+      });
     throw e;
   }
 
@@ -85,7 +107,12 @@ export async function requestExtension(core: Core, person: Person, requestId: st
     await store.saveExtensionCards(ext.id, cards);
   } catch (e) {
     logger.error({ err: e, requestId, extensionId: ext.id }, 'could not post the extension card');
-    await core.audit({ action: 'notify.failed', requestId, actor: { platform: 'system', userId: 'worker' }, data: { what: 'extension_card', extensionId: ext.id, error: String(e) } });
+    await core.audit({
+      action: 'notify.failed',
+      requestId,
+      actor: { platform: 'system', userId: 'worker' },
+      data: { what: 'extension_card', extensionId: ext.id, error: String(e) },
+    });
   }
   await tell(core, ext.id, { kind: 'extension_pending' });
   return { outcome: 'pending', extensionId: ext.id };
@@ -102,24 +129,44 @@ export async function decideExtension(core: Core, person: Person, extensionId: n
     if (ext.status !== 'pending') throw new AccessError('already_decided', `That extension of ${ext.requestId} is already ${ext.status}.`);
     const request = await core.request(ext.requestId);
     const role = core.role(request.roleId);
-    const own = isRequester(person, request) || isSamePerson(person, { person: ext.askedByPerson, platform: ext.askedByPlatform, accountId: ext.askedBy });
-    if (own) throw new AccessError('self_approval', `You cannot ${decision} an extension you asked for or of your own access (${ext.requestId}).`);
+    const own =
+      isRequester(person, request) ||
+      isSamePerson(person, { person: ext.askedByPerson, platform: ext.askedByPlatform, accountId: ext.askedBy });
+    if (own)
+      throw new AccessError('self_approval', `You cannot ${decision} an extension you asked for or of your own access (${ext.requestId}).`);
     const doubt = crossPlatformDoubt(person, [
       { person: request.requesterPerson, platform: request.requesterPlatform, what: 'the requester' },
       { person: ext.askedByPerson, platform: ext.askedByPlatform, what: 'whoever asked for the extension' },
     ]);
     if (doubt) throw new AccessError('unresolved_person', doubt);
-    if (!(await core.isApprover(role, person))) throw new AccessError('not_approver', `You are not an approver for ${role.id}, so you cannot ${decision} this extension of ${ext.requestId}.`);
+    if (!(await core.isApprover(role, person)))
+      throw new AccessError(
+        'not_approver',
+        `You are not an approver for ${role.id}, so you cannot ${decision} this extension of ${ext.requestId}.`,
+      );
   } catch (e) {
-    if (isAccessError(e)) await core.audit({ action: 'extend.refused', requestId: ext?.requestId ?? null, actor, data: { decision, code: e.code, extensionId } });
+    if (isAccessError(e))
+      await core.audit({
+        action: 'extend.refused',
+        requestId: ext?.requestId ?? null,
+        actor,
+        data: { decision, code: e.code, extensionId },
+      });
     throw e;
   }
   if (decision === 'approve') return apply(core, ext, actor);
 
   const now = clock.now();
   const denied = await store.transaction(async (tx) => {
-    const row = await tx.settleExtension(extensionId, { status: 'denied', decidedBy: actor.userId, decidedByPlatform: actor.platform, newExpiresAt: null, decidedAt: now });
-    if (row) await tx.appendAudit({ action: 'extend.denied', requestId: row.requestId, grantId: row.grantId, actor, data: { extensionId } }, now);
+    const row = await tx.settleExtension(extensionId, {
+      status: 'denied',
+      decidedBy: actor.userId,
+      decidedByPlatform: actor.platform,
+      newExpiresAt: null,
+      decidedAt: now,
+    });
+    if (row)
+      await tx.appendAudit({ action: 'extend.denied', requestId: row.requestId, grantId: row.grantId, actor, data: { extensionId } }, now);
     return row;
   });
   if (!denied) throw new AccessError('already_decided', `That extension of ${ext.requestId} was decided a moment ago.`);
@@ -144,13 +191,35 @@ async function apply(core: Core, ext: Extension, by: AuditActor): Promise<Extens
     const planned = usable ? safePlan(role, grant, ext.addMs) : null;
     if (!planned || !(await tx.moveGrantExpiry(ext.grantId, grant!.expiresAt!, planned.expiresAt, now))) {
       const row = await tx.settleExtension(ext.id, { status: 'lapsed', ...decider, newExpiresAt: null, decidedAt: now });
-      if (row) await tx.appendAudit({ action: 'extend.lapsed', requestId: ext.requestId, grantId: ext.grantId, actor: by, data: { extensionId: ext.id } }, now);
+      if (row)
+        await tx.appendAudit(
+          { action: 'extend.lapsed', requestId: ext.requestId, grantId: ext.grantId, actor: by, data: { extensionId: ext.id } },
+          now,
+        );
       return row;
     }
     const row = await tx.settleExtension(ext.id, { status: 'approved', ...decider, newExpiresAt: planned.expiresAt, decidedAt: now });
     if (!row) throw new AccessError('already_decided', `That extension of ${ext.requestId} was decided a moment ago.`);
-    await tx.appendAudit({ action: 'extend.approved', requestId: ext.requestId, grantId: ext.grantId, actor: by, data: { extensionId: ext.id, addMs: ext.addMs } }, now);
-    await tx.appendAudit({ action: 'grant.extended', requestId: ext.requestId, grantId: ext.grantId, actor: by, data: { from: grant!.expiresAt!.toISOString(), to: planned.expiresAt.toISOString(), totalMs: planned.totalMs } }, now);
+    await tx.appendAudit(
+      {
+        action: 'extend.approved',
+        requestId: ext.requestId,
+        grantId: ext.grantId,
+        actor: by,
+        data: { extensionId: ext.id, addMs: ext.addMs },
+      },
+      now,
+    );
+    await tx.appendAudit(
+      {
+        action: 'grant.extended',
+        requestId: ext.requestId,
+        grantId: ext.grantId,
+        actor: by,
+        data: { from: grant!.expiresAt!.toISOString(), to: planned.expiresAt.toISOString(), totalMs: planned.totalMs },
+      },
+      now,
+    );
     return row;
   });
   if (!settled) throw new AccessError('already_decided', `That extension of ${ext.requestId} was decided a moment ago.`);
@@ -160,13 +229,20 @@ async function apply(core: Core, ext: Extension, by: AuditActor): Promise<Extens
       await scheduler.scheduleRevoke(ext.grantId, expiresAt);
       const request = await core.request(ext.requestId);
       const warnBefore = warnBeforeMs(core.deps.policy, core.role(request.roleId));
-      if (expiresAt.getTime() - now.getTime() > 2 * warnBefore) await scheduler.scheduleExpiryWarning(ext.grantId, new Date(expiresAt.getTime() - warnBefore));
+      if (expiresAt.getTime() - now.getTime() > 2 * warnBefore)
+        await scheduler.scheduleExpiryWarning(ext.grantId, new Date(expiresAt.getTime() - warnBefore));
     } catch (e) {
       // The old revoke job then finds the grant not yet due (endDueGrant) and waits for the new expiry; the reconciler is the backstop.
       logger.error({ err: e, grantId: ext.grantId }, 'could not move the revoke job; the reconciler will revoke at the new expiry');
     }
   }
-  await afterDecision(core, settled, settled.status === 'approved' ? { kind: 'extended', by: by.platform === 'system' ? 'policy' : by.userId } : { kind: 'extension_lapsed' });
+  await afterDecision(
+    core,
+    settled,
+    settled.status === 'approved'
+      ? { kind: 'extended', by: by.platform === 'system' ? 'policy' : by.userId }
+      : { kind: 'extension_lapsed' },
+  );
   return settled;
 }
 

@@ -8,8 +8,10 @@ import type { Role } from '../policy';
  */
 export function whyNotExtendable(role: Role): string | null {
   const again = `Request it again when it ends: /jit request ${role.id}`;
-  if (role.provider === 'aws') return `${role.id} gives AWS credentials, whose expiry is fixed when they are issued, so it cannot be extended. ${again}`;
-  if (role.provider === 'azure' && role.azure?.mode === 'pim') return `${role.id} is an Azure PIM assignment whose expiration Azure enforces, so it cannot be extended. ${again}`;
+  if (role.provider === 'aws')
+    return `${role.id} gives AWS credentials, whose expiry is fixed when they are issued, so it cannot be extended. ${again}`;
+  if (role.provider === 'azure' && role.azure?.mode === 'pim')
+    return `${role.id} is an Azure PIM assignment whose expiration Azure enforces, so it cannot be extended. ${again}`;
   return null;
 }
 
@@ -35,7 +37,9 @@ export function extendChoices(role: Role, grant: Grant): number[] {
  * `break_glass_max_duration` for a break-glass grant, which no one approved at all.
  */
 export function selfServiceLimitMs(role: Role, request: AccessRequest): number | undefined {
-  const caps = [request.approvedDurationMs, request.breakGlass ? role.break_glass_max_duration : null].filter((c): c is number => c !== null);
+  const caps = [request.approvedDurationMs, request.breakGlass ? role.break_glass_max_duration : null].filter(
+    (c): c is number => c !== null,
+  );
   const allowed = role.approval.auto ? role.max_duration : role.extend.auto_within;
   if (allowed === undefined) return undefined;
   return Math.min(allowed, ...caps);

@@ -15,13 +15,35 @@ async function grantRowFor(core: Core, requestId: string, role: Role): Promise<G
   if (existing) return existing;
   const now = clock.now();
   const grant: Grant = {
-    id: ids.grantId(), requestId, status: 'granting', provider: role.provider, providerRef: null,
-    activatedAt: null, expiresAt: null, revokedAt: null, revokeRequestedBy: null, failureReason: null,
-    revokeAttempts: 0, revokeVerifiedAt: null, verifyFailedAt: null, activity: null, createdAt: now, updatedAt: now,
+    id: ids.grantId(),
+    requestId,
+    status: 'granting',
+    provider: role.provider,
+    providerRef: null,
+    activatedAt: null,
+    expiresAt: null,
+    revokedAt: null,
+    revokeRequestedBy: null,
+    failureReason: null,
+    revokeAttempts: 0,
+    revokeVerifiedAt: null,
+    verifyFailedAt: null,
+    activity: null,
+    createdAt: now,
+    updatedAt: now,
   };
   await store.transaction(async (tx) => {
     await tx.insertGrant(grant);
-    await tx.appendAudit({ action: 'grant.started', requestId, grantId: grant.id, actor: { platform: 'system', userId: 'worker' }, data: { provider: role.provider } }, now);
+    await tx.appendAudit(
+      {
+        action: 'grant.started',
+        requestId,
+        grantId: grant.id,
+        actor: { platform: 'system', userId: 'worker' },
+        data: { provider: role.provider },
+      },
+      now,
+    );
   });
   // Two workers may race here; the unique request_id keeps one row, and both use it.
   return (await store.getGrantForRequest(requestId)) ?? grant;
@@ -43,12 +65,32 @@ export async function activateGrant(core: Core, requestId: string): Promise<Gran
   const activatedAt = clock.now();
   const durationMs = grantDurationMs(request);
   const expiresAt = new Date(activatedAt.getTime() + durationMs);
-  const result = await provider.grant({ grantId: grant.id, request, role, expiresAt, requesterProfile: requesterProfile(core.deps.policy, request) });
+  const result = await provider.grant({
+    grantId: grant.id,
+    request,
+    role,
+    expiresAt,
+    requesterProfile: requesterProfile(core.deps.policy, request),
+  });
   const active = await store.transaction(async (tx) => {
-    const g = await tx.transitionGrant(grant.id, GRANT_TRANSITIONS.activate, { providerRef: result.ref, activatedAt, expiresAt }, activatedAt);
+    const g = await tx.transitionGrant(
+      grant.id,
+      GRANT_TRANSITIONS.activate,
+      { providerRef: result.ref, activatedAt, expiresAt },
+      activatedAt,
+    );
     if (!g) return undefined;
     await tx.transitionRequest(requestId, REQUEST_TRANSITIONS.activate, activatedAt);
-    await tx.appendAudit({ action: 'grant.activated', requestId, grantId: grant.id, actor: { platform: 'system', userId: 'worker' }, data: { provider: provider.name, ref: result.ref, expiresAt: expiresAt.toISOString() } }, activatedAt);
+    await tx.appendAudit(
+      {
+        action: 'grant.activated',
+        requestId,
+        grantId: grant.id,
+        actor: { platform: 'system', userId: 'worker' },
+        data: { provider: provider.name, ref: result.ref, expiresAt: expiresAt.toISOString() },
+      },
+      activatedAt,
+    );
     return g;
   });
   if (!active) return (await store.getGrant(grant.id)) ?? null;
@@ -74,14 +116,21 @@ export async function failGrant(core: Core, requestId: string, error: string): P
     const r = await tx.transitionRequest(requestId, REQUEST_TRANSITIONS.fail, now);
     if (!r) return false;
     if (grant) await tx.transitionGrant(grant.id, GRANT_TRANSITIONS.fail, { failureReason: error }, now);
-    await tx.appendAudit({ action: 'grant.failed', requestId, grantId: grant?.id ?? null, actor: { platform: 'system', userId: 'worker' }, data: { error } }, now);
+    await tx.appendAudit(
+      { action: 'grant.failed', requestId, grantId: grant?.id ?? null, actor: { platform: 'system', userId: 'worker' }, data: { error } },
+      now,
+    );
     return true;
   });
   if (!failed) return;
   if (grant) {
     const role = core.role((await core.request(requestId)).roleId);
     // The provider may have given part of the access before failing; revoke is idempotent.
-    try { await providerNamed(core, grant.provider, role).revoke(grant, role); } catch (e) { logger.warn({ err: e, grantId: grant.id }, 'cleanup revoke after a failed grant failed'); }
+    try {
+      await providerNamed(core, grant.provider, role).revoke(grant, role);
+    } catch (e) {
+      logger.warn({ err: e, grantId: grant.id }, 'cleanup revoke after a failed grant failed');
+    }
   }
   await core.announce(requestId, { kind: 'grant_failed', error });
 }
@@ -93,5 +142,10 @@ export async function warnExpiring(core: Core, grantId: string): Promise<void> {
   const msLeft = grant.expiresAt.getTime() - core.deps.clock.now().getTime();
   if (msLeft <= 0) return;
   const request = await core.request(grant.requestId);
-  await core.announce(grant.requestId, { kind: 'expiring_soon', msLeft, extendChoices: extendChoices(core.role(request.roleId), grant) }, true, { request, grant });
+  await core.announce(
+    grant.requestId,
+    { kind: 'expiring_soon', msLeft, extendChoices: extendChoices(core.role(request.roleId), grant) },
+    true,
+    { request, grant },
+  );
 }

@@ -66,13 +66,27 @@ export async function summarize(source: ActivitySource, ctx: ActivityContext, fe
   }
   const sorted = (set: Set<string>) => [...set].sort().slice(0, MAX_NAMES);
   return {
-    status: 'fetched', source: source.label(ctx), from: ctx.from.toISOString(), to: ctx.to.toISOString(),
-    eventCount, eventNames: sorted(names), writeEventCount, writeEventNames: sorted(writeNames), truncated, fetchedAt: fetchedAt.toISOString(),
+    status: 'fetched',
+    source: source.label(ctx),
+    from: ctx.from.toISOString(),
+    to: ctx.to.toISOString(),
+    eventCount,
+    eventNames: sorted(names),
+    writeEventCount,
+    writeEventNames: sorted(writeNames),
+    truncated,
+    fetchedAt: fetchedAt.toISOString(),
   };
 }
 
 /** Stores the activity once (a retried job or a second worker finds it there) and audits it. */
-async function saveAndAudit(core: Core, grant: Grant, activity: GrantActivity, action: 'grant.activity' | 'grant.activity_failed', data: Record<string, unknown>): Promise<boolean> {
+async function saveAndAudit(
+  core: Core,
+  grant: Grant,
+  activity: GrantActivity,
+  action: 'grant.activity' | 'grant.activity_failed',
+  data: Record<string, unknown>,
+): Promise<boolean> {
   const now = core.deps.clock.now();
   return core.deps.store.transaction(async (tx) => {
     const saved = await tx.saveActivity(grant.id, activity, now);
@@ -100,8 +114,17 @@ export async function recordActivity(core: Core, grantId: string): Promise<Grant
   }
   const from = grant.activatedAt ?? grant.createdAt;
   const to = grant.revokedAt ?? grant.expiresAt ?? clock.now();
-  const summary = await summarize(source, { grant, request, role, requesterProfile: requesterProfile(policy, request), from, to }, clock.now());
-  await saveAndAudit(core, grant, summary, 'grant.activity', { source: summary.source, events: summary.eventCount, writes: summary.writeEventCount, writeNames: summary.writeEventNames.slice(0, 10) });
+  const summary = await summarize(
+    source,
+    { grant, request, role, requesterProfile: requesterProfile(policy, request), from, to },
+    clock.now(),
+  );
+  await saveAndAudit(core, grant, summary, 'grant.activity', {
+    source: summary.source,
+    events: summary.eventCount,
+    writes: summary.writeEventCount,
+    writeNames: summary.writeEventNames.slice(0, 10),
+  });
   return summary;
 }
 

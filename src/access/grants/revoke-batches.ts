@@ -62,7 +62,10 @@ export class RevokeBatches {
 
   private finishAll(endings: Ending[]): Promise<Array<GrantWithRequest | undefined>> {
     const first = firstOfEachGrant(endings, (e) => e.grant.id);
-    const firsts = indexBy(endings.filter((_, i) => first[i]), (e) => e.grant.id);
+    const firsts = indexBy(
+      endings.filter((_, i) => first[i]),
+      (e) => e.grant.id,
+    );
     return this.store.transaction(async (tx) => {
       const ended = new Map<string, GrantWithRequest>();
       for (const how of ['expired', 'revoked'] as const) {
@@ -70,13 +73,32 @@ export class RevokeBatches {
         if (group.length === 0) continue;
         const grantT = how === 'revoked' ? GRANT_TRANSITIONS.finishRevoked : GRANT_TRANSITIONS.finishExpired;
         const requestT = how === 'revoked' ? REQUEST_TRANSITIONS.revoke : REQUEST_TRANSITIONS.expire;
-        const grants = await tx.finishGrants(grantT, group.map((e) => ({ id: e.grant.id, revokedAt: e.endedAt, activity: e.activity })));
+        const grants = await tx.finishGrants(
+          grantT,
+          group.map((e) => ({ id: e.grant.id, revokedAt: e.endedAt, activity: e.activity })),
+        );
         const latest = new Date(Math.max(...group.map((e) => e.endedAt.getTime())));
-        const requests = indexBy(await tx.transitionRequests(grants.map((g) => g.requestId), requestT, latest), (r) => r.id);
+        const requests = indexBy(
+          await tx.transitionRequests(
+            grants.map((g) => g.requestId),
+            requestT,
+            latest,
+          ),
+          (r) => r.id,
+        );
         for (const grant of grants) {
           const ending = firsts.get(grant.id)!;
           ended.set(grant.id, { grant, request: requests.get(grant.requestId) ?? ending.request });
-          await tx.appendAudit({ action: `grant.${how}`, requestId: grant.requestId, grantId: grant.id, actor: WORKER, data: { lateMs: ending.lateMs, by: ending.grant.revokeRequestedBy } }, ending.endedAt);
+          await tx.appendAudit(
+            {
+              action: `grant.${how}`,
+              requestId: grant.requestId,
+              grantId: grant.id,
+              actor: WORKER,
+              data: { lateMs: ending.lateMs, by: ending.grant.revokeRequestedBy },
+            },
+            ending.endedAt,
+          );
         }
       }
       return endings.map((e, i) => (first[i] ? ended.get(e.grant.id) : undefined));
@@ -84,7 +106,13 @@ export class RevokeBatches {
   }
 
   private async verifiedAll(grants: Grant[]): Promise<boolean[]> {
-    const marked = new Set(await this.store.markRevokesVerified([...new Set(grants.map((g) => g.id))], { action: 'revoke.verified', actor: WORKER }, this.clock.now()));
+    const marked = new Set(
+      await this.store.markRevokesVerified(
+        [...new Set(grants.map((g) => g.id))],
+        { action: 'revoke.verified', actor: WORKER },
+        this.clock.now(),
+      ),
+    );
     const first = firstOfEachGrant(grants, (g) => g.id);
     return grants.map((g, i) => first[i] === true && marked.has(g.id));
   }

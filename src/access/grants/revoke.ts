@@ -68,10 +68,20 @@ export async function endGrant(core: Core, grantId: string, known?: GrantWithReq
     const attempts = await store.transaction(async (tx) => {
       const n = await tx.incrementRevokeAttempts(grantId, now);
       await tx.transitionGrant(grantId, GRANT_TRANSITIONS.revokeFailed, { failureReason: message }, now);
-      await tx.appendAudit({ action: 'revoke.failed', requestId: grant.requestId, grantId, actor: { platform: 'system', userId: 'worker' }, data: { attempt: n, error: message } }, now);
+      await tx.appendAudit(
+        {
+          action: 'revoke.failed',
+          requestId: grant.requestId,
+          grantId,
+          actor: { platform: 'system', userId: 'worker' },
+          data: { attempt: n, error: message },
+        },
+        now,
+      );
       return n;
     });
-    if (attempts === ALERT_AFTER_REVOKE_ATTEMPTS) await alertLater(core, { kind: 'revoke_failing', requestId: request.id, grantId, attempts, error: message });
+    if (attempts === ALERT_AFTER_REVOKE_ATTEMPTS)
+      await alertLater(core, { kind: 'revoke_failing', requestId: request.id, grantId, attempts, error: message });
     throw e;
   }
 
@@ -85,15 +95,30 @@ export async function endGrant(core: Core, grantId: string, known?: GrantWithReq
   const followUps = async () => {
     if (!activity) await queueActivityLookup(core, grantId, endedAt);
     // A pending ask to extend it can no longer be approved; on a database hiccup the ask lapses when clicked.
-    await lapseExtensionsOf(core, grantId).catch((e: unknown) => core.deps.logger.warn({ err: e, grantId }, 'could not lapse the ended grant\'s extension asks'));
-    if (grant.revokeAttempts >= ALERT_AFTER_REVOKE_ATTEMPTS) await alertLater(core, { kind: 'revoke_recovered', requestId: request.id, grantId, attempts: grant.revokeAttempts });
+    await lapseExtensionsOf(core, grantId).catch((e: unknown) =>
+      core.deps.logger.warn({ err: e, grantId }, "could not lapse the ended grant's extension asks"),
+    );
+    if (grant.revokeAttempts >= ALERT_AFTER_REVOKE_ATTEMPTS)
+      await alertLater(core, { kind: 'revoke_recovered', requestId: request.id, grantId, attempts: grant.revokeAttempts });
     // A check that cannot run now (database hiccup) is left to the reconciler; the revoke itself stands.
     const verification = await verifyRevocation(core, grantId, ended).then(
       (outcome) => (outcome === 'verified' || outcome === 'still_standing' ? outcome : 'unchecked'),
-      (e: unknown) => { core.deps.logger.error({ err: e, grantId }, 'revoke verification failed to run; the reconciler will retry'); return 'unchecked' as const; },
+      (e: unknown) => {
+        core.deps.logger.error({ err: e, grantId }, 'revoke verification failed to run; the reconciler will retry');
+        return 'unchecked' as const;
+      },
     );
     // Cards and the requester's DM are owed work of the chat queue: the revoke never waits on chat.
-    await later(core, { kind: 'announce', requestId: grant.requestId, notice: { kind: 'ended', how, by: grant.revokeRequestedBy ?? undefined, verification }, refreshCards: true }, grant.requestId);
+    await later(
+      core,
+      {
+        kind: 'announce',
+        requestId: grant.requestId,
+        notice: { kind: 'ended', how, by: grant.revokeRequestedBy ?? undefined, verification },
+        refreshCards: true,
+      },
+      grant.requestId,
+    );
   };
   // The end is recorded: what follows may wait behind the next revokes (a crash now leaves
   // the verification to the reconciler; the access is already gone and recorded).
@@ -114,7 +139,8 @@ export async function revokeEarly(core: Core, person: Person, requestId: string)
     await core.audit({ action: 'revoke.refused', requestId, actor, data: { code: 'not_allowed' } });
     throw new AccessError('not_allowed', `Only the requester or an approver of ${role.id} can revoke ${requestId}.`);
   }
-  if (request.status !== 'active' || !grant) throw new AccessError('already_decided', `${requestId} is ${request.status.replace('_', ' ')}; there is no active access to revoke.`);
+  if (request.status !== 'active' || !grant)
+    throw new AccessError('already_decided', `${requestId} is ${request.status.replace('_', ' ')}; there is no active access to revoke.`);
   const now = clock.now();
   const marked = await store.transaction(async (tx) => {
     const ok = await tx.requestRevoke(grant.id, actor.userId, now);
@@ -136,7 +162,11 @@ export async function revokeEarly(core: Core, person: Person, requestId: string)
  * settled `lapsed` (audited) and their cards redrawn without buttons, as owed chat work.
  */
 export async function lapseExtensionsOf(core: Core, grantId: string): Promise<void> {
-  const lapsed = await core.deps.store.lapsePendingExtensions(grantId, { action: 'extend.lapsed', actor: { platform: 'system', userId: 'worker' } }, core.deps.clock.now());
+  const lapsed = await core.deps.store.lapsePendingExtensions(
+    grantId,
+    { action: 'extend.lapsed', actor: { platform: 'system', userId: 'worker' } },
+    core.deps.clock.now(),
+  );
   for (const ext of lapsed) {
     if (ext.cards.length > 0) await later(core, { kind: 'extension_cards', requestId: ext.requestId, extensionId: ext.id }, ext.requestId);
   }

@@ -46,7 +46,13 @@ export async function verifyRevocation(core: Core, grantId: string, justEnded?: 
     return 'verified';
   }
   if (!failedBefore) await store.markVerifyFailed(grantId, now);
-  await core.audit({ action: 'revoke.verify_failed', requestId: grant.requestId, grantId, actor: { platform: 'system', userId: 'worker' }, data: { error } });
+  await core.audit({
+    action: 'revoke.verify_failed',
+    requestId: grant.requestId,
+    grantId,
+    actor: { platform: 'system', userId: 'worker' },
+    data: { error },
+  });
   if (!failedBefore) await alertLater(core, { kind: 'revoke_unverified', requestId: request.id, grantId, error: error ?? 'unknown error' });
   try {
     await core.deps.scheduler.scheduleRevokeVerification(grantId, new Date(now.getTime() + VERIFY_RETRY_MS));
@@ -58,7 +64,11 @@ export async function verifyRevocation(core: Core, grantId: string, justEnded?: 
 
 async function recovered(core: Core, grant: Grant): Promise<void> {
   await alertLater(core, { kind: 'revoke_verified', requestId: grant.requestId, grantId: grant.id });
-  await later(core, { kind: 'announce', requestId: grant.requestId, notice: { kind: 'revoke_verified' }, refreshCards: true }, grant.requestId);
+  await later(
+    core,
+    { kind: 'announce', requestId: grant.requestId, notice: { kind: 'revoke_verified' }, refreshCards: true },
+    grant.requestId,
+  );
 }
 
 /** The reconciler's part: grants that ended a while ago and are still unverified. */

@@ -56,7 +56,8 @@ export interface ActivitySource {
 }
 
 /** `a, b, c, d, e and 3 more`. */
-export const shortList = (names: string[]) => (names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', '));
+export const shortList = (names: string[]) =>
+  names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
 
 /** A grant's activity in one line, after "Activity: " (plain text: the digest, Slack and Teams all show it). */
 export function describeActivity(activity: GrantActivity | null): string {
@@ -69,7 +70,9 @@ export function describeActivity(activity: GrantActivity | null): string {
     case 'fetched': {
       if (activity.eventCount === 0) return `${activity.source}: no events`;
       const capped = activity.truncated ? ' (the first only)' : '';
-      const writes = activity.writeEventCount ? `${activity.writeEventCount} write${activity.writeEventCount === 1 ? '' : 's'}: ${shortList(activity.writeEventNames)}` : 'no writes';
+      const writes = activity.writeEventCount
+        ? `${activity.writeEventCount} write${activity.writeEventCount === 1 ? '' : 's'}: ${shortList(activity.writeEventNames)}`
+        : 'no writes';
       return `${activity.source}: ${activity.eventCount} event${activity.eventCount === 1 ? '' : 's'}${capped} (${shortList(activity.eventNames)}); ${writes}`;
     }
   }
@@ -80,5 +83,7 @@ export function describeActivity(activity: GrantActivity | null): string {
  * Event names and errors come from a cloud API: `text` is the platform's way to show them as text.
  */
 export function activityLine(grant: Grant | null, text: (s: string) => string): string | undefined {
-  return grant && (grant.status === 'expired' || grant.status === 'revoked') ? `Activity: ${text(describeActivity(grant.activity))}` : undefined;
+  return grant && (grant.status === 'expired' || grant.status === 'revoked')
+    ? `Activity: ${text(describeActivity(grant.activity))}`
+    : undefined;
 }

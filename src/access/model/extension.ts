@@ -23,7 +23,10 @@ export interface Extension {
   decidedAt: Date | null;
 }
 
-export type NewExtension = Pick<Extension, 'requestId' | 'grantId' | 'askedBy' | 'askedByPlatform' | 'askedByPerson' | 'addMs' | 'createdAt'> &
+export type NewExtension = Pick<
+  Extension,
+  'requestId' | 'grantId' | 'askedBy' | 'askedByPlatform' | 'askedByPerson' | 'addMs' | 'createdAt'
+> &
   Partial<Pick<Extension, 'status' | 'decidedBy' | 'decidedByPlatform' | 'newExpiresAt' | 'decidedAt'>>;
 
 /** Everything chat needs to render an extension: the ask and the request it belongs to. */

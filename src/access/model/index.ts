@@ -45,7 +45,17 @@ export interface Person {
 /** Who an audit event is attributed to: a person, the policy (auto-approval) or the system (timers). */
 export type AuditActor = Actor | { platform: 'system'; userId: 'policy' | 'scheduler' | 'reconciler' | 'worker' };
 
-export const REQUEST_STATUSES = ['pending', 'approved', 'active', 'expired', 'revoked', 'denied', 'cancelled', 'timed_out', 'failed'] as const;
+export const REQUEST_STATUSES = [
+  'pending',
+  'approved',
+  'active',
+  'expired',
+  'revoked',
+  'denied',
+  'cancelled',
+  'timed_out',
+  'failed',
+] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const GRANT_STATUSES = ['granting', 'active', 'revoking', 'revoked', 'expired', 'failed', 'revoke_failed'] as const;

@@ -71,7 +71,12 @@ export async function deliverChat(core: Core, outboxId: number): Promise<'delive
       if (!failure.permanent) return void failures.push(failure);
       done();
       await gone?.();
-      await core.audit({ action: 'notify.failed', requestId, actor: WORKER, data: { what, error: failure.message, permanent: true, outboxId } });
+      await core.audit({
+        action: 'notify.failed',
+        requestId,
+        actor: WORKER,
+        data: { what, error: failure.message, permanent: true, outboxId },
+      });
     }
   };
 
@@ -96,16 +101,31 @@ async function deliverParts(core: Core, effect: ChatEffect, progress: ChatProgre
       const cards = effect.refreshCards ? await store.listMessageRefs(effect.requestId) : [];
       const updated = new Set(progress.cards ?? []);
       for (const ref of cards.filter((r) => !updated.has(refKey(r)))) {
-        await part(`card ${ref.platform} ${ref.channel}`, () => notifier.updateApprovalCards(view, role, [ref]), () => updated.add(refKey(ref)), () => store.markCardStale(ref, clock.now()));
+        await part(
+          `card ${ref.platform} ${ref.channel}`,
+          () => notifier.updateApprovalCards(view, role, [ref]),
+          () => updated.add(refKey(ref)),
+          () => store.markCardStale(ref, clock.now()),
+        );
       }
       progress.cards = [...updated];
       const { notice } = effect;
-      if (notice && !progress.told) await part(`notice ${notice.kind}`, () => notifier.tellRequester(view, role, notice), () => (progress.told = true));
+      if (notice && !progress.told)
+        await part(
+          `notice ${notice.kind}`,
+          () => notifier.tellRequester(view, role, notice),
+          () => (progress.told = true),
+        );
       return;
     }
     case 'alert': {
       const alert = await securityAlert(core, effect.alert);
-      if (alert) await part(`alert ${alert.kind}`, () => notifier.alertSecurity(alert, effect.platform), () => undefined);
+      if (alert)
+        await part(
+          `alert ${alert.kind}`,
+          () => notifier.alertSecurity(alert, effect.platform),
+          () => undefined,
+        );
       return;
     }
     case 'escalation_cards': {
@@ -114,14 +134,22 @@ async function deliverParts(core: Core, effect: ChatEffect, progress: ChatProgre
       const role = core.role(view.request.roleId);
       const tier = role.approval.escalation[effect.tier];
       if (!tier) return;
-      await part(`escalation card tier ${effect.tier}`, async () => store.saveMessageRefs(effect.requestId, await notifier.postEscalationCards(view, role, tier, effect.tier)), () => (progress.posted = true));
+      await part(
+        `escalation card tier ${effect.tier}`,
+        async () => store.saveMessageRefs(effect.requestId, await notifier.postEscalationCards(view, role, tier, effect.tier)),
+        () => (progress.posted = true),
+      );
       return;
     }
     case 'extension_cards': {
       const view = await core.extensionView(effect.extensionId);
       const updated = new Set(progress.cards ?? []);
       for (const ref of view.extension.cards.filter((r) => !updated.has(refKey(r)))) {
-        await part(`extension card ${ref.platform} ${ref.channel}`, () => notifier.updateExtensionCards(view, [ref]), () => updated.add(refKey(ref)));
+        await part(
+          `extension card ${ref.platform} ${ref.channel}`,
+          () => notifier.updateExtensionCards(view, [ref]),
+          () => updated.add(refKey(ref)),
+        );
       }
       progress.cards = [...updated];
       return;
@@ -129,7 +157,11 @@ async function deliverParts(core: Core, effect: ChatEffect, progress: ChatProgre
     case 'reminder': {
       if (progress.posted) return;
       const view = await core.view(effect.requestId);
-      await part('reminder', async () => notifier.remindApprovers(view, await store.listMessageRefs(effect.requestId)), () => (progress.posted = true));
+      await part(
+        'reminder',
+        async () => notifier.remindApprovers(view, await store.listMessageRefs(effect.requestId)),
+        () => (progress.posted = true),
+      );
       return;
     }
   }
@@ -165,7 +197,12 @@ export async function requeueOwedChat(core: Core, stalledBefore: Date): Promise<
     const requestId = owed.effect.kind === 'alert' ? owed.effect.alert.requestId : owed.effect.requestId;
     if (now.getTime() - owed.createdAt.getTime() > CHAT_OWED_FOR_MS) {
       if (await outbox.abandon(owed.id, now, 'owed for more than a day')) {
-        await core.audit({ action: 'notify.failed', requestId, actor: { platform: 'system', userId: 'reconciler' }, data: { what: owed.effect.kind, error: `still not delivered after ${owed.attempts} attempts in a day`, outboxId: owed.id } });
+        await core.audit({
+          action: 'notify.failed',
+          requestId,
+          actor: { platform: 'system', userId: 'reconciler' },
+          data: { what: owed.effect.kind, error: `still not delivered after ${owed.attempts} attempts in a day`, outboxId: owed.id },
+        });
       }
       continue;
     }

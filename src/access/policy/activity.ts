@@ -16,7 +16,10 @@ export const ActivityPolicySchema = z
     /** First wait between attempts; it doubles after each failure. */
     retry_backoff: durationField.prefault('1m'),
     /** CloudTrail regions searched (global services such as IAM log to us-east-1); default: AWS_REGION. */
-    aws_regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region like eu-west-1')).min(1, 'list at least one region, or leave the key out').optional(),
+    aws_regions: z
+      .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region like eu-west-1'))
+      .min(1, 'list at least one region, or leave the key out')
+      .optional(),
   })
   .strict();
 

@@ -12,7 +12,10 @@ const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 /** `mon-fri`, `mon,wed,fri`, `sat-sun`, `fri-mon` (wraps) → ISO weekdays 1 (Mon) … 7 (Sun). */
 const weekdaysField = z.string().transform((text, ctx) => {
   const days = new Set<number>();
-  for (const part of text.toLowerCase().split(',').map((p) => p.trim())) {
+  for (const part of text
+    .toLowerCase()
+    .split(',')
+    .map((p) => p.trim())) {
     const [from, to = from] = part.split('-').map((d) => WEEKDAYS.indexOf(d.trim() as (typeof WEEKDAYS)[number]));
     if (from === undefined || to === undefined || from < 0 || to < 0) {
       ctx.addIssue({ code: 'custom', message: `"${text}" is not a list of days (use forms like mon-fri or mon,wed,fri)` });
@@ -26,7 +29,10 @@ const weekdaysField = z.string().transform((text, ctx) => {
   return [...days].sort();
 });
 
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like 08:00').transform((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)));
+const clockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like 08:00')
+  .transform((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)));
 
 const timezoneField = z.string().refine(
   (tz) => {
@@ -69,7 +75,10 @@ const AnomalyThresholdsSchema = z
 
 export const DigestPolicySchema = z
   .object({
-    slack_channel: z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a Slack channel id like C0123ABC').optional(),
+    slack_channel: z
+      .string()
+      .regex(/^[CG][A-Z0-9]+$/, 'must be a Slack channel id like C0123ABC')
+      .optional(),
     teams_channel: z.string().min(1).optional(),
     cron: z.string().default('0 9 * * *'),
     timezone: timezoneField.default('UTC'),

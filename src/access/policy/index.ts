@@ -21,7 +21,10 @@ const ApproverSetSchema = z
   })
   .strict();
 
-const emailDomain = z.string().regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a domain like example.com').transform((d) => d.toLowerCase());
+const emailDomain = z
+  .string()
+  .regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a domain like example.com')
+  .transform((d) => d.toLowerCase());
 
 /**
  * `requesters`: who may ask for a role. Every role says so explicitly, even when the
@@ -33,17 +36,34 @@ const RequestersSchema = z
       anyone: z.literal(true, 'can only be true (list people otherwise)').optional(),
       slack_users: z.array(slackUserId).default([]),
       slack_usergroups: z.array(slackGroupId).default([]),
-      teams_users: z.array(z.string().min(1).transform((id) => id.toLowerCase())).default([]),
+      teams_users: z
+        .array(
+          z
+            .string()
+            .min(1)
+            .transform((id) => id.toLowerCase()),
+        )
+        .default([]),
       emails: z.array(z.email().transform((e) => e.toLowerCase())).default([]),
       email_domains: z.array(emailDomain).default([]),
     },
-    { error: (issue) => (issue.input === undefined ? 'is required: say who may request this role (slack_users, slack_usergroups, teams_users, emails, email_domains), or requesters: { anyone: true }' : undefined) },
+    {
+      error: (issue) =>
+        issue.input === undefined
+          ? 'is required: say who may request this role (slack_users, slack_usergroups, teams_users, emails, email_domains), or requesters: { anyone: true }'
+          : undefined,
+    },
   )
   .strict()
   .superRefine((r, ctx) => {
     const listed = r.slack_users.length + r.slack_usergroups.length + r.teams_users.length + r.emails.length + r.email_domains.length;
-    if (r.anyone && listed > 0) ctx.addIssue({ code: 'custom', message: 'anyone: true already lets everyone ask; drop the lists, or drop anyone' });
-    if (!r.anyone && listed === 0) ctx.addIssue({ code: 'custom', message: 'names nobody: list slack_users, slack_usergroups, teams_users, emails or email_domains, or say { anyone: true }' });
+    if (r.anyone && listed > 0)
+      ctx.addIssue({ code: 'custom', message: 'anyone: true already lets everyone ask; drop the lists, or drop anyone' });
+    if (!r.anyone && listed === 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'names nobody: list slack_users, slack_usergroups, teams_users, emails or email_domains, or say { anyone: true }',
+      });
   })
   .transform((r) => ({ ...r, anyone: r.anyone ?? false }));
 
@@ -59,10 +79,13 @@ const ApprovalDefaultsSchema = z
   .strict();
 
 /** `approval.auto_if_on_call`: approve at once when the requester is on call now in this schedule. */
-const OnCallSchema = z.union([
-  z.object({ pagerduty_schedule: z.string().regex(/^[A-Z0-9]+$/, 'must be a PagerDuty schedule id like PABC123') }).strict(),
-  z.object({ opsgenie_schedule: z.string().min(1) }).strict(),
-], { error: 'must be { pagerduty_schedule: <id> } or { opsgenie_schedule: <id> }' });
+const OnCallSchema = z.union(
+  [
+    z.object({ pagerduty_schedule: z.string().regex(/^[A-Z0-9]+$/, 'must be a PagerDuty schedule id like PABC123') }).strict(),
+    z.object({ opsgenie_schedule: z.string().min(1) }).strict(),
+  ],
+  { error: 'must be { pagerduty_schedule: <id> } or { opsgenie_schedule: <id> }' },
+);
 
 /** One tier of `approval.escalation`: who is asked once the request has waited `after`. */
 const EscalationTierSchema = z
@@ -73,7 +96,10 @@ const EscalationTierSchema = z
     slack_channel: slackChannelId.optional(),
   })
   .strict()
-  .refine((t) => t.approvers.slack_users.length + t.approvers.slack_usergroups.length + t.approvers.teams_users.length > 0, { path: ['approvers'], message: 'an escalation tier needs at least one approver' });
+  .refine((t) => t.approvers.slack_users.length + t.approvers.slack_usergroups.length + t.approvers.teams_users.length > 0, {
+    path: ['approvers'],
+    message: 'an escalation tier needs at least one approver',
+  });
 
 const RoleApprovalSchema = z
   .object({
@@ -89,14 +115,24 @@ const RoleApprovalSchema = z
   .superRefine((a, ctx) => {
     a.escalation.forEach((tier, i) => {
       const before = a.escalation[i - 1];
-      if (before && tier.after <= before.after) ctx.addIssue({ code: 'custom', path: ['escalation', i, 'after'], message: 'must be later than the tier before it' });
+      if (before && tier.after <= before.after)
+        ctx.addIssue({ code: 'custom', path: ['escalation', i, 'after'], message: 'must be later than the tier before it' });
     });
     if (a.auto) return;
     const set = a.approvers;
     const count = set ? set.slack_users.length + set.slack_usergroups.length + set.teams_users.length : 0;
-    if (count === 0) ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'a role that is not auto-approved needs at least one approver (slack_users, slack_usergroups or teams_users)' });
+    if (count === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approvers'],
+        message: 'a role that is not auto-approved needs at least one approver (slack_users, slack_usergroups or teams_users)',
+      });
     if (set && set.slack_usergroups.length === 0 && set.slack_users.length + set.teams_users.length < a.required) {
-      ctx.addIssue({ code: 'custom', path: ['required'], message: `needs ${a.required} distinct approvers but only ${set.slack_users.length + set.teams_users.length} are listed` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['required'],
+        message: `needs ${a.required} distinct approvers but only ${set.slack_users.length + set.teams_users.length} are listed`,
+      });
     }
   });
 
@@ -106,7 +142,10 @@ const RoleSchema = z
     description: z.string().default(''),
     provider: z.enum(['sandbox', 'aws', 'azure']),
     requesters: RequestersSchema,
-    aws: z.object({ role_arn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN') }).strict().optional(),
+    aws: z
+      .object({ role_arn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN') })
+      .strict()
+      .optional(),
     azure: z
       .object({
         scope: z.string().startsWith('/', 'must be an Azure scope starting with / (/subscriptions/…)'),
@@ -120,10 +159,17 @@ const RoleSchema = z
     default_duration: durationField.optional(),
     min_duration: durationField.default(60_000),
     reason: z.enum(['required', 'optional']).default('required'),
-    ticket_pattern: z.string().optional().superRefine((p, ctx) => {
-      if (p === undefined) return;
-      try { new RegExp(p); } catch (e) { ctx.addIssue({ code: 'custom', message: `is not a valid regular expression: ${(e as Error).message}` }); }
-    }),
+    ticket_pattern: z
+      .string()
+      .optional()
+      .superRefine((p, ctx) => {
+        if (p === undefined) return;
+        try {
+          new RegExp(p);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: `is not a valid regular expression: ${(e as Error).message}` });
+        }
+      }),
     sensitive: z.boolean().default(false),
     /** A role meant for reading only: write calls in its activity are a digest anomaly (read_role_writes). */
     read_only: z.boolean().default(false),
@@ -139,13 +185,17 @@ const RoleSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    if (r.break_glass_max_duration !== undefined && !r.break_glass) ctx.addIssue({ code: 'custom', path: ['break_glass_max_duration'], message: 'needs break_glass: true' });
-    if (r.break_glass_max_duration !== undefined && r.break_glass_max_duration < r.min_duration) ctx.addIssue({ code: 'custom', path: ['break_glass_max_duration'], message: 'is shorter than min_duration' });
+    if (r.break_glass_max_duration !== undefined && !r.break_glass)
+      ctx.addIssue({ code: 'custom', path: ['break_glass_max_duration'], message: 'needs break_glass: true' });
+    if (r.break_glass_max_duration !== undefined && r.break_glass_max_duration < r.min_duration)
+      ctx.addIssue({ code: 'custom', path: ['break_glass_max_duration'], message: 'is shorter than min_duration' });
     if (r.provider === 'aws' && !r.aws) ctx.addIssue({ code: 'custom', path: ['aws'], message: 'provider aws needs aws.role_arn' });
-    if (r.provider === 'azure' && !r.azure) ctx.addIssue({ code: 'custom', path: ['azure'], message: 'provider azure needs azure.scope and azure.role_definition_id' });
+    if (r.provider === 'azure' && !r.azure)
+      ctx.addIssue({ code: 'custom', path: ['azure'], message: 'provider azure needs azure.scope and azure.role_definition_id' });
     if (r.min_duration > r.max_duration) ctx.addIssue({ code: 'custom', path: ['min_duration'], message: 'is longer than max_duration' });
     const def = r.default_duration ?? r.max_duration;
-    if (def > r.max_duration || def < r.min_duration) ctx.addIssue({ code: 'custom', path: ['default_duration'], message: 'must lie between min_duration and max_duration' });
+    if (def > r.max_duration || def < r.min_duration)
+      ctx.addIssue({ code: 'custom', path: ['default_duration'], message: 'must lie between min_duration and max_duration' });
   })
   .transform((r) => ({
     ...r,
@@ -171,13 +221,19 @@ export const PolicySchema = z
     /** Overrides of what the chat platforms say about a person (keyed by Slack user id or Entra object id). */
     users: z.record(z.string(), z.object({ email: z.email().optional(), azure_object_id: z.string().optional() }).strict()).default({}),
     /** Slack: guests (single- and multi-channel) and Slack Connect externals are refused unless allowed. */
-    slack: z.object({ allow_guests: z.boolean().default(false) }).strict().default({ allow_guests: false }),
+    slack: z
+      .object({ allow_guests: z.boolean().default(false) })
+      .strict()
+      .default({ allow_guests: false }),
     /**
      * Teams: only the bot's own tenant (MICROSOFT_APP_TENANT_ID) unless `allowed_tenants` names others
      * (a MultiTenant bot must list them); guests are refused unless allowed.
      */
     teams: z
-      .object({ allowed_tenants: z.array(z.guid('must be an Entra tenant id (a GUID)').transform((t) => t.toLowerCase())).default([]), allow_guests: z.boolean().default(false) })
+      .object({
+        allowed_tenants: z.array(z.guid('must be an Entra tenant id (a GUID)').transform((t) => t.toLowerCase())).default([]),
+        allow_guests: z.boolean().default(false),
+      })
       .strict()
       .default({ allowed_tenants: [], allow_guests: false }),
   })
@@ -189,10 +245,24 @@ export const PolicySchema = z
       seen.add(role.id);
       const lastTier = role.approval.escalation.at(-1);
       if (lastTier && lastTier.after >= p.approvals.pending_ttl) {
-        ctx.addIssue({ code: 'custom', path: ['roles', i, 'approval', 'escalation'], message: 'a tier comes after approvals.pending_ttl, when the request has already timed out' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['roles', i, 'approval', 'escalation'],
+          message: 'a tier comes after approvals.pending_ttl, when the request has already timed out',
+        });
       }
-      if (!role.approval.auto && !role.approval.slack_channel && !role.approval.teams_channel && !p.approvals.slack_channel && !p.approvals.teams_channel) {
-        ctx.addIssue({ code: 'custom', path: ['roles', i, 'approval', 'slack_channel'], message: 'no approval channel: set approvals.slack_channel or this role\'s approval.slack_channel' });
+      if (
+        !role.approval.auto &&
+        !role.approval.slack_channel &&
+        !role.approval.teams_channel &&
+        !p.approvals.slack_channel &&
+        !p.approvals.teams_channel
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['roles', i, 'approval', 'slack_channel'],
+          message: "no approval channel: set approvals.slack_channel or this role's approval.slack_channel",
+        });
       }
     });
   });

@@ -1,7 +1,17 @@
 import type { GrantActivity } from '../model/activity';
 import type { ExtensionStore } from '../model/extension';
 import type { GrantTransition, RequestTransition } from '../model/lifecycle';
-import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Person } from '../model';
+import type {
+  AccessRequest,
+  Approval,
+  AuditEvent,
+  AuditEventInput,
+  ChatMessageRef,
+  Grant,
+  GrantEnd,
+  GrantWithRequest,
+  Person,
+} from '../model';
 
 /** Requests: filing, status transitions under a row lock, per-person queries, and the state decisions need. */
 export interface RequestStore {
@@ -51,7 +61,12 @@ export interface GrantStore {
   getGrant(id: string): Promise<Grant | undefined>;
   getGrantForRequest(requestId: string): Promise<Grant | undefined>;
   /** Ends go through `finishGrants`, which sets `revokedAt` and `activity`. */
-  transitionGrant(id: string, t: GrantTransition, patch: Partial<Pick<Grant, 'providerRef' | 'activatedAt' | 'expiresAt' | 'failureReason'>>, at: Date): Promise<Grant | undefined>;
+  transitionGrant(
+    id: string,
+    t: GrantTransition,
+    patch: Partial<Pick<Grant, 'providerRef' | 'activatedAt' | 'expiresAt' | 'failureReason'>>,
+    at: Date,
+  ): Promise<Grant | undefined>;
   /** The grants of these ids that exist, each with its request, in one query. */
   getGrantsWithRequests(ids: string[]): Promise<GrantWithRequest[]>;
   /**

@@ -29,10 +29,21 @@ export interface AuditTrail {
 export async function requireMaySee(core: Core, person: Person, requestId: string, what: 'audit' | 'view'): Promise<RequestView> {
   const view = await core.view(requestId).catch(() => undefined);
   const role = view && core.deps.policy.roles.find((r) => r.id === view.request.roleId);
-  const allowed = view && role && (isRequester(person, view.request) || (await mayDecide(core, role, view.request, person)) || (await isSecurityTeam(core, person)));
+  const allowed =
+    view &&
+    role &&
+    (isRequester(person, view.request) || (await mayDecide(core, role, view.request, person)) || (await isSecurityTeam(core, person)));
   if (allowed) return view;
-  await core.audit({ action: `${what}.refused`, requestId: view ? requestId : null, actor: person.account, data: { code: 'not_allowed', requestId } });
-  throw new AccessError('not_allowed', `Only the requester, an approver of its role or the security team can see ${what === 'audit' ? 'the audit trail of ' : ''}${requestId}.`);
+  await core.audit({
+    action: `${what}.refused`,
+    requestId: view ? requestId : null,
+    actor: person.account,
+    data: { code: 'not_allowed', requestId },
+  });
+  throw new AccessError(
+    'not_allowed',
+    `Only the requester, an approver of its role or the security team can see ${what === 'audit' ? 'the audit trail of ' : ''}${requestId}.`,
+  );
 }
 
 /**

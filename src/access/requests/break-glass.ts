@@ -38,20 +38,26 @@ export async function reviewBreakGlass(core: Core, person: Person, requestId: st
   try {
     const request = await core.request(requestId);
     if (!request.breakGlass) throw new AccessError('bad_input', `${requestId} was not a break-glass request; there is nothing to review.`);
-    if (isRequester(person, request)) throw new AccessError('self_approval', `You cannot review your own break-glass use ${requestId}; another approver must.`);
-    const doubt = crossPlatformDoubt(person, [{ person: request.requesterPerson, platform: request.requesterPlatform, what: 'the requester' }]);
+    if (isRequester(person, request))
+      throw new AccessError('self_approval', `You cannot review your own break-glass use ${requestId}; another approver must.`);
+    const doubt = crossPlatformDoubt(person, [
+      { person: request.requesterPerson, platform: request.requesterPlatform, what: 'the requester' },
+    ]);
     if (doubt) throw new AccessError('unresolved_person', doubt);
     const role = core.role(request.roleId);
-    if (!(await core.isApprover(role, person))) throw new AccessError('not_approver', `You are not an approver for ${role.id}, so you cannot review ${requestId}.`);
+    if (!(await core.isApprover(role, person)))
+      throw new AccessError('not_approver', `You are not an approver for ${role.id}, so you cannot review ${requestId}.`);
     const now = clock.now();
     const marked = await store.transaction(async (tx) => {
       const ok = await tx.markReviewed(requestId, actor.userId, now);
-      if (ok) await tx.appendAudit({ action: 'break_glass.reviewed', requestId, actor, data: { late: now > reviewDueAt(request, role) } }, now);
+      if (ok)
+        await tx.appendAudit({ action: 'break_glass.reviewed', requestId, actor, data: { late: now > reviewDueAt(request, role) } }, now);
       return ok;
     });
     if (!marked) throw new AccessError('already_decided', `${requestId} was already reviewed.`);
   } catch (e) {
-    if (isAccessError(e)) await core.audit({ action: 'review.refused', requestId: e.code === 'not_found' ? null : requestId, actor, data: { code: e.code } });
+    if (isAccessError(e))
+      await core.audit({ action: 'review.refused', requestId: e.code === 'not_found' ? null : requestId, actor, data: { code: e.code } });
     throw e;
   }
   await core.announce(requestId);
@@ -68,7 +74,16 @@ export async function remindOverdueReview(core: Core, requestId: string): Promis
   if (reviewDueAt(request, role) > now) return false;
   const marked = await store.transaction(async (tx) => {
     const ok = await tx.markReviewReminded(requestId, now);
-    if (ok) await tx.appendAudit({ action: 'break_glass.review_overdue', requestId, actor: { platform: 'system', userId: 'scheduler' }, data: { within: role.break_glass_review_within } }, now);
+    if (ok)
+      await tx.appendAudit(
+        {
+          action: 'break_glass.review_overdue',
+          requestId,
+          actor: { platform: 'system', userId: 'scheduler' },
+          data: { within: role.break_glass_review_within },
+        },
+        now,
+      );
     return ok;
   });
   if (!marked) return false;
@@ -83,6 +98,7 @@ export async function remindOverdueReviews(core: Core): Promise<number> {
   if (windows.length === 0) return 0;
   const before = new Date(core.deps.clock.now().getTime() - Math.min(...windows));
   let sent = 0;
-  for (const request of await core.deps.store.listBreakGlassReviewsDue(before, 500)) if (await remindOverdueReview(core, request.id)) sent++;
+  for (const request of await core.deps.store.listBreakGlassReviewsDue(before, 500))
+    if (await remindOverdueReview(core, request.id)) sent++;
   return sent;
 }

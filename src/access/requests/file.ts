@@ -34,8 +34,16 @@ async function routeOf(core: Core, person: Person, role: Role, input: RequestInp
 /** Refuses, audited, a person the role's `requesters` do not include. */
 async function requireEligible(core: Core, person: Person, role: Role): Promise<void> {
   if (await mayRequest(core, role.requesters, person)) return;
-  await core.audit({ action: 'request.refused', requestId: null, actor: person.account, data: { code: 'not_eligible', roleId: role.id, person: person.key } });
-  throw new AccessError('not_eligible', `You may not request ${role.id}: the policy does not list you among its requesters. \`/jit roles\` shows the roles you may request; ask an admin if you need this one.`);
+  await core.audit({
+    action: 'request.refused',
+    requestId: null,
+    actor: person.account,
+    data: { code: 'not_eligible', roleId: role.id, person: person.key },
+  });
+  throw new AccessError(
+    'not_eligible',
+    `You may not request ${role.id}: the policy does not list you among its requesters. \`/jit roles\` shows the roles you may request; ask an admin if you need this one.`,
+  );
 }
 
 /**
@@ -79,7 +87,8 @@ export async function requestAccess(core: Core, person: Person, input: RequestIn
       await fileRequest(tx, request, route, person, role, now);
     });
   } catch (e) {
-    if (e instanceof LimitRefusal) await core.audit({ action: 'request.refused', requestId: null, actor, data: { code: e.code, roleId: role.id, ...e.data } });
+    if (e instanceof LimitRefusal)
+      await core.audit({ action: 'request.refused', requestId: null, actor, data: { code: e.code, roleId: role.id, ...e.data } });
     throw e;
   }
   return announceFiled(core, request, route, role, now);
@@ -89,12 +98,43 @@ export async function requestAccess(core: Core, person: Person, input: RequestIn
 async function fileRequest(tx: AccessStore, request: AccessRequest, route: Route, person: Person, role: Role, now: Date): Promise<void> {
   const actor = person.account;
   await tx.insertRequest(request);
-  await tx.appendAudit({ action: 'request.created', requestId: request.id, actor, data: { roleId: role.id, durationMs: request.durationMs, reason: request.reason, ticket: request.ticket, breakGlass: request.breakGlass || undefined, person: person.key } }, now);
+  await tx.appendAudit(
+    {
+      action: 'request.created',
+      requestId: request.id,
+      actor,
+      data: {
+        roleId: role.id,
+        durationMs: request.durationMs,
+        reason: request.reason,
+        ticket: request.ticket,
+        breakGlass: request.breakGlass || undefined,
+        person: person.key,
+      },
+    },
+    now,
+  );
   if (route.status === 'approved') {
     // Break-glass is the requester's own approval; the others are the policy's.
-    await tx.appendAudit({ action: 'request.approved', requestId: request.id, actor: route.by === 'break_glass' ? actor : { platform: 'system', userId: 'policy' }, data: route.data }, now);
+    await tx.appendAudit(
+      {
+        action: 'request.approved',
+        requestId: request.id,
+        actor: route.by === 'break_glass' ? actor : { platform: 'system', userId: 'policy' },
+        data: route.data,
+      },
+      now,
+    );
   } else if (route.onCallFailed) {
-    await tx.appendAudit({ action: 'oncall.lookup_failed', requestId: request.id, actor: { platform: 'system', userId: 'policy' }, data: { roleId: role.id, ...route.onCallFailed } }, now);
+    await tx.appendAudit(
+      {
+        action: 'oncall.lookup_failed',
+        requestId: request.id,
+        actor: { platform: 'system', userId: 'policy' },
+        data: { roleId: role.id, ...route.onCallFailed },
+      },
+      now,
+    );
   }
 }
 
@@ -115,7 +155,12 @@ async function announceFiled(core: Core, request: AccessRequest, route: Route, r
   } catch (e) {
     // The request stands (approvers can use /jit pending); make the gap visible.
     logger.error({ err: e, requestId: request.id }, 'could not post the approval card');
-    await core.audit({ action: 'notify.failed', requestId: request.id, actor: { platform: 'system', userId: 'worker' }, data: { what: 'approval_card', error: String(e) } });
+    await core.audit({
+      action: 'notify.failed',
+      requestId: request.id,
+      actor: { platform: 'system', userId: 'worker' },
+      data: { what: 'approval_card', error: String(e) },
+    });
   }
   if (request.breakGlass) {
     await announceBreakGlass(core, view, role);
@@ -126,7 +171,8 @@ async function announceFiled(core: Core, request: AccessRequest, route: Route, r
   await scheduleEscalations(core, request, role);
   await scheduleReminder(core, request.id, now);
   await core.announce(request.id, { kind: 'submitted' }, false);
-  if (route.status === 'pending' && route.onCallFailed) await core.announce(request.id, { kind: 'on_call_unavailable', ...route.onCallFailed }, false);
+  if (route.status === 'pending' && route.onCallFailed)
+    await core.announce(request.id, { kind: 'on_call_unavailable', ...route.onCallFailed }, false);
   return view;
 }
 

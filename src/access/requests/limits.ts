@@ -20,18 +20,30 @@ export async function refuseOverLimits(core: Core, tx: RequestStore, person: Per
   const now = clock.now();
   const limit = policy.limits.requests_per_hour;
   if ((await tx.countRequestsSince(person, new Date(now.getTime() - 3_600_000))) >= limit) {
-    throw new LimitRefusal('rate_limited', `You have made ${limit} requests in the last hour, the most allowed. Please wait, or ask an admin.`, {});
+    throw new LimitRefusal(
+      'rate_limited',
+      `You have made ${limit} requests in the last hour, the most allowed. Please wait, or ask an admin.`,
+      {},
+    );
   }
   const open = await tx.listOpenRequests(person, role.id);
   const age = (r: AccessRequest) => formatDuration(Math.max(0, now.getTime() - r.createdAt.getTime()));
   const holding = open.find((r) => r.status === 'active' || r.status === 'approved');
   const pending = open.filter((r) => r.status === 'pending');
   if (holding) {
-    throw new LimitRefusal('duplicate_request', `You already have *${role.id}* in \`${holding.id}\` (${holding.status === 'active' ? 'active' : 'approved, being granted'}). Use that one; \`/jit revoke ${holding.id}\` ends it.`, { existing: holding.id });
+    throw new LimitRefusal(
+      'duplicate_request',
+      `You already have *${role.id}* in \`${holding.id}\` (${holding.status === 'active' ? 'active' : 'approved, being granted'}). Use that one; \`/jit revoke ${holding.id}\` ends it.`,
+      { existing: holding.id },
+    );
   }
   if (pending.length >= policy.limits.max_pending_per_role) {
     const ids = pending.map((r) => `\`${r.id}\` (asked ${age(r)} ago)`).join(', ');
-    throw new LimitRefusal('duplicate_request', `You already have a pending request for *${role.id}*: ${ids}. It is still with the approvers; \`/jit cancel <id>\` withdraws it if you want to ask differently.`, { existing: pending[0]?.id });
+    throw new LimitRefusal(
+      'duplicate_request',
+      `You already have a pending request for *${role.id}*: ${ids}. It is still with the approvers; \`/jit cancel <id>\` withdraws it if you want to ask differently.`,
+      { existing: pending[0]?.id },
+    );
   }
 }
 

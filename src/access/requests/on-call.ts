@@ -3,7 +3,9 @@ import type { Person } from '../model';
 import type { OnCallSchedule, Role } from '../policy';
 
 export function describeSchedule(schedule: OnCallSchedule): string {
-  return 'pagerduty_schedule' in schedule ? `PagerDuty schedule ${schedule.pagerduty_schedule}` : `Opsgenie schedule ${schedule.opsgenie_schedule}`;
+  return 'pagerduty_schedule' in schedule
+    ? `PagerDuty schedule ${schedule.pagerduty_schedule}`
+    : `Opsgenie schedule ${schedule.opsgenie_schedule}`;
 }
 
 /** What the on-call check of `approval.auto_if_on_call` found; `failed` carries why it could not tell. */

@@ -24,7 +24,10 @@ export function checkRequest(role: Role, input: RequestInput): CheckedRequest {
   if (input.breakGlass) return checkBreakGlass(role, input);
   const durationMs = input.durationMs ?? role.default_duration;
   if (durationMs > role.max_duration) {
-    throw new AccessError('bad_duration', `${role.id} can be granted for at most ${formatDuration(role.max_duration)} (you asked for ${formatDuration(durationMs)}).`);
+    throw new AccessError(
+      'bad_duration',
+      `${role.id} can be granted for at most ${formatDuration(role.max_duration)} (you asked for ${formatDuration(durationMs)}).`,
+    );
   }
   if (durationMs < role.min_duration) {
     throw new AccessError('bad_duration', `${role.id} must be granted for at least ${formatDuration(role.min_duration)}.`);
@@ -34,20 +37,30 @@ export function checkRequest(role: Role, input: RequestInput): CheckedRequest {
     throw new AccessError('reason_required', `The reason is too long (${reason.length} characters; at most ${MAX_REASON_LENGTH}).`);
   }
   if (role.reason === 'required' && !reason) {
-    throw new AccessError('reason_required', `${role.id} needs a reason: /jit request ${role.id} ${formatDuration(durationMs).replace(/ /g, '')} "why you need it"`);
+    throw new AccessError(
+      'reason_required',
+      `${role.id} needs a reason: /jit request ${role.id} ${formatDuration(durationMs).replace(/ /g, '')} "why you need it"`,
+    );
   }
   return { durationMs, reason, ticket: findTicket(role, input.ticket ?? null, reason) };
 }
 
 /** Break-glass: only on roles that allow it, capped by `break_glass_max_duration`, never without a reason. */
 function checkBreakGlass(role: Role, input: RequestInput): CheckedRequest {
-  if (!role.break_glass) throw new AccessError('not_allowed', `${role.id} does not allow break-glass; ask for it normally: /jit request ${role.id}`);
+  if (!role.break_glass)
+    throw new AccessError('not_allowed', `${role.id} does not allow break-glass; ask for it normally: /jit request ${role.id}`);
   const durationMs = input.durationMs ?? Math.min(role.default_duration, role.break_glass_max_duration);
   if (durationMs > role.break_glass_max_duration) {
-    throw new AccessError('bad_duration', `Break-glass on ${role.id} lasts at most ${formatDuration(role.break_glass_max_duration)} (you asked for ${formatDuration(durationMs)}).`);
+    throw new AccessError(
+      'bad_duration',
+      `Break-glass on ${role.id} lasts at most ${formatDuration(role.break_glass_max_duration)} (you asked for ${formatDuration(durationMs)}).`,
+    );
   }
   if (!input.reason?.trim()) {
-    throw new AccessError('reason_required', `Break-glass needs a reason: /jit request ${role.id} ${formatDuration(durationMs).replace(/ /g, '')} --break-glass "what is on fire"`);
+    throw new AccessError(
+      'reason_required',
+      `Break-glass needs a reason: /jit request ${role.id} ${formatDuration(durationMs).replace(/ /g, '')} --break-glass "what is on fire"`,
+    );
   }
   return checkRequest(role, { ...input, durationMs, breakGlass: false });
 }
@@ -58,10 +71,15 @@ function findTicket(role: Role, explicit: string | null, reason: string | null):
   const pattern = new RegExp(role.ticket_pattern);
   const given = explicit?.trim();
   if (given) {
-    if (!pattern.test(given)) throw new AccessError('ticket_mismatch', `"${given}" is not a ticket ${role.id} accepts (pattern ${role.ticket_pattern}).`);
+    if (!pattern.test(given))
+      throw new AccessError('ticket_mismatch', `"${given}" is not a ticket ${role.id} accepts (pattern ${role.ticket_pattern}).`);
     return given;
   }
   const found = (reason ?? '').split(/[\s,;()[\]]+/).find((word) => word && pattern.test(word));
-  if (!found) throw new AccessError('ticket_required', `${role.id} needs a ticket matching ${role.ticket_pattern}; put it in the reason or the ticket field.`);
+  if (!found)
+    throw new AccessError(
+      'ticket_required',
+      `${role.id} needs a ticket matching ${role.ticket_pattern}; put it in the reason or the ticket field.`,
+    );
   return found;
 }

@@ -39,7 +39,10 @@ function sensitiveAuto({ granted, roles, fmt }: Indexed): Anomaly[] {
   const sensitive = new Set(roles.filter((r) => r.sensitive).map((r) => r.id));
   return granted
     .filter(({ request }) => request.autoApproved && sensitive.has(request.roleId))
-    .map(({ request }) => ({ rule: 'sensitive_auto', text: `${request.id}: sensitive role ${request.roleId} granted to ${fmt.user(request.requesterId)} with no human approval (auto)` }));
+    .map(({ request }) => ({
+      rule: 'sensitive_auto',
+      text: `${request.id}: sensitive role ${request.roleId} granted to ${fmt.user(request.requesterId)} with no human approval (auto)`,
+    }));
 }
 
 /** People (all their accounts together) with more grants in the day than `anomalies.max_grants_per_requester`. */
@@ -50,7 +53,9 @@ function busyRequester({ granted, settings, fmt }: Indexed): Anomaly[] {
     const seen = byPerson.get(request.requesterPerson);
     byPerson.set(request.requesterPerson, { account: seen?.account ?? request.requesterId, n: (seen?.n ?? 0) + 1 });
   }
-  return [...byPerson.values()].filter(({ n }) => n > max).map(({ account, n }) => ({ rule: 'busy_requester', text: `${fmt.user(account)} received ${n} grants in the day (more than ${max})` }));
+  return [...byPerson.values()]
+    .filter(({ n }) => n > max)
+    .map(({ account, n }) => ({ rule: 'busy_requester', text: `${fmt.user(account)} received ${n} grants in the day (more than ${max})` }));
 }
 
 /** Approvals given sooner after the request than `anomalies.fast_approval`: a rubber stamp? */
@@ -62,7 +67,12 @@ function fastApproval({ data, requests, settings, fmt }: Indexed): Anomaly[] {
       const request = requests.get(a.requestId);
       const ms = request ? a.createdAt.getTime() - request.createdAt.getTime() : Infinity;
       return request && ms < limit
-        ? [{ rule: 'fast_approval' as const, text: `${request.id}: ${fmt.user(a.approverId)} approved ${request.roleId} for ${fmt.user(request.requesterId)} ${formatDuration(ms)} after the request (under ${formatDuration(limit)})` }]
+        ? [
+            {
+              rule: 'fast_approval' as const,
+              text: `${request.id}: ${fmt.user(a.approverId)} approved ${request.roleId} for ${fmt.user(request.requesterId)} ${formatDuration(ms)} after the request (under ${formatDuration(limit)})`,
+            },
+          ]
         : [];
     });
 }
@@ -90,7 +100,11 @@ function approverShare({ granted, settings, fmt, lookups: index }: Indexed): Ano
     const counts = new Map<string, number>();
     for (const approvers of grants) for (const a of new Set(approvers)) counts.set(a, (counts.get(a) ?? 0) + 1);
     for (const [approver, n] of counts) {
-      if (n / grants.length > share) found.push({ rule: 'approver_share', text: `${fmt.user(approver)} approved ${n} of ${fmt.user(names.get(requester)!)}'s ${grants.length} grants (more than ${Math.round(share * 100)}%)` });
+      if (n / grants.length > share)
+        found.push({
+          rule: 'approver_share',
+          text: `${fmt.user(approver)} approved ${n} of ${fmt.user(names.get(requester)!)}'s ${grants.length} grants (more than ${Math.round(share * 100)}%)`,
+        });
     }
   }
   return found;
@@ -109,7 +123,12 @@ function rerequestAfterDeny({ data, settings, fmt }: Indexed): Anomaly[] {
         .filter((d) => d.id !== r.id && d.decidedAt! <= r.createdAt && r.createdAt.getTime() - d.decidedAt!.getTime() <= within)
         .sort((a, b) => b.decidedAt!.getTime() - a.decidedAt!.getTime())[0];
       return before
-        ? [{ rule: 'rerequest_after_deny' as const, text: `${r.id}: ${fmt.user(r.requesterId)} asked again for ${r.roleId} ${formatDuration(r.createdAt.getTime() - before.decidedAt!.getTime())} after ${before.id} was denied` }]
+        ? [
+            {
+              rule: 'rerequest_after_deny' as const,
+              text: `${r.id}: ${fmt.user(r.requesterId)} asked again for ${r.roleId} ${formatDuration(r.createdAt.getTime() - before.decidedAt!.getTime())} after ${before.id} was denied`,
+            },
+          ]
         : [];
     });
 }
@@ -124,11 +143,20 @@ function revokeTrouble({ data, requests, settings, fmt }: Indexed): Anomaly[] {
   }
   const found: Anomaly[] = [...failures].map(([grantId, f]) => {
     const grant = data.grants.find((g) => g.id === grantId);
-    const now = grant?.status === 'revoke_failed' || grant?.status === 'revoking' ? 'ACCESS MAY STILL BE STANDING' : `now ${grant?.status ?? 'unknown'}`;
-    return { rule: 'revoke_trouble', text: `${f.requestId}: revoke of ${requests.get(f.requestId)?.roleId ?? 'a grant'} (${grantId}) failed ${f.n} time${f.n > 1 ? 's' : ''} (last: ${fmt.text(f.error)}); ${now}` };
+    const now =
+      grant?.status === 'revoke_failed' || grant?.status === 'revoking'
+        ? 'ACCESS MAY STILL BE STANDING'
+        : `now ${grant?.status ?? 'unknown'}`;
+    return {
+      rule: 'revoke_trouble',
+      text: `${f.requestId}: revoke of ${requests.get(f.requestId)?.roleId ?? 'a grant'} (${grantId}) failed ${f.n} time${f.n > 1 ? 's' : ''} (last: ${fmt.text(f.error)}); ${now}`,
+    };
   });
   for (const e of data.events.filter((e) => e.action === 'grant.expired' && Number(e.data?.lateMs ?? 0) > late)) {
-    found.push({ rule: 'revoke_trouble', text: `${e.requestId}: access was revoked ${formatDuration(Number(e.data!.lateMs))} after it expired, at ${clockTime(e.at, settings.timezone)} (more than ${formatDuration(late)} late)` });
+    found.push({
+      rule: 'revoke_trouble',
+      text: `${e.requestId}: access was revoked ${formatDuration(Number(e.data!.lateMs))} after it expired, at ${clockTime(e.at, settings.timezone)} (more than ${formatDuration(late)} late)`,
+    });
   }
   return found;
 }
@@ -140,10 +168,14 @@ function breakGlass({ data, roles, settings, fmt }: Indexed): Anomaly[] {
     .filter((r) => r.breakGlass)
     .map((r) => {
       const due = new Date(r.createdAt.getTime() + (within.get(r.roleId) ?? 0));
-      const review = r.reviewedAt && r.reviewedBy
-        ? `reviewed by ${fmt.user(r.reviewedBy)} at ${clockTime(r.reviewedAt, settings.timezone)}${r.reviewedAt > due ? ' (LATE)' : ''}`
-        : `NOT REVIEWED${data.now >= due ? ' — overdue' : ` (due ${clockTime(due, settings.timezone)})`}`;
-      return { rule: 'break_glass', text: `${r.id}: BREAK-GLASS ${r.roleId} self-approved by ${fmt.user(r.requesterId)} (${r.reason ? fmt.text(r.reason) : 'no reason'}); ${review}` };
+      const review =
+        r.reviewedAt && r.reviewedBy
+          ? `reviewed by ${fmt.user(r.reviewedBy)} at ${clockTime(r.reviewedAt, settings.timezone)}${r.reviewedAt > due ? ' (LATE)' : ''}`
+          : `NOT REVIEWED${data.now >= due ? ' — overdue' : ` (due ${clockTime(due, settings.timezone)})`}`;
+      return {
+        rule: 'break_glass',
+        text: `${r.id}: BREAK-GLASS ${r.roleId} self-approved by ${fmt.user(r.requesterId)} (${r.reason ? fmt.text(r.reason) : 'no reason'}); ${review}`,
+      };
     });
 }
 
@@ -162,11 +194,26 @@ function readRoleWrites({ data, requests, roles, fmt }: Indexed): Anomaly[] {
       const activity = grant?.activity;
       if (!request || !readOnly.has(request.roleId) || activity?.status !== 'fetched' || activity.writeEventCount === 0) return [];
       const n = activity.writeEventCount;
-      return [{ rule: 'read_role_writes' as const, text: `${request.id}: ${fmt.user(request.requesterId)} made ${n} write call${n === 1 ? '' : 's'} on read-only role ${request.roleId} (${shortList(activity.writeEventNames)}) per ${activity.source}` }];
+      return [
+        {
+          rule: 'read_role_writes' as const,
+          text: `${request.id}: ${fmt.user(request.requesterId)} made ${n} write call${n === 1 ? '' : 's'} on read-only role ${request.roleId} (${shortList(activity.writeEventNames)}) per ${activity.source}`,
+        },
+      ];
     });
 }
 
-const RULES = [breakGlass, offHours, sensitiveAuto, busyRequester, fastApproval, approverShare, rerequestAfterDeny, revokeTrouble, readRoleWrites];
+const RULES = [
+  breakGlass,
+  offHours,
+  sensitiveAuto,
+  busyRequester,
+  fastApproval,
+  approverShare,
+  rerequestAfterDeny,
+  revokeTrouble,
+  readRoleWrites,
+];
 
 /** Every anomaly of the day, one line each, in rule order. */
 export function findAnomalies(ctx: AnomalyContext): Anomaly[] {

@@ -47,14 +47,18 @@ function howItEnded(grant: Grant, data: DigestData, index: DigestLookups, fmt: D
 function grantReply(grant: Grant, request: AccessRequest, data: DigestData, index: DigestLookups, fmt: DigestFormat): string {
   const end = grant.revokedAt ?? (grant.expiresAt && grant.expiresAt < data.now ? grant.expiresAt : data.now);
   const used = formatDuration(end.getTime() - grant.activatedAt!.getTime());
-  const approvers = request.autoApproved ? 'policy (auto)' : (index.approvers.get(request.id) ?? []).map(fmt.user).join(', ') || 'nobody recorded';
+  const approvers = request.autoApproved
+    ? 'policy (auto)'
+    : (index.approvers.get(request.id) ?? []).map(fmt.user).join(', ') || 'nobody recorded';
   return [
     `*${request.roleId}* for ${fmt.user(request.requesterId)} · \`${request.id}\` · granted ${clockTime(grant.activatedAt!, data.timezone)}`,
     `Asked ${formatDuration(request.durationMs)} · used ${used} · approved by ${approvers}`,
     `Reason: ${fmt.text(request.reason ?? '—')} · ticket: ${fmt.text(request.ticket ?? '—')}`,
     `Ended: ${howItEnded(grant, data, index, fmt)}`,
     activityLine(grant, fmt.text),
-  ].filter((line) => line !== undefined).join('\n');
+  ]
+    .filter((line) => line !== undefined)
+    .join('\n');
 }
 
 /**
@@ -69,10 +73,15 @@ export function buildDigest(data: DigestData, ctx: BuildContext): BuiltDigest {
     .filter((g) => g.activatedAt && g.activatedAt >= data.start && g.activatedAt < data.end && requests.has(g.requestId))
     .sort((a, b) => a.activatedAt!.getTime() - b.activatedAt!.getTime());
   const index = lookups(data);
-  const replies = granted.map((g) => ({ key: `grant:${g.requestId}`, text: grantReply(g, requests.get(g.requestId)!, data, index, ctx.fmt) }));
+  const replies = granted.map((g) => ({
+    key: `grant:${g.requestId}`,
+    text: grantReply(g, requests.get(g.requestId)!, data, index, ctx.fmt),
+  }));
   replies.push({
     key: 'anomalies',
-    text: anomalies.length ? [`*Anomalies* (${anomalies.length})`, ...anomalies.map((a) => `• [${a.rule}] ${a.text}`)].join('\n') : '*Anomalies*: none.',
+    text: anomalies.length
+      ? [`*Anomalies* (${anomalies.length})`, ...anomalies.map((a) => `• [${a.rule}] ${a.text}`)].join('\n')
+      : '*Anomalies*: none.',
   });
   return { day: data.day, figures, anomalies, parent: parentText(data.day, data.timezone, figures, anomalies.length), replies };
 }

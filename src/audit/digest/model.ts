@@ -36,7 +36,17 @@ export interface DigestFigures {
   medianTimeToApproveMs: number | null;
 }
 
-export const ANOMALY_RULES = ['break_glass', 'off_hours', 'sensitive_auto', 'busy_requester', 'fast_approval', 'approver_share', 'rerequest_after_deny', 'revoke_trouble', 'read_role_writes'] as const;
+export const ANOMALY_RULES = [
+  'break_glass',
+  'off_hours',
+  'sensitive_auto',
+  'busy_requester',
+  'fast_approval',
+  'approver_share',
+  'rerequest_after_deny',
+  'revoke_trouble',
+  'read_role_writes',
+] as const;
 export type AnomalyRule = (typeof ANOMALY_RULES)[number];
 
 export interface Anomaly {

@@ -44,7 +44,10 @@ export class DigestService {
     const zone = this.settings.timezone;
     const { start, end } = dayWindow(day, zone);
     const rows = await this.deps.source.load(start, end, new Date(start.getTime() - this.settings.anomalies.rerequest_within));
-    return buildDigest({ day, timezone: zone, start, end, now: this.deps.clock.now(), ...rows }, { settings: this.settings, roles: this.deps.policy.roles, fmt });
+    return buildDigest(
+      { day, timezone: zone, start, end, now: this.deps.clock.now(), ...rows },
+      { settings: this.settings, roles: this.deps.policy.roles, fmt },
+    );
   }
 
   /**
@@ -73,10 +76,14 @@ export class DigestService {
       for (const reply of digest.replies) {
         const existing = record.replies[reply.key];
         if (existing) await publisher.update(record.channel, existing, reply.text);
-        else await ledger.saveReply(day, publisher.platform, reply.key, await publisher.post(record.channel, reply.text, parent), clock.now());
+        else
+          await ledger.saveReply(day, publisher.platform, reply.key, await publisher.post(record.channel, reply.text, parent), clock.now());
       }
       done = true;
-      logger.info({ day, channel: record.channel, replies: digest.replies.length, anomalies: digest.anomalies.length }, firstTime ? 'digest posted' : 'digest updated');
+      logger.info(
+        { day, channel: record.channel, replies: digest.replies.length, anomalies: digest.anomalies.length },
+        firstTime ? 'digest posted' : 'digest updated',
+      );
       return { status: firstTime ? 'posted' : 'updated', digest, channel: record.channel };
     } finally {
       await ledger.release(day, publisher.platform, clock.now(), done);

@@ -56,12 +56,15 @@ export const SOCKET_MODE_CONNECT_MS = 15_000;
 /** What failed and what to check, when Socket Mode does not connect at start. */
 function socketModeFailure(e: unknown, apiUrl: string | undefined): Error {
   const code = (e as { data?: { error?: string } }).data?.error;
-  const cause = code ?? (e instanceof Error ? ((e as { original?: Error }).original?.cause as Error | undefined)?.message ?? e.message : String(e));
+  const cause =
+    code ?? (e instanceof Error ? (((e as { original?: Error }).original?.cause as Error | undefined)?.message ?? e.message) : String(e));
   const hint =
     code === 'invalid_auth' || code === 'not_authed' || code === 'not_allowed_token_type'
       ? 'SLACK_APP_TOKEN must be the app-level token (xapp-…, Basic Information → App-Level Tokens) with the connections:write scope.'
-      : 'Check that this machine reaches slack.com over HTTPS and WebSockets (a proxy, firewall or DNS may block it), that SLACK_APP_TOKEN is the app-level token (xapp-…) with connections:write, and that Socket Mode is on in the app\'s settings.';
-  return new Error(`Could not connect to Slack in Socket Mode (apps.connections.open at ${apiUrl ?? 'https://slack.com/api/'} with SLACK_APP_TOKEN, then its WebSocket): ${cause}.\n${hint}`);
+      : "Check that this machine reaches slack.com over HTTPS and WebSockets (a proxy, firewall or DNS may block it), that SLACK_APP_TOKEN is the app-level token (xapp-…) with connections:write, and that Socket Mode is on in the app's settings.";
+  return new Error(
+    `Could not connect to Slack in Socket Mode (apps.connections.open at ${apiUrl ?? 'https://slack.com/api/'} with SLACK_APP_TOKEN, then its WebSocket): ${cause}.\n${hint}`,
+  );
 }
 
 /** The Bolt app with every jitbot listener, over HTTP (`/slack/events`) or Socket Mode. */
@@ -88,7 +91,16 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   } else {
     if (!opts.signingSecret || !opts.http) throw new Error('Slack over HTTP needs SLACK_SIGNING_SECRET');
     // Mounted before Bolt's own route, so it runs first (express keeps the order of registration).
-    opts.http.post('/slack/events', ...slackEdge({ signingSecret: opts.signingSecret, bodyLimit: SLACK_BODY_LIMIT, workspace: opts.workspace, onForeign, logger: opts.logger }));
+    opts.http.post(
+      '/slack/events',
+      ...slackEdge({
+        signingSecret: opts.signingSecret,
+        bodyLimit: SLACK_BODY_LIMIT,
+        workspace: opts.workspace,
+        onForeign,
+        logger: opts.logger,
+      }),
+    );
     const receiver = new ExpressReceiver({
       signingSecret: opts.signingSecret,
       app: opts.http,
@@ -122,9 +134,16 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     stop: async () => {
       if (socket) await app.stop();
       if (inFlight.count === 0) return;
-      opts.logger.info({ inFlight: inFlight.count }, `stopping: finishing ${inFlight.count} Slack commands and actions already acknowledged`);
+      opts.logger.info(
+        { inFlight: inFlight.count },
+        `stopping: finishing ${inFlight.count} Slack commands and actions already acknowledged`,
+      );
       const left = await inFlight.drain(SLACK_SHUTDOWN_GRACE_MS);
-      if (left > 0) opts.logger.warn({ left }, `${left} acknowledged Slack commands or actions did not finish within ${SLACK_SHUTDOWN_GRACE_MS / 1000} s of shutdown; their requesters may not have been answered`);
+      if (left > 0)
+        opts.logger.warn(
+          { left },
+          `${left} acknowledged Slack commands or actions did not finish within ${SLACK_SHUTDOWN_GRACE_MS / 1000} s of shutdown; their requesters may not have been answered`,
+        );
     },
   };
 }

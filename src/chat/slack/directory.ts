@@ -35,7 +35,8 @@ export class SlackDirectory implements ApproverDirectory {
   private whoAmI(): Promise<SlackWorkspace & SlackBot> {
     this.self ??= this.client.auth.test().then(
       (r) => {
-        if (!r.team_id || !r.user_id || !r.bot_id) throw new Error('Slack auth.test returned no team_id, user_id or bot_id (is SLACK_BOT_TOKEN a bot token, xoxb-…?)');
+        if (!r.team_id || !r.user_id || !r.bot_id)
+          throw new Error('Slack auth.test returned no team_id, user_id or bot_id (is SLACK_BOT_TOKEN a bot token, xoxb-…?)');
         return { teamId: r.team_id, ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}), botId: r.bot_id, botUserId: r.user_id };
       },
       (e: unknown) => {

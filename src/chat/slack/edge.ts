@@ -37,7 +37,12 @@ type Payload = z.output<typeof Payload>;
 
 /** Who sent a payload, and from which workspace (the team ids it names, and its Grid org). */
 function originOf(payload: Payload): { actor?: Actor; teams: string[]; enterprise?: string } {
-  if ('command' in payload) return { actor: { platform: 'slack', userId: payload.user_id }, teams: [payload.team_id], enterprise: payload.enterprise_id ?? undefined };
+  if ('command' in payload)
+    return {
+      actor: { platform: 'slack', userId: payload.user_id },
+      teams: [payload.team_id],
+      enterprise: payload.enterprise_id ?? undefined,
+    };
   if (payload.type === 'event_callback') return { teams: [payload.team_id], enterprise: payload.enterprise_id ?? undefined };
   if ('user' in payload) {
     const teams = [payload.team?.id, payload.user.team_id].filter((t): t is string => Boolean(t));
@@ -46,7 +51,10 @@ function originOf(payload: Payload): { actor?: Actor; teams: string[]; enterpris
   return { teams: [] };
 }
 
-export type Admission = { ok: true; payload: Payload } | { ok: false; status: 400; why: string } | { ok: false; status: 200; why: string; actor?: Actor; command: boolean };
+export type Admission =
+  | { ok: true; payload: Payload }
+  | { ok: false; status: 400; why: string }
+  | { ok: false; status: 200; why: string; actor?: Actor; command: boolean };
 
 /**
  * Whether a parsed, signed payload may reach the listeners: well-formed, and from the
@@ -54,14 +62,21 @@ export type Admission = { ok: true; payload: Payload } | { ok: false; status: 40
  */
 export function admitPayload(body: unknown, home: SlackWorkspace): Admission {
   const parsed = Payload.safeParse(body);
-  if (!parsed.success) return { ok: false, status: 400, why: 'not a Slack payload jitbot understands (a required field is missing or malformed)' };
+  if (!parsed.success)
+    return { ok: false, status: 400, why: 'not a Slack payload jitbot understands (a required field is missing or malformed)' };
   const payload = parsed.data;
   if ('type' in payload && (payload.type === 'url_verification' || payload.type === 'ssl_check')) return { ok: true, payload };
   const origin = originOf(payload);
   const sameOrg = home.enterpriseId !== undefined && origin.enterprise === home.enterpriseId;
   const sameTeam = origin.teams.length > 0 && origin.teams.every((t) => t === home.teamId);
   if (sameOrg || sameTeam) return { ok: true, payload };
-  return { ok: false, status: 200, why: `from workspace ${origin.teams.join('/') || '?'}${origin.enterprise ? ` (org ${origin.enterprise})` : ''}, not ${home.teamId}`, actor: origin.actor, command: 'command' in payload };
+  return {
+    ok: false,
+    status: 200,
+    why: `from workspace ${origin.teams.join('/') || '?'}${origin.enterprise ? ` (org ${origin.enterprise})` : ''}, not ${home.teamId}`,
+    actor: origin.actor,
+    command: 'command' in payload,
+  };
 }
 
 /** What a person from another workspace sees (only slash commands show an answer). */
@@ -107,7 +122,10 @@ export function slackEdge(opts: EdgeOptions): RequestHandler[] {
     const signature = req.get('x-slack-signature') ?? '';
     const skew = Math.abs(now() / 1000 - Number(timestamp));
     if (!/^\d{1,12}$/.test(timestamp) || !(skew <= MAX_CLOCK_SKEW_S)) {
-      opts.logger.warn({ timestamp, skewSeconds: Number.isFinite(skew) ? Math.round(skew) : undefined }, 'slack request refused: timestamp missing or more than five minutes off');
+      opts.logger.warn(
+        { timestamp, skewSeconds: Number.isFinite(skew) ? Math.round(skew) : undefined },
+        'slack request refused: timestamp missing or more than five minutes off',
+      );
       res.status(401).send();
       return;
     }
@@ -143,7 +161,9 @@ export function slackEdge(opts: EdgeOptions): RequestHandler[] {
       return;
     }
     opts.logger.warn({ why: admission.why, user: admission.actor?.userId }, 'slack request refused: another workspace');
-    await opts.onForeign({ actor: admission.actor, why: admission.why }).catch((err: unknown) => opts.logger.error({ err }, 'could not audit a refused Slack request'));
+    await opts
+      .onForeign({ actor: admission.actor, why: admission.why })
+      .catch((err: unknown) => opts.logger.error({ err }, 'could not audit a refused Slack request'));
     if (admission.command) res.json(FOREIGN_ANSWER);
     else res.status(200).send();
   };

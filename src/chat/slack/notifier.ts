@@ -46,7 +46,13 @@ export class SlackNotifier implements Notifier {
     await Promise.all(
       refs
         .filter((r) => r.platform === 'slack')
-        .map((ref) => this.client.chat.update({ ...approvalCard(view, role, ref.channel, this.headerOf(view, role, ref)), channel: ref.channel, ts: ref.messageId })),
+        .map((ref) =>
+          this.client.chat.update({
+            ...approvalCard(view, role, ref.channel, this.headerOf(view, role, ref)),
+            channel: ref.channel,
+            ts: ref.messageId,
+          }),
+        ),
     );
   }
 
@@ -63,14 +69,20 @@ export class SlackNotifier implements Notifier {
     await this.client.chat.postMessage(requesterNotice(view, role, notice));
     if (notice.kind === 'ended' && this.refreshHome) {
       // Best effort: the DM is what counts; a Home tab left stale is redrawn when it is opened.
-      await this.refreshHome(view.request.requesterId).catch((err: unknown) => this.logger.warn({ err, requestId: view.request.id }, 'could not redraw the App Home after the access ended'));
+      await this.refreshHome(view.request.requesterId).catch((err: unknown) =>
+        this.logger.warn({ err, requestId: view.request.id }, 'could not redraw the App Home after the access ended'),
+      );
     }
   }
 
   /** A reply in the approval card's thread: everyone watching the channel sees it, the card stays the one place to decide. */
   async remindApprovers(view: RequestView, refs: ChatMessageRef[]): Promise<void> {
     const text = reminderWords(view.request, slackMarkup);
-    await Promise.all(refs.filter((r) => r.platform === 'slack').map((ref) => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.messageId, text })));
+    await Promise.all(
+      refs
+        .filter((r) => r.platform === 'slack')
+        .map((ref) => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.messageId, text })),
+    );
   }
 
   async postExtensionCards(view: ExtensionView): Promise<ChatMessageRef[]> {
@@ -82,7 +94,11 @@ export class SlackNotifier implements Notifier {
   }
 
   async updateExtensionCards(view: ExtensionView, refs: ChatMessageRef[]): Promise<void> {
-    await Promise.all(refs.filter((r) => r.platform === 'slack').map((ref) => this.client.chat.update({ ...extensionCard(view, ref.channel), channel: ref.channel, ts: ref.messageId })));
+    await Promise.all(
+      refs
+        .filter((r) => r.platform === 'slack')
+        .map((ref) => this.client.chat.update({ ...extensionCard(view, ref.channel), channel: ref.channel, ts: ref.messageId })),
+    );
   }
 
   async tellAboutExtension(view: ExtensionView, notice: ExtensionNotice): Promise<void> {

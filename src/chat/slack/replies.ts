@@ -13,6 +13,8 @@ export async function withUserErrors(logger: Logger, reply: Reply, work: () => P
     await work();
   } catch (e) {
     const failure = failureMessage(logger, e, 'slack listener');
-    await reply({ text: `${failure.refusal ? ':warning:' : ':boom:'} ${failure.text}` }).catch((err) => logger.warn({ err }, 'could not send a refusal'));
+    await reply({ text: `${failure.refusal ? ':warning:' : ':boom:'} ${failure.text}` }).catch((err) =>
+      logger.warn({ err }, 'could not send a refusal'),
+    );
   }
 }

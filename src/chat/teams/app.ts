@@ -35,9 +35,13 @@ export interface TeamsApp {
  * installs it, so it must name them.
  */
 export function tenantsOf(credentials: TeamsCredentials, policy: Policy): string[] {
-  const tenants = [credentials.tenantId, ...policy.teams.allowed_tenants].filter((t): t is string => Boolean(t)).map((t) => t.toLowerCase());
+  const tenants = [credentials.tenantId, ...policy.teams.allowed_tenants]
+    .filter((t): t is string => Boolean(t))
+    .map((t) => t.toLowerCase());
   if (tenants.length === 0) {
-    throw new Error('A MultiTenant Teams bot needs teams.allowed_tenants in the policy (or MICROSOFT_APP_TENANT_ID): jitbot acts only for people of tenants you name.');
+    throw new Error(
+      'A MultiTenant Teams bot needs teams.allowed_tenants in the policy (or MICROSOFT_APP_TENANT_ID): jitbot acts only for people of tenants you name.',
+    );
   }
   return [...new Set(tenants)];
 }

@@ -1,4 +1,10 @@
-import { ActivityHandler, ActivityTypes, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import {
+  ActivityHandler,
+  ActivityTypes,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type TurnContext,
+} from 'botbuilder';
 import { isAccessError } from '../../access/model/errors';
 import { runCardAction } from './actions';
 import { whyRefused } from './boundary';
@@ -47,9 +53,24 @@ export class TeamsBot extends ActivityHandler {
     if (!why) return super.run(context);
     this.deps.logger.warn({ why, channelId: activity.channelId, activityType: activity.type }, 'teams activity refused');
     const objectId = activity.from?.aadObjectId;
-    if (objectId) await this.deps.service.refuseAtEdge({ platform: 'teams', userId: objectId.toLowerCase().slice(0, 64) }, 'foreign_channel_or_tenant', why);
+    if (objectId)
+      await this.deps.service.refuseAtEdge(
+        { platform: 'teams', userId: objectId.toLowerCase().slice(0, 64) },
+        'foreign_channel_or_tenant',
+        why,
+      );
     if (activity.type === ActivityTypes.Invoke) {
-      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403, body: { statusCode: 403, type: 'application/vnd.microsoft.error', value: { code: 'Forbidden', message: 'jitbot acts only for people of its own organisation, in Teams.' } } } });
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: {
+          status: 403,
+          body: {
+            statusCode: 403,
+            type: 'application/vnd.microsoft.error',
+            value: { code: 'Forbidden', message: 'jitbot acts only for people of its own organisation, in Teams.' },
+          },
+        },
+      });
     }
   }
 
@@ -63,8 +84,14 @@ export class TeamsBot extends ActivityHandler {
   private async welcome(context: TurnContext): Promise<void> {
     const stored = await rememberConversation(this.deps, context.activity);
     if (stored?.kind === 'channel') {
-      this.deps.logger.info({ teamsChannel: stored.conversationId }, 'jitbot was added to a Teams channel: put this id in the policy as teams_channel to post approval cards there');
-      await say(context, `👋 jitbot is here. To post approval cards in this channel, set \`teams_channel: "${stored.conversationId}"\` in the policy (approvals, or a role's approval).`);
+      this.deps.logger.info(
+        { teamsChannel: stored.conversationId },
+        'jitbot was added to a Teams channel: put this id in the policy as teams_channel to post approval cards there',
+      );
+      await say(
+        context,
+        `👋 jitbot is here. To post approval cards in this channel, set \`teams_channel: "${stored.conversationId}"\` in the policy (approvals, or a role's approval).`,
+      );
       return;
     }
     await say(context, help());

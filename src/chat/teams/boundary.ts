@@ -9,7 +9,9 @@ import type { Activity } from 'botbuilder';
 export function whyRefused(activity: Partial<Activity>, allowedTenants: readonly string[]): string | undefined {
   if (activity.channelId !== 'msteams') return `channel ${String(activity.channelId ?? '?').slice(0, 40)} is not Teams`;
   const channelTenant = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
-  const tenants = [activity.conversation?.tenantId, channelTenant].filter((t) => t !== undefined && t !== null).map((t) => String(t).toLowerCase());
+  const tenants = [activity.conversation?.tenantId, channelTenant]
+    .filter((t) => t !== undefined && t !== null)
+    .map((t) => String(t).toLowerCase());
   if (tenants.length === 0) return 'the activity names no tenant';
   const foreign = tenants.find((t) => !allowedTenants.includes(t));
   return foreign ? `tenant ${foreign.slice(0, 40)} is not allowed` : undefined;

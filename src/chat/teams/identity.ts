@@ -9,6 +9,10 @@ import type { Actor } from '../../access/model';
  */
 export function actorOf(activity: Partial<Activity>): Actor {
   const aadObjectId = activity.from?.aadObjectId?.trim();
-  if (!aadObjectId) throw new AccessError('not_allowed', 'I cannot tell who you are in your organisation (no Entra object id came with your message), so I cannot act for you.');
+  if (!aadObjectId)
+    throw new AccessError(
+      'not_allowed',
+      'I cannot tell who you are in your organisation (no Entra object id came with your message), so I cannot act for you.',
+    );
   return { platform: 'teams', userId: aadObjectId.toLowerCase() };
 }

@@ -32,7 +32,11 @@ export class TeamsNotifier implements Notifier {
   ) {}
 
   postApprovalCards(view: RequestView, role: Role): Promise<ChatMessageRef[]> {
-    return this.postCard(approvalTeamsChannel(this.policy, role), approvalCard(view, role), `Access request ${view.request.id}: ${role.id}`);
+    return this.postCard(
+      approvalTeamsChannel(this.policy, role),
+      approvalCard(view, role),
+      `Access request ${view.request.id}: ${role.id}`,
+    );
   }
 
   /**
@@ -40,7 +44,11 @@ export class TeamsNotifier implements Notifier {
    * Teams channel again (a fresh post notifies the channel), headed by whom it now asks.
    */
   async postEscalationCards(view: RequestView, role: Role, tier: EscalationTier, tierIndex: number): Promise<ChatMessageRef[]> {
-    const refs = await this.postCard(approvalTeamsChannel(this.policy, role), approvalCard(view, role, undefined, escalationHeader(view, tier, tierIndex)), `Escalated: access request ${view.request.id}`);
+    const refs = await this.postCard(
+      approvalTeamsChannel(this.policy, role),
+      approvalCard(view, role, undefined, escalationHeader(view, tier, tierIndex)),
+      `Escalated: access request ${view.request.id}`,
+    );
     return refs.map((ref) => ({ ...ref, tier: tierIndex }));
   }
 
@@ -70,7 +78,9 @@ export class TeamsNotifier implements Notifier {
     await Promise.all(
       refs
         .filter((r) => r.platform === 'teams')
-        .map((ref) => this.poster.inConversation(ref.channel, (context) => context.updateActivity({ ...cardMessage(card), id: ref.messageId }))),
+        .map((ref) =>
+          this.poster.inConversation(ref.channel, (context) => context.updateActivity({ ...cardMessage(card), id: ref.messageId })),
+        ),
     );
   }
 
@@ -89,7 +99,11 @@ export class TeamsNotifier implements Notifier {
   /** A reply in the thread of each Teams approval card: the channel sees it, the card stays the one place to decide. */
   async remindApprovers(view: RequestView, refs: ChatMessageRef[]): Promise<void> {
     const text = reminderWords(view.request, teamsMarkup);
-    await Promise.all(refs.filter((r) => r.platform === 'teams').map((ref) => this.poster.inThread(ref.channel, ref.messageId, (context) => context.sendActivity(text))));
+    await Promise.all(
+      refs
+        .filter((r) => r.platform === 'teams')
+        .map((ref) => this.poster.inThread(ref.channel, ref.messageId, (context) => context.sendActivity(text))),
+    );
   }
 
   async postExtensionCards(view: ExtensionView): Promise<ChatMessageRef[]> {

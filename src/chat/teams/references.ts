@@ -17,7 +17,7 @@ export function storedConversation(activity: Partial<Activity>): StoredConversat
   return {
     conversationId,
     kind,
-    userAadObjectId: kind === 'personal' ? activity.from?.aadObjectId?.toLowerCase() ?? null : null,
+    userAadObjectId: kind === 'personal' ? (activity.from?.aadObjectId?.toLowerCase() ?? null) : null,
     serviceUrl: String(activity.serviceUrl ?? ''),
     reference: { ...reference, conversation: { ...reference.conversation, id: conversationId } } as unknown as Record<string, unknown>,
   };

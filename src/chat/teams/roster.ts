@@ -42,13 +42,24 @@ export class TeamsRoster {
       return;
     }
     if (member.aadObjectId && member.aadObjectId.toLowerCase() !== objectId) {
-      throw new AccessError('not_allowed', 'Teams says this account belongs to someone else than the activity claims, so I cannot act for you.');
+      throw new AccessError(
+        'not_allowed',
+        'Teams says this account belongs to someone else than the activity claims, so I cannot act for you.',
+      );
     }
     const email = (member.email || member.userPrincipalName || '').trim().toLowerCase();
     const tenant = member.tenantId?.toLowerCase() ?? null;
     await this.service.rememberIdentity({
-      platform: 'teams', accountId: objectId, email: email.includes('@') ? email : null, displayName: member.name ?? null, homeId: tenant,
-      guest: member.userRole === 'guest', external: tenant !== null && !this.allowedTenants.includes(tenant), deleted: false, bot: false, refreshedAt: now,
+      platform: 'teams',
+      accountId: objectId,
+      email: email.includes('@') ? email : null,
+      displayName: member.name ?? null,
+      homeId: tenant,
+      guest: member.userRole === 'guest',
+      external: tenant !== null && !this.allowedTenants.includes(tenant),
+      deleted: false,
+      bot: false,
+      refreshedAt: now,
     });
     this.readAt.set(key, now.getTime());
   }

@@ -10,16 +10,22 @@ import type { Markup } from './markup';
 /** `1h`, or `30m (approved shorter than the 1h asked)` when an approver shortened it. */
 export function durationWords(request: AccessRequest): string {
   const granted = grantDurationMs(request);
-  return granted === request.durationMs ? formatDuration(granted) : `${formatDuration(granted)} (approved shorter than the ${formatDuration(request.durationMs)} asked)`;
+  return granted === request.durationMs
+    ? formatDuration(granted)
+    : `${formatDuration(granted)} (approved shorter than the ${formatDuration(request.durationMs)} asked)`;
 }
 
 /** Who approved, for a notice: a person (rendered by `user`), the policy, the on-call schedule or break-glass. */
 export function approvedByWords(by: Extract<RequesterNotice, { kind: 'approved' }>['by'], user: (id: string) => string): string {
   switch (by) {
-    case 'policy': return 'by policy';
-    case 'on_call': return 'automatically because you are on call now';
-    case 'break_glass': return 'by you under BREAK-GLASS; an approver will review it afterwards';
-    default: return `by ${user(by)}`;
+    case 'policy':
+      return 'by policy';
+    case 'on_call':
+      return 'automatically because you are on call now';
+    case 'break_glass':
+      return 'by you under BREAK-GLASS; an approver will review it afterwards';
+    default:
+      return `by ${user(by)}`;
   }
 }
 
@@ -30,7 +36,10 @@ export function approvedByWords(by: Extract<RequesterNotice, { kind: 'approved' 
  */
 export function approverNames(set: ApproverSet, user: (id: string) => string, group: (id: string) => string, requester?: string): string {
   const others = (ids: string[]) => ids.filter((id) => id !== requester);
-  return [...others(set.slack_users).map(user), ...set.slack_usergroups.map(group), ...others(set.teams_users)].join(', ') || (requester ? 'nobody else (ask an admin to add approvers)' : 'nobody');
+  return (
+    [...others(set.slack_users).map(user), ...set.slack_usergroups.map(group), ...others(set.teams_users)].join(', ') ||
+    (requester ? 'nobody else (ask an admin to add approvers)' : 'nobody')
+  );
 }
 
 /** Shorter grants an approver may pick: common lengths below the asked one, at least the role's minimum. */
@@ -56,9 +65,13 @@ export function escalationWords(request: AccessRequest, tier: EscalationTier, ti
 
 /** A break-glass card's review line: who reviewed it, or who must by when (after the platform's marker). */
 export function reviewWords(request: AccessRequest, role: Role, m: Markup): { reviewed: boolean; text: string } {
-  if (request.reviewedAt && request.reviewedBy) return { reviewed: true, text: `Break-glass reviewed by ${m.user(request.reviewedBy)} ${m.when(request.reviewedAt)}` };
+  if (request.reviewedAt && request.reviewedBy)
+    return { reviewed: true, text: `Break-glass reviewed by ${m.user(request.reviewedBy)} ${m.when(request.reviewedAt)}` };
   const overdue = request.reviewRemindedAt ? ` ${m.bold('Review overdue.')}` : '';
-  return { reviewed: false, text: `self-approved by ${m.user(request.requesterId)}. An approver of ${role.id} must review it by ${m.when(reviewDueAt(request, role))}.${overdue}` };
+  return {
+    reviewed: false,
+    text: `self-approved by ${m.user(request.requesterId)}. An approver of ${role.id} must review it by ${m.when(reviewDueAt(request, role))}.${overdue}`,
+  };
 }
 
 /** What the expiry warning says before its buttons (`canExtend`: it offers "Extend"). */
@@ -68,16 +81,23 @@ export function expiringWords(msLeft: number, canExtend: boolean): string {
 }
 
 /** Why a request of an `auto_if_on_call` role went to people after all (`what` names the request). */
-export function onCallUnavailableWords(notice: Extract<RequesterNotice, { kind: 'on_call_unavailable' }>, what: string, m: Pick<Markup, 'text'>): string {
+export function onCallUnavailableWords(
+  notice: Extract<RequesterNotice, { kind: 'on_call_unavailable' }>,
+  what: string,
+  m: Pick<Markup, 'text'>,
+): string {
   return `I could not check whether you are on call in ${notice.schedule} (${m.text(notice.error)}), so ${what} was not approved automatically: it waits for the approvers like any other request.`;
 }
 
 /** The sentence after "your access was revoked": what the provider's check found (empty when none ran). */
 function verificationWords(verification: Extract<RequesterNotice, { kind: 'ended' }>['verification']): string {
   switch (verification) {
-    case 'verified': return ' Revoked and verified: the provider confirms the access is gone.';
-    case 'still_standing': return ' But the provider still shows the access, so the revoke is not verified yet: the security team is alerted, and I am revoking again and re-checking every minute. I will tell you once it is confirmed.';
-    case 'unchecked': return '';
+    case 'verified':
+      return ' Revoked and verified: the provider confirms the access is gone.';
+    case 'still_standing':
+      return ' But the provider still shows the access, so the revoke is not verified yet: the security team is alerted, and I am revoking again and re-checking every minute. I will tell you once it is confirmed.';
+    case 'unchecked':
+      return '';
   }
 }
 

@@ -26,7 +26,14 @@ const REFUSALS: Record<AccessErrorCode, string> = {
 };
 
 /** Data keys that hold milliseconds, with the word they are shown under. */
-const DURATIONS: Record<string, string> = { durationMs: 'duration', totalMs: 'total', addMs: 'adds', lateMs: 'late by', within: 'within', after: 'after' };
+const DURATIONS: Record<string, string> = {
+  durationMs: 'duration',
+  totalMs: 'total',
+  addMs: 'adds',
+  lateMs: 'late by',
+  within: 'within',
+  after: 'after',
+};
 /** Data keys that hold times (ISO strings). */
 const TIMES: Record<string, string> = { expiresAt: 'until', from: 'from', to: 'to' };
 /** Internal keys a reader has no use for (the person key is shown as who acted). */
@@ -37,7 +44,8 @@ const spaced = (key: string) => key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()
 
 function detail(key: string, value: unknown, m: Markup): string | undefined {
   if (HIDDEN.has(key)) return undefined;
-  if (key in DURATIONS && typeof value === 'number') return value === 0 ? undefined : `${DURATIONS[key]} ${value < 1000 ? `${value} ms` : formatDuration(value)}`;
+  if (key in DURATIONS && typeof value === 'number')
+    return value === 0 ? undefined : `${DURATIONS[key]} ${value < 1000 ? `${value} ms` : formatDuration(value)}`;
   if (key in TIMES && typeof value === 'string' && !Number.isNaN(Date.parse(value))) return `${TIMES[key]} ${m.when(new Date(value))}`;
   if (key === 'code' && typeof value === 'string') return REFUSALS[value as AccessErrorCode] ?? m.text(value);
   if (key === 'roleId' && typeof value === 'string') return `role ${m.code(value)}`;

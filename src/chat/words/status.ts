@@ -9,7 +9,10 @@ export const breakGlassMarker = (m: Markup) => `${m.emoji('rotating_light')} BRE
 function approvedBy(view: RequestView, m: Markup): string {
   if (view.request.breakGlass) return `by the requester — ${breakGlassMarker(m)}`;
   if (view.request.autoApproved) return 'by policy';
-  return `by ${view.approvals.filter((a) => a.decision === 'approve').map((a) => m.user(a.approverId)).join(', ')}`;
+  return `by ${view.approvals
+    .filter((a) => a.decision === 'approve')
+    .map((a) => m.user(a.approverId))
+    .join(', ')}`;
 }
 
 /** One line saying where the request stands, for cards, lists and the audit trail. */

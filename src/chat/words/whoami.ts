@@ -12,7 +12,9 @@ const roleList = (roles: Role[], m: Markup) => (roles.length ? roles.map((r) => 
  */
 export function whoamiLines(who: WhoAmI, m: Markup): string[] {
   const { person } = who;
-  const accounts = who.accounts.map((a) => `${PLATFORM_NAMES[a.platform]} ${a.platform === 'slack' ? m.user(a.userId) : m.code(a.userId)}`).join(', ');
+  const accounts = who.accounts
+    .map((a) => `${PLATFORM_NAMES[a.platform]} ${a.platform === 'slack' ? m.user(a.userId) : m.code(a.userId)}`)
+    .join(', ');
   return [
     person.email
       ? `You are ${m.bold(m.text(person.email))}: accounts with this e-mail count as one person for approvals and limits.`

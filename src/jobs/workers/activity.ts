@@ -8,6 +8,12 @@ import { withFinalAttempt } from './final-attempt';
 export function activityProcessor(service: AccessService, logger: Logger) {
   return async (job: Job): Promise<void> => {
     const { grantId } = QUEUES.activity.payload.parse(job.data);
-    await withFinalAttempt(job, logger, { grantId }, () => service.recordActivity(grantId), (error, attempts) => service.recordActivityFailure(grantId, error, attempts));
+    await withFinalAttempt(
+      job,
+      logger,
+      { grantId },
+      () => service.recordActivity(grantId),
+      (error, attempts) => service.recordActivityFailure(grantId, error, attempts),
+    );
   };
 }

@@ -8,6 +8,12 @@ import { withFinalAttempt } from './final-attempt';
 export function grantProcessor(service: AccessService, logger: Logger) {
   return async (job: Job): Promise<void> => {
     const { requestId } = QUEUES.grant.payload.parse(job.data);
-    await withFinalAttempt(job, logger, { requestId }, () => service.activateGrant(requestId), (error) => service.failGrant(requestId, error));
+    await withFinalAttempt(
+      job,
+      logger,
+      { requestId },
+      () => service.activateGrant(requestId),
+      (error) => service.failGrant(requestId, error),
+    );
   };
 }

@@ -5,10 +5,30 @@
 
 (function () {
   const EMOJI = {
-    alarm_clock: '⏰', ballot_box_with_check: '☑️', boom: '💥', heavy_multiplication_x: '✖️', hourglass: '⌛',
-    hourglass_flowing_sand: '⏳', inbox_tray: '📥', information_source: 'ℹ️', lock: '🔒', no_entry: '⛔',
-    test_tube: '🧪', unlock: '🔓', warning: '⚠️', white_check_mark: '✅', x: '❌', bell: '🔔', key: '🔑',
-    repeat: '🔁', house: '🏠', clock3: '🕒', arrow_double_up: '⏫', mag: '🔍', newspaper: '📰', rotating_light: '🚨',
+    alarm_clock: '⏰',
+    ballot_box_with_check: '☑️',
+    boom: '💥',
+    heavy_multiplication_x: '✖️',
+    hourglass: '⌛',
+    hourglass_flowing_sand: '⏳',
+    inbox_tray: '📥',
+    information_source: 'ℹ️',
+    lock: '🔒',
+    no_entry: '⛔',
+    test_tube: '🧪',
+    unlock: '🔓',
+    warning: '⚠️',
+    white_check_mark: '✅',
+    x: '❌',
+    bell: '🔔',
+    key: '🔑',
+    repeat: '🔁',
+    house: '🏠',
+    clock3: '🕒',
+    arrow_double_up: '⏫',
+    mag: '🔍',
+    newspaper: '📰',
+    rotating_light: '🚨',
   };
 
   function escapeHtml(s) {
@@ -22,10 +42,15 @@
     html = html.replace(/```([\s\S]*?)```/g, (_, code) => `\uE000${codes.push(`<pre>${code}</pre>`) - 1}\uE000`);
     html = html.replace(/`([^`\n]+)`/g, (_, code) => `\uE000${codes.push(`<code>${code}</code>`) - 1}\uE000`);
     html = html
-      .replace(/&lt;!date\^(\d+)\^[^|]*\|[^&]*&gt;/g, (_, seconds) => new Date(Number(seconds) * 1000).toLocaleString([], { dateStyle: 'medium', timeStyle: 'medium' }))
+      .replace(/&lt;!date\^(\d+)\^[^|]*\|[^&]*&gt;/g, (_, seconds) =>
+        new Date(Number(seconds) * 1000).toLocaleString([], { dateStyle: 'medium', timeStyle: 'medium' }),
+      )
       .replace(/&lt;@([UW][A-Z0-9]+)&gt;/g, '<span class="mention">@$1</span>')
       // User groups read as the server names them in the sandbox: S0ONCALL is @oncall.
-      .replace(/&lt;!subteam\^(S[A-Z0-9]+)(?:\|@?([^&]+))?&gt;/g, (_, id, name) => `<span class="mention">@${name || id.replace(/^S0?/, '').toLowerCase()}</span>`)
+      .replace(
+        /&lt;!subteam\^(S[A-Z0-9]+)(?:\|@?([^&]+))?&gt;/g,
+        (_, id, name) => `<span class="mention">@${name || id.replace(/^S0?/, '').toLowerCase()}</span>`,
+      )
       .replace(/&lt;!(channel|here|everyone)&gt;/g, '<span class="mention">@$1</span>')
       .replace(/&lt;#(C[A-Z0-9]+)(?:\|([^&]+))?&gt;/g, (_, id, name) => `<span class="mention">#${name || id}</span>`)
       .replace(/&lt;(https?:\/\/[^|&]+)\|([^&]+)&gt;/g, '<a href="$1" target="_blank" rel="noopener">$2</a>')
@@ -120,7 +145,10 @@
       }
       case 'context': {
         const node = el('div', 'bk-context');
-        for (const e of b.elements || []) node.appendChild(e.type === 'image' ? Object.assign(el('img'), { src: e.image_url, alt: e.alt_text }) : el('span', '', textHtml(e)));
+        for (const e of b.elements || [])
+          node.appendChild(
+            e.type === 'image' ? Object.assign(el('img'), { src: e.image_url, alt: e.alt_text }) : el('span', '', textHtml(e)),
+          );
         return node;
       }
       case 'actions': {
@@ -157,9 +185,13 @@
     const values = {};
     for (const node of root.querySelectorAll('[data-block-id]')) {
       const { blockId, actionId, type } = node.dataset;
-      const entry = type === 'static_select'
-        ? { type, selected_option: node.value ? { value: node.value, text: { type: 'plain_text', text: node.selectedOptions[0].text } } : null }
-        : { type, value: node.value === '' ? null : node.value };
+      const entry =
+        type === 'static_select'
+          ? {
+              type,
+              selected_option: node.value ? { value: node.value, text: { type: 'plain_text', text: node.selectedOptions[0].text } } : null,
+            }
+          : { type, value: node.value === '' ? null : node.value };
       values[blockId] = { [actionId]: entry };
     }
     return values;

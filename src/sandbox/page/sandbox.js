@@ -55,7 +55,10 @@
       return li;
     };
     $('channels').replaceChildren(...state.channels.map((c) => item(c.id, `# ${escapeHtml(c.name)}`, unread(c.id))));
-    $('apps').replaceChildren(item(dm(userId), '🤖 jitbot <span class="muted">messages</span>', unread(dm(userId))), item(HOME, '🏠 jitbot <span class="muted">home</span>', 0));
+    $('apps').replaceChildren(
+      item(dm(userId), '🤖 jitbot <span class="muted">messages</span>', unread(dm(userId))),
+      item(HOME, '🏠 jitbot <span class="muted">home</span>', 0),
+    );
   }
 
   function select(id) {
@@ -86,7 +89,12 @@
   }
 
   function renderChannel() {
-    const title = channel === HOME ? '🏠 jitbot — Home' : isDm(channel) ? `🤖 jitbot — direct messages with ${userId}` : `# ${(state.channels.find((c) => c.id === channel) || { name: channel }).name}`;
+    const title =
+      channel === HOME
+        ? '🏠 jitbot — Home'
+        : isDm(channel)
+          ? `🤖 jitbot — direct messages with ${userId}`
+          : `# ${(state.channels.find((c) => c.id === channel) || { name: channel }).name}`;
     $('channel-title').textContent = title;
     $('composer').hidden = channel === HOME;
     const list = $('messages');
@@ -101,20 +109,24 @@
     list.classList.remove('home');
     const messages = state.messages.filter((m) => m.channel === channel && visible(m));
     list.replaceChildren(...messages.map(messageNode));
-    if (!messages.length) list.innerHTML = '<p class="muted empty">Nothing here yet. Try <code>/jit help</code> or <code>/jit roles</code> below.</p>';
+    if (!messages.length)
+      list.innerHTML = '<p class="muted empty">Nothing here yet. Try <code>/jit help</code> or <code>/jit roles</code> below.</p>';
     list.scrollTop = list.scrollHeight;
   }
 
   function renderCalls() {
-    const items = state.calls.slice().reverse().map((c) => {
-      const li = document.createElement('li');
-      li.value = c.seq;
-      const where = c.args.channel || c.args.user_id || c.args.trigger_id || c.args.id || '';
-      const details = document.createElement('details');
-      details.innerHTML = `<summary><code>${escapeHtml(c.method)}</code> <span class="muted">${escapeHtml(String(where))}</span></summary><pre>${escapeHtml(JSON.stringify(c.args, null, 2))}</pre>`;
-      li.appendChild(details);
-      return li;
-    });
+    const items = state.calls
+      .slice()
+      .reverse()
+      .map((c) => {
+        const li = document.createElement('li');
+        li.value = c.seq;
+        const where = c.args.channel || c.args.user_id || c.args.trigger_id || c.args.id || '';
+        const details = document.createElement('details');
+        details.innerHTML = `<summary><code>${escapeHtml(c.method)}</code> <span class="muted">${escapeHtml(String(where))}</span></summary><pre>${escapeHtml(JSON.stringify(c.args, null, 2))}</pre>`;
+        li.appendChild(details);
+        return li;
+      });
     $('calls').replaceChildren(...items);
   }
 

@@ -2,7 +2,17 @@ import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNotNull, is
 import { GRANT_TRANSITIONS, type GrantTransition, type RequestTransition } from '../../access/model/lifecycle';
 import type { GrantActivity } from '../../access/model/activity';
 import type { Extension, ExtensionSettlement, NewExtension } from '../../access/model/extension';
-import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Person } from '../../access/model';
+import type {
+  AccessRequest,
+  Approval,
+  AuditEvent,
+  AuditEventInput,
+  ChatMessageRef,
+  Grant,
+  GrantEnd,
+  GrantWithRequest,
+  Person,
+} from '../../access/model';
 import type { AccessStore } from '../../access/ports';
 import type { Db } from '../db';
 import { accessRequests, approvals, chatMessages, grantExtensions, grants } from '../schema';
@@ -22,7 +32,10 @@ function toGrant(row: GrantRow): Grant {
  * people existed (such rows name the account as its own person).
  */
 function requestedBy(person: Person) {
-  return or(eq(accessRequests.requesterPerson, person.key), and(eq(accessRequests.requesterPlatform, person.account.platform), eq(accessRequests.requesterId, person.account.userId)))!;
+  return or(
+    eq(accessRequests.requesterPerson, person.key),
+    and(eq(accessRequests.requesterPlatform, person.account.platform), eq(accessRequests.requesterId, person.account.userId)),
+  )!;
 }
 
 /** Postgres' unique_violation: the row was already there (a double click, a retried job). */
@@ -99,12 +112,20 @@ export class DrizzleAccessStore implements AccessStore {
   }
 
   async countRequestsSince(person: Person, since: Date): Promise<number> {
-    const [row] = await this.db.select({ n: count() }).from(accessRequests).where(and(requestedBy(person), gte(accessRequests.createdAt, since)));
+    const [row] = await this.db
+      .select({ n: count() })
+      .from(accessRequests)
+      .where(and(requestedBy(person), gte(accessRequests.createdAt, since)));
     return row?.n ?? 0;
   }
 
   listRequestsByStatus(status: AccessRequest['status'], limit: number): Promise<AccessRequest[]> {
-    return this.db.select().from(accessRequests).where(eq(accessRequests.status, status)).orderBy(asc(accessRequests.createdAt)).limit(limit);
+    return this.db
+      .select()
+      .from(accessRequests)
+      .where(eq(accessRequests.status, status))
+      .orderBy(asc(accessRequests.createdAt))
+      .limit(limit);
   }
 
   listOpenRequests(person: Person, roleId: string): Promise<AccessRequest[]> {
@@ -169,7 +190,14 @@ export class DrizzleAccessStore implements AccessStore {
     return this.db
       .select()
       .from(accessRequests)
-      .where(and(eq(accessRequests.breakGlass, true), isNull(accessRequests.reviewedAt), isNull(accessRequests.reviewRemindedAt), lte(accessRequests.createdAt, createdBefore)))
+      .where(
+        and(
+          eq(accessRequests.breakGlass, true),
+          isNull(accessRequests.reviewedAt),
+          isNull(accessRequests.reviewRemindedAt),
+          lte(accessRequests.createdAt, createdBefore),
+        ),
+      )
       .orderBy(asc(accessRequests.createdAt))
       .limit(limit);
   }
@@ -213,7 +241,11 @@ export class DrizzleAccessStore implements AccessStore {
 
   async getGrantsWithRequests(ids: string[]): Promise<GrantWithRequest[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.select({ grant: grants, request: accessRequests }).from(grants).innerJoin(accessRequests, eq(accessRequests.id, grants.requestId)).where(inArray(grants.id, ids));
+    const rows = await this.db
+      .select({ grant: grants, request: accessRequests })
+      .from(grants)
+      .innerJoin(accessRequests, eq(accessRequests.id, grants.requestId))
+      .where(inArray(grants.id, ids));
     return rows.map(({ grant, request }) => ({ grant: toGrant(grant), request }));
   }
 
@@ -226,12 +258,18 @@ export class DrizzleAccessStore implements AccessStore {
       // show both of them 'active'.)
       const locked = this.db.$with('locked').as(
         this.db
-          .select({ id: grants.id, requestId: sql<string>`${grants.requestId}`.as('request_id'), was: sql<string>`${grants.status}`.as('was') })
+          .select({
+            id: grants.id,
+            requestId: sql<string>`${grants.requestId}`.as('request_id'),
+            was: sql<string>`${grants.status}`.as('was'),
+          })
           .from(grants)
           .where(and(inArray(grants.id, ids), inArray(grants.status, [...t.from])))
           .for('update'),
       );
-      const audit = this.db.$with('started_audit', {}).as(insertUnsealedFrom(sql`(select id, request_id from locked where was = 'active')`, started, at));
+      const audit = this.db
+        .$with('started_audit', {})
+        .as(insertUnsealedFrom(sql`(select id, request_id from locked where was = 'active')`, started, at));
       const rows = await this.db
         .with(locked, audit)
         .update(grants)
@@ -252,7 +290,12 @@ export class DrizzleAccessStore implements AccessStore {
     );
     const rows = await this.db
       .update(grants)
-      .set({ status: t.to, revokedAt: sql`v.revoked_at`, updatedAt: sql`v.revoked_at`, activity: sql`coalesce(v.activity, ${grants.activity})` })
+      .set({
+        status: t.to,
+        revokedAt: sql`v.revoked_at`,
+        updatedAt: sql`v.revoked_at`,
+        activity: sql`coalesce(v.activity, ${grants.activity})`,
+      })
       .from(sql`(values ${values}) as v(id, revoked_at, activity)`)
       .where(and(eq(grants.id, sql`v.id`), inArray(grants.status, [...t.from])))
       .returning(getTableColumns(grants));
@@ -308,7 +351,9 @@ export class DrizzleAccessStore implements AccessStore {
           .where(and(inArray(grants.id, ids), inArray(grants.status, ['expired', 'revoked']), isNull(grants.revokeVerifiedAt)))
           .returning({ id: grants.id, requestId: grants.requestId, provider: grants.provider }),
       );
-      const audit = this.db.$with('verified_audit', {}).as(insertUnsealedFrom(sql`marked`, verified, at, sql`jsonb_build_object('provider', s.provider)`));
+      const audit = this.db
+        .$with('verified_audit', {})
+        .as(insertUnsealedFrom(sql`marked`, verified, at, sql`jsonb_build_object('provider', s.provider)`));
       const rows = await this.db.with(marked, audit).select({ id: marked.id }).from(marked);
       return rows.map((r) => r.id);
     });
@@ -337,7 +382,14 @@ export class DrizzleAccessStore implements AccessStore {
     const rows = await this.db
       .select()
       .from(grants)
-      .where(and(inArray(grants.status, ['expired', 'revoked']), isNull(grants.activity), gte(grants.revokedAt, endedAfter), lte(grants.revokedAt, endedBefore)))
+      .where(
+        and(
+          inArray(grants.status, ['expired', 'revoked']),
+          isNull(grants.activity),
+          gte(grants.revokedAt, endedAfter),
+          lte(grants.revokedAt, endedBefore),
+        ),
+      )
       .orderBy(asc(grants.revokedAt))
       .limit(limit);
     return rows.map(toGrant);
@@ -377,7 +429,12 @@ export class DrizzleAccessStore implements AccessStore {
 
   async listMessageRefs(requestId: string): Promise<ChatMessageRef[]> {
     const rows = await this.db
-      .select({ platform: chatMessages.platform, channel: chatMessages.channel, messageId: chatMessages.messageId, tier: chatMessages.escalationTier })
+      .select({
+        platform: chatMessages.platform,
+        channel: chatMessages.channel,
+        messageId: chatMessages.messageId,
+        tier: chatMessages.escalationTier,
+      })
       .from(chatMessages)
       .where(and(eq(chatMessages.requestId, requestId), isNull(chatMessages.staleAt)))
       .orderBy(asc(chatMessages.id));
@@ -388,7 +445,9 @@ export class DrizzleAccessStore implements AccessStore {
     await this.db
       .update(chatMessages)
       .set({ staleAt: at })
-      .where(and(eq(chatMessages.platform, ref.platform), eq(chatMessages.channel, ref.channel), eq(chatMessages.messageId, ref.messageId)));
+      .where(
+        and(eq(chatMessages.platform, ref.platform), eq(chatMessages.channel, ref.channel), eq(chatMessages.messageId, ref.messageId)),
+      );
   }
 
   // Extensions (/jit extend): the queries live in extensions.ts.
@@ -407,11 +466,26 @@ export class DrizzleAccessStore implements AccessStore {
       const settled = this.db.$with('settled').as(
         this.db
           .update(grantExtensions)
-          .set({ status: 'lapsed', decidedBy: lapsed.actor.userId, decidedByPlatform: lapsed.actor.platform as Extension['decidedByPlatform'], newExpiresAt: null, decidedAt: at })
+          .set({
+            status: 'lapsed',
+            decidedBy: lapsed.actor.userId,
+            decidedByPlatform: lapsed.actor.platform as Extension['decidedByPlatform'],
+            newExpiresAt: null,
+            decidedAt: at,
+          })
           .where(and(eq(grantExtensions.grantId, grantId), eq(grantExtensions.status, 'pending')))
           .returning(),
       );
-      const audit = this.db.$with('lapsed_audit', {}).as(insertUnsealedFrom(sql`(select grant_id as id, request_id, id as extension_id from settled)`, lapsed, at, sql`jsonb_build_object('extensionId', s.extension_id)`));
+      const audit = this.db
+        .$with('lapsed_audit', {})
+        .as(
+          insertUnsealedFrom(
+            sql`(select grant_id as id, request_id, id as extension_id from settled)`,
+            lapsed,
+            at,
+            sql`jsonb_build_object('extensionId', s.extension_id)`,
+          ),
+        );
       return this.db.with(settled, audit).select().from(settled);
     });
   }

@@ -50,7 +50,12 @@ export function insertUnsealedFrom(source: SQL, event: Pick<AuditEventInput, 'ac
 export async function sealPending(db: Db, limit: number): Promise<number> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-    const [head] = await tx.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).where(isNotNull(auditEvents.seq)).orderBy(desc(auditEvents.seq)).limit(1);
+    const [head] = await tx
+      .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(isNotNull(auditEvents.seq))
+      .orderBy(desc(auditEvents.seq))
+      .limit(1);
     const pending = await tx.select().from(auditEvents).where(isNull(auditEvents.seq)).orderBy(asc(auditEvents.id)).limit(limit);
     if (pending.length === 0) return 0;
     let seq = head?.seq ?? 0;
@@ -61,7 +66,10 @@ export async function sealPending(db: Db, limit: number): Promise<number> {
       prevHash = hash;
       return link;
     });
-    const values = sql.join(sealed.map((r) => sql`(${r.id}::bigint, ${r.seq}::bigint, ${r.prevHash}, ${r.hash})`), sql`, `);
+    const values = sql.join(
+      sealed.map((r) => sql`(${r.id}::bigint, ${r.seq}::bigint, ${r.prevHash}, ${r.hash})`),
+      sql`, `,
+    );
     await tx.execute(sql`update audit_events as a set seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
       from (values ${values}) as v(id, seq, prev_hash, hash) where a.id = v.id`);
     return sealed.length;
@@ -70,7 +78,10 @@ export async function sealPending(db: Db, limit: number): Promise<number> {
 
 /** Rows not yet sealed: how many, and the oldest one's time. */
 export async function unsealedSummary(db: Db): Promise<{ count: number; oldest: Date | null }> {
-  const [row] = await db.select({ count: count(), oldest: min(auditEvents.at) }).from(auditEvents).where(isNull(auditEvents.seq));
+  const [row] = await db
+    .select({ count: count(), oldest: min(auditEvents.at) })
+    .from(auditEvents)
+    .where(isNull(auditEvents.seq));
   return { count: row?.count ?? 0, oldest: row?.oldest ?? null };
 }
 

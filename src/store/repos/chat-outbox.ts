@@ -27,17 +27,30 @@ export class DrizzleChatOutbox implements ChatOutbox {
   async saveAttempt(id: number, progress: ChatProgress, outcome: { deliveredAt: Date } | { error: string }): Promise<void> {
     await this.db
       .update(chatOutbox)
-      .set({ progress, attempts: sql`${chatOutbox.attempts} + 1`, ...('deliveredAt' in outcome ? { deliveredAt: outcome.deliveredAt, lastError: null } : { lastError: outcome.error.slice(0, 1000) }) })
+      .set({
+        progress,
+        attempts: sql`${chatOutbox.attempts} + 1`,
+        ...('deliveredAt' in outcome ? { deliveredAt: outcome.deliveredAt, lastError: null } : { lastError: outcome.error.slice(0, 1000) }),
+      })
       .where(and(eq(chatOutbox.id, id), OWED));
   }
 
   async abandon(id: number, at: Date, error: string): Promise<boolean> {
-    const rows = await this.db.update(chatOutbox).set({ abandonedAt: at, lastError: error.slice(0, 1000) }).where(and(eq(chatOutbox.id, id), OWED)).returning({ id: chatOutbox.id });
+    const rows = await this.db
+      .update(chatOutbox)
+      .set({ abandonedAt: at, lastError: error.slice(0, 1000) })
+      .where(and(eq(chatOutbox.id, id), OWED))
+      .returning({ id: chatOutbox.id });
     return rows.length === 1;
   }
 
   async listOwed(before: Date, limit: number): Promise<OwedChat[]> {
-    const rows = await this.db.select().from(chatOutbox).where(and(OWED, lt(chatOutbox.createdAt, before))).orderBy(asc(chatOutbox.createdAt)).limit(limit);
+    const rows = await this.db
+      .select()
+      .from(chatOutbox)
+      .where(and(OWED, lt(chatOutbox.createdAt, before)))
+      .orderBy(asc(chatOutbox.createdAt))
+      .limit(limit);
     return rows.map(toOwed);
   }
 }

@@ -13,8 +13,15 @@ export class DrizzleDigestStore implements DigestSource, DigestLedger {
     const events = (await this.db.select().from(auditEvents).where(inWindow).orderBy(asc(auditEvents.id))).map(toAuditEvent);
     // The day's requests by subquery, not by a list of ids: a busy day names too many
     // ids for one IN list (drizzle overflows its stack building it).
-    const touched = this.db.selectDistinct({ id: auditEvents.requestId }).from(auditEvents).where(and(inWindow, isNotNull(auditEvents.requestId)));
-    const recentlyDenied = and(eq(accessRequests.status, 'denied'), gte(accessRequests.decidedAt, deniedSince), lt(accessRequests.decidedAt, end));
+    const touched = this.db
+      .selectDistinct({ id: auditEvents.requestId })
+      .from(auditEvents)
+      .where(and(inWindow, isNotNull(auditEvents.requestId)));
+    const recentlyDenied = and(
+      eq(accessRequests.status, 'denied'),
+      gte(accessRequests.decidedAt, deniedSince),
+      lt(accessRequests.decidedAt, end),
+    );
     const requestFilter = or(inArray(accessRequests.id, touched), recentlyDenied);
     const requests = await this.db.select().from(accessRequests).where(requestFilter);
     if (requests.length === 0) return { events, requests, approvals: [], grants: [] };
@@ -46,7 +53,10 @@ export class DrizzleDigestStore implements DigestSource, DigestLedger {
   }
 
   async saveParent(day: string, platform: string, messageId: string, now: Date): Promise<void> {
-    await this.db.update(digests).set({ parentTs: messageId, updatedAt: now }).where(and(eq(digests.day, day), eq(digests.platform, platform)));
+    await this.db
+      .update(digests)
+      .set({ parentTs: messageId, updatedAt: now })
+      .where(and(eq(digests.day, day), eq(digests.platform, platform)));
   }
 
   async saveReply(day: string, platform: string, key: string, messageId: string, now: Date): Promise<void> {

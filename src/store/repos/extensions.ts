@@ -7,7 +7,11 @@ import { grantExtensions, grants } from '../schema';
 /** The ExtensionStore half of DrizzleAccessStore (kept apart so each table's queries live in one file). */
 export async function insertExtension(db: Db, ext: NewExtension): Promise<Extension | undefined> {
   // The partial unique index allows one pending ask per grant; a second is not an error, just refused.
-  const [row] = await db.insert(grantExtensions).values({ status: 'pending', ...ext }).onConflictDoNothing().returning();
+  const [row] = await db
+    .insert(grantExtensions)
+    .values({ status: 'pending', ...ext })
+    .onConflictDoNothing()
+    .returning();
   return row;
 }
 

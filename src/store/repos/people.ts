@@ -28,7 +28,10 @@ export class StoredPeople implements PeopleDirectory {
   ) {}
 
   async lookup(actor: Actor): Promise<Identity | undefined> {
-    const [stored] = await this.db.select().from(identities).where(and(eq(identities.platform, actor.platform), eq(identities.accountId, actor.userId)));
+    const [stored] = await this.db
+      .select()
+      .from(identities)
+      .where(and(eq(identities.platform, actor.platform), eq(identities.accountId, actor.userId)));
     const fetch = this.fetchers[actor.platform];
     const age = stored ? this.clock.now().getTime() - stored.refreshedAt.getTime() : Infinity;
     if (!fetch || age < this.refreshEveryMs) return stored;
@@ -38,14 +41,21 @@ export class StoredPeople implements PeopleDirectory {
       return fresh;
     } catch (e) {
       this.logger.warn({ err: e, actor }, 'could not ask the platform who a person is');
-      if (!stored || age > MAX_STALE_MS) throw new AccessError('try_again', `I could not check your ${actor.platform === 'slack' ? 'Slack' : 'Teams'} profile just now. Please try again in a minute.`);
+      if (!stored || age > MAX_STALE_MS)
+        throw new AccessError(
+          'try_again',
+          `I could not check your ${actor.platform === 'slack' ? 'Slack' : 'Teams'} profile just now. Please try again in a minute.`,
+        );
       return stored;
     }
   }
 
   async save(identity: Identity): Promise<void> {
     const { platform: _platform, accountId: _accountId, ...facts } = identity;
-    await this.db.insert(identities).values(identity).onConflictDoUpdate({ target: [identities.platform, identities.accountId], set: facts });
+    await this.db
+      .insert(identities)
+      .values(identity)
+      .onConflictDoUpdate({ target: [identities.platform, identities.accountId], set: facts });
   }
 
   withEmail(email: string): Promise<Identity[]> {

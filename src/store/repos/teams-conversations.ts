@@ -34,7 +34,11 @@ export class DrizzleConversationReferenceStore implements ConversationReferenceS
   }
 
   async latestServiceUrl(): Promise<string | undefined> {
-    const [row] = await this.db.select({ serviceUrl: teamsConversations.serviceUrl }).from(teamsConversations).orderBy(desc(teamsConversations.updatedAt)).limit(1);
+    const [row] = await this.db
+      .select({ serviceUrl: teamsConversations.serviceUrl })
+      .from(teamsConversations)
+      .orderBy(desc(teamsConversations.updatedAt))
+      .limit(1);
     return row?.serviceUrl;
   }
 }

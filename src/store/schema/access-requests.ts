@@ -34,7 +34,10 @@ export const accessRequests = pgTable(
     /** When the approvers of this pending request were reminded (`approvals.remind_after`; set once). */
     remindedAt: timestamp('reminded_at', { withTimezone: true }),
     /** The escalation tiers (0-based) already asked; each is asked once. */
-    escalatedTiers: integer('escalated_tiers').array().notNull().default(sql`'{}'::integer[]`),
+    escalatedTiers: integer('escalated_tiers')
+      .array()
+      .notNull()
+      .default(sql`'{}'::integer[]`),
   },
   (t) => [
     index('access_requests_requester_idx').on(t.requesterId, t.createdAt),

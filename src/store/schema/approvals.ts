@@ -10,7 +10,9 @@ export const approvals = pgTable(
   'approvals',
   {
     id: serial('id').primaryKey(),
-    requestId: text('request_id').notNull().references(() => accessRequests.id),
+    requestId: text('request_id')
+      .notNull()
+      .references(() => accessRequests.id),
     approverId: text('approver_id').notNull(),
     approverPlatform: text('approver_platform').$type<Platform>().notNull(),
     approverPerson: text('approver_person').notNull(),

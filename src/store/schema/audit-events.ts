@@ -30,7 +30,9 @@ export const auditEvents = pgTable(
     index('audit_events_at_idx').on(t.at),
     uniqueIndex('audit_events_seq_idx').on(t.seq),
     // The sealer's scan: only the few rows awaiting a seal are in it.
-    index('audit_events_unsealed_idx').on(t.id).where(sql`${t.seq} is null`),
+    index('audit_events_unsealed_idx')
+      .on(t.id)
+      .where(sql`${t.seq} is null`),
   ],
 );
 

@@ -7,7 +7,9 @@ export const chatMessages = pgTable(
   'chat_messages',
   {
     id: serial('id').primaryKey(),
-    requestId: text('request_id').notNull().references(() => accessRequests.id),
+    requestId: text('request_id')
+      .notNull()
+      .references(() => accessRequests.id),
     platform: text('platform').$type<Platform>().notNull(),
     channel: text('channel').notNull(),
     messageId: text('message_id').notNull(),

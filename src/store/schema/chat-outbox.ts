@@ -22,5 +22,9 @@ export const chatOutbox = pgTable(
     /** Given up on (too old, or nothing left that could be delivered); audited as notify.failed. */
     abandonedAt: timestamp('abandoned_at', { withTimezone: true }),
   },
-  (t) => [index('chat_outbox_owed_idx').on(t.createdAt).where(sql`${t.deliveredAt} is null and ${t.abandonedAt} is null`)],
+  (t) => [
+    index('chat_outbox_owed_idx')
+      .on(t.createdAt)
+      .where(sql`${t.deliveredAt} is null and ${t.abandonedAt} is null`),
+  ],
 );

@@ -14,8 +14,12 @@ export const grantExtensions = pgTable(
   'grant_extensions',
   {
     id: serial('id').primaryKey(),
-    requestId: text('request_id').notNull().references(() => accessRequests.id),
-    grantId: text('grant_id').notNull().references(() => grants.id),
+    requestId: text('request_id')
+      .notNull()
+      .references(() => accessRequests.id),
+    grantId: text('grant_id')
+      .notNull()
+      .references(() => grants.id),
     askedBy: text('asked_by').notNull(),
     askedByPlatform: text('asked_by_platform').$type<Platform>().notNull(),
     /** The person who asked (access/people.ts), so nobody approves their own ask from another platform. */
@@ -32,7 +36,9 @@ export const grantExtensions = pgTable(
     decidedAt: timestamp('decided_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('grant_extensions_one_pending').on(t.grantId).where(sql`${t.status} = 'pending'`),
+    uniqueIndex('grant_extensions_one_pending')
+      .on(t.grantId)
+      .where(sql`${t.status} = 'pending'`),
     index('grant_extensions_request_idx').on(t.requestId),
   ],
 );

@@ -8,7 +8,9 @@ export const grants = pgTable(
   'grants',
   {
     id: text('id').primaryKey(),
-    requestId: text('request_id').notNull().references(() => accessRequests.id),
+    requestId: text('request_id')
+      .notNull()
+      .references(() => accessRequests.id),
     status: text('status').$type<GrantStatus>().notNull(),
     provider: text('provider').notNull(),
     providerRef: text('provider_ref'),

@@ -27,9 +27,16 @@ describe('Teams end to end', () => {
 
   const db = () => t.runtime.database.db;
   const fw = () => t.botFramework!;
-  const latestRequest = async (userId: string) => (await db().select().from(accessRequests).where(eq(accessRequests.requesterId, userId)).orderBy(asc(accessRequests.createdAt))).at(-1)!;
-  const teamsCard = (requestId: string) => fw().callsTo(TEAMS_APPROVAL_CHANNEL, 'send').find((c) => cardJson(c).includes(`Access request ${requestId}`));
-  const teamsUpdates = (activityId: string) => fw().callsTo(TEAMS_APPROVAL_CHANNEL, 'update').filter((c) => c.activityId === activityId);
+  const latestRequest = async (userId: string) =>
+    (await db().select().from(accessRequests).where(eq(accessRequests.requesterId, userId)).orderBy(asc(accessRequests.createdAt))).at(-1)!;
+  const teamsCard = (requestId: string) =>
+    fw()
+      .callsTo(TEAMS_APPROVAL_CHANNEL, 'send')
+      .find((c) => cardJson(c).includes(`Access request ${requestId}`));
+  const teamsUpdates = (activityId: string) =>
+    fw()
+      .callsTo(TEAMS_APPROVAL_CHANNEL, 'update')
+      .filter((c) => c.activityId === activityId);
   const messagesTo = (user: TeamsUser) => fw().callsTo(personalId(user)).map(textOf);
   const grantOf = async (requestId: string) => (await db().select().from(grants).where(eq(grants.requestId, requestId)))[0];
 
@@ -66,9 +73,16 @@ describe('Teams end to end', () => {
     expect(JSON.stringify(answer.body.value)).toContain(`Access request ${request.id} — approved`);
     expect(JSON.stringify(answer.body.value)).not.toContain('jit.approve');
 
-    const grant = await waitFor(async () => (await grantOf(request.id))?.status === 'active' && (await grantOf(request.id)), 'grant active');
+    const grant = await waitFor(
+      async () => (await grantOf(request.id))?.status === 'active' && (await grantOf(request.id)),
+      'grant active',
+    );
     expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(true);
-    const ended = await waitFor(async () => (await grantOf(request.id))?.status === 'expired' && (await grantOf(request.id)), 'grant expired', 10_000);
+    const ended = await waitFor(
+      async () => (await grantOf(request.id))?.status === 'expired' && (await grantOf(request.id)),
+      'grant expired',
+      10_000,
+    );
     expect(ended.revokedAt!.getTime()).toBeGreaterThanOrEqual(grant.expiresAt!.getTime());
     expect(await t.runtime.sandbox.isStanding(grant.id)).toBe(false);
 
@@ -79,49 +93,108 @@ describe('Teams end to end', () => {
       expect(messagesTo(req).some((m) => m.includes(step))).toBe(true);
     }
     const audit = await db().select().from(auditEvents).where(eq(auditEvents.requestId, request.id)).orderBy(asc(auditEvents.id));
-    expect(audit.map((e) => e.action)).toEqual(['request.created', 'approval.approve', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired', 'revoke.verified']);
+    expect(audit.map((e) => e.action)).toEqual([
+      'request.created',
+      'approval.approve',
+      'request.approved',
+      'grant.started',
+      'grant.activated',
+      'revoke.started',
+      'grant.expired',
+      'revoke.verified',
+    ]);
     expect(audit.find((e) => e.action === 'approval.approve')).toMatchObject({ actorId: ALICE.aadObjectId, actorPlatform: 'teams' });
   });
 
   it('a Slack request is approved in Teams, and the decision updates both cards', async () => {
     await t.signer.slashCommand({ userId: 'U0SLACKREQ', text: 'request quick 1m cross', responseUrl: t.slackApi.responseUrl('cross') });
     const request = await latestRequest('U0SLACKREQ');
-    const slackCard = t.slackApi.callsOf('chat.postMessage').find((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(request.id));
+    const slackCard = t.slackApi
+      .callsOf('chat.postMessage')
+      .find((c) => c.args.channel === APPROVAL_CHANNEL && String(c.args.text).includes(request.id));
     const card = teamsCard(request.id)!;
     expect(slackCard).toBeDefined();
     expect(cardJson(card)).toContain('Slack user U0SLACKREQ');
 
     await t.teams!.execute(BOB, channel, 'jit.approve', { requestId: request.id }, card.responseId);
     await waitFor(async () => (await grantOf(request.id))?.status === 'active', 'grant active');
-    await waitFor(() => t.slackApi.callsOf('chat.update').some((c) => String(c.args.text).includes(`${request.id}`) && String(c.args.text).endsWith('active')), 'slack card updated');
+    await waitFor(
+      () =>
+        t.slackApi
+          .callsOf('chat.update')
+          .some((c) => String(c.args.text).includes(`${request.id}`) && String(c.args.text).endsWith('active')),
+      'slack card updated',
+    );
     await waitFor(() => teamsUpdates(card.responseId!).some((u) => cardJson(u).includes(`${request.id} — active`)), 'teams card updated');
-    expect(t.slackApi.callsOf('chat.postMessage').some((c) => c.args.channel === 'U0SLACKREQ' && String(c.args.text).includes('You now have'))).toBe(true);
+    expect(
+      t.slackApi.callsOf('chat.postMessage').some((c) => c.args.channel === 'U0SLACKREQ' && String(c.args.text).includes('You now have')),
+    ).toBe(true);
   });
 
   it('a Teams request is approved in Slack, and the requester hears about it in Teams', async () => {
     const req = requester(2);
     const request = await ask(req, 'request quick 1m from teams');
     const card = teamsCard(request.id)!;
-    const res = await t.signer.buttonClick({ userId: 'U0ALICE', actionId: 'jit.approve', value: request.id, channelId: APPROVAL_CHANNEL, messageTs: '1.0', responseUrl: t.slackApi.responseUrl('x') });
+    const res = await t.signer.buttonClick({
+      userId: 'U0ALICE',
+      actionId: 'jit.approve',
+      value: request.id,
+      channelId: APPROVAL_CHANNEL,
+      messageTs: '1.0',
+      responseUrl: t.slackApi.responseUrl('x'),
+    });
     expect(res.status).toBe(200);
     await waitFor(async () => (await grantOf(request.id))?.status === 'active', 'grant active');
-    await waitFor(() => teamsUpdates(card.responseId!).some((u) => cardJson(u).includes('Slack user U0ALICE')), 'teams card names the Slack approver');
+    await waitFor(
+      () => teamsUpdates(card.responseId!).some((u) => cardJson(u).includes('Slack user U0ALICE')),
+      'teams card names the Slack approver',
+    );
     await waitFor(() => messagesTo(req).some((m) => m.includes('You now have')), 'teams notice of the grant');
   });
 
   it('rejects unsigned, forged, expired and misaddressed tokens with 401, changing nothing', async () => {
     const req = requester(3);
     const before = fw().calls.length;
-    for (const auth of ['none', { forgedKey: true }, { expiresIn: -600 }, { audience: '00000000-0000-4000-8000-00000000dead' }, { serviceUrl: 'https://evil.example/' }, { issuer: 'https://evil.example' }] as const) {
+    for (const auth of [
+      'none',
+      { forgedKey: true },
+      { expiresIn: -600 },
+      { audience: '00000000-0000-4000-8000-00000000dead' },
+      { serviceUrl: 'https://evil.example/' },
+      { issuer: 'https://evil.example' },
+    ] as const) {
       const res = await t.teams!.message(req, personal(req), 'request quick 1m sneaky', auth);
       expect({ auth, status: res.status }).toEqual({ auth, status: 401 });
     }
-    const invoke = await t.teams!.post({ type: 'invoke', name: 'adaptiveCard/action', channelId: 'msteams', serviceUrl: fw().url, from: ALICE, conversation: { id: 'x' }, value: { action: { type: 'Action.Execute', verb: 'jit.approve', data: { requestId: 'R-AAAA' } } } }, 'none');
+    const invoke = await t.teams!.post(
+      {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        channelId: 'msteams',
+        serviceUrl: fw().url,
+        from: ALICE,
+        conversation: { id: 'x' },
+        value: { action: { type: 'Action.Execute', verb: 'jit.approve', data: { requestId: 'R-AAAA' } } },
+      },
+      'none',
+    );
     expect(invoke.status).toBe(401);
     // Nothing was said to the sender or about the attempts (earlier tests' owed notices may still arrive meanwhile).
-    expect(fw().calls.slice(before).filter((c) => c.conversationId === personalId(req) || JSON.stringify(c.body).includes('sneaky') || JSON.stringify(c.body).includes('R-AAAA'))).toEqual([]);
+    expect(
+      fw()
+        .calls.slice(before)
+        .filter(
+          (c) =>
+            c.conversationId === personalId(req) || JSON.stringify(c.body).includes('sneaky') || JSON.stringify(c.body).includes('R-AAAA'),
+        ),
+    ).toEqual([]);
     expect(await db().select().from(accessRequests).where(eq(accessRequests.requesterId, req.aadObjectId))).toHaveLength(0);
-    expect(await db().select().from(teamsConversations).where(eq(teamsConversations.conversationId, personalId(req)))).toHaveLength(0);
+    expect(
+      await db()
+        .select()
+        .from(teamsConversations)
+        .where(eq(teamsConversations.conversationId, personalId(req))),
+    ).toHaveLength(0);
   });
 
   it('refuses non-approvers and self-approval on the card, with an explanation, and audits it', async () => {
@@ -134,7 +207,11 @@ describe('Teams end to end', () => {
     expect(JSON.stringify(deny.body.value)).toContain('You are not an approver for quick');
     expect((await latestRequest(ALICE.aadObjectId)).status).toBe('pending');
     const refused = await db().select().from(auditEvents).where(eq(auditEvents.action, 'decision.refused')).orderBy(auditEvents.id);
-    expect(refused.filter((e) => e.requestId === request.id).map((e) => e.actorId)).toEqual([ALICE.aadObjectId, MALLORY.aadObjectId, MALLORY.aadObjectId]);
+    expect(refused.filter((e) => e.requestId === request.id).map((e) => e.actorId)).toEqual([
+      ALICE.aadObjectId,
+      MALLORY.aadObjectId,
+      MALLORY.aadObjectId,
+    ]);
   });
 
   it('asks for a deny reason on the card and shows the outcome', async () => {
@@ -164,7 +241,12 @@ describe('Teams end to end', () => {
     expect(JSON.stringify(bad.body.value)).toContain('\\"soon\\" is not a duration');
     const filed = await t.teams!.execute(req, personal(req), 'jit.request_submit', { ...values, ticket: 'INC-9' });
     expect(JSON.stringify(filed.body.value)).toContain('Filed `R-');
-    expect(await latestRequest(req.aadObjectId)).toMatchObject({ roleId: 'dual', durationMs: 45 * 60_000, ticket: 'INC-9', status: 'pending' });
+    expect(await latestRequest(req.aadObjectId)).toMatchObject({
+      roleId: 'dual',
+      durationMs: 45 * 60_000,
+      ticket: 'INC-9',
+      status: 'pending',
+    });
   });
 
   it('answers list, roles, help, pending, nonsense and cancel, also as an @mention in a channel', async () => {
@@ -194,4 +276,3 @@ describe('Teams end to end', () => {
     expect(last()).toContain('security team');
   });
 });
-

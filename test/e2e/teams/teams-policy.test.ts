@@ -4,7 +4,15 @@ import { ManualClock } from '../../helpers/clock';
 import { delayedJobs, runDelayedJobNow } from '../../helpers/jobs';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime';
 import type { TeamsUser, Where } from '../../helpers/teams/activities';
-import { ALICE, BOB, requester, TEAMS_APPROVAL_CHANNEL, TEAMS_SECURITY_CHANNEL, TEAMS_TEAM_ID, teamsPolicyDepth } from '../../helpers/teams/policy';
+import {
+  ALICE,
+  BOB,
+  requester,
+  TEAMS_APPROVAL_CHANNEL,
+  TEAMS_SECURITY_CHANNEL,
+  TEAMS_TEAM_ID,
+  teamsPolicyDepth,
+} from '../../helpers/teams/policy';
 import { cardJson, personalId, textOf } from '../../helpers/teams/reading';
 import { waitFor } from '../../helpers/wait';
 
@@ -30,14 +38,27 @@ describe('Teams end to end: approval policy depth', () => {
 
   const db = () => t.runtime.database.db;
   const fw = () => t.botFramework!;
-  const latestRequest = async (userId: string) => (await db().select().from(accessRequests).where(eq(accessRequests.requesterId, userId)).orderBy(asc(accessRequests.createdAt))).at(-1)!;
+  const latestRequest = async (userId: string) =>
+    (await db().select().from(accessRequests).where(eq(accessRequests.requesterId, userId)).orderBy(asc(accessRequests.createdAt))).at(-1)!;
   const sentTo = (conversationId: string) => fw().callsTo(conversationId, 'send');
-  const cardIn = (marker: string) => sentTo(TEAMS_APPROVAL_CHANNEL).filter((c) => textOf(c).includes(marker)).at(-1)!;
-  const updatesOf = (activityId: string) => fw().callsTo(TEAMS_APPROVAL_CHANNEL, 'update').filter((c) => c.activityId === activityId).map(cardJson);
+  const cardIn = (marker: string) =>
+    sentTo(TEAMS_APPROVAL_CHANNEL)
+      .filter((c) => textOf(c).includes(marker))
+      .at(-1)!;
+  const updatesOf = (activityId: string) =>
+    fw()
+      .callsTo(TEAMS_APPROVAL_CHANNEL, 'update')
+      .filter((c) => c.activityId === activityId)
+      .map(cardJson);
   const messagesTo = (user: TeamsUser) => fw().callsTo(personalId(user)).map(textOf);
   const grantOf = async (requestId: string) => (await db().select().from(grants).where(eq(grants.requestId, requestId)))[0];
-  const activeGrant = (requestId: string) => waitFor(async () => { const g = await grantOf(requestId); return g?.status === 'active' && g; }, `grant of ${requestId} active`);
-  const auditCount = async (requestId: string) => (await db().select().from(auditEvents).where(eq(auditEvents.requestId, requestId))).length;
+  const activeGrant = (requestId: string) =>
+    waitFor(async () => {
+      const g = await grantOf(requestId);
+      return g?.status === 'active' && g;
+    }, `grant of ${requestId} active`);
+  const auditCount = async (requestId: string) =>
+    (await db().select().from(auditEvents).where(eq(auditEvents.requestId, requestId))).length;
   const click = async (user: TeamsUser, verb: string, data: Record<string, unknown>, where: Where = channel, replyToId?: string) => {
     const res = await t.teams!.execute(user, where, verb, data, replyToId);
     expect(res.status).toBe(200);
@@ -65,7 +86,9 @@ describe('Teams end to end: approval policy depth', () => {
     expect(cardJson(card)).not.toContain('"value":"7200000"');
 
     expect(await click(ALICE, 'jit.approve_duration', { requestId: request.id })).toContain('Pick a shorter duration');
-    expect(await click(ALICE, 'jit.approve_duration', { requestId: request.id, durationMs: '7200000' })).toContain('for less than the 2h asked');
+    expect(await click(ALICE, 'jit.approve_duration', { requestId: request.id, durationMs: '7200000' })).toContain(
+      'for less than the 2h asked',
+    );
     expect((await latestRequest(req.aadObjectId)).status).toBe('pending');
 
     const answer = await click(ALICE, 'jit.approve_duration', { requestId: request.id, durationMs: '1800000' }, channel, card.responseId);
@@ -73,7 +96,10 @@ describe('Teams end to end: approval policy depth', () => {
     expect(answer).toContain('30m (approved shorter than the 2h asked)');
     const grant = await activeGrant(request.id);
     expect(grant.expiresAt!.getTime() - grant.activatedAt!.getTime()).toBe(30 * MIN);
-    await waitFor(() => messagesTo(req).some((m) => m.includes('was approved by') && m.includes('approved shorter than the 2h asked')), 'requester told of the shorter grant');
+    await waitFor(
+      () => messagesTo(req).some((m) => m.includes('was approved by') && m.includes('approved shorter than the 2h asked')),
+      'requester told of the shorter grant',
+    );
   });
 
   it('break-glass: loud card and security alert in Teams, a self-review refused, an approver presses Reviewed', async () => {
@@ -93,7 +119,9 @@ describe('Teams end to end: approval policy depth', () => {
     const card = cardIn(`Access request ${request.id}`);
     expect(cardJson(card)).toContain('🚨 BREAK-GLASS');
     expect(cardJson(card)).toContain('"verb":"jit.review"');
-    const alert = sentTo(TEAMS_SECURITY_CHANNEL).map(textOf).find((m) => m.includes(request.id));
+    const alert = sentTo(TEAMS_SECURITY_CHANNEL)
+      .map(textOf)
+      .find((m) => m.includes(request.id));
     expect(alert).toContain(`🚨 BREAK-GLASS: user ${req.aadObjectId} self-approved **bg**`);
     expect(alert).not.toContain('<@');
 
@@ -105,15 +133,23 @@ describe('Teams end to end: approval policy depth', () => {
     await waitFor(() => updatesOf(card.responseId!).some((u) => u.includes('Break-glass reviewed by')), 'card updated for everyone');
   });
 
-  it('expiry warning: Extend offers exactly the extensions that fit, extends in the auto window, then I\'m done revokes and verifies', async () => {
+  it("expiry warning: Extend offers exactly the extensions that fit, extends in the auto window, then I'm done revokes and verifies", async () => {
     const req = requester(13);
     const { request, grant } = await granted(req, 'request ext 1h');
     // The warning is queued just after the grant turns active; the clock moves only once it is.
     await waitFor(async () => (await delayedJobs(t.runtime.queues.notice)).includes(`warn-${grant.id}`), 'the warning job');
     clock.advance(50 * MIN);
     await runDelayedJobNow(t.runtime.queues.notice, `warn-${grant.id}`);
-    const warning = await waitFor(() => fw().callsTo(personalId(req)).find((c) => textOf(c).includes('expires in 10m')), 'expiry warning');
-    const choices = (JSON.parse(cardJson(warning)).body as Array<{ id?: string; choices?: Array<{ value: string }> }>).find((e) => e.id === 'extendMs')?.choices?.map((c) => Number(c.value));
+    const warning = await waitFor(
+      () =>
+        fw()
+          .callsTo(personalId(req))
+          .find((c) => textOf(c).includes('expires in 10m')),
+      'expiry warning',
+    );
+    const choices = (JSON.parse(cardJson(warning)).body as Array<{ id?: string; choices?: Array<{ value: string }> }>)
+      .find((e) => e.id === 'extendMs')
+      ?.choices?.map((c) => Number(c.value));
     expect(choices).toEqual([15 * MIN, 30 * MIN, 60 * MIN, 120 * MIN]);
     expect(cardJson(warning)).toContain('"verb":"jit.done"');
 
@@ -142,16 +178,21 @@ describe('Teams end to end: approval policy depth', () => {
     expect(approved).toContain(`Approved by user ${BOB.aadObjectId}`);
     expect((await grantOf(request.id))!.expiresAt!.getTime()).toBe(grant.expiresAt!.getTime() + 120 * MIN);
     await waitFor(() => updatesOf(card.responseId!).some((u) => u.includes('— approved')), 'extension card updated');
-    await waitFor(() => messagesTo(req).some((m) => m.includes(`was approved by user ${BOB.aadObjectId}`)), 'requester told of the extension');
+    await waitFor(
+      () => messagesTo(req).some((m) => m.includes(`was approved by user ${BOB.aadObjectId}`)),
+      'requester told of the extension',
+    );
 
     await t.teams!.message(req, personal(req), `extend ${request.id} 30m`);
-    const second = (await db().select().from(grantExtensions).where(eq(grantExtensions.requestId, request.id))).find((e) => e.status === 'pending')!;
+    const second = (await db().select().from(grantExtensions).where(eq(grantExtensions.requestId, request.id))).find(
+      (e) => e.status === 'pending',
+    )!;
     expect(await click(BOB, 'jit.extend_deny', { extensionId: String(second.id) })).toContain(`Denied by user ${BOB.aadObjectId}`);
     await waitFor(() => messagesTo(req).some((m) => m.includes('was denied by')), 'requester told of the deny');
     expect((await grantOf(request.id))!.expiresAt!.getTime()).toBe(grant.expiresAt!.getTime() + 120 * MIN);
   });
 
-  it('escalation and reminders reach Teams: a thread reply, the tier\'s card, the requester told, the tier decides', async () => {
+  it("escalation and reminders reach Teams: a thread reply, the tier's card, the requester told, the tier decides", async () => {
     const req = requester(15);
     const request = await ask(req, 'request esc 30m');
     const card = cardIn(`Access request ${request.id}`);
@@ -161,20 +202,37 @@ describe('Teams end to end: approval policy depth', () => {
     await runDelayedJobNow(t.runtime.queues.remind, `remind-${request.id}`);
     const thread = `${TEAMS_APPROVAL_CHANNEL};messageid=${card.responseId}`;
     // The reminder and the tier's card are delivered by the chat queue.
-    await waitFor(() => sentTo(thread).map(textOf).some((m) => m.includes(`Reminder: \`${request.id}\``)), 'the reminder in the card\'s thread');
+    await waitFor(
+      () =>
+        sentTo(thread)
+          .map(textOf)
+          .some((m) => m.includes(`Reminder: \`${request.id}\``)),
+      "the reminder in the card's thread",
+    );
 
     await runDelayedJobNow(t.runtime.queues.notice, `escalate-${request.id}-0`);
     const escalated = await waitFor(() => cardIn(`Escalated: access request ${request.id}`), 'the escalation card');
-    expect(textOf(escalated)).toContain(`**Escalated** (tier 1): nobody decided on \`${request.id}\` within 15m. ${BOB.aadObjectId}, you can now decide.`);
-    await waitFor(() => messagesTo(req).some((m) => m.includes('now also asking') && m.includes(BOB.aadObjectId)), 'requester told of the escalation');
-    expect(await click(BOB, 'jit.approve', { requestId: request.id }, channel, escalated.responseId)).toContain(`Access request ${request.id} — approved`);
+    expect(textOf(escalated)).toContain(
+      `**Escalated** (tier 1): nobody decided on \`${request.id}\` within 15m. ${BOB.aadObjectId}, you can now decide.`,
+    );
+    await waitFor(
+      () => messagesTo(req).some((m) => m.includes('now also asking') && m.includes(BOB.aadObjectId)),
+      'requester told of the escalation',
+    );
+    expect(await click(BOB, 'jit.approve', { requestId: request.id }, channel, escalated.responseId)).toContain(
+      `Access request ${request.id} — approved`,
+    );
   });
 
   it('refuses hostile card data with a clear message, changing nothing', async () => {
     const req = requester(16);
     const { request, grant } = await granted(req, 'request ext 1h');
     const pending = await ask(requester(17), 'request ext 1h');
-    const before = { active: await auditCount(request.id), pending: await auditCount(pending.id), extensions: (await db().select().from(grantExtensions)).length };
+    const before = {
+      active: await auditCount(request.id),
+      pending: await auditCount(pending.id),
+      extensions: (await db().select().from(grantExtensions)).length,
+    };
     const hostile: Array<[string, unknown]> = [
       ['toString', { requestId: request.id }],
       ['__proto__', {}],

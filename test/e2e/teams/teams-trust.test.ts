@@ -18,7 +18,8 @@ import { waitFor } from '../../helpers/wait';
 const CAROL = teamsUser('carol', 'dddddddd-0000-4000-8000-000000000004');
 const OTHER_TENANT = '99999999-0000-4000-8000-0000000000ff';
 
-const POLICY = parsePolicy(`
+const POLICY = parsePolicy(
+  `
 approvals:
   slack_channel: ${APPROVAL_CHANNEL}
   teams_channel: "${TEAMS_APPROVAL_CHANNEL}"
@@ -42,7 +43,9 @@ roles:
     reason: optional
     approval:
       approvers: { slack_users: [U0CAROL, U0ALICE], teams_users: [${CAROL.aadObjectId}, ${ALICE.aadObjectId}] }
-`, 'teams-trust.yaml');
+`,
+  'teams-trust.yaml',
+);
 
 describe('trust boundaries across Slack and Teams', () => {
   let t: TestRuntime;
@@ -52,7 +55,10 @@ describe('trust boundaries across Slack and Teams', () => {
   const statusOf = async (id: string) => (await db().select().from(accessRequests).where(eq(accessRequests.id, id)))[0]?.status;
   const approvalsOf = (id: string) => db().select().from(approvals).where(eq(approvals.requestId, id));
   const refusals = (action: string, actorId: string) =>
-    db().select().from(auditEvents).where(and(eq(auditEvents.action, action), eq(auditEvents.actorId, actorId)));
+    db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, action), eq(auditEvents.actorId, actorId)));
 
   beforeAll(async () => {
     t = await startTestRuntime({ kind: 'postgres', role: 'web', teams: true, policy: POLICY });
@@ -63,7 +69,8 @@ describe('trust boundaries across Slack and Teams', () => {
   });
   afterAll(() => t.close());
 
-  const approveInTeams = (user: TeamsUser, requestId: string, patch?: Record<string, unknown>) => t.teams!.execute(user, channel, 'jit.approve', { requestId }, 'card', patch);
+  const approveInTeams = (user: TeamsUser, requestId: string, patch?: Record<string, unknown>) =>
+    t.teams!.execute(user, channel, 'jit.approve', { requestId }, 'card', patch);
 
   describe('2. one person counts once', () => {
     it('refuses a requester approving their own Slack request from their Teams account', async () => {
@@ -72,7 +79,9 @@ describe('trust boundaries across Slack and Teams', () => {
       expect(JSON.stringify(answer.body.value)).toContain(`You cannot approve your own request ${request.id}`);
       expect(await statusOf(request.id)).toBe('pending');
       expect(await approvalsOf(request.id)).toEqual([]);
-      expect((await refusals('decision.refused', CAROL.aadObjectId)).map((e) => e.data)).toEqual([expect.objectContaining({ code: 'self_approval' })]);
+      expect((await refusals('decision.refused', CAROL.aadObjectId)).map((e) => e.data)).toEqual([
+        expect.objectContaining({ code: 'self_approval' }),
+      ]);
     });
 
     it('counts one approval when one person approves on Slack and again on Teams; a second person settles it', async () => {
@@ -92,7 +101,9 @@ describe('trust boundaries across Slack and Teams', () => {
       expect((await t.teams!.message(teamsRequester, { kind: 'personal', user: teamsRequester }, 'jit request pair 10m')).status).toBe(200);
       const request = (await db().select().from(accessRequests).where(eq(accessRequests.requesterId, teamsRequester.aadObjectId)))[0]!;
       await slack.click('U0DAVE', 'jit.approve', request.id);
-      expect(slack.ephemeralsTo('U0DAVE').some((m) => m.includes('I cannot tell whether you and the requester (on Teams) are different people'))).toBe(true);
+      expect(
+        slack.ephemeralsTo('U0DAVE').some((m) => m.includes('I cannot tell whether you and the requester (on Teams) are different people')),
+      ).toBe(true);
       expect(await approvalsOf(request.id)).toEqual([]);
     });
   });
@@ -106,20 +117,25 @@ describe('trust boundaries across Slack and Teams', () => {
       });
       expect(answer.status).toBe(403);
       expect(await statusOf(request.id)).toBe('pending');
-      expect((await refusals('access.refused', ALICE.aadObjectId)).some((e) => String((e.data as { why?: string }).why).includes(`tenant ${OTHER_TENANT}`))).toBe(true);
+      expect(
+        (await refusals('access.refused', ALICE.aadObjectId)).some((e) =>
+          String((e.data as { why?: string }).why).includes(`tenant ${OTHER_TENANT}`),
+        ),
+      ).toBe(true);
     });
 
     it('files nothing for a message from another tenant, and does not answer it', async () => {
       const stranger = teamsUser('stranger', 'ffffffff-0000-4000-8000-0000000000ee');
       const res = await t.teams!.message(stranger, { kind: 'personal', user: stranger }, 'jit request solo 10m', undefined, {
-        conversation: { id: 'a:personal-stranger', conversationType: 'personal', tenantId: OTHER_TENANT }, channelData: { tenant: { id: OTHER_TENANT } },
+        conversation: { id: 'a:personal-stranger', conversationType: 'personal', tenantId: OTHER_TENANT },
+        channelData: { tenant: { id: OTHER_TENANT } },
       });
       expect(res.status).toBe(200);
       expect(await db().select().from(accessRequests).where(eq(accessRequests.requesterId, stranger.aadObjectId))).toEqual([]);
       expect(t.botFramework!.callsTo('a:personal-stranger')).toEqual([]);
     });
 
-    it('refuses a Direct Line activity that claims an approver\'s object id', async () => {
+    it("refuses a Direct Line activity that claims an approver's object id", async () => {
       const request = await slack.slash('U0REQ4', 'request solo 10m');
       const answer = await approveInTeams(ALICE, request.id, { channelId: 'directline' });
       expect(answer.status).toBe(403);
@@ -139,7 +155,14 @@ describe('trust boundaries across Slack and Teams', () => {
       const guest = teamsUser('guest', '12121212-0000-4000-8000-000000000012');
       t.botFramework!.setMember(guest, { userRole: 'guest' });
       expect((await t.teams!.message(guest, { kind: 'personal', user: guest }, 'jit request solo 10m')).status).toBe(200);
-      await waitFor(() => t.botFramework!.callsTo(personalId(guest)).map(textOf).some((m) => m.includes('guest accounts cannot use jitbot')), 'guest refusal');
+      await waitFor(
+        () =>
+          t
+            .botFramework!.callsTo(personalId(guest))
+            .map(textOf)
+            .some((m) => m.includes('guest accounts cannot use jitbot')),
+        'guest refusal',
+      );
       expect(await db().select().from(accessRequests).where(eq(accessRequests.requesterId, guest.aadObjectId))).toEqual([]);
     });
 
@@ -147,7 +170,9 @@ describe('trust boundaries across Slack and Teams', () => {
       const request = await slack.slash('U0REQ6', 'request solo 10m "secret maintenance window 22:00"');
       const back = await t.teams!.execute(MALLORY, channel, 'jit.back', { requestId: request.id });
       expect(JSON.stringify(back.body.value)).not.toContain('secret maintenance');
-      expect(JSON.stringify(back.body.value)).toContain(`Only the requester, an approver of its role or the security team can see ${request.id}`);
+      expect(JSON.stringify(back.body.value)).toContain(
+        `Only the requester, an approver of its role or the security team can see ${request.id}`,
+      );
       const refused = await approveInTeams(MALLORY, request.id);
       expect(JSON.stringify(refused.body.value)).not.toContain('secret maintenance');
       expect(JSON.stringify(refused.body.value)).toContain('You are not an approver for solo');

@@ -22,7 +22,15 @@ export class MemoryOutbox implements ChatOutbox {
 
   async add(effect: ChatEffect, _requestId: string | null, at: Date): Promise<number> {
     const id = this.nextId++;
-    this.rows.set(id, { id, effect: structuredClone(effect), progress: {}, attempts: 0, createdAt: at, deliveredAt: null, abandonedAt: null });
+    this.rows.set(id, {
+      id,
+      effect: structuredClone(effect),
+      progress: {},
+      attempts: 0,
+      createdAt: at,
+      deliveredAt: null,
+      abandonedAt: null,
+    });
     return id;
   }
   async get(id: number): Promise<OwedChat | undefined> {
@@ -32,7 +40,11 @@ export class MemoryOutbox implements ChatOutbox {
   async saveAttempt(id: number, progress: ChatProgress, outcome: { deliveredAt: Date } | { error: string }): Promise<void> {
     const row = this.rows.get(id);
     if (!row || row.deliveredAt || row.abandonedAt) return;
-    Object.assign(row, { progress: structuredClone(progress), attempts: row.attempts + 1 }, 'deliveredAt' in outcome ? { deliveredAt: outcome.deliveredAt } : {});
+    Object.assign(
+      row,
+      { progress: structuredClone(progress), attempts: row.attempts + 1 },
+      'deliveredAt' in outcome ? { deliveredAt: outcome.deliveredAt } : {},
+    );
   }
   async abandon(id: number, at: Date): Promise<boolean> {
     const row = this.rows.get(id);
@@ -41,7 +53,10 @@ export class MemoryOutbox implements ChatOutbox {
     return true;
   }
   async listOwed(before: Date, limit: number): Promise<OwedChat[]> {
-    return [...this.rows.values()].filter((r) => !r.deliveredAt && !r.abandonedAt && r.createdAt < before).slice(0, limit).map((r) => structuredClone(r));
+    return [...this.rows.values()]
+      .filter((r) => !r.deliveredAt && !r.abandonedAt && r.createdAt < before)
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
   }
 }
 
@@ -65,15 +80,33 @@ export class RecordingScheduler implements Scheduler {
     this.jobs.push(job);
     return Promise.resolve();
   }
-  enqueueChat(id: number) { return this.record({ kind: 'chat', id }); }
-  enqueueGrant(requestId: string) { return this.record({ kind: 'grant', requestId }); }
-  scheduleRevoke(grantId: string, at: Date) { return this.record({ kind: 'revoke', grantId, at }); }
-  scheduleReminder(requestId: string, at: Date) { return this.record({ kind: 'reminder', requestId, at }); }
-  scheduleExpiryWarning(grantId: string, at: Date) { return this.record({ kind: 'warning', grantId, at }); }
-  scheduleEscalation(requestId: string, tier: number, at: Date) { return this.record({ kind: 'escalation', requestId, tier, at }); }
-  scheduleBreakGlassReview(requestId: string, at: Date) { return this.record({ kind: 'review', requestId, at }); }
-  scheduleRevokeVerification(grantId: string, at: Date) { return this.record({ kind: 'verify', grantId, at }); }
-  scheduleActivityLookup(grantId: string, at: Date) { return this.record({ kind: 'activity', grantId, at }); }
+  enqueueChat(id: number) {
+    return this.record({ kind: 'chat', id });
+  }
+  enqueueGrant(requestId: string) {
+    return this.record({ kind: 'grant', requestId });
+  }
+  scheduleRevoke(grantId: string, at: Date) {
+    return this.record({ kind: 'revoke', grantId, at });
+  }
+  scheduleReminder(requestId: string, at: Date) {
+    return this.record({ kind: 'reminder', requestId, at });
+  }
+  scheduleExpiryWarning(grantId: string, at: Date) {
+    return this.record({ kind: 'warning', grantId, at });
+  }
+  scheduleEscalation(requestId: string, tier: number, at: Date) {
+    return this.record({ kind: 'escalation', requestId, tier, at });
+  }
+  scheduleBreakGlassReview(requestId: string, at: Date) {
+    return this.record({ kind: 'review', requestId, at });
+  }
+  scheduleRevokeVerification(grantId: string, at: Date) {
+    return this.record({ kind: 'verify', grantId, at });
+  }
+  scheduleActivityLookup(grantId: string, at: Date) {
+    return this.record({ kind: 'activity', grantId, at });
+  }
 
   /** The jobs of one kind, in the order they were asked for. */
   of<K extends ScheduledJob['kind']>(kind: K): Array<Extract<ScheduledJob, { kind: K }>> {

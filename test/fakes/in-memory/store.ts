@@ -1,7 +1,17 @@
 import type { GrantActivity } from '../../../src/access/model/activity';
 import type { Extension, ExtensionSettlement, NewExtension } from '../../../src/access/model/extension';
 import { GRANT_TRANSITIONS, type GrantTransition, type RequestTransition } from '../../../src/access/model/lifecycle';
-import type { AccessRequest, Approval, AuditEvent, AuditEventInput, ChatMessageRef, Grant, GrantEnd, GrantWithRequest, Person } from '../../../src/access/model';
+import type {
+  AccessRequest,
+  Approval,
+  AuditEvent,
+  AuditEventInput,
+  ChatMessageRef,
+  Grant,
+  GrantEnd,
+  GrantWithRequest,
+  Person,
+} from '../../../src/access/model';
 import type { AccessStore } from '../../../src/access/ports';
 
 /** The rows, as the Postgres tables hold them (plus the columns the core reads through methods). */
@@ -90,7 +100,8 @@ export class MemoryAccessStore implements AccessStore {
   }
   private requestsOf(person: Person) {
     return [...this.t.requests.values()].filter(
-      (r) => r.requesterPerson === person.key || (r.requesterPlatform === person.account.platform && r.requesterId === person.account.userId),
+      (r) =>
+        r.requesterPerson === person.key || (r.requesterPlatform === person.account.platform && r.requesterId === person.account.userId),
     );
   }
   async listRequestsByRequester(person: Person, limit: number): Promise<AccessRequest[]> {
@@ -100,7 +111,11 @@ export class MemoryAccessStore implements AccessStore {
     return this.requestsOf(person).filter((r) => r.createdAt >= since).length;
   }
   async listRequestsByStatus(status: AccessRequest['status'], limit: number): Promise<AccessRequest[]> {
-    return [...this.t.requests.values()].filter((r) => r.status === status).sort(byCreated).slice(0, limit).map(copy);
+    return [...this.t.requests.values()]
+      .filter((r) => r.status === status)
+      .sort(byCreated)
+      .slice(0, limit)
+      .map(copy);
   }
   async listOpenRequests(person: Person, roleId: string): Promise<AccessRequest[]> {
     return this.requestsOf(person)
@@ -257,7 +272,10 @@ export class MemoryAccessStore implements AccessStore {
     return true;
   }
   async listGrantsAwaitingActivity(endedAfter: Date, endedBefore: Date, limit: number): Promise<Grant[]> {
-    return this.endedGrants((g) => !g.activity && g.revokedAt !== null && g.revokedAt >= endedAfter && g.revokedAt <= endedBefore).slice(0, limit);
+    return this.endedGrants((g) => !g.activity && g.revokedAt !== null && g.revokedAt >= endedAfter && g.revokedAt <= endedBefore).slice(
+      0,
+      limit,
+    );
   }
   private endedGrants(match: (g: Grant) => boolean): Grant[] {
     return [...this.t.grants.values()]
@@ -289,14 +307,25 @@ export class MemoryAccessStore implements AccessStore {
     return this.t.cards.filter((c) => c.requestId === requestId && !c.staleAt).map(({ requestId: _r, staleAt: _s, ...ref }) => copy(ref));
   }
   async markCardStale(ref: ChatMessageRef, at: Date): Promise<void> {
-    for (const c of this.t.cards) if (c.platform === ref.platform && c.channel === ref.channel && c.messageId === ref.messageId) c.staleAt = at;
+    for (const c of this.t.cards)
+      if (c.platform === ref.platform && c.channel === ref.channel && c.messageId === ref.messageId) c.staleAt = at;
   }
 
   // Extensions: one pending ask per grant (the partial unique index).
   async insertExtension(ext: NewExtension): Promise<Extension | undefined> {
     const status = ext.status ?? 'pending';
-    if (status === 'pending' && [...this.t.extensions.values()].some((e) => e.grantId === ext.grantId && e.status === 'pending')) return undefined;
-    const row: Extension = { decidedBy: null, decidedByPlatform: null, newExpiresAt: null, decidedAt: null, cards: [], ...copy(ext), status, id: this.state.nextExtensionId++ };
+    if (status === 'pending' && [...this.t.extensions.values()].some((e) => e.grantId === ext.grantId && e.status === 'pending'))
+      return undefined;
+    const row: Extension = {
+      decidedBy: null,
+      decidedByPlatform: null,
+      newExpiresAt: null,
+      decidedAt: null,
+      cards: [],
+      ...copy(ext),
+      status,
+      id: this.state.nextExtensionId++,
+    };
     this.t.extensions.set(row.id, row);
     return copy(row);
   }
@@ -315,7 +344,13 @@ export class MemoryAccessStore implements AccessStore {
     const settled: Extension[] = [];
     for (const row of this.t.extensions.values()) {
       if (row.grantId !== grantId || row.status !== 'pending') continue;
-      Object.assign(row, { status: 'lapsed', decidedBy: lapsed.actor.userId, decidedByPlatform: lapsed.actor.platform, newExpiresAt: null, decidedAt: at });
+      Object.assign(row, {
+        status: 'lapsed',
+        decidedBy: lapsed.actor.userId,
+        decidedByPlatform: lapsed.actor.platform,
+        newExpiresAt: null,
+        decidedAt: at,
+      });
       this.pushAudit({ ...lapsed, requestId: row.requestId, grantId, data: { extensionId: row.id } }, at);
       settled.push(copy(row));
     }

@@ -20,7 +20,12 @@ export type Where = { kind: 'personal'; user: TeamsUser } | { kind: 'channel'; c
 /** In a channel, a message starts a thread (`;messageid=`); installs and card clicks name the channel itself. */
 function conversation(where: Where, thread: boolean): Record<string, unknown> {
   if (where.kind === 'personal') return { id: `a:personal-${where.user.name}`, conversationType: 'personal', tenantId: TEAMS_TENANT_ID };
-  return { id: thread ? `${where.channelId};messageid=${Date.now()}` : where.channelId, conversationType: 'channel', isGroup: true, tenantId: TEAMS_TENANT_ID };
+  return {
+    id: thread ? `${where.channelId};messageid=${Date.now()}` : where.channelId,
+    conversationType: 'channel',
+    isGroup: true,
+    tenantId: TEAMS_TENANT_ID,
+  };
 }
 
 function channelData(where: Where): Record<string, unknown> {
@@ -48,20 +53,37 @@ export class TeamsChannel {
     // People who write to the bot are members of the tenant, on the roster, unless a test says otherwise.
     if ('aadObjectId' in from) this.framework.knowMember(from);
     return {
-      id: randomUUID(), channelId: 'msteams', serviceUrl: this.framework.url, timestamp: new Date().toISOString(),
-      from, recipient: BOT, conversation: conversation(where, thread), channelData: channelData(where),
+      id: randomUUID(),
+      channelId: 'msteams',
+      serviceUrl: this.framework.url,
+      timestamp: new Date().toISOString(),
+      from,
+      recipient: BOT,
+      conversation: conversation(where, thread),
+      channelData: channelData(where),
     };
   }
 
   /** A message; in a channel it @mentions the bot, as Teams requires there. `patch` changes the activity (another channel or tenant). */
-  message(from: TeamsUser, where: Where, text: string, auth?: TokenOptions | 'none', patch: Record<string, unknown> = {}): Promise<Response> {
+  message(
+    from: TeamsUser,
+    where: Where,
+    text: string,
+    auth?: TokenOptions | 'none',
+    patch: Record<string, unknown> = {},
+  ): Promise<Response> {
     const mention = where.kind === 'channel';
-    return this.post({
-      ...this.base(from, where, true), type: 'message', textFormat: 'plain',
-      text: mention ? `<at>jitbot</at> ${text}` : text,
-      entities: mention ? [{ type: 'mention', text: '<at>jitbot</at>', mentioned: BOT }] : [],
-      ...patch,
-    }, auth);
+    return this.post(
+      {
+        ...this.base(from, where, true),
+        type: 'message',
+        textFormat: 'plain',
+        text: mention ? `<at>jitbot</at> ${text}` : text,
+        entities: mention ? [{ type: 'mention', text: '<at>jitbot</at>', mentioned: BOT }] : [],
+        ...patch,
+      },
+      auth,
+    );
   }
 
   /** The bot is added to a team (its channel) or to a user's personal scope. */
@@ -70,8 +92,22 @@ export class TeamsChannel {
   }
 
   /** An `Action.Execute` click on a card the bot posted (`replyToId` is that card's activity). */
-  async execute(from: TeamsUser, where: Where, verb: string, data: Record<string, unknown>, replyToId = 'card', patch: Record<string, unknown> = {}): Promise<{ status: number; body: { statusCode: number; type: string; value: Record<string, unknown> } }> {
-    const res = await this.post({ ...this.base(from, where), type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' }, ...patch });
+  async execute(
+    from: TeamsUser,
+    where: Where,
+    verb: string,
+    data: Record<string, unknown>,
+    replyToId = 'card',
+    patch: Record<string, unknown> = {},
+  ): Promise<{ status: number; body: { statusCode: number; type: string; value: Record<string, unknown> } }> {
+    const res = await this.post({
+      ...this.base(from, where),
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      replyToId,
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      ...patch,
+    });
     return { status: res.status, body: (res.status === 200 ? await res.json() : undefined) as never };
   }
 }

@@ -51,20 +51,40 @@ export class FakeBotFramework {
   async start(): Promise<void> {
     const app = express();
     app.use(express.json({ limit: '1mb' }));
-    app.get('/.well-known/openid-configuration', (_req, res) => void res.json({ issuer: ISSUER, jwks_uri: `${this.url}keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+    app.get(
+      '/.well-known/openid-configuration',
+      (_req, res) => void res.json({ issuer: ISSUER, jwks_uri: `${this.url}keys`, id_token_signing_alg_values_supported: ['RS256'] }),
+    );
     // Like Microsoft's key set, one key endorses several channels: a valid token alone does not prove an activity came from Teams.
-    app.get('/keys', (_req, res) => void res.json({ keys: [{ ...(this.keys.publicKey.export({ format: 'jwk' }) as object), kid: KEY_ID, use: 'sig', endorsements: ['msteams', 'directline', 'webchat'] }] }));
+    app.get(
+      '/keys',
+      (_req, res) =>
+        void res.json({
+          keys: [
+            {
+              ...(this.keys.publicKey.export({ format: 'jwk' }) as object),
+              kid: KEY_ID,
+              use: 'sig',
+              endorsements: ['msteams', 'directline', 'webchat'],
+            },
+          ],
+        }),
+    );
     // The roster, as the Bot Connector answers TeamsInfo.getMember: 404 for someone it does not know.
     app.get('/v3/conversations/:conversation/members/:member', (req, res) => {
       if (req.headers.authorization !== `Bearer ${CONNECTOR_TOKEN}`) return void res.status(401).json({ error: { code: 'Unauthorized' } });
       const member = this.roster.get(req.params.member);
-      if (!member) return void res.status(404).json({ error: { code: 'MemberNotFoundInConversation', message: 'The member was not found in the conversation.' } });
+      if (!member)
+        return void res
+          .status(404)
+          .json({ error: { code: 'MemberNotFoundInConversation', message: 'The member was not found in the conversation.' } });
       res.json(member);
     });
     app.all('/v3/*rest', (req, res) => {
       const parts = req.path.split('/').slice(3).map(decodeURIComponent); // conversationId, 'activities', activityId?
       const [conversationId = '', , activityId] = parts;
-      const method = req.method === 'PUT' ? 'update' : req.method === 'POST' && activityId ? 'reply' : req.method === 'POST' ? 'send' : 'other';
+      const method =
+        req.method === 'PUT' ? 'update' : req.method === 'POST' && activityId ? 'reply' : req.method === 'POST' ? 'send' : 'other';
       const responseId = method === 'update' ? activityId : `activity-${this.nextId++}`;
       this.calls.push({ method, conversationId, activityId, body: req.body ?? {}, authorization: req.headers.authorization, responseId });
       if (req.headers.authorization !== `Bearer ${CONNECTOR_TOKEN}`) return void res.status(401).json({ error: { code: 'Unauthorized' } });
@@ -80,8 +100,15 @@ export class FakeBotFramework {
    */
   setMember(user: { id: string; name: string; aadObjectId: string }, patch: Record<string, unknown> = {}): void {
     this.roster.set(user.id, {
-      id: user.id, name: user.name, aadObjectId: user.aadObjectId, objectId: user.aadObjectId, email: `${user.name}@example.com`,
-      userPrincipalName: `${user.name}@example.com`, tenantId: TEAMS_TENANT_ID, userRole: 'user', ...patch,
+      id: user.id,
+      name: user.name,
+      aadObjectId: user.aadObjectId,
+      objectId: user.aadObjectId,
+      email: `${user.name}@example.com`,
+      userPrincipalName: `${user.name}@example.com`,
+      tenantId: TEAMS_TENANT_ID,
+      userRole: 'user',
+      ...patch,
     });
   }
 
@@ -118,7 +145,14 @@ export class FakeBotFramework {
   token(opts: TokenOptions = {}): string {
     const key: KeyObject = opts.forgedKey ? this.forger : this.keys.privateKey;
     const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: opts.issuer ?? ISSUER, aud: opts.audience ?? TEAMS_APP_ID, serviceurl: opts.serviceUrl ?? this.url, nbf: now - 60, iat: now - 60, exp: now + (opts.expiresIn ?? 3600) };
+    const claims = {
+      iss: opts.issuer ?? ISSUER,
+      aud: opts.audience ?? TEAMS_APP_ID,
+      serviceurl: opts.serviceUrl ?? this.url,
+      nbf: now - 60,
+      iat: now - 60,
+      exp: now + (opts.expiresIn ?? 3600),
+    };
     return jwt.sign(claims, key.export({ format: 'pem', type: 'pkcs8' }), { algorithm: 'RS256', keyid: KEY_ID, noTimestamp: true });
   }
 

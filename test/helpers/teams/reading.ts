@@ -4,7 +4,8 @@ import type { TeamsUser } from './activities';
 /** Reading what the bot sent to the fake connector. */
 
 /** The first Adaptive Card of a call, as JSON text (empty object when there is none). */
-export const cardJson = (call: ConnectorCall): string => JSON.stringify((call.body.attachments as Array<{ content: unknown }> | undefined)?.[0]?.content ?? {});
+export const cardJson = (call: ConnectorCall): string =>
+  JSON.stringify((call.body.attachments as Array<{ content: unknown }> | undefined)?.[0]?.content ?? {});
 
 /** A call's text and card together, for `includes` checks. */
 export const textOf = (call: ConnectorCall): string => `${String(call.body.text ?? '')} ${cardJson(call)}`;

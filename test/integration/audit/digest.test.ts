@@ -27,11 +27,14 @@ describe('daily digest on Postgres', () => {
   const service = () => t.runtime.service;
   /** The ts the fake Slack gave the message with this text. */
   const findTs = (text: unknown) => [...t.slackApi.messages].find(([, m]) => m.text === text)![0];
-  const parents = () => t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === SECURITY_CHANNEL && c.args.thread_ts === undefined);
+  const parents = () =>
+    t.slackApi.callsOf('chat.postMessage').filter((c) => c.args.channel === SECURITY_CHANNEL && c.args.thread_ts === undefined);
 
   beforeAll(async () => {
     t = await startTestRuntime({
-      kind, role: 'web', clock,
+      kind,
+      role: 'web',
+      clock,
       sandboxHook: async (op) => {
         if (op === 'revoke' && failRevokes > 0) {
           failRevokes--;
@@ -121,16 +124,33 @@ describe('daily digest on Postgres', () => {
     expect(Object.keys(rows[0]!.replies).sort()).toEqual(['anomalies', `grant:${ids.auto}`, `grant:${ids.quick}`].sort());
   });
 
-  it('shows a request\'s timeline to its requester, its approvers and the security team only', async () => {
+  it("shows a request's timeline to its requester, its approvers and the security team only", async () => {
     const mine = await service().auditTrail(slack('U0REQ'), ids.quick!);
-    expect(mine.events.map((e) => e.action)).toEqual(['request.created', 'approval.approve', 'request.approved', 'grant.started', 'grant.activated', 'revoke.requested', 'revoke.started', 'grant.revoked', 'revoke.verified']);
+    expect(mine.events.map((e) => e.action)).toEqual([
+      'request.created',
+      'approval.approve',
+      'request.approved',
+      'grant.started',
+      'grant.activated',
+      'revoke.requested',
+      'revoke.started',
+      'grant.revoked',
+      'revoke.verified',
+    ]);
     expect((await service().auditTrail(slack('U0BOB'), ids.quick!)).events).toHaveLength(9);
     expect((await service().auditTrail(slack(SECURITY_TEAM), ids.auto!)).events.map((e) => e.action)).toContain('revoke.failed');
-    const refused = await service().auditTrail(slack('U0NOSY'), ids.quick!).catch((e) => e);
+    const refused = await service()
+      .auditTrail(slack('U0NOSY'), ids.quick!)
+      .catch((e) => e);
     expect(refused).toBeInstanceOf(AccessError);
-    expect(refused.userMessage).toBe(`Only the requester, an approver of its role or the security team can see the audit trail of ${ids.quick}.`);
+    expect(refused.userMessage).toBe(
+      `Only the requester, an approver of its role or the security team can see the audit trail of ${ids.quick}.`,
+    );
     expect((await service().auditTrail(slack(SECURITY_TEAM), ids.quick!)).events.length).toBe(10);
-    expect((await service().auditTrail(slack(SECURITY_TEAM), ids.quick!)).events.at(-1)).toMatchObject({ action: 'audit.refused', actor: { userId: 'U0NOSY' } });
+    expect((await service().auditTrail(slack(SECURITY_TEAM), ids.quick!)).events.at(-1)).toMatchObject({
+      action: 'audit.refused',
+      actor: { userId: 'U0NOSY' },
+    });
   });
 
   it('answers /jit audit and /jit digest over Slack, refusing people outside the security team', async () => {

@@ -32,10 +32,24 @@ describe.each(['postgres', 'pglite'] as const)('audit hash chain on %s', (kind) 
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         i % 4 === 0
-          ? store.appendAudit({ action: 'decision.refused', requestId: `R-${i}`, actor, data: { code: 'not_approver', n: i } }, new Date(T0.getTime() + i * 1000))
+          ? store.appendAudit(
+              { action: 'decision.refused', requestId: `R-${i}`, actor, data: { code: 'not_approver', n: i } },
+              new Date(T0.getTime() + i * 1000),
+            )
           : store.transaction(async (tx) => {
-              await tx.appendAudit({ action: 'request.created', requestId: `R-${i}`, actor, data: { reason: `fix INC-${i}`, nested: { b: 2, a: [1, 'x'] }, when: new Date(T0) } }, new Date(T0.getTime() + i * 1000));
-              await tx.appendAudit({ action: 'request.approved', requestId: `R-${i}`, actor: { platform: 'system', userId: 'policy' } }, new Date(T0.getTime() + i * 1000));
+              await tx.appendAudit(
+                {
+                  action: 'request.created',
+                  requestId: `R-${i}`,
+                  actor,
+                  data: { reason: `fix INC-${i}`, nested: { b: 2, a: [1, 'x'] }, when: new Date(T0) },
+                },
+                new Date(T0.getTime() + i * 1000),
+              );
+              await tx.appendAudit(
+                { action: 'request.approved', requestId: `R-${i}`, actor: { platform: 'system', userId: 'policy' } },
+                new Date(T0.getTime() + i * 1000),
+              );
             }),
       ),
     );
@@ -63,10 +77,17 @@ describe.each(['postgres', 'pglite'] as const)('audit hash chain on %s', (kind) 
     const until = new Date(T0.getTime() + 6000);
     let jsonl = '';
     expect(await exportRows(readBetween(database.db, since, until, 2), 'jsonl', (c) => void (jsonl += c))).toBe(3);
-    const lines = jsonl.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = jsonl
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.request_id).sort()).toEqual(['R-4', 'R-5', 'R-5']);
     expect(lines.every((l) => l.at >= since.toISOString() && l.at < until.toISOString() && /^[0-9a-f]{64}$/.test(l.hash))).toBe(true);
-    expect(lines.find((l) => l.action === 'request.created').data).toEqual({ reason: 'fix INC-5', nested: { a: [1, 'x'], b: 2 }, when: T0.toISOString() });
+    expect(lines.find((l) => l.action === 'request.created').data).toEqual({
+      reason: 'fix INC-5',
+      nested: { a: [1, 'x'], b: 2 },
+      when: T0.toISOString(),
+    });
 
     let csv = '';
     expect(await exportRows(readBetween(database.db, since, until), 'csv', (c) => void (csv += c))).toBe(3);
@@ -79,7 +100,10 @@ describe.each(['postgres', 'pglite'] as const)('audit hash chain on %s', (kind) 
 
   it('names the row whose data was changed', async () => {
     const [target] = await database.db.select().from(auditEvents).where(eq(auditEvents.requestId, 'R-9')).orderBy(auditEvents.id).limit(1);
-    await database.db.update(auditEvents).set({ data: { reason: 'nothing to see here' } }).where(eq(auditEvents.id, target!.id));
+    await database.db
+      .update(auditEvents)
+      .set({ data: { reason: 'nothing to see here' } })
+      .where(eq(auditEvents.id, target!.id));
     const report = await verify();
     expect(report.ok).toBe(false);
     expect(report.firstBreak).toEqual({ id: target!.id, reason: expect.stringContaining('content was changed') });
@@ -101,9 +125,15 @@ describe.each(['postgres', 'pglite'] as const)('audit hash chain on %s', (kind) 
   it('names the row after one whose seal was removed (an attacker cannot take a row out of the chain to edit it)', async () => {
     const rows = await chainOrder();
     const victim = rows[10]!;
-    await database.db.update(auditEvents).set({ seq: null, prevHash: null, hash: null, data: { edited: true } }).where(eq(auditEvents.id, victim.id));
+    await database.db
+      .update(auditEvents)
+      .set({ seq: null, prevHash: null, hash: null, data: { edited: true } })
+      .where(eq(auditEvents.id, victim.id));
     expect((await verify()).firstBreak).toEqual({ id: rows[11]!.id, reason: expect.stringContaining(`hash of row ${rows[9]!.id}`) });
-    await database.db.update(auditEvents).set({ seq: victim.seq, prevHash: victim.prevHash, hash: victim.hash, data: victim.data }).where(eq(auditEvents.id, victim.id));
+    await database.db
+      .update(auditEvents)
+      .set({ seq: victim.seq, prevHash: victim.prevHash, hash: victim.hash, data: victim.data })
+      .where(eq(auditEvents.id, victim.id));
     expect((await verify()).ok).toBe(true);
   });
 
@@ -138,12 +168,16 @@ describe('audit hash chain under overlapping transactions on postgres', () => {
     const slowHasItsId = new Promise<void>((resolve) => (inserted = resolve));
     // The slow transaction takes its id first and commits last.
     const slow = database.db.transaction(async (tx) => {
-      await insertUnsealed(tx as unknown as typeof database.db, [{ event: { action: 'request.created', requestId: 'R-SLOW', actor }, at: T0 }]);
+      await insertUnsealed(tx as unknown as typeof database.db, [
+        { event: { action: 'request.created', requestId: 'R-SLOW', actor }, at: T0 },
+      ]);
       inserted();
       await held;
     });
     await slowHasItsId;
-    await Promise.all(Array.from({ length: 30 }, (_, i) => stores[i % 2]!.appendAudit({ action: 'decision.refused', requestId: `R-FAST-${i}`, actor }, T0)));
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => stores[i % 2]!.appendAudit({ action: 'decision.refused', requestId: `R-FAST-${i}`, actor }, T0)),
+    );
     await Promise.all(sealers.map((s) => s.sealAll()));
     release();
     await slow;

@@ -4,8 +4,28 @@ import { parseDurationMs } from '../../../src/lib/duration';
 
 /** Property tests: any text a person can type gets an answer, never an exception. */
 describe('command grammar under arbitrary input', () => {
-  const words = fc.constantFrom('request', 'list', 'pending', 'roles', 'revoke', 'cancel', 'help', 'jit', 'prod-admin', '1h', '30m', '0m', '"', '“', 'R-ABC12345', '#r-x');
-  const text = fc.oneof(fc.string({ maxLength: 300 }), fc.array(fc.oneof(words, fc.string({ maxLength: 20 })), { maxLength: 12 }).map((w) => w.join(' ')));
+  const words = fc.constantFrom(
+    'request',
+    'list',
+    'pending',
+    'roles',
+    'revoke',
+    'cancel',
+    'help',
+    'jit',
+    'prod-admin',
+    '1h',
+    '30m',
+    '0m',
+    '"',
+    '“',
+    'R-ABC12345',
+    '#r-x',
+  );
+  const text = fc.oneof(
+    fc.string({ maxLength: 300 }),
+    fc.array(fc.oneof(words, fc.string({ maxLength: 20 })), { maxLength: 12 }).map((w) => w.join(' ')),
+  );
 
   it('always parses to a known kind, and invalid input carries a message', () => {
     fc.assert(

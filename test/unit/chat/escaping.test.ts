@@ -11,7 +11,9 @@ describe('text is text', () => {
   });
 
   it('Slack: &, < and > become entities, so no ping, mention or link survives', () => {
-    expect(slackText('<!channel> <@U0CTO> <https://evil|https://console.aws.amazon.com> & co')).toBe('&lt;!channel&gt; &lt;@U0CTO&gt; &lt;https://evil|https://console.aws.amazon.com&gt; &amp; co');
+    expect(slackText('<!channel> <@U0CTO> <https://evil|https://console.aws.amazon.com> & co')).toBe(
+      '&lt;!channel&gt; &lt;@U0CTO&gt; &lt;https://evil|https://console.aws.amazon.com&gt; &amp; co',
+    );
   });
 
   it('Teams: no markdown link, emphasis, code, list or heading, and no {{DATE()}}', () => {

@@ -13,14 +13,20 @@ roles:
 );
 
 type Block = { block_id?: string; optional?: boolean; hint?: { text: string }; element?: { initial_value?: string; max_length?: number } };
-const slackReason = (roleId?: string, reason?: string) => (requestModal(policy.roles, { roleId, reason }).blocks as Block[]).find((b) => b.block_id === 'reason')!;
+const slackReason = (roleId?: string, reason?: string) =>
+  (requestModal(policy.roles, { roleId, reason }).blocks as Block[]).find((b) => b.block_id === 'reason')!;
 type Input = { id: string; label: string; isRequired?: boolean; errorMessage?: string; value?: string; maxLength?: number };
-const teamsReason = (roleId?: string, reason?: string) => (requestForm(policy.roles, { roleId, reason }).body as Input[]).find((b) => b.id === 'reason')!;
+const teamsReason = (roleId?: string, reason?: string) =>
+  (requestForm(policy.roles, { roleId, reason }).body as Input[]).find((b) => b.id === 'reason')!;
 
 describe('the request form, on Slack and Teams', () => {
   it('marks the reason required for a role that requires one (Slack said "Reason (optional)")', () => {
     expect(slackReason('needs-why').optional).toBe(false);
-    expect(teamsReason('needs-why')).toMatchObject({ label: 'Reason', isRequired: true, errorMessage: 'Give a reason: needs-why requires one.' });
+    expect(teamsReason('needs-why')).toMatchObject({
+      label: 'Reason',
+      isRequired: true,
+      errorMessage: 'Give a reason: needs-why requires one.',
+    });
   });
 
   it('leaves it optional for a role that does not, and says some roles require one when none is chosen', () => {

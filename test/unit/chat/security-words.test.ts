@@ -20,10 +20,26 @@ roles:
 ).roles[0]!;
 const at = new Date('2026-11-24T10:00:00Z');
 const request: AccessRequest = {
-  id: 'R-TEST0001', status: 'active', roleId: 'bg', requesterId: 'U0CAROL', requesterPlatform: 'slack', requesterPerson: 'slack:U0CAROL', requesterEmail: null, durationMs: 3_600_000,
+  id: 'R-TEST0001',
+  status: 'active',
+  roleId: 'bg',
+  requesterId: 'U0CAROL',
+  requesterPlatform: 'slack',
+  requesterPerson: 'slack:U0CAROL',
+  requesterEmail: null,
+  durationMs: 3_600_000,
   reason: '<!channel> *Pre-approved by <@U0CTO>* [Approve here](https://evil) {{DATE(2026-01-01T00:00:00Z, SHORT)}} gnp\u202Eexe',
-  ticket: null, approvalsRequired: 0, autoApproved: false, createdAt: at, updatedAt: at, decidedAt: at, approvedDurationMs: null,
-  breakGlass: true, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null,
+  ticket: null,
+  approvalsRequired: 0,
+  autoApproved: false,
+  createdAt: at,
+  updatedAt: at,
+  decidedAt: at,
+  approvedDurationMs: null,
+  breakGlass: true,
+  reviewedBy: null,
+  reviewedAt: null,
+  reviewRemindedAt: null,
 };
 
 describe('security alerts, worded once for Slack and Teams', () => {
@@ -36,7 +52,7 @@ describe('security alerts, worded once for Slack and Teams', () => {
     { kind: 'revoke_verified', request, role, grantId: 'G-1' },
   ];
 
-  it.each(alerts.map((a) => [a.kind, a] as const))('%s: the same words on both platforms, in each one\'s markup', (_kind, alert) => {
+  it.each(alerts.map((a) => [a.kind, a] as const))("%s: the same words on both platforms, in each one's markup", (_kind, alert) => {
     const slack = securityAlertWords(alert, slackMarkup);
     const teams = securityAlertWords(alert, teamsMarkup);
     expect(slack).toContain('<@U0CAROL>');
@@ -72,7 +88,12 @@ describe('security alerts, worded once for Slack and Teams', () => {
 
 describe('the Teams break-glass alert (a plain message, where {{DATE()}} does not render)', () => {
   it('says the review deadline as a readable UTC time, not a raw ISO timestamp', () => {
-    const text = plain(securityAlertWords({ kind: 'break_glass', request: { ...request, reason: 'db down' }, role, reviewBy: new Date('2026-11-25T10:00:00Z') }, teamsMarkup));
+    const text = plain(
+      securityAlertWords(
+        { kind: 'break_glass', request: { ...request, reason: 'db down' }, role, reviewBy: new Date('2026-11-25T10:00:00Z') },
+        teamsMarkup,
+      ),
+    );
     expect(text).toContain('must review it by 2026-11-25 10:00 UTC.');
     expect(text).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
   });

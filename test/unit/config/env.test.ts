@@ -2,7 +2,13 @@ import { EnvError, parseEnv } from '../../../src/config/env';
 
 describe('environment', () => {
   it('has the documented defaults', () => {
-    expect(parseEnv({})).toMatchObject({ PORT: 3000, JIT_DATA_DIR: './.jitbot', REDIS_URL: 'redis://127.0.0.1:6379', JIT_POLICY_FILE: './policy.yaml', LOG_LEVEL: 'info' });
+    expect(parseEnv({})).toMatchObject({
+      PORT: 3000,
+      JIT_DATA_DIR: './.jitbot',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      JIT_POLICY_FILE: './policy.yaml',
+      LOG_LEVEL: 'info',
+    });
   });
 
   it('treats empty values as unset', () => {
@@ -33,10 +39,18 @@ describe('environment', () => {
     const tenant = '00000000-0000-4000-8000-0000000000aa';
     expect(() => parseEnv({ MICROSOFT_APP_PASSWORD: 'secret' })).toThrow(/MICROSOFT_APP_ID: is required when Teams is configured/);
     expect(() => parseEnv({ MICROSOFT_APP_ID: 'my-bot' })).toThrow(/MICROSOFT_APP_ID: must be the Azure Bot's Microsoft App id/);
-    expect(() => parseEnv({ MICROSOFT_APP_ID: appId, MICROSOFT_APP_TENANT_ID: tenant })).toThrow(/MICROSOFT_APP_PASSWORD: is required with MICROSOFT_APP_ID when MICROSOFT_APP_TYPE is SingleTenant/);
-    expect(() => parseEnv({ MICROSOFT_APP_ID: appId, MICROSOFT_APP_PASSWORD: 'secret' })).toThrow(/MICROSOFT_APP_TENANT_ID: is required when MICROSOFT_APP_TYPE is SingleTenant/);
+    expect(() => parseEnv({ MICROSOFT_APP_ID: appId, MICROSOFT_APP_TENANT_ID: tenant })).toThrow(
+      /MICROSOFT_APP_PASSWORD: is required with MICROSOFT_APP_ID when MICROSOFT_APP_TYPE is SingleTenant/,
+    );
+    expect(() => parseEnv({ MICROSOFT_APP_ID: appId, MICROSOFT_APP_PASSWORD: 'secret' })).toThrow(
+      /MICROSOFT_APP_TENANT_ID: is required when MICROSOFT_APP_TYPE is SingleTenant/,
+    );
     expect(() => parseEnv({ MICROSOFT_APP_ID: appId, MICROSOFT_APP_TYPE: 'Global' })).toThrow(/MICROSOFT_APP_TYPE:/);
-    expect(parseEnv({ MICROSOFT_APP_ID: appId, MICROSOFT_APP_PASSWORD: 'secret', MICROSOFT_APP_TYPE: 'MultiTenant' }).MICROSOFT_APP_TYPE).toBe('MultiTenant');
-    expect(parseEnv({ MICROSOFT_APP_ID: appId, MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_TENANT_ID: tenant }).MICROSOFT_APP_PASSWORD).toBeUndefined();
+    expect(
+      parseEnv({ MICROSOFT_APP_ID: appId, MICROSOFT_APP_PASSWORD: 'secret', MICROSOFT_APP_TYPE: 'MultiTenant' }).MICROSOFT_APP_TYPE,
+    ).toBe('MultiTenant');
+    expect(
+      parseEnv({ MICROSOFT_APP_ID: appId, MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_TENANT_ID: tenant }).MICROSOFT_APP_PASSWORD,
+    ).toBeUndefined();
   });
 });

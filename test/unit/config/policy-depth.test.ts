@@ -25,10 +25,28 @@ describe('policy-depth keys', () => {
   });
 
   it('explains mistakes', () => {
-    expect(() => parsePolicy(role('    break_glass_max_duration: 1h\n    approval: { approvers: { slack_users: [U0A] } }'), 'p.yaml')).toThrow('break_glass_max_duration: needs break_glass: true');
-    expect(() => parsePolicy(role('    approval:\n      approvers: { slack_users: [U0A] }\n      escalation: [{ after: 30m, approvers: { slack_users: [U0B] } }, { after: 15m, approvers: { slack_users: [U0C] } }]'), 'p.yaml')).toThrow('must be later than the tier before it');
-    expect(() => parsePolicy(role('    approval:\n      approvers: { slack_users: [U0A] }\n      escalation: [{ after: 2h, approvers: { slack_users: [U0B] } }]'), 'p.yaml')).toThrow('after approvals.pending_ttl');
-    expect(() => parsePolicy(role('    approval:\n      approvers: { slack_users: [U0A] }\n      auto_if_on_call: { victorops: x }'), 'p.yaml')).toThrow('pagerduty_schedule');
+    expect(() =>
+      parsePolicy(role('    break_glass_max_duration: 1h\n    approval: { approvers: { slack_users: [U0A] } }'), 'p.yaml'),
+    ).toThrow('break_glass_max_duration: needs break_glass: true');
+    expect(() =>
+      parsePolicy(
+        role(
+          '    approval:\n      approvers: { slack_users: [U0A] }\n      escalation: [{ after: 30m, approvers: { slack_users: [U0B] } }, { after: 15m, approvers: { slack_users: [U0C] } }]',
+        ),
+        'p.yaml',
+      ),
+    ).toThrow('must be later than the tier before it');
+    expect(() =>
+      parsePolicy(
+        role(
+          '    approval:\n      approvers: { slack_users: [U0A] }\n      escalation: [{ after: 2h, approvers: { slack_users: [U0B] } }]',
+        ),
+        'p.yaml',
+      ),
+    ).toThrow('after approvals.pending_ttl');
+    expect(() =>
+      parsePolicy(role('    approval:\n      approvers: { slack_users: [U0A] }\n      auto_if_on_call: { victorops: x }'), 'p.yaml'),
+    ).toThrow('pagerduty_schedule');
   });
 });
 
@@ -38,8 +56,17 @@ describe('activity keys', () => {
     const policy = parsePolicy(role(approvers), 'p.yaml');
     expect(policy.activity).toEqual({ enabled: true, delay: 15 * 60_000, attempts: 5, retry_backoff: 60_000 });
     expect(policy.roles[0]!.read_only).toBe(false);
-    const set = parsePolicy(`activity: { enabled: false, delay: 30m, attempts: 3, retry_backoff: 2m, aws_regions: [us-east-1, eu-central-1] }\n${role(`    read_only: true\n${approvers}`)}`, 'p.yaml');
-    expect(set.activity).toEqual({ enabled: false, delay: 30 * 60_000, attempts: 3, retry_backoff: 120_000, aws_regions: ['us-east-1', 'eu-central-1'] });
+    const set = parsePolicy(
+      `activity: { enabled: false, delay: 30m, attempts: 3, retry_backoff: 2m, aws_regions: [us-east-1, eu-central-1] }\n${role(`    read_only: true\n${approvers}`)}`,
+      'p.yaml',
+    );
+    expect(set.activity).toEqual({
+      enabled: false,
+      delay: 30 * 60_000,
+      attempts: 3,
+      retry_backoff: 120_000,
+      aws_regions: ['us-east-1', 'eu-central-1'],
+    });
     expect(set.roles[0]!.read_only).toBe(true);
   });
 
@@ -56,8 +83,19 @@ describe('activity keys', () => {
 
 describe('/jit request --break-glass', () => {
   it('is a flag anywhere after the role, not part of the reason', () => {
-    expect(parseCommand('request db 30m --break-glass "db down"')).toEqual({ kind: 'request', roleId: 'db', durationMs: 1_800_000, reason: 'db down', breakGlass: true });
-    expect(parseCommand('request db --break-glass db down')).toEqual({ kind: 'request', roleId: 'db', reason: 'db down', breakGlass: true });
+    expect(parseCommand('request db 30m --break-glass "db down"')).toEqual({
+      kind: 'request',
+      roleId: 'db',
+      durationMs: 1_800_000,
+      reason: 'db down',
+      breakGlass: true,
+    });
+    expect(parseCommand('request db --break-glass db down')).toEqual({
+      kind: 'request',
+      roleId: 'db',
+      reason: 'db down',
+      breakGlass: true,
+    });
     expect(parseCommand('request --break-glass')).toMatchObject({ kind: 'invalid' });
     expect(parseCommand('request db 30m "db down"')).not.toHaveProperty('breakGlass');
   });

@@ -15,7 +15,15 @@ describe('the policy reference (docs/policy.md)', () => {
   const keys = schemaKeys(PolicySchema);
 
   it('walks the whole schema, nested tiers and the users table included', () => {
-    expect(keys).toEqual(expect.arrayContaining(['approvals.warn_before', 'roles[].approval.escalation[].after', 'roles[].approval.auto_if_on_call.opsgenie_schedule', 'users.<id>.email', 'roles[].approval.approvers.slack_users']));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'approvals.warn_before',
+        'roles[].approval.escalation[].after',
+        'roles[].approval.auto_if_on_call.opsgenie_schedule',
+        'users.<id>.email',
+        'roles[].approval.approvers.slack_users',
+      ]),
+    );
     expect(keys.length).toBeGreaterThan(50);
   });
 

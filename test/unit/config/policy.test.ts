@@ -25,26 +25,63 @@ function faultOf(text: string): string {
 
 describe('policy file', () => {
   it('refuses a role that does not say who may request it, naming the role and the key', () => {
-    expect(faultOf(minimalRole().replace('    requesters: { anyone: true }\n', ''))).toContain('roles[0] (prod-admin).requesters: is required: say who may request this role');
-    expect(faultOf(minimalRole().replace('requesters: { anyone: true }', 'requesters: {}'))).toContain('roles[0] (prod-admin).requesters: names nobody');
-    expect(faultOf(minimalRole().replace('requesters: { anyone: true }', 'requesters: { anyone: false }'))).toContain('roles[0] (prod-admin).requesters.anyone: can only be true');
-    expect(faultOf(minimalRole().replace('requesters: { anyone: true }', 'requesters: { emails: [carol] }'))).toContain('roles[0] (prod-admin).requesters');
+    expect(faultOf(minimalRole().replace('    requesters: { anyone: true }\n', ''))).toContain(
+      'roles[0] (prod-admin).requesters: is required: say who may request this role',
+    );
+    expect(faultOf(minimalRole().replace('requesters: { anyone: true }', 'requesters: {}'))).toContain(
+      'roles[0] (prod-admin).requesters: names nobody',
+    );
+    expect(faultOf(minimalRole().replace('requesters: { anyone: true }', 'requesters: { anyone: false }'))).toContain(
+      'roles[0] (prod-admin).requesters.anyone: can only be true',
+    );
+    expect(faultOf(minimalRole().replace('requesters: { anyone: true }', 'requesters: { emails: [carol] }'))).toContain(
+      'roles[0] (prod-admin).requesters',
+    );
   });
 
   it('refuses unknown keys everywhere, with the key it was probably meant to be', () => {
     // limit: for limits: was silently ignored, so the limits were not applied.
-    expect(faultOf(`${minimalRole()}limit: { requests_per_hour: 3 }`)).toContain('(top level): unknown key "limit"; did you mean "limits"?');
-    expect(faultOf(minimalRole().replace('approvals:', 'approval:'))).toContain('(top level): unknown key "approval"; did you mean "approvals"?');
-    expect(faultOf(minimalRole().replace('max_duration: 2h', 'max_duration: 2h\n    descripton: x'))).toContain('roles[0] (prod-admin): unknown key "descripton"; did you mean "description"?');
-    expect(faultOf(minimalRole().replace('required: 1', 'requird: 1'))).toContain('roles[0] (prod-admin).approval: unknown key "requird"; did you mean "required"?');
-    expect(faultOf(`${minimalRole()}users: { U0ALICE: { emial: alice@example.com } }`)).toContain('users.U0ALICE: unknown key "emial"; did you mean "email"?');
-    expect(faultOf(`${minimalRole()}digest: { chanel: C0DIGEST }`)).toContain('digest: unknown key "chanel" (allowed here: slack_channel, teams_channel, cron');
-    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: aws\n    aws: { role_arn: "arn:aws:iam::123456789012:role/x", acount: "1" }'))).toContain('roles[0] (prod-admin).aws: unknown key "acount"');
+    expect(faultOf(`${minimalRole()}limit: { requests_per_hour: 3 }`)).toContain(
+      '(top level): unknown key "limit"; did you mean "limits"?',
+    );
+    expect(faultOf(minimalRole().replace('approvals:', 'approval:'))).toContain(
+      '(top level): unknown key "approval"; did you mean "approvals"?',
+    );
+    expect(faultOf(minimalRole().replace('max_duration: 2h', 'max_duration: 2h\n    descripton: x'))).toContain(
+      'roles[0] (prod-admin): unknown key "descripton"; did you mean "description"?',
+    );
+    expect(faultOf(minimalRole().replace('required: 1', 'requird: 1'))).toContain(
+      'roles[0] (prod-admin).approval: unknown key "requird"; did you mean "required"?',
+    );
+    expect(faultOf(`${minimalRole()}users: { U0ALICE: { emial: alice@example.com } }`)).toContain(
+      'users.U0ALICE: unknown key "emial"; did you mean "email"?',
+    );
+    expect(faultOf(`${minimalRole()}digest: { chanel: C0DIGEST }`)).toContain(
+      'digest: unknown key "chanel" (allowed here: slack_channel, teams_channel, cron',
+    );
+    expect(
+      faultOf(
+        minimalRole().replace('provider: sandbox', 'provider: aws\n    aws: { role_arn: "arn:aws:iam::123456789012:role/x", acount: "1" }'),
+      ),
+    ).toContain('roles[0] (prod-admin).aws: unknown key "acount"');
   });
 
   it('reads requesters, normalising e-mails, domains and object ids to lower case', () => {
-    const [role] = parsePolicy(minimalRole().replace('requesters: { anyone: true }', 'requesters: { emails: [Carol@Example.com], email_domains: [Example.COM], teams_users: [ABC-1] }'), 'p.yaml').roles;
-    expect(role!.requesters).toEqual({ anyone: false, slack_users: [], slack_usergroups: [], teams_users: ['abc-1'], emails: ['carol@example.com'], email_domains: ['example.com'] });
+    const [role] = parsePolicy(
+      minimalRole().replace(
+        'requesters: { anyone: true }',
+        'requesters: { emails: [Carol@Example.com], email_domains: [Example.COM], teams_users: [ABC-1] }',
+      ),
+      'p.yaml',
+    ).roles;
+    expect(role!.requesters).toEqual({
+      anyone: false,
+      slack_users: [],
+      slack_usergroups: [],
+      teams_users: ['abc-1'],
+      emails: ['carol@example.com'],
+      email_domains: ['example.com'],
+    });
     expect(parsePolicy(minimalRole(), 'p.yaml').roles[0]!.requesters.anyone).toBe(true);
   });
 
@@ -55,11 +92,17 @@ describe('policy file', () => {
     expect(admin?.approval.required).toBe(2);
     expect(admin?.min_duration).toBe(60_000);
     expect(policy.roles.find((r) => r.provider === 'aws')?.aws?.role_arn).toMatch(/^arn:aws:iam::\d{12}:role\//);
-    expect(policy.roles.find((r) => r.provider === 'azure')?.azure).toMatchObject({ scope: expect.stringMatching(/^\/subscriptions\//), mode: 'assignment' });
+    expect(policy.roles.find((r) => r.provider === 'azure')?.azure).toMatchObject({
+      scope: expect.stringMatching(/^\/subscriptions\//),
+      mode: 'assignment',
+    });
   });
 
   it('refuses an unknown azure mode, naming the path', () => {
-    const yaml = minimalRole().replace('provider: sandbox', 'provider: azure\n    azure: { scope: /subscriptions/x, role_definition_id: r, mode: forever }');
+    const yaml = minimalRole().replace(
+      'provider: sandbox',
+      'provider: azure\n    azure: { scope: /subscriptions/x, role_definition_id: r, mode: forever }',
+    );
     expect(faultOf(yaml)).toMatch(/roles\[0\] \(prod-admin\)\.azure\.mode/);
   });
 
@@ -75,15 +118,31 @@ describe('policy file', () => {
   });
 
   it('refuses unknown keys, bad ids, and approval rules that cannot be met', () => {
-    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: sandbox\n    max_duraton: 1h'))).toContain('roles[0] (prod-admin): unknown key "max_duraton"; did you mean "max_duration"?');
-    expect(faultOf(minimalRole().replace('slack_users: [U0ALICE]', 'slack_users: [alice]'))).toContain('roles[0] (prod-admin).approval.approvers.slack_users[0]: must be a Slack user id');
-    expect(faultOf(minimalRole().replace('required: 1', 'required: 3'))).toContain('roles[0] (prod-admin).approval.required: needs 3 distinct approvers but only 1 are listed');
-    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: aws'))).toContain('roles[0] (prod-admin).aws: provider aws needs aws.role_arn');
-    expect(faultOf(minimalRole(`  - id: prod-admin\n    provider: sandbox\n    requesters: { anyone: true }\n    max_duration: 1h\n    approval: { auto: true }`))).toContain('roles[1] (prod-admin).id: duplicate role id "prod-admin"');
+    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: sandbox\n    max_duraton: 1h'))).toContain(
+      'roles[0] (prod-admin): unknown key "max_duraton"; did you mean "max_duration"?',
+    );
+    expect(faultOf(minimalRole().replace('slack_users: [U0ALICE]', 'slack_users: [alice]'))).toContain(
+      'roles[0] (prod-admin).approval.approvers.slack_users[0]: must be a Slack user id',
+    );
+    expect(faultOf(minimalRole().replace('required: 1', 'required: 3'))).toContain(
+      'roles[0] (prod-admin).approval.required: needs 3 distinct approvers but only 1 are listed',
+    );
+    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: aws'))).toContain(
+      'roles[0] (prod-admin).aws: provider aws needs aws.role_arn',
+    );
+    expect(
+      faultOf(
+        minimalRole(
+          `  - id: prod-admin\n    provider: sandbox\n    requesters: { anyone: true }\n    max_duration: 1h\n    approval: { auto: true }`,
+        ),
+      ),
+    ).toContain('roles[1] (prod-admin).id: duplicate role id "prod-admin"');
   });
 
   it('refuses a role with no approval channel anywhere', () => {
-    expect(faultOf(minimalRole().replace('approvals: { slack_channel: C0APPROVALS }', ''))).toContain('roles[0] (prod-admin).approval.slack_channel: no approval channel');
+    expect(faultOf(minimalRole().replace('approvals: { slack_channel: C0APPROVALS }', ''))).toContain(
+      'roles[0] (prod-admin).approval.slack_channel: no approval channel',
+    );
   });
 
   it('reports YAML syntax errors with the file name', () => {
@@ -91,6 +150,8 @@ describe('policy file', () => {
   });
 
   it('refuses an invalid ticket pattern', () => {
-    expect(faultOf(minimalRole().replace('max_duration: 2h', 'max_duration: 2h\n    ticket_pattern: "(["'))).toContain('roles[0] (prod-admin).ticket_pattern: is not a valid regular expression');
+    expect(faultOf(minimalRole().replace('max_duration: 2h', 'max_duration: 2h\n    ticket_pattern: "(["'))).toContain(
+      'roles[0] (prod-admin).ticket_pattern: is not a valid regular expression',
+    );
   });
 });

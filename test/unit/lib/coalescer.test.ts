@@ -35,7 +35,10 @@ describe('Coalescer', () => {
     batches[0]!.release();
     await expect(Promise.all(first)).resolves.toEqual(['answer 1', 'answer 2']);
     await turn();
-    expect(batches.map((b) => b.items)).toEqual([[1, 2], [3, 4, 5]]);
+    expect(batches.map((b) => b.items)).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
     batches[1]!.release();
     await turn();
     expect(batches.map((b) => b.items)).toEqual([[1, 2], [3, 4, 5], [6]]);
@@ -65,7 +68,10 @@ describe('Coalescer', () => {
     await turn();
     const later = coalescer.submit(3);
     batches[0]!.release(new Error('connection reset'));
-    await expect(Promise.all(failed.map((p) => p.catch((e: Error) => e.message)))).resolves.toEqual(['connection reset', 'connection reset']);
+    await expect(Promise.all(failed.map((p) => p.catch((e: Error) => e.message)))).resolves.toEqual([
+      'connection reset',
+      'connection reset',
+    ]);
     await turn();
     batches[1]!.release();
     await expect(later).resolves.toBe('answer 3');

@@ -16,7 +16,9 @@ describe('durations', () => {
     ['2 days', 172_800_000],
   ])('parses %s', (text, ms) => expect(parseDurationMs(text)).toBe(ms));
 
-  it.each(['', '0m', '-1h', '1.5h', '1e3m', '1.5 hours', '3 fortnights', '0 hours', 'fix', 'h', '1m1h', '3'])('refuses %p', (text) => expect(parseDurationMs(text)).toBeNull());
+  it.each(['', '0m', '-1h', '1.5h', '1e3m', '1.5 hours', '3 fortnights', '0 hours', 'fix', 'h', '1m1h', '3'])('refuses %p', (text) =>
+    expect(parseDurationMs(text)).toBeNull(),
+  );
 
   it('formats for people', () => {
     expect(formatDuration(5_400_000)).toBe('1h 30m');

@@ -10,7 +10,13 @@ describe('on-call look-up against the fake PagerDuty and Opsgenie APIs', () => {
   afterAll(() => apis.stop());
 
   const lookup = (clock: ManualClock, key = 'pd-key') =>
-    new CachedOnCallLookup({ pagerduty: new PagerDutyOnCall({ baseUrl: apis.url, apiKey: key }), opsgenie: new OpsgenieOnCall({ baseUrl: apis.url, apiKey: 'og-key' }) }, clock);
+    new CachedOnCallLookup(
+      {
+        pagerduty: new PagerDutyOnCall({ baseUrl: apis.url, apiKey: key }),
+        opsgenie: new OpsgenieOnCall({ baseUrl: apis.url, apiKey: 'og-key' }),
+      },
+      clock,
+    );
 
   it('finds the user by exact e-mail and asks the schedule', async () => {
     apis.onCall.set('PA', ['ann@example.com']);
@@ -40,6 +46,8 @@ describe('on-call look-up against the fake PagerDuty and Opsgenie APIs', () => {
 
   it('fails (rather than says no) on a bad key or an unconfigured service', async () => {
     await expect(lookup(new ManualClock(), 'wrong').isOnCall({ pagerduty_schedule: 'PA' }, 'ann@example.com')).rejects.toThrow('401');
-    await expect(new CachedOnCallLookup({}, new ManualClock()).isOnCall({ opsgenie_schedule: 'x' }, 'a@b.c')).rejects.toThrow('OPSGENIE_API_KEY');
+    await expect(new CachedOnCallLookup({}, new ManualClock()).isOnCall({ opsgenie_schedule: 'x' }, 'a@b.c')).rejects.toThrow(
+      'OPSGENIE_API_KEY',
+    );
   });
 });

@@ -11,7 +11,7 @@ describe('cloud names and the deny policy', () => {
     expect(assignmentNameFor('G-ABC', 'remove')).not.toBe(a);
   });
 
-  it('names AWS sessions after the request, within STS\'s character set', () => {
+  it("names AWS sessions after the request, within STS's character set", () => {
     expect(sessionNameFor('R-7KQ2M9XZ')).toMatch(/^[\w+=,.@-]{2,64}$/);
   });
 
@@ -24,8 +24,10 @@ describe('cloud names and the deny policy', () => {
     expect(denies(twice, 'AROA1:jit-R-1', new Date('2026-11-24T12:00:01Z'))).toBe(false);
   });
 
-  it('reads IAM\'s URL-encoded documents, single statements included', () => {
-    const doc = parsePolicyDocument(encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Deny', Action: '*', Resource: '*' } })));
+  it("reads IAM's URL-encoded documents, single statements included", () => {
+    const doc = parsePolicyDocument(
+      encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Deny', Action: '*', Resource: '*' } })),
+    );
     expect(doc.Statement).toHaveLength(1);
   });
 });

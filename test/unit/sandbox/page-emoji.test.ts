@@ -15,7 +15,10 @@ describe('the sandbox page draws every emoji the bot sends', () => {
     const page = readFileSync(path.join(SRC, 'sandbox/page/blocks.js'), 'utf8');
     const table = new Set([...page.slice(page.indexOf('const EMOJI'), page.indexOf('};')).matchAll(/([a-z0-9_+-]+): '/g)].map((m) => m[1]));
     const used = new Set<string>();
-    for (const file of [...sources(path.join(SRC, 'chat/slack')), ...sources(path.join(SRC, 'chat')).filter((f) => path.dirname(f) === path.join(SRC, 'chat'))]) {
+    for (const file of [
+      ...sources(path.join(SRC, 'chat/slack')),
+      ...sources(path.join(SRC, 'chat')).filter((f) => path.dirname(f) === path.join(SRC, 'chat')),
+    ]) {
       // Emoji appear in string literals as :name: (a colon, lower-case letters, a colon, not part of a URL or ARN).
       for (const m of readFileSync(file, 'utf8').matchAll(/(?<![\w/]):([a-z][a-z0-9_+-]*):(?=[\s`'"])/g)) used.add(m[1]!);
     }

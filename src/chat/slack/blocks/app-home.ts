@@ -24,17 +24,24 @@ export function appHome(p: { active: RequestView[]; pending: RequestView[]; now:
     const text = `\`${v.request.id}\` ${requestSummary(v, slackMarkup)}\n:alarm_clock: *${timeLeft(v, p.now)}* (until ${v.grant?.expiresAt ? when(v.grant.expiresAt) : '…'})`;
     return v.grant?.revokeRequestedBy
       ? Blocks.Section({ text: `${text}\n:lock: Revoking now…` })
-      : Blocks.Section({ text }).accessory(Elements.Button({ text: 'Revoke now', actionId: REVOKE_NOW_ACTION, value: v.request.id }).danger());
+      : Blocks.Section({ text }).accessory(
+          Elements.Button({ text: 'Revoke now', actionId: REVOKE_NOW_ACTION, value: v.request.id }).danger(),
+        );
   };
   // Within a view's 100 blocks: up to 30 grants, then as many pending decisions as fit.
   const active = fitting(p.active, 1, 30);
   const grants = p.active.length
-    ? [...active.shown.map(grantBlock), active.more > 0 ? Blocks.Context().elements(`…and ${active.more} more active grants: \`/jit list\` shows them.`) : undefined]
+    ? [
+        ...active.shown.map(grantBlock),
+        active.more > 0 ? Blocks.Context().elements(`…and ${active.more} more active grants: \`/jit list\` shows them.`) : undefined,
+      ]
     : [Blocks.Context().elements('You hold no access right now. Ask with `/jit request <role>`; `/jit roles` lists them.')];
   const waiting = fitting(p.pending, 2, SLACK_LIMITS.viewBlocks - grants.length - 6);
   const pending = [
     ...waiting.shown.flatMap(decisionRow),
-    waiting.more > 0 ? Blocks.Context().elements(`…and ${waiting.more} more waiting (oldest shown first): decide these and they appear here.`) : undefined,
+    waiting.more > 0
+      ? Blocks.Context().elements(`…and ${waiting.more} more waiting (oldest shown first): decide these and they appear here.`)
+      : undefined,
   ];
   return HomeTab()
     .blocks(

@@ -26,8 +26,9 @@ function decisionBlock(view: RequestView, role: Role) {
     Elements.Button({ text: 'Approve', actionId: APPROVE_ACTION, value: request.id }).primary(),
     Elements.Button({ text: 'Deny', actionId: DENY_ACTION, value: request.id }).danger(),
     shorter.length > 0
-      ? Elements.StaticSelect({ placeholder: 'Approve for less…', actionId: APPROVE_DURATION_ACTION })
-          .options(shorter.map((ms) => Bits.Option({ text: `Approve for ${formatDuration(ms)}`, value: durationChoiceValue(request.id, ms) })))
+      ? Elements.StaticSelect({ placeholder: 'Approve for less…', actionId: APPROVE_DURATION_ACTION }).options(
+          shorter.map((ms) => Bits.Option({ text: `Approve for ${formatDuration(ms)}`, value: durationChoiceValue(request.id, ms) })),
+        )
       : undefined,
   );
 }
@@ -55,7 +56,9 @@ export function approvalCard(view: RequestView, role: Role, channel: string, hea
     blocks: [
       ...blocksOf(
         header ? Blocks.Section({ text: header }) : undefined,
-        Blocks.Section({ text: `${marker}${user(request.requesterId)} requests *${role.id}*${role.description ? ` — ${role.description}` : ''}` }),
+        Blocks.Section({
+          text: `${marker}${user(request.requesterId)} requests *${role.id}*${role.description ? ` — ${role.description}` : ''}`,
+        }),
         Blocks.Section().fields(`*Request*\n${request.id}`, `*Duration*\n${durationWords(request)}`),
       ),
       // The requester's words, in plain text: no formatting, mention or link of theirs can look like ours.

@@ -12,7 +12,15 @@ export function auditTimeline({ view, events }: AuditTrail) {
   const lines = events.map((e) => auditLine(e, slackMarkup));
   return Message({ text: `Audit trail of ${request.id}: ${events.length} events` })
     .blocks(
-      Blocks.Section({ text: [`*Audit trail of \`${request.id}\`* — ${user(request.requesterId)} asked for ${requestSummary(view, slackMarkup)}`, statusLine(view, slackMarkup), activityLine(view.grant, slackText)].filter(Boolean).join('\n') }),
+      Blocks.Section({
+        text: [
+          `*Audit trail of \`${request.id}\`* — ${user(request.requesterId)} asked for ${requestSummary(view, slackMarkup)}`,
+          statusLine(view, slackMarkup),
+          activityLine(view.grant, slackText),
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      }),
       // A section holds at most 3000 characters: split long timelines.
       ...packedSections(lines).map((text) => Blocks.Section({ text })),
     )

@@ -14,7 +14,15 @@ const DurationChoice = z
   .string()
   .max(64)
   .transform((v) => v.split('|'))
-  .pipe(z.tuple([z.string().regex(REQUEST_ID_PATTERN), z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number)]));
+  .pipe(
+    z.tuple([
+      z.string().regex(REQUEST_ID_PATTERN),
+      z
+        .string()
+        .regex(/^[1-9][0-9]{0,9}$/)
+        .transform(Number),
+    ]),
+  );
 
 /**
  * Parses an untrusted option value. A malformed one is refused with a message
@@ -23,7 +31,11 @@ const DurationChoice = z
  */
 export function parseDurationChoice(value: unknown, control: string): { requestId: string; durationMs: number } {
   const parsed = DurationChoice.safeParse(value);
-  if (!parsed.success) throw new AccessError('bad_input', `That "${control}" choice is not one jitbot offered (expected a request id and a duration). Nothing was changed; pick again from the message.`);
+  if (!parsed.success)
+    throw new AccessError(
+      'bad_input',
+      `That "${control}" choice is not one jitbot offered (expected a request id and a duration). Nothing was changed; pick again from the message.`,
+    );
   const [requestId, durationMs] = parsed.data;
   return { requestId, durationMs };
 }

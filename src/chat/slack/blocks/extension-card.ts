@@ -8,8 +8,18 @@ import { blocksOf, plainText, slackMarkup, user, when } from './format';
 export const EXTEND_APPROVE_ACTION = 'jit.extend_approve';
 export const EXTEND_DENY_ACTION = 'jit.extend_deny';
 
-const STATUS_EMOJI: Record<ExtensionStatus, string> = { pending: ':hourglass_flowing_sand:', approved: ':white_check_mark:', denied: ':no_entry:', lapsed: ':lock:' };
-const NOTICE_EMOJI: Record<ExtensionNotice['kind'], string> = { extension_pending: ':inbox_tray:', extended: ':hourglass:', extension_denied: ':no_entry:', extension_lapsed: ':lock:' };
+const STATUS_EMOJI: Record<ExtensionStatus, string> = {
+  pending: ':hourglass_flowing_sand:',
+  approved: ':white_check_mark:',
+  denied: ':no_entry:',
+  lapsed: ':lock:',
+};
+const NOTICE_EMOJI: Record<ExtensionNotice['kind'], string> = {
+  extension_pending: ':inbox_tray:',
+  extended: ':hourglass:',
+  extension_denied: ':no_entry:',
+  extension_lapsed: ':lock:',
+};
 
 /** The card approvers see for an extension; value = extension id. Buttons only while pending. */
 export function extensionCard(view: ExtensionView, channel: string) {
@@ -21,7 +31,9 @@ export function extensionCard(view: ExtensionView, channel: string) {
     blocks: [
       ...blocksOf(
         Blocks.Section({ text: extensionAskWords(view, slackMarkup) }),
-        Blocks.Section().fields(`*Ends now*\n${request.grant?.expiresAt && ext.status === 'pending' ? when(request.grant.expiresAt) : '—'}`),
+        Blocks.Section().fields(
+          `*Ends now*\n${request.grant?.expiresAt && ext.status === 'pending' ? when(request.grant.expiresAt) : '—'}`,
+        ),
       ),
       plainText(`Reason given: ${r.reason ?? '—'}`),
       ...blocksOf(
@@ -39,7 +51,10 @@ export function extensionCard(view: ExtensionView, channel: string) {
 
 /** The DM the requester gets about an extension. */
 export function extensionNotice(view: ExtensionView, notice: ExtensionNotice): { channel: string; text: string } {
-  return { channel: view.request.request.requesterId, text: `${NOTICE_EMOJI[notice.kind]} ${extensionNoticeWords(view, notice, slackMarkup)}` };
+  return {
+    channel: view.request.request.requesterId,
+    text: `${NOTICE_EMOJI[notice.kind]} ${extensionNoticeWords(view, notice, slackMarkup)}`,
+  };
 }
 
 /** The answer to `/jit extend`. */

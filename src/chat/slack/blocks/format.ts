@@ -20,10 +20,13 @@ export function slackText(text: string): string {
 export const user = (id: string) => (SLACK_USER_ID.test(id) ? `<@${id}>` : `Teams user ${slackText(id)}`);
 export const group = (id: string) => `<!subteam^${id}>`;
 
-
 /** Built Block Kit blocks, for messages that mix builder blocks with `plainText` ones. */
 export function blocksOf(...builders: Array<Parameters<ReturnType<typeof Message>['blocks']>[number] | undefined>): unknown[] {
-  return (Message().blocks(...builders).buildToObject().blocks as unknown[] | undefined) ?? [];
+  return (
+    (Message()
+      .blocks(...builders)
+      .buildToObject().blocks as unknown[] | undefined) ?? []
+  );
 }
 
 /**

@@ -13,16 +13,25 @@ import { requestSummary, statusLine } from '../../words/status';
 /** Ephemeral replies to `/jit list`, `/jit pending`, `/jit roles`, `/jit help`. */
 
 export function myRequests(views: RequestView[]) {
-  if (views.length === 0) return Message({ text: 'You have no requests yet. Try `/jit roles`, then `/jit request <role>`.' }).buildToObject();
+  if (views.length === 0)
+    return Message({ text: 'You have no requests yet. Try `/jit roles`, then `/jit request <role>`.' }).buildToObject();
   return Message({ text: `Your ${views.length} most recent requests` })
-    .blocks(views.flatMap((v) => [Blocks.Section({ text: `\`${v.request.id}\` ${requestSummary(v, slackMarkup)}\n${statusLine(v, slackMarkup)}` })]))
+    .blocks(
+      views.flatMap((v) => [
+        Blocks.Section({ text: `\`${v.request.id}\` ${requestSummary(v, slackMarkup)}\n${statusLine(v, slackMarkup)}` }),
+      ]),
+    )
     .buildToObject();
 }
 
 /** A request waiting for the reader's decision, with Approve and Deny (two blocks): `/jit pending` and the App Home. */
 export function decisionRow(v: RequestView) {
   return [
-    Blocks.Section({ text: sectionText(`\`${v.request.id}\` ${user(v.request.requesterId)} asks for ${requestSummary(v, slackMarkup)}\n_${v.request.reason ? slackText(v.request.reason) : 'no reason given'}_\n${statusLine(v, slackMarkup)}`) }),
+    Blocks.Section({
+      text: sectionText(
+        `\`${v.request.id}\` ${user(v.request.requesterId)} asks for ${requestSummary(v, slackMarkup)}\n_${v.request.reason ? slackText(v.request.reason) : 'no reason given'}_\n${statusLine(v, slackMarkup)}`,
+      ),
+    }),
     Blocks.Actions({ blockId: decisionBlockId(v.request.id) }).elements(
       Elements.Button({ text: 'Approve', actionId: APPROVE_ACTION, value: v.request.id }).primary(),
       Elements.Button({ text: 'Deny', actionId: DENY_ACTION, value: v.request.id }).danger(),
@@ -36,7 +45,9 @@ export function pendingForMe(views: RequestView[]) {
   return Message({ text: views.length === 1 ? '1 request waits for your decision' : `${views.length} requests wait for your decision` })
     .blocks(
       shown.flatMap(decisionRow),
-      more > 0 ? Blocks.Context().elements(`…and ${more} more waiting (oldest shown first). Decide these, then \`/jit pending\` again.`) : undefined,
+      more > 0
+        ? Blocks.Context().elements(`…and ${more} more waiting (oldest shown first). Decide these, then \`/jit pending\` again.`)
+        : undefined,
     )
     .buildToObject();
 }
@@ -58,7 +69,9 @@ export function rolesList(roles: Role[], hidden: number) {
     .blocks(
       roles.length === 0 ? Blocks.Section({ text: noRequestableRolesWords('`/jit whoami`') }) : undefined,
       ...shown.map((text) => Blocks.Section({ text })),
-      unlisted > 0 ? Blocks.Context().elements(`…and more roles than one message holds: \`/jit request <role>\` works for any role you may request.`) : undefined,
+      unlisted > 0
+        ? Blocks.Context().elements(`…and more roles than one message holds: \`/jit request <role>\` works for any role you may request.`)
+        : undefined,
       more ? Blocks.Context().elements(more) : undefined,
     )
     .buildToObject();
@@ -67,14 +80,13 @@ export function rolesList(roles: Role[], hidden: number) {
 /** `/jit whoami`. */
 export function whoami(who: WhoAmI) {
   const lines = whoamiLines(who, slackMarkup);
-  return Message({ text: lines[0] }).blocks(Blocks.Section({ text: lines.join('\n') })).buildToObject();
+  return Message({ text: lines[0] })
+    .blocks(Blocks.Section({ text: lines.join('\n') }))
+    .buildToObject();
 }
 
 export function help(problem?: string) {
   return Message({ text: problem ? `${problem} Here is what I understand:` : 'jitbot: just-in-time access' })
-    .blocks(
-      problem ? Blocks.Section({ text: `:warning: ${problem}` }) : undefined,
-      Blocks.Section({ text: HELP_LINES.join('\n') }),
-    )
+    .blocks(problem ? Blocks.Section({ text: `:warning: ${problem}` }) : undefined, Blocks.Section({ text: HELP_LINES.join('\n') }))
     .buildToObject();
 }

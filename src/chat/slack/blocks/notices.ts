@@ -17,8 +17,9 @@ export const EXTEND_ACTION = 'jit.extend';
 function expiringActions(requestId: string, extendChoices: number[]) {
   return Blocks.Actions({ blockId: 'jit.expiring' }).elements(
     extendChoices.length > 0
-      ? Elements.StaticSelect({ placeholder: 'Extend…', actionId: EXTEND_ACTION })
-          .options(extendChoices.map((ms) => Bits.Option({ text: `Extend by ${formatDuration(ms)}`, value: durationChoiceValue(requestId, ms) })))
+      ? Elements.StaticSelect({ placeholder: 'Extend…', actionId: EXTEND_ACTION }).options(
+          extendChoices.map((ms) => Bits.Option({ text: `Extend by ${formatDuration(ms)}`, value: durationChoiceValue(requestId, ms) })),
+        )
       : undefined,
     Elements.Button({ text: "I'm done", actionId: DONE_ACTION, value: requestId }),
   );

@@ -53,11 +53,24 @@ export function requestModal(roles: Role[], prefill: RequestModalPrefill) {
     .blocks(
       prefill.hint ? Blocks.Section({ text: `:information_source: ${prefill.hint}` }) : undefined,
       Blocks.Input({ label: 'Role', blockId: REQUEST_FIELDS.role.block }).element(select),
-      Blocks.Input({ label: 'Duration', blockId: REQUEST_FIELDS.duration.block, hint: 'Like 30m, 1h or 1h30m. Empty: the role\'s default.' })
-        .element(Elements.TextInput({ actionId: REQUEST_FIELDS.duration.action, placeholder: '1h', initialValue: prefill.durationMs ? compact(prefill.durationMs) : undefined }))
+      Blocks.Input({ label: 'Duration', blockId: REQUEST_FIELDS.duration.block, hint: "Like 30m, 1h or 1h30m. Empty: the role's default." })
+        .element(
+          Elements.TextInput({
+            actionId: REQUEST_FIELDS.duration.action,
+            placeholder: '1h',
+            initialValue: prefill.durationMs ? compact(prefill.durationMs) : undefined,
+          }),
+        )
         .optional(),
       Blocks.Input({ label: 'Reason', blockId: REQUEST_FIELDS.reason.block, hint: reason.hint })
-        .element(Elements.TextInput({ actionId: REQUEST_FIELDS.reason.action, multiline: true, maxLength: REASON_MAX_LENGTH, initialValue: reasonPrefill(prefill.reason) }))
+        .element(
+          Elements.TextInput({
+            actionId: REQUEST_FIELDS.reason.action,
+            multiline: true,
+            maxLength: REASON_MAX_LENGTH,
+            initialValue: reasonPrefill(prefill.reason),
+          }),
+        )
         .optional(!reason.required),
       Blocks.Input({ label: 'Ticket', blockId: REQUEST_FIELDS.ticket.block, hint: 'Some roles need one, e.g. INC-42.' })
         .element(Elements.TextInput({ actionId: REQUEST_FIELDS.ticket.action, maxLength: 100 }))

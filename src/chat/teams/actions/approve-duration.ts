@@ -10,6 +10,8 @@ export const approveDurationAction: CardAction = async ({ service }, { actor, da
   const choice = parseData(Data, data, 'Pick a shorter duration in "Or approve for less" first, then press "Approve for less".');
   const durationMs = choice[DURATION_INPUT];
   const result = await service.approve(actor, choice.requestId, durationMs);
-  const notice = result.settled ? undefined : `Your approval for ${formatDuration(durationMs)} is recorded; ${result.remaining} more needed.`;
+  const notice = result.settled
+    ? undefined
+    : `Your approval for ${formatDuration(durationMs)} is recorded; ${result.remaining} more needed.`;
   return approvalCard(result.view, service.role(result.view.request.roleId), notice);
 };

@@ -29,7 +29,16 @@ export function inputOf(data: Record<string, unknown>, name: string): string {
 export const requestIdField = z.string().trim().min(1).max(64).transform(normaliseRequestId);
 
 /** A positive whole number on a card: Teams sends input values as strings, our own data carries numbers. */
-export const positiveIntField = (max: number) => z.union([z.number(), z.string().regex(/^\d{1,10}$/).transform(Number)]).pipe(z.number().int().positive().max(max));
+export const positiveIntField = (max: number) =>
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,10}$/)
+        .transform(Number),
+    ])
+    .pipe(z.number().int().positive().max(max));
 
 /** Milliseconds from a card's duration choice (at most ~24 days, far beyond any role's maximum). */
 export const msField = positiveIntField(2 ** 31);

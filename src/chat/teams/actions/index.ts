@@ -46,13 +46,20 @@ const onApprovalCard: RefusalCard = async ({ service }, actor, data, refusal) =>
 const onExtensionCard: RefusalCard = async ({ service }, actor, data, refusal) => {
   const parsed = ExtensionData.safeParse(data);
   const shown = parsed.success ? await service.extensionView(parsed.data.extensionId).catch(() => undefined) : undefined;
-  const visible = shown && (await service.viewFor(actor, shown.request.request.id, 'view').then(() => true, () => false));
+  const visible =
+    shown &&
+    (await service.viewFor(actor, shown.request.request.id, 'view').then(
+      () => true,
+      () => false,
+    ));
   return visible ? extensionCard(shown, refusal) : undefined;
 };
 
 /** Verbs whose refusals are shown on the card they were clicked on (the others answer with the refusal alone). */
 const REFUSAL_CARDS = new Map<string, RefusalCard>([
-  ...[VERBS.approve, VERBS.approveDuration, VERBS.deny, VERBS.denySubmit, VERBS.back, VERBS.review].map((verb) => [verb, onApprovalCard] as const),
+  ...[VERBS.approve, VERBS.approveDuration, VERBS.deny, VERBS.denySubmit, VERBS.back, VERBS.review].map(
+    (verb) => [verb, onApprovalCard] as const,
+  ),
   ...[VERBS.extendApprove, VERBS.extendDeny].map((verb) => [verb, onExtensionCard] as const),
 ]);
 

@@ -15,7 +15,11 @@ export const requestSubmitAction: CardAction = async ({ service }, { actor, data
     ticket: inputOf(data, REQUEST_INPUTS.ticket),
   };
   const durationMs = prefill.duration ? parseDurationMs(prefill.duration) : undefined;
-  if (durationMs === null) return requestForm(await service.rolesFor(actor), { ...prefill, hint: `"${prefill.duration}" is not a duration; use forms like 30m, 1h or 1h30m.` });
+  if (durationMs === null)
+    return requestForm(await service.rolesFor(actor), {
+      ...prefill,
+      hint: `"${prefill.duration}" is not a duration; use forms like 30m, 1h or 1h30m.`,
+    });
   const input = { roleId: prefill.roleId, durationMs, reason: prefill.reason || undefined, ticket: prefill.ticket || undefined };
   try {
     service.check(input);

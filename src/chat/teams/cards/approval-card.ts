@@ -20,7 +20,13 @@ function decision(view: RequestView, role: Role): { inputs: CardElement[]; actio
   ];
   if (shorter.length === 0) return { inputs: [], actions: buttons };
   return {
-    inputs: [choiceSet(DURATION_INPUT, 'Or approve for less', shorter.map((ms) => ({ title: formatDuration(ms), value: String(ms) })))],
+    inputs: [
+      choiceSet(
+        DURATION_INPUT,
+        'Or approve for less',
+        shorter.map((ms) => ({ title: formatDuration(ms), value: String(ms) })),
+      ),
+    ],
     actions: [...buttons, execute('Approve for less', VERBS.approveDuration, data)],
   };
 }
@@ -52,7 +58,9 @@ export function approvalCard(view: RequestView, role: Role, notice?: string, hea
     [
       header ? text(header, { weight: 'Bolder' }) : undefined,
       text(`${marker}Access request ${request.id} — ${request.status}`, { size: 'Medium', weight: 'Bolder' }),
-      text(`${who(request.requesterId, request.requesterPlatform)} requests **${role.id}**${role.description ? ` — ${role.description}` : ''}`),
+      text(
+        `${who(request.requesterId, request.requesterPlatform)} requests **${role.id}**${role.description ? ` — ${role.description}` : ''}`,
+      ),
       facts([
         ['Request', request.id],
         ['Duration', durationWords(request)],

@@ -28,16 +28,27 @@ export function card(body: Array<CardElement | undefined>, actions: CardElement[
 
 export const text = (value: string, extra: CardElement = {}): CardElement => ({ type: 'TextBlock', text: value, wrap: true, ...extra });
 
-export const facts = (pairs: Array<[string, string]>): CardElement => ({ type: 'FactSet', facts: pairs.map(([title, value]) => ({ title, value })) });
+export const facts = (pairs: Array<[string, string]>): CardElement => ({
+  type: 'FactSet',
+  facts: pairs.map(([title, value]) => ({ title, value })),
+});
 
 /** A universal action: Teams sends it to the bot as an `adaptiveCard/action` invoke. */
 export const execute = (title: string, verb: string, data: Record<string, unknown>, style?: 'positive' | 'destructive'): CardElement => ({
-  type: 'Action.Execute', title, verb, data, ...(style ? { style } : {}),
+  type: 'Action.Execute',
+  title,
+  verb,
+  data,
+  ...(style ? { style } : {}),
 });
 
 /** A drop-down whose value Teams sends with the card's `Action.Execute` data under `id`. */
 export const choiceSet = (id: string, label: string, choices: Array<{ title: string; value: string }>): CardElement => ({
-  type: 'Input.ChoiceSet', id, label, style: 'compact', choices,
+  type: 'Input.ChoiceSet',
+  id,
+  label,
+  style: 'compact',
+  choices,
 });
 
 /** Card verbs: the same action ids as Slack's buttons (docs/teams.md); the form submits are Teams' own. */

@@ -5,7 +5,12 @@ import { card, execute, facts, text, VERBS, type AdaptiveCard } from './card';
 import { plain, teamsMarkup, teamsText, when } from './format';
 
 const STATUS_EMOJI: Record<ExtensionStatus, string> = { pending: '⏳', approved: '✅', denied: '⛔', lapsed: '🔒' };
-const NOTICE_EMOJI: Record<ExtensionNotice['kind'], string> = { extension_pending: '📥', extended: '⌛', extension_denied: '⛔', extension_lapsed: '🔒' };
+const NOTICE_EMOJI: Record<ExtensionNotice['kind'], string> = {
+  extension_pending: '📥',
+  extended: '⌛',
+  extension_denied: '⛔',
+  extension_lapsed: '🔒',
+};
 
 /** The card approvers see for an extension in the Teams approval channel; data = extension id. Buttons only while pending. */
 export function extensionCard(view: ExtensionView, notice?: string): AdaptiveCard {
@@ -22,7 +27,9 @@ export function extensionCard(view: ExtensionView, notice?: string): AdaptiveCar
       text(`${STATUS_EMOJI[ext.status]} ${extensionOutcomeWords(view, teamsMarkup)}`, { isSubtle: true }),
       notice ? text(`⚠️ ${notice}`, { color: 'Attention' }) : undefined,
     ],
-    ext.status === 'pending' ? [execute('Approve', VERBS.extendApprove, data, 'positive'), execute('Deny', VERBS.extendDeny, data, 'destructive')] : [],
+    ext.status === 'pending'
+      ? [execute('Approve', VERBS.extendApprove, data, 'positive'), execute('Deny', VERBS.extendDeny, data, 'destructive')]
+      : [],
   );
 }
 

@@ -14,7 +14,9 @@ export function myRequests(views: RequestView[]): AdaptiveCard {
   if (views.length === 0) return card([text('You have no requests yet. Try `roles`, then `request <role>`.')]);
   return card([
     text(`Your ${views.length} most recent requests`, { weight: 'Bolder' }),
-    ...views.map((v) => text(`\`${v.request.id}\` ${requestSummary(v, teamsMarkup)}\n\n${statusLine(v, teamsMarkup)}`, { separator: true })),
+    ...views.map((v) =>
+      text(`\`${v.request.id}\` ${requestSummary(v, teamsMarkup)}\n\n${statusLine(v, teamsMarkup)}`, { separator: true }),
+    ),
   ]);
 }
 
@@ -26,8 +28,16 @@ export function pendingForMe(views: RequestView[]): AdaptiveCard {
       type: 'Container',
       separator: true,
       items: [
-        text(`\`${v.request.id}\` ${who(v.request.requesterId, v.request.requesterPlatform)} asks for ${requestSummary(v, teamsMarkup)}\n\n_${v.request.reason ? teamsText(v.request.reason) : 'no reason given'}_\n\n${statusLine(v, teamsMarkup)}`),
-        { type: 'ActionSet', actions: [execute('Approve', VERBS.approve, { requestId: v.request.id }, 'positive'), execute('Deny', VERBS.deny, { requestId: v.request.id }, 'destructive')] },
+        text(
+          `\`${v.request.id}\` ${who(v.request.requesterId, v.request.requesterPlatform)} asks for ${requestSummary(v, teamsMarkup)}\n\n_${v.request.reason ? teamsText(v.request.reason) : 'no reason given'}_\n\n${statusLine(v, teamsMarkup)}`,
+        ),
+        {
+          type: 'ActionSet',
+          actions: [
+            execute('Approve', VERBS.approve, { requestId: v.request.id }, 'positive'),
+            execute('Deny', VERBS.deny, { requestId: v.request.id }, 'destructive'),
+          ],
+        },
       ],
     })),
   ]);
@@ -61,7 +71,9 @@ export function whoami(who: WhoAmI): AdaptiveCard {
 /** Teams users type the words without the slash (a leading `jit` is fine too). */
 export function help(problem?: string, channelId?: string): AdaptiveCard {
   return card([
-    problem ? text(`⚠️ ${problem} Here is what I understand:`, { color: 'Attention' }) : text('jitbot: just-in-time access', { weight: 'Bolder' }),
+    problem
+      ? text(`⚠️ ${problem} Here is what I understand:`, { color: 'Attention' })
+      : text('jitbot: just-in-time access', { weight: 'Bolder' }),
     text(HELP_LINES.map((line) => `- ${line.replace(/\/jit /g, '')}`).join('\n')),
     channelId ? text(`This channel's id, for \`teams_channel\` in the policy: \`${channelId}\``, { isSubtle: true }) : undefined,
   ]);

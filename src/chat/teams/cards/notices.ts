@@ -15,7 +15,13 @@ function expiryActions(view: RequestView, extendChoices: number[]): { inputs: Ca
   const done = { ...execute("I'm done", VERBS.done, data, 'destructive'), associatedInputs: 'none' };
   if (extendChoices.length === 0) return { inputs: [], actions: [done] };
   return {
-    inputs: [choiceSet(EXTEND_INPUT, 'Extend by', extendChoices.map((ms) => ({ title: formatDuration(ms), value: String(ms) })))],
+    inputs: [
+      choiceSet(
+        EXTEND_INPUT,
+        'Extend by',
+        extendChoices.map((ms) => ({ title: formatDuration(ms), value: String(ms) })),
+      ),
+    ],
     actions: [execute('Extend', VERBS.extend, data, 'positive'), done],
   };
 }
@@ -28,6 +34,14 @@ export function requesterNotice(view: RequestView, role: Role, notice: Requester
   const expiry = notice.kind === 'expiring_soon' ? expiryActions(view, notice.extendChoices) : { inputs: [], actions: [] };
   return {
     text: plain(summary),
-    card: card([block(summary), delivery ? block(delivery, { fontType: 'Monospace' }) : undefined, ...expiry.inputs, note ? block(note, { isSubtle: true, size: 'Small' }) : undefined], expiry.actions),
+    card: card(
+      [
+        block(summary),
+        delivery ? block(delivery, { fontType: 'Monospace' }) : undefined,
+        ...expiry.inputs,
+        note ? block(note, { isSubtle: true, size: 'Small' }) : undefined,
+      ],
+      expiry.actions,
+    ),
   };
 }

@@ -8,7 +8,11 @@ import { teamsText, teamsTextMarkup } from './format';
 export function auditText({ view, events }: AuditTrail): string {
   const lines = events.map((e) => auditLine(e, teamsTextMarkup));
   const activity = activityLine(view.grant, teamsText);
-  return [`Audit trail of ${view.request.id} (${view.request.roleId}, ${view.request.status}): ${events.length} events`, ...(activity ? [activity] : []), ...lines].join('\n\n');
+  return [
+    `Audit trail of ${view.request.id} (${view.request.roleId}, ${view.request.status}): ${events.length} events`,
+    ...(activity ? [activity] : []),
+    ...lines,
+  ].join('\n\n');
 }
 
 /** `jit digest [day]` in Teams: the digest is posted to the Slack security channel; show it here too. */

@@ -14,7 +14,10 @@ import { requestCommand } from './request';
 /** The words of a message to the bot: the @mention of the bot removed, HTML spaces undone. */
 export function commandText(context: TurnContext): string {
   const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
-  return text.replace(/<at>[^<]*<\/at>/g, ' ').replace(/&nbsp;/g, ' ').trim();
+  return text
+    .replace(/<at>[^<]*<\/at>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .trim();
 }
 
 /** A message to the bot (1:1, or an @mention in a channel): parse, run, answer in place. */

@@ -52,7 +52,9 @@ describe('escalation (approvals/escalation.ts)', () => {
 describe('break-glass (requests/break-glass.ts)', () => {
   it('self-approved within its own limit, the security team alerted, reviewed once by another approver', async () => {
     const c = memoryCore({ policy: policyDepth() });
-    await expect(c.service.request(REQUESTER, { roleId: 'bg', durationMs: 2 * 60 * MIN, reason: 'db down', breakGlass: true })).rejects.toMatchObject({ code: 'bad_duration' });
+    await expect(
+      c.service.request(REQUESTER, { roleId: 'bg', durationMs: 2 * 60 * MIN, reason: 'db down', breakGlass: true }),
+    ).rejects.toMatchObject({ code: 'bad_duration' });
     const { request } = await c.service.request(REQUESTER, { roleId: 'bg', durationMs: 30 * MIN, reason: 'db down', breakGlass: true });
     expect(request).toMatchObject({ status: 'approved', breakGlass: true });
     expect(c.scheduler.of('grant')).toHaveLength(1);

@@ -9,10 +9,22 @@ const T0 = new Date('2026-11-24T10:00:00Z');
 
 function grantHeldFor(minutes: number): Grant {
   return {
-    id: 'G-1', requestId: 'R-1', status: 'active', provider: 'sandbox', providerRef: null,
-    activatedAt: T0, expiresAt: new Date(T0.getTime() + minutes * MIN), revokedAt: null,
-    revokeRequestedBy: null, failureReason: null, revokeAttempts: 0, revokeVerifiedAt: null, verifyFailedAt: null, activity: null,
-    createdAt: T0, updatedAt: T0,
+    id: 'G-1',
+    requestId: 'R-1',
+    status: 'active',
+    provider: 'sandbox',
+    providerRef: null,
+    activatedAt: T0,
+    expiresAt: new Date(T0.getTime() + minutes * MIN),
+    revokedAt: null,
+    revokeRequestedBy: null,
+    failureReason: null,
+    revokeAttempts: 0,
+    revokeVerifiedAt: null,
+    verifyFailedAt: null,
+    activity: null,
+    createdAt: T0,
+    updatedAt: T0,
   };
 }
 
@@ -36,9 +48,27 @@ describe('extend choices on the expiry warning', () => {
 
 describe('how far self-service extension may take a grant', () => {
   const request = (patch: Partial<AccessRequest> = {}): AccessRequest => ({
-    id: 'R-1', status: 'active', roleId: 'quick', requesterId: 'U0REQ', requesterPlatform: 'slack', requesterPerson: 'slack:U0REQ', requesterEmail: null,
-    durationMs: 20 * MIN, reason: null, ticket: null, approvalsRequired: 1, autoApproved: false, createdAt: T0, updatedAt: T0, decidedAt: T0,
-    approvedDurationMs: null, breakGlass: false, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null, ...patch,
+    id: 'R-1',
+    status: 'active',
+    roleId: 'quick',
+    requesterId: 'U0REQ',
+    requesterPlatform: 'slack',
+    requesterPerson: 'slack:U0REQ',
+    requesterEmail: null,
+    durationMs: 20 * MIN,
+    reason: null,
+    ticket: null,
+    approvalsRequired: 1,
+    autoApproved: false,
+    createdAt: T0,
+    updatedAt: T0,
+    decidedAt: T0,
+    approvedDurationMs: null,
+    breakGlass: false,
+    reviewedBy: null,
+    reviewedAt: null,
+    reviewRemindedAt: null,
+    ...patch,
   });
   const withAuto = (r: Role, within: number | undefined): Role => ({ ...r, extend: { auto_within: within } });
 
@@ -47,14 +77,16 @@ describe('how far self-service extension may take a grant', () => {
     expect(selfServiceLimitMs(role('quick'), request())).toBeUndefined();
   });
 
-  it('never passes an approver\'s shorter duration', () => {
+  it("never passes an approver's shorter duration", () => {
     expect(selfServiceLimitMs(withAuto(role('quick'), 60 * MIN), request({ approvedDurationMs: 5 * MIN }))).toBe(5 * MIN);
   });
 
   it('never passes break_glass_max_duration for a break-glass grant, even on a role approved by policy', () => {
     const bg: Role = { ...withAuto(role('quick'), 60 * MIN), break_glass: true, break_glass_max_duration: 10 * MIN };
     expect(selfServiceLimitMs(bg, request({ breakGlass: true }))).toBe(10 * MIN);
-    expect(selfServiceLimitMs({ ...role('auto'), break_glass: true, break_glass_max_duration: 10 * MIN }, request({ breakGlass: true }))).toBe(10 * MIN);
+    expect(
+      selfServiceLimitMs({ ...role('auto'), break_glass: true, break_glass_max_duration: 10 * MIN }, request({ breakGlass: true })),
+    ).toBe(10 * MIN);
     expect(selfServiceLimitMs(role('auto'), request())).toBe(role('auto').max_duration);
   });
 });

@@ -31,8 +31,19 @@ describe('taking access away (grants/revoke.ts)', () => {
     expect(await c.service.endDueGrant(grant.id)).toEqual({ ended: false });
     expect(c.provider.standing.has(grant.id)).toBe(false);
     expect((await c.store.getGrant(grant.id))?.revokeVerifiedAt).toEqual(c.clock.now());
-    const trail = c.store.auditLog().filter((e) => e.requestId === request.id).map((e) => e.action);
-    expect(trail).toEqual(['request.created', 'request.approved', 'grant.started', 'grant.activated', 'revoke.started', 'grant.expired', 'revoke.verified']);
+    const trail = c.store
+      .auditLog()
+      .filter((e) => e.requestId === request.id)
+      .map((e) => e.action);
+    expect(trail).toEqual([
+      'request.created',
+      'request.approved',
+      'grant.started',
+      'grant.activated',
+      'revoke.started',
+      'grant.expired',
+      'revoke.verified',
+    ]);
     await c.deliverChat();
     expect(c.notifier.noticesFor(request.id)).toEqual(['approved', 'granted', 'ended']);
   });

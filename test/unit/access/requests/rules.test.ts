@@ -20,7 +20,9 @@ describe('request rules', () => {
   });
 
   it('refuses durations outside the role limits', () => {
-    expect(refusal(() => checkRequest(role('quick'), { roleId: 'quick', durationMs: 2 * 3_600_000 })).userMessage).toBe('quick can be granted for at most 1h (you asked for 2h).');
+    expect(refusal(() => checkRequest(role('quick'), { roleId: 'quick', durationMs: 2 * 3_600_000 })).userMessage).toBe(
+      'quick can be granted for at most 1h (you asked for 2h).',
+    );
     expect(refusal(() => checkRequest(role('quick'), { roleId: 'quick', durationMs: 500 })).code).toBe('bad_duration');
   });
 

@@ -28,42 +28,130 @@ const MIN = 60_000;
 
 /** Rows of one request, as the store would return them, with its day's audit events. */
 class Seed {
-  readonly data: DigestData = { day: DAY, timezone: 'Europe/Berlin', start, end, now: at('22:00'), events: [], requests: [], approvals: [], grants: [] };
+  readonly data: DigestData = {
+    day: DAY,
+    timezone: 'Europe/Berlin',
+    start,
+    end,
+    now: at('22:00'),
+    events: [],
+    requests: [],
+    approvals: [],
+    grants: [],
+  };
   private n = 0;
 
   event(action: string, when: Date, requestId: string | null, actor = 'U0REQ', extra: Partial<AuditEvent> = {}): void {
     const platform = ['policy', 'worker', 'reconciler'].includes(actor) ? 'system' : 'slack';
-    if (when >= start && when < end) this.data.events.push({ id: ++this.n, at: when, action, requestId, actor: { platform, userId: actor } as AuditEvent['actor'], ...extra });
+    if (when >= start && when < end)
+      this.data.events.push({
+        id: ++this.n,
+        at: when,
+        action,
+        requestId,
+        actor: { platform, userId: actor } as AuditEvent['actor'],
+        ...extra,
+      });
   }
 
   /** A request, approved by `approvers` (or policy) after `approveAfterMs`, granted at once, ended `end`. */
-  granted(id: string, o: { requester?: string; person?: string; role?: string; createdAt: Date; approvers?: string[]; approveAfterMs?: number; durationMs?: number; end?: 'expired' | 'revoked' | 'active'; lateMs?: number; activity?: GrantActivity }): Grant {
+  granted(
+    id: string,
+    o: {
+      requester?: string;
+      person?: string;
+      role?: string;
+      createdAt: Date;
+      approvers?: string[];
+      approveAfterMs?: number;
+      durationMs?: number;
+      end?: 'expired' | 'revoked' | 'active';
+      lateMs?: number;
+      activity?: GrantActivity;
+    },
+  ): Grant {
     const auto = !o.approvers;
     const approvedAt = new Date(o.createdAt.getTime() + (o.approveAfterMs ?? 5 * MIN));
     const durationMs = o.durationMs ?? 60 * MIN;
     const expiresAt = new Date(approvedAt.getTime() + durationMs);
-    this.request(id, { requesterId: o.requester ?? 'U0REQ', ...(o.person ? { requesterPerson: o.person } : {}), roleId: o.role ?? (auto ? 'prod-admin' : 'prod-read'), createdAt: o.createdAt, durationMs, autoApproved: auto, status: o.end ?? 'expired', decidedAt: approvedAt });
+    this.request(id, {
+      requesterId: o.requester ?? 'U0REQ',
+      ...(o.person ? { requesterPerson: o.person } : {}),
+      roleId: o.role ?? (auto ? 'prod-admin' : 'prod-read'),
+      createdAt: o.createdAt,
+      durationMs,
+      autoApproved: auto,
+      status: o.end ?? 'expired',
+      decidedAt: approvedAt,
+    });
     for (const a of o.approvers ?? []) {
-      this.data.approvals.push({ requestId: id, approverId: a, approverPlatform: 'slack', approverPerson: `slack:${a}`, decision: 'approve', comment: null, createdAt: approvedAt } satisfies Approval);
+      this.data.approvals.push({
+        requestId: id,
+        approverId: a,
+        approverPlatform: 'slack',
+        approverPerson: `slack:${a}`,
+        decision: 'approve',
+        comment: null,
+        createdAt: approvedAt,
+      } satisfies Approval);
       this.event('approval.approve', approvedAt, id, a);
     }
     this.event('request.approved', approvedAt, id, o.approvers?.at(-1) ?? 'policy');
-    const ended = o.end === 'active' ? null : o.end === 'revoked' ? new Date(approvedAt.getTime() + 10 * MIN) : new Date(expiresAt.getTime() + (o.lateMs ?? 0));
+    const ended =
+      o.end === 'active'
+        ? null
+        : o.end === 'revoked'
+          ? new Date(approvedAt.getTime() + 10 * MIN)
+          : new Date(expiresAt.getTime() + (o.lateMs ?? 0));
     const grant: Grant = {
-      id: `G-${id}`, requestId: id, status: o.end ?? 'expired', provider: 'sandbox', providerRef: 'ref', activatedAt: approvedAt, expiresAt, revokedAt: ended,
-      revokeRequestedBy: o.end === 'revoked' ? 'U0ALICE' : null, failureReason: null, revokeAttempts: 0, revokeVerifiedAt: null, verifyFailedAt: null, activity: o.activity ?? null, createdAt: approvedAt, updatedAt: approvedAt,
+      id: `G-${id}`,
+      requestId: id,
+      status: o.end ?? 'expired',
+      provider: 'sandbox',
+      providerRef: 'ref',
+      activatedAt: approvedAt,
+      expiresAt,
+      revokedAt: ended,
+      revokeRequestedBy: o.end === 'revoked' ? 'U0ALICE' : null,
+      failureReason: null,
+      revokeAttempts: 0,
+      revokeVerifiedAt: null,
+      verifyFailedAt: null,
+      activity: o.activity ?? null,
+      createdAt: approvedAt,
+      updatedAt: approvedAt,
     };
     this.data.grants.push(grant);
     this.event('grant.activated', approvedAt, id, 'worker', { grantId: grant.id });
-    if (ended) this.event(o.end === 'revoked' ? 'grant.revoked' : 'grant.expired', ended, id, 'worker', { grantId: grant.id, data: { lateMs: o.lateMs ?? 0 } });
+    if (ended)
+      this.event(o.end === 'revoked' ? 'grant.revoked' : 'grant.expired', ended, id, 'worker', {
+        grantId: grant.id,
+        data: { lateMs: o.lateMs ?? 0 },
+      });
     return grant;
   }
 
   request(id: string, r: Partial<AccessRequest> & { createdAt: Date }): AccessRequest {
     const request: AccessRequest = {
-      id, status: 'pending', roleId: 'prod-read', requesterId: 'U0REQ', requesterPlatform: 'slack', requesterEmail: null, durationMs: 60 * MIN, reason: 'fix INC-42', ticket: 'INC-42',
-      approvalsRequired: 1, autoApproved: false, updatedAt: r.createdAt, decidedAt: null,
-      approvedDurationMs: null, breakGlass: false, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null, ...r,
+      id,
+      status: 'pending',
+      roleId: 'prod-read',
+      requesterId: 'U0REQ',
+      requesterPlatform: 'slack',
+      requesterEmail: null,
+      durationMs: 60 * MIN,
+      reason: 'fix INC-42',
+      ticket: 'INC-42',
+      approvalsRequired: 1,
+      autoApproved: false,
+      updatedAt: r.createdAt,
+      decidedAt: null,
+      approvedDurationMs: null,
+      breakGlass: false,
+      reviewedBy: null,
+      reviewedAt: null,
+      reviewRemindedAt: null,
+      ...r,
       requesterPerson: r.requesterPerson ?? `slack:${r.requesterId ?? 'U0REQ'}`,
     };
     this.data.requests.push(request);
@@ -96,7 +184,17 @@ describe('digest builder', () => {
     seed.request('R-OLD', { createdAt: at('22:00', '2026-11-23') });
 
     const digest = seed.build();
-    expect(digest.figures).toEqual({ requests: 7, granted: 4, autoApproved: 1, denied: 1, timedOut: 1, cancelled: 1, revokedEarly: 1, revokeFailures: 1, medianTimeToApproveMs: 4 * MIN });
+    expect(digest.figures).toEqual({
+      requests: 7,
+      granted: 4,
+      autoApproved: 1,
+      denied: 1,
+      timedOut: 1,
+      cancelled: 1,
+      revokedEarly: 1,
+      revokeFailures: 1,
+      medianTimeToApproveMs: 4 * MIN,
+    });
     expect(digest.parent).toBe(
       '*Access digest for 2026-11-24* (Europe/Berlin)\n' +
         'Requests 7 · granted 4 · auto-approved 1 · denied 1 · timed out 1 · cancelled 1\n' +
@@ -136,8 +234,14 @@ describe('digest builder', () => {
     seed.granted('R-OK', { createdAt: at('06:56'), approvers: ['U0BOB'], approveAfterMs: 5 * MIN, requester: 'U0BEN' }); // 08:01 Berlin
     seed.granted('R-LATE', { createdAt: at('16:55'), approvers: ['U0BOB'], approveAfterMs: 5 * MIN }); // 18:00 Berlin
     expect(seed.build().anomalies).toEqual([
-      { rule: 'off_hours', text: 'R-EARLY: prod-read for @U0REQ granted Tue 07:55, outside business hours (mon,tue,wed,thu,fri 08:00–18:00)' },
-      { rule: 'off_hours', text: 'R-LATE: prod-read for @U0REQ granted Tue 18:00, outside business hours (mon,tue,wed,thu,fri 08:00–18:00)' },
+      {
+        rule: 'off_hours',
+        text: 'R-EARLY: prod-read for @U0REQ granted Tue 07:55, outside business hours (mon,tue,wed,thu,fri 08:00–18:00)',
+      },
+      {
+        rule: 'off_hours',
+        text: 'R-LATE: prod-read for @U0REQ granted Tue 18:00, outside business hours (mon,tue,wed,thu,fri 08:00–18:00)',
+      },
     ]);
   });
 
@@ -161,26 +265,32 @@ describe('digest builder', () => {
     seed.granted('R-2', { createdAt: at('10:00'), approvers: ['U0BOB'], requester: 'U0BUSY' });
     expect(rulesOf(seed)).toEqual([]);
     seed.granted('R-3', { createdAt: at('11:00'), approvers: ['U0ALICE'], requester: 'U0BUSY' });
-    expect(seed.build().anomalies.filter((a) => a.rule === 'busy_requester')).toEqual([{ rule: 'busy_requester', text: '@U0BUSY received 3 grants in the day (more than 2)' }]);
+    expect(seed.build().anomalies.filter((a) => a.rule === 'busy_requester')).toEqual([
+      { rule: 'busy_requester', text: '@U0BUSY received 3 grants in the day (more than 2)' },
+    ]);
   });
 
-  it('counts one person\'s grants together, whichever of their accounts asked', () => {
+  it("counts one person's grants together, whichever of their accounts asked", () => {
     const seed = new Seed();
     const person = 'email:busy@example.com';
     seed.granted('R-1', { createdAt: at('09:00'), approvers: ['U0ALICE'], requester: 'U0BUSY', person });
     seed.granted('R-2', { createdAt: at('10:00'), approvers: ['U0BOB'], requester: 'aaaa-teams-busy', person });
     seed.granted('R-3', { createdAt: at('11:00'), approvers: ['U0ALICE'], requester: 'U0BUSY', person });
-    expect(seed.build().anomalies.filter((a) => a.rule === 'busy_requester')).toEqual([{ rule: 'busy_requester', text: '@U0BUSY received 3 grants in the day (more than 2)' }]);
+    expect(seed.build().anomalies.filter((a) => a.rule === 'busy_requester')).toEqual([
+      { rule: 'busy_requester', text: '@U0BUSY received 3 grants in the day (more than 2)' },
+    ]);
   });
 
   it('flags approvals faster than fast_approval', () => {
     const seed = new Seed();
     seed.granted('R-QUICK', { createdAt: at('09:00'), approvers: ['U0ALICE'], approveAfterMs: 4000 });
     seed.granted('R-SLOW', { createdAt: at('10:00'), approvers: ['U0BOB'], approveAfterMs: 30_000 });
-    expect(seed.build().anomalies).toEqual([{ rule: 'fast_approval', text: 'R-QUICK: @U0ALICE approved prod-read for @U0REQ 4s after the request (under 30s)' }]);
+    expect(seed.build().anomalies).toEqual([
+      { rule: 'fast_approval', text: 'R-QUICK: @U0ALICE approved prod-read for @U0REQ 4s after the request (under 30s)' },
+    ]);
   });
 
-  it('flags one approver approving most of one requester\'s grants', () => {
+  it("flags one approver approving most of one requester's grants", () => {
     const seed = new Seed();
     seed.granted('R-1', { createdAt: at('09:00'), approvers: ['U0ALICE'], requester: 'U0DAN' });
     seed.granted('R-2', { createdAt: at('10:00'), approvers: ['U0ALICE'], requester: 'U0DAN' });
@@ -189,7 +299,9 @@ describe('digest builder', () => {
     seed.granted('R-4', { createdAt: at('12:00'), approvers: ['U0ALICE'], requester: 'U0EVE' });
     seed.granted('R-5', { createdAt: at('13:00'), approvers: ['U0ALICE'], requester: 'U0EVE' });
     seed.granted('R-6', { createdAt: at('14:00'), approvers: ['U0ALICE'], requester: 'U0EVE' });
-    expect(seed.build().anomalies.filter((a) => a.rule === 'approver_share')).toEqual([{ rule: 'approver_share', text: "@U0ALICE approved 3 of @U0EVE's 3 grants (more than 75%)" }]);
+    expect(seed.build().anomalies.filter((a) => a.rule === 'approver_share')).toEqual([
+      { rule: 'approver_share', text: "@U0ALICE approved 3 of @U0EVE's 3 grants (more than 75%)" },
+    ]);
   });
 
   it('flags a re-request after a deny, across midnight, within rerequest_within', () => {
@@ -198,7 +310,9 @@ describe('digest builder', () => {
     seed.request('R-AGAIN', { createdAt: at('08:00') });
     seed.request('R-OTHER-ROLE', { createdAt: at('08:10'), roleId: 'prod-admin' });
     seed.request('R-OTHER-USER', { createdAt: at('08:20'), requesterId: 'U0ZED' });
-    expect(seed.build().anomalies).toEqual([{ rule: 'rerequest_after_deny', text: 'R-AGAIN: @U0REQ asked again for prod-read 10h 30m after R-DENIED was denied' }]);
+    expect(seed.build().anomalies).toEqual([
+      { rule: 'rerequest_after_deny', text: 'R-AGAIN: @U0REQ asked again for prod-read 10h 30m after R-DENIED was denied' },
+    ]);
   });
 
   it('flags revoke failures and late revokes over revoke_late', () => {
@@ -210,29 +324,54 @@ describe('digest builder', () => {
     seed.granted('R-LATE', { createdAt: at('12:00'), approvers: ['U0BOB'], lateMs: 3 * MIN, requester: 'U0BEN' });
     seed.granted('R-ONTIME', { createdAt: at('13:00'), approvers: ['U0BOB'], lateMs: 59_000, requester: 'U0CAROL' });
     expect(seed.build().anomalies).toEqual([
-      { rule: 'revoke_trouble', text: 'R-STUCK: revoke of prod-read (G-R-STUCK) failed 2 times (last: Throttled); ACCESS MAY STILL BE STANDING' },
+      {
+        rule: 'revoke_trouble',
+        text: 'R-STUCK: revoke of prod-read (G-R-STUCK) failed 2 times (last: Throttled); ACCESS MAY STILL BE STANDING',
+      },
       { rule: 'revoke_trouble', text: 'R-LATE: access was revoked 3m after it expired, at 14:08 (more than 1m late)' },
     ]);
   });
 
-  it('shows each ended grant\'s activity and flags writes on a read_only role on the day they were recorded', () => {
+  it("shows each ended grant's activity and flags writes on a read_only role on the day they were recorded", () => {
     const seed = new Seed();
     const fetched = (writeEventNames: string[]): GrantActivity => ({
-      status: 'fetched', source: 'AWS CloudTrail (us-east-1)', from: at('09:05').toISOString(), to: at('10:05').toISOString(),
-      eventCount: 12, eventNames: ['GetObject', 'ListBuckets', ...writeEventNames].sort(), writeEventCount: writeEventNames.length, writeEventNames, truncated: false, fetchedAt: at('10:20').toISOString(),
+      status: 'fetched',
+      source: 'AWS CloudTrail (us-east-1)',
+      from: at('09:05').toISOString(),
+      to: at('10:05').toISOString(),
+      eventCount: 12,
+      eventNames: ['GetObject', 'ListBuckets', ...writeEventNames].sort(),
+      writeEventCount: writeEventNames.length,
+      writeEventNames,
+      truncated: false,
+      fetchedAt: at('10:20').toISOString(),
     });
-    const writer = seed.granted('R-W', { createdAt: at('09:00'), approvers: ['U0ALICE'], activity: fetched(['DeleteBucket', 'PutObject']) });
+    const writer = seed.granted('R-W', {
+      createdAt: at('09:00'),
+      approvers: ['U0ALICE'],
+      activity: fetched(['DeleteBucket', 'PutObject']),
+    });
     seed.event('grant.activity', at('10:20'), 'R-W', 'worker', { grantId: writer.id });
     const admin = seed.granted('R-ADM', { createdAt: at('09:10'), approvers: [], role: 'prod-admin', activity: fetched(['PutObject']) });
     seed.event('grant.activity', at('10:30'), 'R-ADM', 'worker', { grantId: admin.id });
-    seed.granted('R-FAIL', { createdAt: at('09:20'), approvers: ['U0ALICE'], requester: 'U0BEN', activity: { status: 'failed', error: 'AWS did not answer', attempts: 5, at: at('11:00').toISOString() } });
+    seed.granted('R-FAIL', {
+      createdAt: at('09:20'),
+      approvers: ['U0ALICE'],
+      requester: 'U0BEN',
+      activity: { status: 'failed', error: 'AWS did not answer', attempts: 5, at: at('11:00').toISOString() },
+    });
 
     const digest = seed.build();
-    expect(digest.replies[0]!.text).toContain('Activity: AWS CloudTrail (us-east-1): 12 events (DeleteBucket, GetObject, ListBuckets, PutObject); 2 writes: DeleteBucket, PutObject');
+    expect(digest.replies[0]!.text).toContain(
+      'Activity: AWS CloudTrail (us-east-1): 12 events (DeleteBucket, GetObject, ListBuckets, PutObject); 2 writes: DeleteBucket, PutObject',
+    );
     expect(digest.replies[2]!.text).toContain('Activity: lookup failed after 5 attempts: AWS did not answer');
     // prod-admin is not read_only: its writes are expected.
     expect(digest.anomalies.filter((a) => a.rule === 'read_role_writes')).toEqual([
-      { rule: 'read_role_writes', text: 'R-W: @U0REQ made 2 write calls on read-only role prod-read (DeleteBucket, PutObject) per AWS CloudTrail (us-east-1)' },
+      {
+        rule: 'read_role_writes',
+        text: 'R-W: @U0REQ made 2 write calls on read-only role prod-read (DeleteBucket, PutObject) per AWS CloudTrail (us-east-1)',
+      },
     ]);
   });
 });

@@ -24,21 +24,44 @@ const at = new Date('2026-11-24T10:00:00Z');
 function view(patch: Partial<RequestView['request']> = {}): RequestView {
   return {
     request: {
-      id: 'R-TEST0001', status: 'pending', roleId: 'bg', requesterId: 'carol', requesterPlatform: 'teams', requesterPerson: 'teams:carol', requesterEmail: null, durationMs: 3_600_000, reason: 'why', ticket: null,
-      approvalsRequired: 1, autoApproved: false, createdAt: at, updatedAt: at, decidedAt: null, approvedDurationMs: null,
-      breakGlass: false, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null, ...patch,
+      id: 'R-TEST0001',
+      status: 'pending',
+      roleId: 'bg',
+      requesterId: 'carol',
+      requesterPlatform: 'teams',
+      requesterPerson: 'teams:carol',
+      requesterEmail: null,
+      durationMs: 3_600_000,
+      reason: 'why',
+      ticket: null,
+      approvalsRequired: 1,
+      autoApproved: false,
+      createdAt: at,
+      updatedAt: at,
+      decidedAt: null,
+      approvedDurationMs: null,
+      breakGlass: false,
+      reviewedBy: null,
+      reviewedAt: null,
+      reviewRemindedAt: null,
+      ...patch,
     },
     approvals: [],
     grant: null,
   };
 }
 
-const inputOf = (json: { body: Array<Record<string, unknown>> }, id: string) => json.body.find((e) => e.id === id) as { choices: Array<{ value: string }> } | undefined;
+const inputOf = (json: { body: Array<Record<string, unknown>> }, id: string) =>
+  json.body.find((e) => e.id === id) as { choices: Array<{ value: string }> } | undefined;
 const verbs = (json: { actions?: Array<Record<string, unknown>> }) => (json.actions ?? []).map((a) => a.verb);
 
 describe('Teams cards', () => {
   it('the expiry warning offers exactly the extensions the core computed, and no Extend control when there are none', () => {
-    const offered = requesterNotice(view({ status: 'active' }), role, { kind: 'expiring_soon', msLeft: 600_000, extendChoices: [900_000, 3_600_000] }).card;
+    const offered = requesterNotice(view({ status: 'active' }), role, {
+      kind: 'expiring_soon',
+      msLeft: 600_000,
+      extendChoices: [900_000, 3_600_000],
+    }).card;
     expect(inputOf(offered, 'extendMs')?.choices.map((c) => c.value)).toEqual(['900000', '3600000']);
     expect(verbs(offered)).toEqual(['jit.extend', 'jit.done']);
 

@@ -13,7 +13,10 @@ describe('Teams app package', () => {
     expect(manifest.id).toBe(appId);
     expect(manifest.bots[0].botId).toBe(appId);
     expect(JSON.stringify(manifest)).not.toContain('${{');
-    for (const [file, size] of [['color.png', 192], ['outline.png', 32]] as const) {
+    for (const [file, size] of [
+      ['color.png', 192],
+      ['outline.png', 32],
+    ] as const) {
       const png = PNG.sync.read(await zip.file(file)!.async('nodebuffer'));
       expect([png.width, png.height]).toEqual([size, size]);
     }
@@ -24,7 +27,8 @@ describe('Teams app package', () => {
     const manifest = JSON.parse(await zip.file('manifest.json')!.async('string'));
     const titles: string[] = manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title);
     expect(titles).toEqual(['request', 'list', 'pending', 'roles', 'whoami', 'revoke', 'cancel', 'help']);
-    for (const title of titles) expect(parseCommand(`${title}${['revoke', 'cancel'].includes(title) ? ' R-ABCD1234' : ''}`).kind).toBe(title);
+    for (const title of titles)
+      expect(parseCommand(`${title}${['revoke', 'cancel'].includes(title) ? ' R-ABCD1234' : ''}`).kind).toBe(title);
   });
 
   it('refuses an app id that is not a GUID, naming the variable', async () => {

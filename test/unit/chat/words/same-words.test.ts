@@ -24,7 +24,8 @@ const readSlack = (text: string) =>
     .replace(/\/jit /g, '')
     .replace(/[*`]/g, '');
 const readTeams = (text: string) =>
-  [...EMOJI_BY_CHAR].reduce((t, [char, name]) => t.split(char).join(`<emoji ${name}>`), text)
+  [...EMOJI_BY_CHAR]
+    .reduce((t, [char, name]) => t.split(char).join(`<emoji ${name}>`), text)
     .replace(/\{\{DATE\(([^,]+), SHORT\)\}\} \{\{TIME\([^)]+\)\}\}/g, (_, iso: string) => new Date(iso).toISOString())
     .replace(/Slack user (\S+)/g, 'person $1')
     .replace(/\buser (\S+)/g, 'person $1')
@@ -33,17 +34,60 @@ const readTeams = (text: string) =>
 const role = policyDepth().roles.find((r) => r.id === 'ext')!;
 const at = new Date('2026-11-24T10:00:00.000Z');
 const request: AccessRequest = {
-  id: 'R-7K2M9QXA', status: 'active', roleId: 'ext', requesterId: 'U0REQ', requesterPlatform: 'slack', requesterPerson: 'slack:U0REQ', requesterEmail: null, durationMs: 3_600_000, reason: 'deploy', ticket: 'INC-7',
-  approvalsRequired: 1, autoApproved: false, createdAt: at, updatedAt: at, decidedAt: at, approvedDurationMs: 1_800_000, breakGlass: false, reviewedBy: null, reviewedAt: null, reviewRemindedAt: null,
+  id: 'R-7K2M9QXA',
+  status: 'active',
+  roleId: 'ext',
+  requesterId: 'U0REQ',
+  requesterPlatform: 'slack',
+  requesterPerson: 'slack:U0REQ',
+  requesterEmail: null,
+  durationMs: 3_600_000,
+  reason: 'deploy',
+  ticket: 'INC-7',
+  approvalsRequired: 1,
+  autoApproved: false,
+  createdAt: at,
+  updatedAt: at,
+  decidedAt: at,
+  approvedDurationMs: 1_800_000,
+  breakGlass: false,
+  reviewedBy: null,
+  reviewedAt: null,
+  reviewRemindedAt: null,
 };
 const TEAMS_APPROVER = 'aaaaaaaa-0000-4000-8000-000000000001';
 const grant = {
-  id: 'G-1', requestId: request.id, status: 'active', provider: 'sandbox', providerRef: 'ref', activatedAt: at, expiresAt: new Date(at.getTime() + 1_800_000), revokedAt: null,
-  revokeRequestedBy: null, revokeRequestedAt: null, revokeAttempts: 0, failureReason: null, revokeVerifiedAt: null, verifyFailedAt: null, activity: null, createdAt: at, updatedAt: at,
+  id: 'G-1',
+  requestId: request.id,
+  status: 'active',
+  provider: 'sandbox',
+  providerRef: 'ref',
+  activatedAt: at,
+  expiresAt: new Date(at.getTime() + 1_800_000),
+  revokedAt: null,
+  revokeRequestedBy: null,
+  revokeRequestedAt: null,
+  revokeAttempts: 0,
+  failureReason: null,
+  revokeVerifiedAt: null,
+  verifyFailedAt: null,
+  activity: null,
+  createdAt: at,
+  updatedAt: at,
 } as unknown as NonNullable<RequestView['grant']>;
 const view: RequestView = {
   request,
-  approvals: [{ requestId: request.id, approverId: TEAMS_APPROVER, approverPlatform: 'teams', approverPerson: `teams:${TEAMS_APPROVER}`, decision: 'approve', comment: null, decidedAt: at } as unknown as RequestView['approvals'][number]],
+  approvals: [
+    {
+      requestId: request.id,
+      approverId: TEAMS_APPROVER,
+      approverPlatform: 'teams',
+      approverPerson: `teams:${TEAMS_APPROVER}`,
+      decision: 'approve',
+      comment: null,
+      decidedAt: at,
+    } as unknown as RequestView['approvals'][number],
+  ],
   grant,
 };
 
@@ -71,14 +115,19 @@ describe('Slack and Teams say the same words', () => {
     expect(readTeams(teams.text)).toBe(readSlack(slack));
   });
 
-  it.each(['pending', 'approved', 'active', 'expired', 'revoked', 'denied', 'cancelled', 'timed_out', 'failed'] as const)('the status line of a request %s', (status) => {
-    const v: RequestView = { ...view, request: { ...request, status }, grant: { ...grant, revokedAt: at, revokeRequestedBy: 'U0ALICE' } };
-    expect(readTeams(statusLine(v, teamsMarkup))).toBe(readSlack(statusLine(v, slackMarkup)));
-  });
+  it.each(['pending', 'approved', 'active', 'expired', 'revoked', 'denied', 'cancelled', 'timed_out', 'failed'] as const)(
+    'the status line of a request %s',
+    (status) => {
+      const v: RequestView = { ...view, request: { ...request, status }, grant: { ...grant, revokedAt: at, revokeRequestedBy: 'U0ALICE' } };
+      expect(readTeams(statusLine(v, teamsMarkup))).toBe(readSlack(statusLine(v, slackMarkup)));
+    },
+  );
 
   it('the list summary and the "filed" answer, break-glass included', () => {
     for (const r of [request, { ...request, status: 'approved' as const, breakGlass: true }, { ...request, status: 'pending' as const }]) {
-      expect(readTeams(requestSummary({ ...view, request: r }, teamsMarkup))).toBe(readSlack(requestSummary({ ...view, request: r }, slackMarkup)));
+      expect(readTeams(requestSummary({ ...view, request: r }, teamsMarkup))).toBe(
+        readSlack(requestSummary({ ...view, request: r }, slackMarkup)),
+      );
       expect(readTeams(filedWords(r, teamsMarkup))).toBe(readSlack(filedWords(r, slackMarkup)));
     }
     expect(filedWords({ ...request, status: 'approved', breakGlass: true }, teamsMarkup)).toContain('BREAK-GLASS: self-approved');

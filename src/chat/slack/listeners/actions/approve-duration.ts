@@ -12,7 +12,9 @@ export function approveDurationAction(deps: SlackListenerDeps) {
     await withUserErrors(deps.logger, tell, async () => {
       const { requestId, durationMs } = parseDurationChoice(args.action.selected_option?.value, 'Approve for less');
       const result = await deps.service.approve(actor, requestId, durationMs);
-      await tell({ text: `:ballot_box_with_check: You approved \`${requestId}\` for ${formatDuration(durationMs)}${result.settled ? '' : `; ${result.remaining} more needed`}.` });
+      await tell({
+        text: `:ballot_box_with_check: You approved \`${requestId}\` for ${formatDuration(durationMs)}${result.settled ? '' : `; ${result.remaining} more needed`}.`,
+      });
     });
   };
 }

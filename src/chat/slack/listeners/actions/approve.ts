@@ -10,7 +10,8 @@ export function approveAction(deps: SlackListenerDeps) {
     const { actor, requestId, tell } = buttonContext(args);
     await withUserErrors(deps.logger, tell, async () => {
       const result = await deps.service.approve(actor, requestId);
-      if (!result.settled) await tell({ text: `:ballot_box_with_check: Your approval of \`${requestId}\` is recorded; ${result.remaining} more needed.` });
+      if (!result.settled)
+        await tell({ text: `:ballot_box_with_check: Your approval of \`${requestId}\` is recorded; ${result.remaining} more needed.` });
       // Clicked in the App Home: redraw it so the decided request leaves the list.
       if (args.body.container?.type === 'view') await publishHome(deps, args.client, actor.userId);
     });

@@ -15,11 +15,18 @@ export interface RequestContext {
 }
 
 /** `/jit request <role> [duration] [reason…]`: files it, or opens the form when parts are missing. */
-export async function requestSubcommand(deps: SlackListenerDeps, cmd: Extract<Command, { kind: 'request' }>, ctx: RequestContext): Promise<void> {
+export async function requestSubcommand(
+  deps: SlackListenerDeps,
+  cmd: Extract<Command, { kind: 'request' }>,
+  ctx: RequestContext,
+): Promise<void> {
   const { service } = deps;
   // The form offers only the roles this person may request.
   const openForm = async (hint?: string) =>
-    ctx.client.views.open({ trigger_id: ctx.triggerId, view: requestModal(await service.rolesFor(ctx.actor), { roleId: cmd.roleId, durationMs: cmd.durationMs, reason: cmd.reason, hint }) });
+    ctx.client.views.open({
+      trigger_id: ctx.triggerId,
+      view: requestModal(await service.rolesFor(ctx.actor), { roleId: cmd.roleId, durationMs: cmd.durationMs, reason: cmd.reason, hint }),
+    });
   if (!cmd.roleId) {
     await openForm();
     return;

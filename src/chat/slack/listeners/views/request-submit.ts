@@ -23,10 +23,18 @@ export function requestSubmit(deps: SlackListenerDeps) {
     const durationText = field(REQUEST_FIELDS.duration)?.value?.trim() ?? '';
     const durationMs = durationText ? parseDurationMs(durationText) : undefined;
     if (durationMs === null) {
-      await ack({ response_action: 'errors', errors: { [REQUEST_FIELDS.duration.block]: `"${durationText}" is not a duration; use forms like ${DURATION_FORMS}.` } });
+      await ack({
+        response_action: 'errors',
+        errors: { [REQUEST_FIELDS.duration.block]: `"${durationText}" is not a duration; use forms like ${DURATION_FORMS}.` },
+      });
       return;
     }
-    const input = { roleId, durationMs, reason: field(REQUEST_FIELDS.reason)?.value ?? undefined, ticket: field(REQUEST_FIELDS.ticket)?.value ?? undefined };
+    const input = {
+      roleId,
+      durationMs,
+      reason: field(REQUEST_FIELDS.reason)?.value ?? undefined,
+      ticket: field(REQUEST_FIELDS.ticket)?.value ?? undefined,
+    };
     try {
       deps.service.check(input);
     } catch (e) {
