@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { type Application, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { approvalSlackChannel, type Policy } from '../access/policy';
+import { EMOJI } from '../chat/words/markup';
 import type { Logger } from '../lib/logger';
 import type { FakeSlackApi } from './fake-slack-api';
 import { dmChannel, type SandboxSession } from './session';
@@ -130,6 +131,10 @@ export function mountSandboxPage(http: Application, deps: SandboxPageDeps): void
 
   const router = express.Router();
   router.use(express.json({ limit: '64kb' }));
+  // The page draws Slack's :name: emoji from the bot's own table, so the two cannot differ.
+  router.get('/emoji.js', (_req, res) => {
+    res.type('application/javascript').send(`window.JIT_EMOJI = ${JSON.stringify(EMOJI)};\n`);
+  });
   router.use(express.static(path.join(__dirname, 'page'), { index: 'index.html' }));
   router.get('/api/state', (_req, res) => void res.json({ ...session.state(), ...people, notes: deps.notes }));
 

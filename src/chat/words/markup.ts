@@ -2,19 +2,23 @@ import { showHidden } from '../../lib/text';
 
 /**
  * The emoji jitbot's messages use, by Slack's short name, with the character Teams (and
- * any plain-text place) shows. Slack writes `:name:` so a workspace's own emoji set applies.
+ * any plain-text place) shows. Slack writes the short name between colons, so a workspace's own emoji set applies;
+ * the sandbox page draws Slack's emoji from this table too (served as `emoji.js`).
  */
 export const EMOJI = {
   alarm_clock: '⏰',
   arrow_double_up: '⏫',
   ballot_box_with_check: '☑️',
   bell: '🔔',
+  boom: '💥',
   heavy_multiplication_x: '✖️',
   hourglass: '⌛',
   hourglass_flowing_sand: '⏳',
   inbox_tray: '📥',
   information_source: 'ℹ️',
   lock: '🔒',
+  mag: '🔍',
+  newspaper: '📰',
   no_entry: '⛔',
   rotating_light: '🚨',
   test_tube: '🧪',

@@ -4,32 +4,8 @@
 'use strict';
 
 (function () {
-  const EMOJI = {
-    alarm_clock: '⏰',
-    ballot_box_with_check: '☑️',
-    boom: '💥',
-    heavy_multiplication_x: '✖️',
-    hourglass: '⌛',
-    hourglass_flowing_sand: '⏳',
-    inbox_tray: '📥',
-    information_source: 'ℹ️',
-    lock: '🔒',
-    no_entry: '⛔',
-    test_tube: '🧪',
-    unlock: '🔓',
-    warning: '⚠️',
-    white_check_mark: '✅',
-    x: '❌',
-    bell: '🔔',
-    key: '🔑',
-    repeat: '🔁',
-    house: '🏠',
-    clock3: '🕒',
-    arrow_double_up: '⏫',
-    mag: '🔍',
-    newspaper: '📰',
-    rotating_light: '🚨',
-  };
+  // The bot's own emoji table (chat/words/markup.ts), served as emoji.js.
+  const EMOJI = window.JIT_EMOJI || {};
 
   function escapeHtml(s) {
     return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);

@@ -1,6 +1,7 @@
 import type { Actor } from '../../../access/model';
 import type { Command } from '../../command';
-import { filedWords, formFixHint } from '../../words/request';
+import { fileTypedRequest } from '../../typed-request';
+import { filedWords } from '../../words/request';
 import { teamsTextMarkup } from '../cards/format';
 import { compactDuration, requestForm } from '../cards/request-form';
 import type { AdaptiveCard } from '../cards/card';
@@ -21,15 +22,6 @@ export async function requestCommand(
       reason: cmd.reason,
       hint,
     });
-  if (!cmd.roleId) return form();
-  const input = { roleId: cmd.roleId, durationMs: cmd.durationMs, reason: cmd.reason, breakGlass: cmd.breakGlass };
-  try {
-    service.check(input);
-  } catch (e) {
-    const hint = formFixHint(e, cmd);
-    if (hint === undefined) throw e;
-    return form(hint);
-  }
-  const view = await service.request(actor, input);
-  return filedWords(view.request, teamsTextMarkup);
+  const typed = await fileTypedRequest(service, actor, cmd);
+  return 'form' in typed ? form(typed.hint) : filedWords(typed.filed.request, teamsTextMarkup);
 }

@@ -1,7 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../../../access/model';
 import type { Command } from '../../../command';
-import { filedWords, formFixHint } from '../../../words/request';
+import { fileTypedRequest } from '../../../typed-request';
+import { filedWords } from '../../../words/request';
 import { slackMarkup } from '../../blocks/format';
 import { requestModal } from '../../blocks/request-modal';
 import type { SlackListenerDeps } from '../../deps';
@@ -27,19 +28,7 @@ export async function requestSubcommand(
       trigger_id: ctx.triggerId,
       view: requestModal(await service.rolesFor(ctx.actor), { roleId: cmd.roleId, durationMs: cmd.durationMs, reason: cmd.reason, hint }),
     });
-  if (!cmd.roleId) {
-    await openForm();
-    return;
-  }
-  const input = { roleId: cmd.roleId, durationMs: cmd.durationMs, reason: cmd.reason, breakGlass: cmd.breakGlass };
-  try {
-    service.check(input);
-  } catch (e) {
-    const hint = formFixHint(e, cmd);
-    if (hint === undefined) throw e;
-    await openForm(hint);
-    return;
-  }
-  const view = await service.request(ctx.actor, input);
-  await ctx.reply({ text: filedWords(view.request, slackMarkup) });
+  const typed = await fileTypedRequest(service, ctx.actor, cmd);
+  if ('form' in typed) await openForm(typed.hint);
+  else await ctx.reply({ text: filedWords(typed.filed.request, slackMarkup) });
 }
