@@ -2,7 +2,8 @@ import { Bits, Blocks, Elements } from 'slack-block-builder';
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
-import { durationWords, reviewWords, shorterDurations } from '../../words/approval';
+import { reviewWords, shorterDurations } from '../../words/approval';
+import { requestFacts, requestHeadline } from '../../words/approval-card';
 import { durationChoiceValue } from './duration-choice';
 import { blocksOf, BREAK_GLASS_MARKER, plainText, sandboxNote, slackMarkup, user } from './format';
 import { statusLine } from '../../words/status';
@@ -50,19 +51,23 @@ export function approvalCard(view: RequestView, role: Role, channel: string, hea
   const pending = request.status === 'pending';
   const note = sandboxNote(role);
   const marker = request.breakGlass ? `${BREAK_GLASS_MARKER} ` : '';
+  const facts = requestFacts(view);
   return {
     channel,
     text: `${marker}Access request ${request.id}: ${request.roleId} for ${formatDuration(request.durationMs)} by ${user(request.requesterId)} — ${request.status}`,
     blocks: [
       ...blocksOf(
         header ? Blocks.Section({ text: header }) : undefined,
-        Blocks.Section({
-          text: `${marker}${user(request.requesterId)} requests *${role.id}*${role.description ? ` — ${role.description}` : ''}`,
-        }),
-        Blocks.Section().fields(`*Request*\n${request.id}`, `*Duration*\n${durationWords(request)}`),
+        Blocks.Section({ text: `${marker}${requestHeadline(view, role, slackMarkup)}` }),
+        Blocks.Section().fields(...facts.filter((f) => !f.theirs).map((f) => `*${f.label}*\n${f.value}`)),
       ),
       // The requester's words, in plain text: no formatting, mention or link of theirs can look like ours.
-      plainText(`Reason: ${request.reason ?? '—'}\nTicket: ${request.ticket ?? '—'}`),
+      plainText(
+        facts
+          .filter((f) => f.theirs)
+          .map((f) => `${f.label}: ${f.value}`)
+          .join('\n'),
+      ),
       ...blocksOf(
         Blocks.Context().elements(statusLine(view, slackMarkup)),
         pending ? decisionBlock(view, role) : undefined,

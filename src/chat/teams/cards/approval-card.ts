@@ -1,9 +1,10 @@
 import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
-import { durationWords, reviewWords, shorterDurations } from '../../words/approval';
+import { reviewWords, shorterDurations } from '../../words/approval';
+import { requestFacts, requestHeadline } from '../../words/approval-card';
 import { card, choiceSet, execute, facts, text, VERBS, type AdaptiveCard, type CardElement } from './card';
-import { sandboxNote, TEAMS_BREAK_GLASS_MARKER, teamsMarkup, teamsText, who } from './format';
+import { sandboxNote, TEAMS_BREAK_GLASS_MARKER, teamsMarkup, teamsText } from './format';
 import { statusLine } from '../../words/status';
 
 /** The approval card's drop-down of shorter durations (its value goes with `jit.approve_duration`). */
@@ -58,15 +59,8 @@ export function approvalCard(view: RequestView, role: Role, notice?: string, hea
     [
       header ? text(header, { weight: 'Bolder' }) : undefined,
       text(`${marker}Access request ${request.id} — ${request.status}`, { size: 'Medium', weight: 'Bolder' }),
-      text(
-        `${who(request.requesterId, request.requesterPlatform)} requests **${role.id}**${role.description ? ` — ${role.description}` : ''}`,
-      ),
-      facts([
-        ['Request', request.id],
-        ['Duration', durationWords(request)],
-        ['Reason', request.reason ? teamsText(request.reason) : '—'],
-        ['Ticket', request.ticket ? teamsText(request.ticket) : '—'],
-      ]),
+      text(requestHeadline(view, role, teamsMarkup)),
+      facts(requestFacts(view).map((f) => [f.label, f.theirs ? teamsText(f.value) : f.value])),
       text(statusLine(view, teamsMarkup), { isSubtle: true }),
       ...reviewed.body,
       ...decide.inputs,

@@ -6,6 +6,9 @@ import { requesterNotice as teamsNotice } from '../../../../src/chat/teams/cards
 import { teamsMarkup } from '../../../../src/chat/teams/cards/format';
 import { EMOJI } from '../../../../src/chat/words/markup';
 import { filedWords } from '../../../../src/chat/words/request';
+import { requestFacts } from '../../../../src/chat/words/approval-card';
+import { approvalCard as slackApprovalCard } from '../../../../src/chat/slack/blocks/approval-card';
+import { approvalCard as teamsApprovalCard } from '../../../../src/chat/teams/cards/approval-card';
 import { requestSummary, statusLine } from '../../../../src/chat/words/status';
 import { policyDepth } from '../../../helpers/policy-depth';
 
@@ -131,5 +134,17 @@ describe('Slack and Teams say the same words', () => {
       expect(readTeams(filedWords(r, teamsMarkup))).toBe(readSlack(filedWords(r, slackMarkup)));
     }
     expect(filedWords({ ...request, status: 'approved', breakGlass: true }, teamsMarkup)).toContain('BREAK-GLASS: self-approved');
+  });
+
+  it('the approval card lists the same facts, labelled the same, on both platforms', () => {
+    const slack = JSON.stringify(slackApprovalCard(view, role, 'C0APPROVALS'));
+    const teams = JSON.stringify(teamsApprovalCard(view, role));
+    expect(requestFacts(view).length).toBeGreaterThanOrEqual(4);
+    for (const fact of requestFacts(view)) {
+      for (const rendered of [slack, teams]) {
+        expect(rendered).toContain(fact.label);
+        expect(rendered).toContain(fact.value);
+      }
+    }
   });
 });
