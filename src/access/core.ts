@@ -1,6 +1,6 @@
 import { AccessError } from './model/errors';
 import type { ExtensionView } from './model/extension';
-import type { AccessRequest, AuditEventInput, Person, RequestView } from './model';
+import type { AccessRequest, AuditEventInput, ChatMessageRef, Person, RequestView } from './model';
 import { isInSet } from './people';
 import { findRole, type Role } from './policy';
 import type { AccessDeps, RequesterNotice } from './ports';
@@ -73,6 +73,11 @@ export class Core {
    * was just posted) and tells the requester; failures are logged, never thrown. A caller
    * that holds the request and grant as they now stand passes them (`known`): the revoke
    * path, where thousands of these may follow each other.
+   *
+   * A decision queues the grant before it announces, so the grant worker may draw the same
+   * cards meanwhile: cards drawn from a state the request has since left are drawn once
+   * more, so the last drawing is never the older one, and an "approved" notice overtaken by
+   * the grant (the requester is told "granted") is not sent.
    */
   async announce(
     requestId: string,
@@ -87,13 +92,22 @@ export class Core {
         store.listMessageRefs(requestId),
       ]);
       const role = this.role(view.request.roleId);
+      const overtaken = notice?.kind === 'approved' && view.request.status !== 'approved';
       await Promise.all([
-        refreshCards && refs.length > 0 ? notifier.updateApprovalCards(view, role, refs) : undefined,
-        notice ? notifier.tellRequester(view, role, notice) : undefined,
+        refreshCards && refs.length > 0 ? this.drawCards(view, role, refs, !known) : undefined,
+        notice && !overtaken ? notifier.tellRequester(view, role, notice) : undefined,
       ]);
     } catch (e) {
       logger.error({ err: e, requestId, notice: notice?.kind }, 'chat notification failed');
     }
+  }
+
+  private async drawCards(view: RequestView, role: Role, refs: ChatMessageRef[], recheck: boolean): Promise<void> {
+    await this.deps.notifier.updateApprovalCards(view, role, refs);
+    if (!recheck) return;
+    const now = await this.deps.store.getRequest(view.request.id);
+    if (now && now.status !== view.request.status)
+      await this.deps.notifier.updateApprovalCards(await this.view(view.request.id), role, refs);
   }
 
   /** Queues the grant; when Redis is away the reconciler picks the approved request up later. */

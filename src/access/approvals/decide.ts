@@ -176,8 +176,9 @@ async function decide(
   if (decision === 'deny') {
     await core.announce(requestId, { kind: 'denied', by: actor.userId, reason: comment ?? '' });
   } else if (outcome.settled) {
-    await core.announce(requestId, { kind: 'approved', by: actor.userId });
+    // The grant is queued first: access never waits on chat round trips (announce() keeps the cards right).
     await core.queueGrant(requestId);
+    await core.announce(requestId, { kind: 'approved', by: actor.userId });
   } else {
     await core.announce(requestId, { kind: 'approval_recorded', by: actor.userId, remaining: outcome.remaining });
   }

@@ -74,6 +74,8 @@ export class RecordingScheduler implements Scheduler {
   readonly jobs: ScheduledJob[] = [];
   /** When set, every call throws this (Redis down). */
   failure: Error | undefined;
+  /** Runs once a grant is queued, before the caller goes on: a worker that is quicker than chat. */
+  onGrantQueued: ((requestId: string) => Promise<void>) | undefined;
 
   private record(job: ScheduledJob): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
@@ -83,8 +85,9 @@ export class RecordingScheduler implements Scheduler {
   enqueueChat(id: number) {
     return this.record({ kind: 'chat', id });
   }
-  enqueueGrant(requestId: string) {
-    return this.record({ kind: 'grant', requestId });
+  async enqueueGrant(requestId: string) {
+    await this.record({ kind: 'grant', requestId });
+    await this.onGrantQueued?.(requestId);
   }
   scheduleRevoke(grantId: string, at: Date) {
     return this.record({ kind: 'revoke', grantId, at });
@@ -128,6 +131,8 @@ export type NotifierCall =
 export class RecordingNotifier implements Notifier {
   readonly calls: NotifierCall[] = [];
   private nextMessage = 1;
+  /** Runs before a card update is recorded: a test can make another update land first. */
+  beforeCardUpdate: ((view: RequestView) => Promise<void>) | undefined;
 
   private card(): ChatMessageRef[] {
     return [{ platform: 'slack', channel: 'C0APPROVALS', messageId: `m${this.nextMessage++}` }];
@@ -137,7 +142,17 @@ export class RecordingNotifier implements Notifier {
     return this.card();
   }
   async updateApprovalCards(view: RequestView): Promise<void> {
+    const before = this.beforeCardUpdate;
+    this.beforeCardUpdate = undefined;
+    await before?.(view);
     this.calls.push({ method: 'updateApprovalCards', view });
+  }
+
+  /** The status each card update of `requestId` drew, in the order they landed. */
+  cardStates(requestId: string): string[] {
+    return this.calls.flatMap((c) =>
+      c.method === 'updateApprovalCards' && c.view.request.id === requestId ? [c.view.request.status] : [],
+    );
   }
   async tellRequester(view: RequestView, _role: Role, notice: RequesterNotice): Promise<void> {
     this.calls.push({ method: 'tellRequester', view, notice });

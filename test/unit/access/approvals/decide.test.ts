@@ -53,4 +53,29 @@ describe('deciding on a request (approvals/decide.ts)', () => {
     const grant = await c.store.getGrantForRequest(request.id);
     expect(grant!.expiresAt!.getTime() - grant!.activatedAt!.getTime()).toBe(1_800_000);
   });
+
+  it('queues the grant before it tells chat, and a card drawn as "approved" after the grant landed is drawn again', async () => {
+    const c = memoryCore();
+    const { request } = await c.service.request(REQUESTER, { roleId: 'quick', durationMs: 60_000 });
+    // The grant worker takes the job while the decision's card update is on its way, and its own update lands first.
+    c.notifier.beforeCardUpdate = async () => {
+      expect(c.scheduler.of('grant')).toEqual([{ kind: 'grant', requestId: request.id }]);
+      await c.runGrants();
+    };
+    await c.service.approve(ALICE, request.id);
+    expect(c.notifier.cardStates(request.id)).toEqual(['active', 'approved', 'active']);
+    expect(c.notifier.noticesFor(request.id)).toEqual(['submitted', 'approved', 'granted']);
+  });
+
+  it('an "approved" notice the grant overtook is not sent after "granted"', async () => {
+    const c = memoryCore();
+    const { request } = await c.service.request(REQUESTER, { roleId: 'quick', durationMs: 60_000 });
+    c.scheduler.onGrantQueued = async () => {
+      await c.runGrants();
+    };
+    await c.service.approve(ALICE, request.id);
+    expect((await c.store.getRequest(request.id))?.status).toBe('active');
+    expect(c.notifier.noticesFor(request.id)).toEqual(['submitted', 'granted']);
+    expect(c.notifier.cardStates(request.id).at(-1)).toBe('active');
+  });
 });
