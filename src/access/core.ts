@@ -21,7 +21,7 @@ export class Core {
 
   role(roleId: string): Role {
     const role = findRole(this.deps.policy, roleId);
-    if (!role) throw new AccessError('unknown_role', `There is no role "${roleId}". Try /jit roles.`);
+    if (!role) throw new AccessError('unknown_role', (w) => `There is no role "${roleId}". Try ${w.code(w.command('roles'))}.`);
     return role;
   }
 

@@ -94,7 +94,7 @@ export async function reconcile(core: Core, signal?: AbortSignal): Promise<Recon
       if (await timeOutRequest(core, request.id)) report.requestsTimedOut++;
     } else {
       report.escalations += await escalateDue(core, request);
-      // A reminder whose job Redis lost is sent here (at most once: remindIfDue checks the audit log).
+      // A reminder whose job Redis lost is sent here (at most once: remindIfDue marks reminded_at under the row lock).
       if (await remindIfDue(core, request.id)) report.remindersSent++;
     }
   }

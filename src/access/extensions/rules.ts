@@ -1,4 +1,5 @@
 import type { AccessRequest, Grant } from '../model';
+import { PLAIN_WORDING, type Wording } from '../model/errors';
 import type { Role } from '../policy';
 
 /**
@@ -6,8 +7,8 @@ import type { Role } from '../policy';
  * credentials whose end is fixed when they are issued, and an Azure PIM assignment
  * carries its own expiration that Azure enforces: moving our revoke would not move it.
  */
-export function whyNotExtendable(role: Role): string | null {
-  const again = `Request it again when it ends: /jit request ${role.id}`;
+export function whyNotExtendable(role: Role, w: Wording = PLAIN_WORDING): string | null {
+  const again = `Request it again when it ends: ${w.command(`request ${role.id}`)}`;
   if (role.provider === 'aws')
     return `${role.id} gives AWS credentials, whose expiry is fixed when they are issued, so it cannot be extended. ${again}`;
   if (role.provider === 'azure' && role.azure?.mode === 'pim')

@@ -20,14 +20,43 @@ export type AccessErrorCode =
   | 'try_again'
   | 'bad_input';
 
+/**
+ * How a refusal marks up names and commands: each chat platform passes its own (Slack
+ * writes `/jit revoke R-1`, Teams `revoke R-1`), so the core writes no platform's markup.
+ */
+export interface Wording {
+  bold(text: string): string;
+  code(text: string): string;
+  /** A jitbot command as the reader types it. */
+  command(args: string): string;
+}
+
+/** Plain text, with commands as Slack's: logs and the audit trail. */
+export const PLAIN_WORDING: Wording = { bold: (t) => t, code: (t) => t, command: (args) => `/jit ${args}` };
+
 /** A refusal with a message fit to show the person who asked. Changes nothing. */
 export class AccessError extends Error {
+  private readonly words: (w: Wording) => string;
+
+  /** `message`: the words, or a function that words them in the reader's markup (names, commands). */
   constructor(
     readonly code: AccessErrorCode,
-    readonly userMessage: string,
+    message: string | ((w: Wording) => string),
   ) {
-    super(`${code}: ${userMessage}`);
+    const words = typeof message === 'string' ? () => message : message;
+    super(`${code}: ${words(PLAIN_WORDING)}`);
     this.name = 'AccessError';
+    this.words = words;
+  }
+
+  /** The message in plain text. */
+  get userMessage(): string {
+    return this.words(PLAIN_WORDING);
+  }
+
+  /** The message as a chat platform shows it. */
+  wordedFor(w: Wording): string {
+    return this.words(w);
   }
 }
 

@@ -33,15 +33,16 @@ export async function refuseOverLimits(core: Core, tx: RequestStore, person: Per
   if (holding) {
     throw new LimitRefusal(
       'duplicate_request',
-      `You already have *${role.id}* in \`${holding.id}\` (${holding.status === 'active' ? 'active' : 'approved, being granted'}). Use that one; \`/jit revoke ${holding.id}\` ends it.`,
+      (w) =>
+        `You already have ${w.bold(role.id)} in ${w.code(holding.id)} (${holding.status === 'active' ? 'active' : 'approved, being granted'}). Use that one; ${w.code(w.command(`revoke ${holding.id}`))} ends it.`,
       { existing: holding.id },
     );
   }
   if (pending.length >= policy.limits.max_pending_per_role) {
-    const ids = pending.map((r) => `\`${r.id}\` (asked ${age(r)} ago)`).join(', ');
     throw new LimitRefusal(
       'duplicate_request',
-      `You already have a pending request for *${role.id}*: ${ids}. It is still with the approvers; \`/jit cancel <id>\` withdraws it if you want to ask differently.`,
+      (w) =>
+        `You already have a pending request for ${w.bold(role.id)}: ${pending.map((r) => `${w.code(r.id)} (asked ${age(r)} ago)`).join(', ')}. It is still with the approvers; ${w.code(w.command('cancel <id>'))} withdraws it if you want to ask differently.`,
       { existing: pending[0]?.id },
     );
   }
@@ -51,7 +52,7 @@ export async function refuseOverLimits(core: Core, tx: RequestStore, person: Per
 export class LimitRefusal extends AccessError {
   constructor(
     code: 'rate_limited' | 'duplicate_request',
-    message: string,
+    message: ConstructorParameters<typeof AccessError>[1],
     readonly data: Record<string, unknown>,
   ) {
     super(code, message);

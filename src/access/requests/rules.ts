@@ -39,7 +39,8 @@ export function checkRequest(role: Role, input: RequestInput): CheckedRequest {
   if (role.reason === 'required' && !reason) {
     throw new AccessError(
       'reason_required',
-      `${role.id} needs a reason: /jit request ${role.id} ${formatDuration(durationMs).replace(/ /g, '')} "why you need it"`,
+      (w) =>
+        `${role.id} needs a reason: ${w.command(`request ${role.id} ${formatDuration(durationMs).replace(/ /g, '')} "why you need it"`)}`,
     );
   }
   return { durationMs, reason, ticket: findTicket(role, input.ticket ?? null, reason) };
@@ -48,7 +49,10 @@ export function checkRequest(role: Role, input: RequestInput): CheckedRequest {
 /** Break-glass: only on roles that allow it, capped by `break_glass_max_duration`, never without a reason. */
 function checkBreakGlass(role: Role, input: RequestInput): CheckedRequest {
   if (!role.break_glass)
-    throw new AccessError('not_allowed', `${role.id} does not allow break-glass; ask for it normally: /jit request ${role.id}`);
+    throw new AccessError(
+      'not_allowed',
+      (w) => `${role.id} does not allow break-glass; ask for it normally: ${w.command(`request ${role.id}`)}`,
+    );
   const durationMs = input.durationMs ?? Math.min(role.default_duration, role.break_glass_max_duration);
   if (durationMs > role.break_glass_max_duration) {
     throw new AccessError(
@@ -59,7 +63,8 @@ function checkBreakGlass(role: Role, input: RequestInput): CheckedRequest {
   if (!input.reason?.trim()) {
     throw new AccessError(
       'reason_required',
-      `Break-glass needs a reason: /jit request ${role.id} ${formatDuration(durationMs).replace(/ /g, '')} --break-glass "what is on fire"`,
+      (w) =>
+        `Break-glass needs a reason: ${w.command(`request ${role.id} ${formatDuration(durationMs).replace(/ /g, '')} --break-glass "what is on fire"`)}`,
     );
   }
   return checkRequest(role, { ...input, durationMs, breakGlass: false });

@@ -1,5 +1,6 @@
 import type { Logger } from '../../lib/logger';
 import { failureMessage } from '../failure';
+import { slackMarkup } from './blocks/format';
 
 export type Reply = (message: { text: string; blocks?: unknown[] }) => Promise<unknown>;
 
@@ -12,7 +13,7 @@ export async function withUserErrors(logger: Logger, reply: Reply, work: () => P
   try {
     await work();
   } catch (e) {
-    const failure = failureMessage(logger, e, 'slack listener');
+    const failure = failureMessage(logger, e, 'slack listener', slackMarkup);
     await reply({ text: `${failure.refusal ? ':warning:' : ':boom:'} ${failure.text}` }).catch((err) =>
       logger.warn({ err }, 'could not send a refusal'),
     );

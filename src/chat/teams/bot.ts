@@ -9,6 +9,7 @@ import { isAccessError } from '../../access/model/errors';
 import { runCardAction } from './actions';
 import { whyRefused } from './boundary';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './cards/card';
+import { teamsTextMarkup } from './cards/format';
 import { help } from './cards/lists';
 import { onCommandMessage } from './commands/message';
 import type { TeamsDeps } from './deps';
@@ -47,7 +48,7 @@ export class TeamsBot extends ActivityHandler {
         await this.deps.roster.refresh(context);
       } catch (e) {
         if (!isAccessError(e)) throw e;
-        why = e.userMessage;
+        why = e.wordedFor(teamsTextMarkup);
       }
     }
     if (!why) return super.run(context);

@@ -264,6 +264,13 @@ describe('Teams end to end', () => {
     expect(last()).toContain('I don\'t know \\"frobnicate\\"');
     await t.teams!.message(ALICE, personal(ALICE), 'pending');
     expect(last()).toContain(request.id);
+    // A refusal names the Teams command, in Teams' markup (the core writes no platform's syntax).
+    await t.teams!.message(req, personal(req), 'request quick 10m again');
+    expect(last()).toContain(`You already have a pending request for **quick**: \`${request.id}\``);
+    expect(last()).toContain('`cancel <id>` withdraws it');
+    expect(last()).not.toContain('/jit');
+    await t.teams!.message(req, personal(req), 'request nosuchrole 10m');
+    expect(last()).toContain('Try `roles`.');
     await t.teams!.message(MALLORY, personal(MALLORY), `cancel ${request.id}`);
     expect(last()).toContain(`Only the requester can cancel ${request.id}`);
     await t.teams!.message(req, personal(req), `cancel ${request.id.toLowerCase()}`);

@@ -2,6 +2,7 @@ import type { Activity, AdaptiveCardInvokeValue } from 'botbuilder';
 import { isAccessError } from '../../../access/model/errors';
 import type { Actor } from '../../../access/model';
 import { failureMessage } from '../../failure';
+import { teamsMarkup } from '../cards/format';
 import { approvalCard } from '../cards/approval-card';
 import { card, text, VERBS, type AdaptiveCard } from '../cards/card';
 import { extensionCard } from '../cards/extension-card';
@@ -79,7 +80,7 @@ export async function runCardAction(deps: TeamsDeps, activity: Partial<Activity>
     actor = actorOf(activity);
     return await action(deps, { actor, data });
   } catch (e) {
-    const failure = failureMessage(deps.logger, e, `teams card action ${verb.slice(0, 50)}`);
+    const failure = failureMessage(deps.logger, e, `teams card action ${verb.slice(0, 50)}`, teamsMarkup);
     const onCard = actor && isAccessError(e) && e.code !== 'not_found' ? REFUSAL_CARDS.get(verb) : undefined;
     const shown = onCard && actor && (await onCard(deps, actor, data, failure.text));
     return shown || card([text(`${failure.refusal ? '⚠️' : '💥'} ${failure.text}`)]);

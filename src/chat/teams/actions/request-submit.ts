@@ -24,7 +24,7 @@ export const requestSubmitAction: CardAction = async ({ service }, { actor, data
   try {
     service.check(input);
   } catch (e) {
-    if (isAccessError(e)) return requestForm(await service.rolesFor(actor), { ...prefill, hint: e.userMessage });
+    if (isAccessError(e)) return requestForm(await service.rolesFor(actor), { ...prefill, hint: e.wordedFor(teamsMarkup) });
     throw e;
   }
   const view = await service.request(actor, input);

@@ -1,6 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { parseCommand } from '../../command';
 import { failureMessage } from '../../failure';
+import { teamsTextMarkup } from '../cards/format';
 import type { AdaptiveCard } from '../cards/card';
 import { extendReply } from '../cards/extension-card';
 import { help, myRequests, pendingForMe, rolesList, whoami } from '../cards/lists';
@@ -26,7 +27,7 @@ export async function onCommandMessage(deps: TeamsDeps, context: TurnContext): P
   try {
     reply = await run(deps, context);
   } catch (e) {
-    const failure = failureMessage(deps.logger, e, 'teams command');
+    const failure = failureMessage(deps.logger, e, 'teams command', teamsTextMarkup);
     reply = `${failure.refusal ? '⚠️' : '💥'} ${failure.text}`;
   }
   await say(context, reply);

@@ -2,7 +2,7 @@ import type { Actor } from '../../../access/model';
 import type { Command } from '../../command';
 import { fileTypedRequest } from '../../typed-request';
 import { filedWords } from '../../words/request';
-import { teamsTextMarkup } from '../cards/format';
+import { teamsMarkup, teamsTextMarkup } from '../cards/format';
 import { compactDuration, requestForm } from '../cards/request-form';
 import type { AdaptiveCard } from '../cards/card';
 import type { TeamsDeps } from '../deps';
@@ -22,6 +22,6 @@ export async function requestCommand(
       reason: cmd.reason,
       hint,
     });
-  const typed = await fileTypedRequest(service, actor, cmd);
+  const typed = await fileTypedRequest(service, actor, cmd, teamsMarkup);
   return 'form' in typed ? form(typed.hint) : filedWords(typed.filed.request, teamsTextMarkup);
 }

@@ -28,7 +28,7 @@ export async function requestSubcommand(
       trigger_id: ctx.triggerId,
       view: requestModal(await service.rolesFor(ctx.actor), { roleId: cmd.roleId, durationMs: cmd.durationMs, reason: cmd.reason, hint }),
     });
-  const typed = await fileTypedRequest(service, ctx.actor, cmd);
+  const typed = await fileTypedRequest(service, ctx.actor, cmd, slackMarkup);
   if ('form' in typed) await openForm(typed.hint);
   else await ctx.reply({ text: filedWords(typed.filed.request, slackMarkup) });
 }
