@@ -1,6 +1,7 @@
 import { CloudTrailClient, LookupEventsCommand, type Event } from '@aws-sdk/client-cloudtrail';
 import type { ActivityContext, ActivityEvent, ActivitySource } from '../access/model/activity';
 import { awsProviderError } from './aws-errors';
+import { accountOf, type AwsAccounts, type AwsKeys } from './aws-accounts';
 import { sessionNameFor } from './aws-sts';
 
 export interface CloudTrailConfig {
@@ -8,7 +9,9 @@ export interface CloudTrailConfig {
   regions: string[];
   /** AWS_ENDPOINT_URL_CLOUDTRAIL; unset → each region's own endpoint. */
   endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  credentials?: AwsKeys;
+  /** A role in another account is read there, through its manager role. */
+  accounts: AwsAccounts;
 }
 
 /** LookupEvents answers at most 50 events a page. */
@@ -30,13 +33,21 @@ export function isWriteEvent(event: Pick<Event, 'ReadOnly' | 'EventName'>): bool
  * jitbot sets to `jit-<request id>`: unique to the grant, unlike the source identity.
  */
 export class CloudTrailActivity implements ActivitySource {
-  private readonly clients: Array<[string, CloudTrailClient]>;
+  /** One client per account and region, made when first needed. */
+  private readonly clients = new Map<string, CloudTrailClient>();
 
-  constructor(private readonly config: CloudTrailConfig) {
-    this.clients = config.regions.map((region) => [
-      region,
-      new CloudTrailClient({ region, endpoint: config.endpoint, credentials: config.credentials }),
-    ]);
+  constructor(private readonly config: CloudTrailConfig) {}
+
+  /** CloudTrail of the account the grant's role lives in (each account keeps its own event history). */
+  private async clientFor(account: string, region: string): Promise<CloudTrailClient> {
+    const key = `${account}/${region}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      const credentials = (await this.config.accounts.credentialsFor(account)) ?? this.config.credentials;
+      client = new CloudTrailClient({ region, endpoint: this.config.endpoint, credentials });
+      this.clients.set(key, client);
+    }
+    return client;
   }
 
   label(): string {
@@ -45,7 +56,9 @@ export class CloudTrailActivity implements ActivitySource {
 
   async *events(ctx: ActivityContext): AsyncIterable<ActivityEvent> {
     const sessionName = sessionNameFor(ctx.request.id);
-    for (const [region, client] of this.clients) {
+    const account = ctx.role.aws ? accountOf(ctx.role.aws.role_arn) : (await this.config.accounts.bot()).account;
+    for (const region of this.config.regions) {
+      const client = await this.clientFor(account, region);
       let nextToken: string | undefined;
       do {
         const page = await client
@@ -58,10 +71,10 @@ export class CloudTrailActivity implements ActivitySource {
               NextToken: nextToken,
             }),
           )
-          .catch((e: unknown) => {
-            throw awsProviderError(e, `cloudtrail:LookupEvents in ${region}`, {
-              denied:
-                "Fix: give the bot's identity cloudtrail:LookupEvents (manifests/aws-bot-policy.json), or remove the region from activity.aws_regions.",
+          .catch(async (e: unknown) => {
+            const fix = await this.config.accounts.deniedFix(account, `cloudtrail:LookupEvents in ${region}`);
+            throw awsProviderError(e, `cloudtrail:LookupEvents in ${region} of account ${account}`, {
+              denied: `${fix} Or remove the region from activity.aws_regions.`,
             });
           });
         for (const event of page.Events ?? []) yield { name: event.EventName ?? 'unknown', write: isWriteEvent(event) };

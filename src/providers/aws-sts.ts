@@ -1,9 +1,10 @@
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
 import { ProviderError } from '../access/model/errors';
 import type { ActivitySource } from '../access/model/activity';
 import type { Grant } from '../access/model';
 import type { Role } from '../access/policy';
+import { accountOf, type AwsAccounts } from './aws-accounts';
 import type { AccessProvider, GrantContext, ProviderGrantResult } from '../access/ports';
 import type { Clock } from '../lib/clock';
 import { formatDuration } from '../lib/duration';
@@ -37,6 +38,8 @@ export interface AwsStsConfig {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Where the sessions' activity is read afterwards (CloudTrail). */
   activity?: ActivitySource;
+  /** How other accounts are reached (their manager roles); shared with CloudTrail. */
+  accounts: AwsAccounts;
   clock: Clock;
 }
 
@@ -71,7 +74,8 @@ export class AwsStsProvider implements AccessProvider {
   readonly label = 'AWS STS';
   private readonly sts: STSClient;
   private readonly iam: IAMClient;
-  private chaining?: Promise<boolean>;
+  /** IAM in other accounts, through their manager roles. */
+  private readonly managed = new Map<string, IAMClient>();
   readonly activity?: ActivitySource;
 
   constructor(private readonly config: AwsStsConfig) {
@@ -91,7 +95,7 @@ export class AwsStsProvider implements AccessProvider {
       );
     }
     const { maxSeconds } = await this.getRole(arn);
-    const chained = await this.roleChaining();
+    const { chained } = await this.config.accounts.bot();
     const now = this.config.clock.now();
     // Rounded down so the credentials die no later than the grant (then expiry needs no deny).
     const wanted = Math.floor((ctx.expiresAt.getTime() - now.getTime()) / 1000);
@@ -115,7 +119,7 @@ export class AwsStsProvider implements AccessProvider {
       );
     } catch (e) {
       throw awsProviderError(e, `sts:AssumeRole on ${arn}`, {
-        denied: `Fix: the role's trust policy must let the bot's identity do sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession, and the bot's own policy (manifests/aws-bot-policy.json) must list ${arn}.`,
+        denied: `Fix: the role's trust policy must let the bot's identity do sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession, and the bot's own policy (manifests/aws/bot-policy.json) must list ${arn}.`,
         malformed: `Fix: check the email of ${ctx.request.requesterId} under users (AWS allows letters, digits and + = , . @ - in a source identity, up to 64 characters).`,
       });
     }
@@ -153,8 +157,7 @@ export class AwsStsProvider implements AccessProvider {
     const now = this.config.clock.now();
     if (!target) return false;
     if (new Date(target.until).getTime() <= now.getTime()) return true;
-    const roleName = roleNameOf(this.roleArn(role));
-    return denies(await this.readDenyPolicy(roleName), target.userId, now);
+    return denies(await this.readDenyPolicy(this.roleArn(role)), target.userId, now);
   }
 
   private roleArn(role: Role): string {
@@ -162,41 +165,49 @@ export class AwsStsProvider implements AccessProvider {
     return role.aws.role_arn;
   }
 
+  /**
+   * IAM where the role lives: the bot's own account directly, any other through its manager
+   * role (`aws.manager_role_name`, or the account's `manager_role_arn` and `external_id`), so
+   * a role name is never looked up, or a deny written, in the wrong account.
+   */
+  private async iamFor(arn: string): Promise<IAMClient> {
+    const account = accountOf(arn);
+    const credentials = await this.config.accounts.credentialsFor(account);
+    if (!credentials) return this.iam;
+    let client = this.managed.get(account);
+    if (!client) {
+      client = new IAMClient({ region: this.config.region, endpoint: this.config.iamEndpoint, credentials });
+      this.managed.set(account, client);
+    }
+    return client;
+  }
+
   private async getRole(arn: string): Promise<{ roleId: string; maxSeconds: number }> {
     try {
-      const { Role: found } = await this.iam.send(new GetRoleCommand({ RoleName: roleNameOf(arn) }));
+      const iam = await this.iamFor(arn);
+      const { Role: found } = await iam.send(new GetRoleCommand({ RoleName: roleNameOf(arn) }));
       if (!found?.RoleId) throw new ProviderError(`AWS answered iam:GetRole for ${arn} without a role id; will retry.`, false);
       return { roleId: found.RoleId, maxSeconds: found.MaxSessionDuration ?? ROLE_CHAINING_MAX_SECONDS };
     } catch (e) {
       if (e instanceof ProviderError) throw e;
       throw awsProviderError(e, `iam:GetRole on ${arn}`, {
-        denied: `Fix: give the bot's identity iam:GetRole on ${arn} (manifests/aws-bot-policy.json).`,
+        denied: await this.config.accounts.deniedFix(accountOf(arn), `iam:GetRole on ${arn}`),
         notFound: `Fix: aws.role_arn in the policy file names a role that does not exist (${arn}).`,
       });
     }
   }
 
-  /** Whether the bot itself runs as a role session, which caps what it assumes at 1 hour. */
-  private roleChaining(): Promise<boolean> {
-    this.chaining ??= this.sts.send(new GetCallerIdentityCommand({})).then(
-      (me) => /:assumed-role\//.test(me.Arn ?? ''),
-      (e) => {
-        this.chaining = undefined;
-        throw awsProviderError(e, 'sts:GetCallerIdentity', { denied: "Fix: the bot's AWS credentials are invalid or expired." });
-      },
-    );
-    return this.chaining;
-  }
-
-  private async readDenyPolicy(roleName: string): Promise<PolicyDocument> {
+  private async readDenyPolicy(arn: string): Promise<PolicyDocument> {
+    const roleName = roleNameOf(arn);
     try {
-      const out = await this.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: DENY_POLICY_NAME }));
+      const iam = await this.iamFor(arn);
+      const out = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: DENY_POLICY_NAME }));
       return out.PolicyDocument ? parsePolicyDocument(out.PolicyDocument) : emptyDenyPolicy();
     } catch (e) {
       if ((e as { name?: string }).name === 'NoSuchEntity' || (e as { name?: string }).name === 'NoSuchEntityException')
         return emptyDenyPolicy();
-      throw awsProviderError(e, `iam:GetRolePolicy on ${roleName}`, {
-        denied: `Fix: give the bot's identity iam:GetRolePolicy on the role (manifests/aws-bot-policy.json).`,
+      throw awsProviderError(e, `iam:GetRolePolicy on ${arn}`, {
+        denied: await this.config.accounts.deniedFix(accountOf(arn), `iam:GetRolePolicy on ${arn}`),
       });
     }
   }
@@ -206,7 +217,7 @@ export class AwsStsProvider implements AccessProvider {
     const roleName = roleNameOf(arn);
     for (let round = 0; round < DENY_WRITE_ROUNDS; round++) {
       const now = this.config.clock.now();
-      const current = await this.readDenyPolicy(roleName);
+      const current = await this.readDenyPolicy(arn);
       if (denies(current, userId, now)) return;
       let next: PolicyDocument;
       try {
@@ -216,15 +227,16 @@ export class AwsStsProvider implements AccessProvider {
         throw e;
       }
       try {
-        await this.iam.send(
+        const iam = await this.iamFor(arn);
+        await iam.send(
           new PutRolePolicyCommand({ RoleName: roleName, PolicyName: DENY_POLICY_NAME, PolicyDocument: JSON.stringify(next) }),
         );
       } catch (e) {
         throw awsProviderError(e, `iam:PutRolePolicy on ${arn}`, {
-          denied: `Fix: give the bot's identity iam:PutRolePolicy on ${arn} (manifests/aws-bot-policy.json).`,
+          denied: await this.config.accounts.deniedFix(accountOf(arn), `iam:PutRolePolicy on ${arn}`),
         });
       }
-      if (denies(await this.readDenyPolicy(roleName), userId, now)) return;
+      if (denies(await this.readDenyPolicy(arn), userId, now)) return;
     }
     throw new ProviderError(`The deny statement for ${userId} on ${arn} kept being overwritten by concurrent edits; will retry.`, false);
   }

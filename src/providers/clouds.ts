@@ -3,6 +3,7 @@ import type { Policy } from '../access/policy';
 import type { AccessProvider } from '../access/ports';
 import type { Env } from '../config/env';
 import type { Clock } from '../lib/clock';
+import { AwsAccounts } from './aws-accounts';
 import { CloudTrailActivity } from './aws-activity';
 import { AwsStsProvider, type AwsStsConfig } from './aws-sts';
 import { AzureActivityLog } from './azure-activity';
@@ -21,6 +22,12 @@ export function cloudProviders(env: Env, policy: Policy, clock: Clock, overrides
   if (used.has('aws')) {
     // IAM and STS's global endpoint live in us-east-1; a region only matters for regional STS.
     const region = env.AWS_REGION ?? 'us-east-1';
+    const accounts = new AwsAccounts({
+      region,
+      stsEndpoint: env.AWS_ENDPOINT_URL_STS,
+      credentials: overrides.awsCredentials,
+      settings: policy.aws,
+    });
     providers.push(
       new AwsStsProvider({
         region,
@@ -32,7 +39,9 @@ export function cloudProviders(env: Env, policy: Policy, clock: Clock, overrides
           regions: policy.activity.aws_regions ?? [region],
           endpoint: env.AWS_ENDPOINT_URL_CLOUDTRAIL,
           credentials: overrides.awsCredentials,
+          accounts,
         }),
+        accounts,
         clock,
       }),
     );

@@ -10,19 +10,29 @@ import express from 'express';
  * federation endpoint (`getSigninToken`).
  * The real SDK clients talk to it over HTTP. It keeps just enough state to check
  * what jitbot did: roles, their inline policies, issued sessions and sign-in tokens.
+ * Several accounts: IAM answers for the account of the credentials that signed the call
+ * (the bot's own keys are in ACCOUNT; a session's keys are in its role's account), as
+ * IAM does, so a role name looked up with the wrong account's credentials is not found.
  */
 export const ACCOUNT = '111122223333';
 
+/** Roles of the bot's own account are keyed by name (as the single-account tests name them), others `account:name`. */
+const roleKey = (account: string, name: string) => (account === ACCOUNT ? name : `${account}:${name}`);
+
 export interface FakeRole {
+  account: string;
   name: string;
   roleId: string;
   maxSessionDuration: number;
   policies: Map<string, string>;
   /** Principals refused sts:AssumeRole (trust policy misconfigured). */
   denyAssume?: boolean;
+  /** The sts:ExternalId its trust policy requires. */
+  externalId?: string;
 }
 
 export interface FakeSession {
+  account: string;
   roleName: string;
   sessionName: string;
   sourceIdentity: string;
@@ -38,6 +48,8 @@ export interface AwsCall {
   action: string;
   params: Record<string, string>;
   status: number;
+  /** The account whose credentials signed the call. */
+  account?: string;
 }
 
 /** An event in the fake CloudTrail's history. */
@@ -50,6 +62,8 @@ export interface FakeTrailEvent {
   readOnly?: 'true' | 'false';
   /** Each region keeps its own history (default us-east-1). */
   region?: string;
+  /** And each account (default the bot's own). */
+  account?: string;
 }
 
 /** `X-Amz-Target: CloudTrail_20131101.LookupEvents` (the SDK's form; the model's full name is accepted too). */
@@ -82,15 +96,20 @@ export class FakeAws {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  addRole(name: string, maxSessionDuration = 3600, extra: Partial<FakeRole> = {}): string {
-    this.roles.set(name, {
+  addRole(name: string, maxSessionDuration = 3600, extra: Partial<FakeRole> = {}, account = ACCOUNT): string {
+    this.roles.set(roleKey(account, name), {
+      account,
       name,
       roleId: `AROA${randomBytes(8).toString('hex').toUpperCase()}`,
       maxSessionDuration,
       policies: new Map(),
       ...extra,
     });
-    return `arn:aws:iam::${ACCOUNT}:role/${name}`;
+    return `arn:aws:iam::${account}:role/${name}`;
+  }
+
+  role(name: string, account = ACCOUNT): FakeRole | undefined {
+    return this.roles.get(roleKey(account, name));
   }
 
   /** The next `count` calls of `action` fail with this AWS error code and HTTP status. */
@@ -108,7 +127,10 @@ export class FakeAws {
   }
 
   /** The inline deny policy jitbot keeps on a role, parsed. */
-  denyPolicy(roleName: string):
+  denyPolicy(
+    roleName: string,
+    account = ACCOUNT,
+  ):
     | {
         Statement: Array<{
           Sid: string;
@@ -116,7 +138,7 @@ export class FakeAws {
         }>;
       }
     | undefined {
-    const doc = this.roles.get(roleName)?.policies.get('jitbot-revoked-sessions');
+    const doc = this.role(roleName, account)?.policies.get('jitbot-revoked-sessions');
     return doc ? JSON.parse(doc) : undefined;
   }
 
@@ -130,17 +152,20 @@ export class FakeAws {
       const params = (req.body ?? {}) as Record<string, unknown>;
       // The region is in the signature's credential scope: Credential=<key>/<date>/<region>/cloudtrail/aws4_request.
       const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
+      const account = this.callerAccount(req.headers.authorization ?? '');
       const answer = region
-        ? this.cloudTrail(action, params, region)
+        ? this.cloudTrail(action, params, region, account)
         : { status: 403, body: { __type: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' } };
-      this.calls.push({ action, params: { region: region ?? '', json: JSON.stringify(params) }, status: answer.status });
+      this.calls.push({ action, params: { region: region ?? '', json: JSON.stringify(params) }, status: answer.status, account });
       res.status(answer.status).type('application/x-amz-json-1.1').send(JSON.stringify(answer.body));
     });
     app.post(/.*/, (req, res) => {
       const params = (req.body ?? {}) as Record<string, string>;
       const action = params.Action ?? '';
-      const answer = this.handle(action, params, Boolean(req.headers.authorization?.startsWith('AWS4-HMAC-SHA256')));
-      this.calls.push({ action, params, status: answer.status });
+      const authorization = req.headers.authorization ?? '';
+      const caller = this.callerAccount(authorization);
+      const answer = this.handle(action, params, authorization.startsWith('AWS4-HMAC-SHA256'), caller);
+      this.calls.push({ action, params, status: answer.status, account: caller });
       res.status(answer.status).type('text/xml').send(answer.body);
     });
     await new Promise<void>((resolve) => (this.server = app.listen(0, '127.0.0.1', () => resolve())));
@@ -154,7 +179,13 @@ export class FakeAws {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  private handle(action: string, p: Record<string, string>, signed: boolean): { status: number; body: string } {
+  /** The account of the keys that signed a call: a session's role's account, else the bot's own. */
+  private callerAccount(authorization: string): string {
+    const key = /Credential=([^/]+)\//.exec(authorization)?.[1];
+    return this.sessions.find((s) => s.accessKeyId === key)?.account ?? ACCOUNT;
+  }
+
+  private handle(action: string, p: Record<string, string>, signed: boolean, caller: string): { status: number; body: string } {
     const ns = STS_ACTIONS.has(action) ? STS_NS : IAM_NS;
     const error = (status: number, code: string, message: string) => ({
       status,
@@ -173,13 +204,16 @@ export class FakeAws {
       planned.left--;
       return error(planned.status, planned.code, `planned ${planned.code}`);
     }
-    const role = this.roles.get(p.RoleName ?? (p.RoleArn ?? '').split('/').pop() ?? '');
+    // AssumeRole names its role by ARN (any account); IAM calls by name, in the caller's account.
+    const role = p.RoleArn
+      ? this.role(p.RoleArn.split('/').pop() ?? '', p.RoleArn.split(':')[4] ?? '')
+      : this.role(p.RoleName ?? '', caller);
 
     switch (action) {
       case 'GetCallerIdentity':
         return ok(`<Arn>${this.callerArn}</Arn><UserId>AIDAJITBOT</UserId><Account>${ACCOUNT}</Account>`);
       case 'AssumeRole': {
-        if (!role || role.denyAssume)
+        if (!role || role.denyAssume || (role.externalId !== undefined && p.ExternalId !== role.externalId))
           return error(
             403,
             'AccessDenied',
@@ -195,14 +229,19 @@ export class FakeAws {
           );
         if (duration < 900 || duration > role.maxSessionDuration)
           return error(400, 'ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
-        if (!/^[\w+=,.@-]{2,64}$/.test(p.RoleSessionName ?? '') || !/^[\w+=,.@-]{2,64}$/.test(p.SourceIdentity ?? ''))
+        // SourceIdentity is optional (jitbot sets it on people's sessions, not on its manager role's).
+        if (
+          !/^[\w+=,.@-]{2,64}$/.test(p.RoleSessionName ?? '') ||
+          (p.SourceIdentity !== undefined && !/^[\w+=,.@-]{2,64}$/.test(p.SourceIdentity))
+        )
           return error(400, 'ValidationError', 'bad RoleSessionName or SourceIdentity');
         const tags: Record<string, string> = {};
         for (let i = 1; p[`Tags.member.${i}.Key`]; i++) tags[p[`Tags.member.${i}.Key`]!] = p[`Tags.member.${i}.Value`] ?? '';
         const session: FakeSession = {
+          account: role.account,
           roleName: role.name,
           sessionName: p.RoleSessionName!,
-          sourceIdentity: p.SourceIdentity!,
+          sourceIdentity: p.SourceIdentity ?? '',
           tags,
           durationSeconds: duration,
           accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
@@ -212,7 +251,7 @@ export class FakeAws {
         };
         this.sessions.push(session);
         return ok(
-          `<SourceIdentity>${esc(session.sourceIdentity)}</SourceIdentity><AssumedRoleUser><Arn>arn:aws:sts::${ACCOUNT}:assumed-role/${role.name}/${session.sessionName}</Arn>` +
+          `${session.sourceIdentity ? `<SourceIdentity>${esc(session.sourceIdentity)}</SourceIdentity>` : ''}<AssumedRoleUser><Arn>arn:aws:sts::${role.account}:assumed-role/${role.name}/${session.sessionName}</Arn>` +
             `<AssumedRoleId>${role.roleId}:${session.sessionName}</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>${session.accessKeyId}</AccessKeyId>` +
             `<SecretAccessKey>${session.secretAccessKey}</SecretAccessKey><SessionToken>${session.sessionToken}</SessionToken><Expiration>${session.expiration.toISOString()}</Expiration></Credentials><PackedPolicySize>9</PackedPolicySize>`,
         );
@@ -220,7 +259,7 @@ export class FakeAws {
       case 'GetRole':
         if (!role) return error(404, 'NoSuchEntity', `The role with name ${p.RoleName} cannot be found.`);
         return ok(
-          `<Role><Path>/</Path><RoleName>${role.name}</RoleName><RoleId>${role.roleId}</RoleId><Arn>arn:aws:iam::${ACCOUNT}:role/${role.name}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate><MaxSessionDuration>${role.maxSessionDuration}</MaxSessionDuration></Role>`,
+          `<Role><Path>/</Path><RoleName>${role.name}</RoleName><RoleId>${role.roleId}</RoleId><Arn>arn:aws:iam::${role.account}:role/${role.name}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate><MaxSessionDuration>${role.maxSessionDuration}</MaxSessionDuration></Role>`,
         );
       case 'GetRolePolicy': {
         const doc = role?.policies.get(p.PolicyName ?? '');
@@ -250,7 +289,7 @@ export class FakeAws {
   }
 
   /** LookupEvents as CloudTrail answers it: one lookup attribute, epoch-second times, at most 50 a page. */
-  private cloudTrail(action: string, p: Record<string, unknown>, region: string): { status: number; body: unknown } {
+  private cloudTrail(action: string, p: Record<string, unknown>, region: string, account: string): { status: number; body: unknown } {
     const error = (status: number, code: string, message: string) => ({ status, body: { __type: code, message } });
     const planned = this.failures.find((f) => f.action === action && f.left > 0);
     if (planned) {
@@ -266,7 +305,7 @@ export class FakeAws {
     const from = Number(p.StartTime ?? 0) * 1000;
     const to = Number(p.EndTime ?? Infinity) * 1000;
     const matching = this.trail
-      .filter((e) => (e.region ?? 'us-east-1') === region)
+      .filter((e) => (e.region ?? 'us-east-1') === region && (e.account ?? ACCOUNT) === account)
       .filter(
         (e) =>
           (!attribute || (attribute.AttributeKey === 'Username' && e.username === attribute.AttributeValue)) &&

@@ -2,6 +2,7 @@ import { ProviderError } from '../../src/access/model/errors';
 import type { AccessRequest, Grant } from '../../src/access/model';
 import type { Role } from '../../src/access/policy';
 import type { GrantContext } from '../../src/access/ports';
+import { AwsAccounts } from '../../src/providers/aws-accounts';
 import { AwsStsProvider } from '../../src/providers/aws-sts';
 import { denyStatement } from '../../src/providers/aws-deny-policy';
 import { FakeAws } from '../fakes/aws';
@@ -17,13 +18,20 @@ describe('AwsStsProvider against fake STS/IAM', () => {
   let clock: ManualClock;
   let arn: string;
 
+  const credentials = { accessKeyId: 'AKIAJITBOT', secretAccessKey: 'bot-secret' };
   const provider = () =>
     new AwsStsProvider({
       region: 'us-east-1',
       stsEndpoint: fake.url,
       iamEndpoint: fake.url,
       federationUrl: `${fake.url}/federation`,
-      credentials: { accessKeyId: 'AKIAJITBOT', secretAccessKey: 'bot-secret' },
+      credentials,
+      accounts: new AwsAccounts({
+        region: 'us-east-1',
+        stsEndpoint: fake.url,
+        credentials,
+        settings: { manager_role_name: 'jitbot-manager', accounts: {} },
+      }),
       clock,
     });
   const role = (roleArn = arn): Role => ({ id: 'prod-read', provider: 'aws', aws: { role_arn: roleArn } }) as Role;

@@ -136,6 +136,37 @@ const RoleApprovalSchema = z
     }
   });
 
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+
+/**
+ * AWS accounts other than the bot's own: jitbot reaches each through a manager role there
+ * (IAM reads and writes for the per-session deny, CloudTrail), named the same in every
+ * account unless `accounts` says otherwise. `sts:AssumeRole` of the roles people get needs none.
+ */
+const AwsSettingsSchema = z
+  .object({
+    manager_role_name: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
+      .default('jitbot-manager'),
+    accounts: z
+      .record(
+        z.string().regex(/^\d{12}$/, 'must be an AWS account id (12 digits)'),
+        z
+          .object({
+            manager_role_arn: z.string().regex(IAM_ROLE_ARN, 'must be an IAM role ARN').optional(),
+            /** What the manager role's trust policy requires as sts:ExternalId. */
+            external_id: z
+              .string()
+              .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2 to 1224 letters, digits or +=,.@:/-')
+              .optional(),
+          })
+          .strict(),
+      )
+      .default({}),
+  })
+  .strict();
+
 const RoleSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lower-case letters, digits, - or _ (what users type)'),
@@ -143,7 +174,7 @@ const RoleSchema = z
     provider: z.enum(['sandbox', 'aws', 'azure']),
     requesters: RequestersSchema,
     aws: z
-      .object({ role_arn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN') })
+      .object({ role_arn: z.string().regex(IAM_ROLE_ARN, 'must be an IAM role ARN') })
       .strict()
       .optional(),
     azure: z
@@ -218,6 +249,7 @@ export const PolicySchema = z
       })
       .strict()
       .default({ requests_per_hour: 30, max_pending_per_role: 1 }),
+    aws: AwsSettingsSchema.prefault({}),
     /** Overrides of what the chat platforms say about a person (keyed by Slack user id or Entra object id). */
     users: z.record(z.string(), z.object({ email: z.email().optional(), azure_object_id: z.string().optional() }).strict()).default({}),
     /** Slack: guests (single- and multi-channel) and Slack Connect externals are refused unless allowed. */
