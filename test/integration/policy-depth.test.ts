@@ -1,3 +1,4 @@
+import { slackMarkup } from '../../src/chat/slack/blocks/format';
 import { eq } from 'drizzle-orm';
 import type { Actor } from '../../src/access/model';
 import { auditEvents, sandboxGrants } from '../../src/store/schema';
@@ -255,7 +256,14 @@ describe('approval policy depth', () => {
       await service().approve(ALICE, first.request.id);
       await service().cancel(me, second.request.id);
       const held = await refusal(service().request(me, { roleId: 'esc' }));
-      expect(held.userMessage).toContain(`You already have *esc* in \`${first.request.id}\``);
+      expect(held.userMessage).toContain(`You already have esc in ${first.request.id}`);
+      // Each platform words it in its own markup.
+      expect(held.wordedFor(slackMarkup)).toContain(
+        `You already have *esc* in \`${first.request.id}\`. Use that one; \`/jit revoke ${first.request.id}\``.replace(
+          '. Use',
+          ' (approved, being granted). Use',
+        ),
+      );
       expect((await service().listMine(me)).length).toBe(2);
     });
   });
