@@ -39,6 +39,7 @@ import { SlackRequestSigner } from './sandbox/signed-requests';
 import { earlierRunsNote, movedRolesNote, sandboxed } from './sandbox/sandbox-policy';
 import { SandboxProvider } from './providers/sandbox';
 import { openDatabase, type Database } from './store/db';
+import { RevokeBatches } from './store/revoke-batches';
 import { BoundedRunner } from './lib/bounded-runner';
 import { DrizzleAccessStore } from './store/repos/access-store';
 import { AuditSealer } from './store/repos/audit-sealer';
@@ -244,6 +245,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const service = new AccessService({
       policy,
       store,
+      revokes: new RevokeBatches(store, clock),
       clock,
       logger,
       notifier,

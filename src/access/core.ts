@@ -3,8 +3,7 @@ import type { ExtensionView } from './model/extension';
 import type { AccessRequest, AuditEventInput, ChatMessageRef, Person, RequestView } from './model';
 import { isInSet } from './people';
 import { findRole, type Role } from './policy';
-import type { AccessDeps, RequesterNotice } from './ports';
-import { RevokeBatches } from './grants/revoke-batches';
+import type { AccessDeps, RequesterNotice, RevokeRecords } from './ports';
 
 /**
  * Shared helpers of the use cases (requests, decisions, grants, reconcile):
@@ -12,11 +11,11 @@ import { RevokeBatches } from './grants/revoke-batches';
  * failure undo a recorded fact.
  */
 export class Core {
-  /** The revoke path's batched reads and writes (one set per process, shared by every revoke). */
-  readonly revokes: RevokeBatches;
+  /** The revoke path's records (one set per process, shared by every revoke). */
+  readonly revokes: RevokeRecords;
 
   constructor(readonly deps: AccessDeps) {
-    this.revokes = new RevokeBatches(deps.store, deps.clock);
+    this.revokes = deps.revokes;
   }
 
   role(roleId: string): Role {

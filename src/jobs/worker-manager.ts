@@ -23,7 +23,7 @@ export const STALL_CHECK_MS = 5_000;
 /**
  * Queues whose jobs run more or fewer at once than the rest: one sweep or digest at a time;
  * CloudTrail allows 2 lookups a second per region. Revokes come in bursts (round hours) and
- * concurrent revokes share their database round trips (access/grants/revoke-batches.ts): the more
+ * concurrent revokes share their database round trips (store/revoke-batches.ts): the more
  * run at once, the larger those batches.
  */
 const CONCURRENCY: Partial<Record<QueueKey, number>> = { maintenance: 1, digest: 1, activity: 2, revoke: 100 };

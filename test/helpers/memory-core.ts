@@ -1,4 +1,5 @@
 import { AccessService } from '../../src/access/service';
+import { RevokeBatches } from '../../src/store/revoke-batches';
 import type { Policy } from '../../src/access/policy';
 import type { IdGenerator } from '../../src/lib/ids';
 import { createLogger } from '../../src/lib/logger';
@@ -42,6 +43,8 @@ export function memoryCore(opts: { policy?: Policy; groups?: Record<string, stri
   const service = new AccessService({
     policy,
     store,
+    // The production batching over the in-memory store: the use cases see one grant at a time either way.
+    revokes: new RevokeBatches(store, clock),
     outbox,
     scheduler,
     notifier,

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { RevokeBatches } from '../../src/access/grants/revoke-batches';
+import { RevokeBatches } from '../../src/store/revoke-batches';
 import { DrizzleAccessStore } from '../../src/store/repos/access-store';
 import { auditEvents } from '../../src/store/schema';
 import type { Actor, Grant, GrantWithRequest } from '../../src/access/model';
@@ -43,19 +43,19 @@ describe.each(['postgres', 'pglite'] as const)('revoke batches on %s', (kind) =>
       verified: jest.spyOn(DrizzleAccessStore.prototype, 'markRevokesVerified'),
     };
 
-    const loaded = await Promise.all([...grants.map((g) => batches.load.submit(g.id)), batches.load.submit('g-no-such-grant')]);
+    const loaded = await Promise.all([...grants.map((g) => batches.load(g.id)), batches.load('g-no-such-grant')]);
     expect(loaded.map((l) => l?.grant.id)).toEqual([...grants.map((g) => g.id), undefined]);
     expect(loaded.every((l) => !l || l.request.id === l.grant.requestId)).toBe(true);
     const rows = loaded.slice(0, -1) as GrantWithRequest[];
 
     // The first grant twice (a reconciler sweep racing its job): both see it revoking, it is audited once.
-    const started = await Promise.all([...rows.map((r) => batches.start.submit(r.grant)), batches.start.submit(rows[0]!.grant)]);
+    const started = await Promise.all([...rows.map((r) => batches.start(r.grant)), batches.start(rows[0]!.grant)]);
     expect(started.map((g) => g?.status)).toEqual(Array(7).fill('revoking'));
 
     const endedAt = (i: number) => new Date(clock.now().getTime() + 10 * i);
     const ends = await Promise.all([
       ...rows.map((r, i) =>
-        batches.finish.submit({
+        batches.finish({
           grant: started[i]!,
           request: r.request,
           how: 'expired',
@@ -64,7 +64,7 @@ describe.each(['postgres', 'pglite'] as const)('revoke batches on %s', (kind) =>
           activity: null,
         }),
       ),
-      batches.finish.submit({
+      batches.finish({
         grant: started[0]!,
         request: rows[0]!.request,
         how: 'expired',
@@ -77,10 +77,7 @@ describe.each(['postgres', 'pglite'] as const)('revoke batches on %s', (kind) =>
     expect(ends.map((e) => e?.grant.revokedAt?.getTime())).toEqual([...rows.map((_, i) => endedAt(i).getTime()), undefined]);
     expect(ends.slice(0, -1).map((e) => [e?.grant.status, e?.request.status])).toEqual(Array(6).fill(['expired', 'expired']));
 
-    const verified = await Promise.all([
-      ...rows.map((r, i) => batches.verified.submit(ends[i]!.grant)),
-      batches.verified.submit(ends[0]!.grant),
-    ]);
+    const verified = await Promise.all([...rows.map((r, i) => batches.verified(ends[i]!.grant)), batches.verified(ends[0]!.grant)]);
     expect(verified).toEqual([...Array(6).fill(true), false]);
 
     expect(Object.fromEntries(Object.entries(calls).map(([step, spy]) => [step, spy.mock.calls.length]))).toEqual({

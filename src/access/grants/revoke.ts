@@ -33,7 +33,7 @@ export interface NotYetDue {
  * revokes (`revokeFollowUps`).
  */
 export async function endDueGrant(core: Core, grantId: string): Promise<EndResult | NotYetDue> {
-  const loaded = await core.revokes.load.submit(grantId);
+  const loaded = await core.revokes.load(grantId);
   if (!loaded) return { ended: false };
   const { grant } = loaded;
   const dueInMs = grant.expiresAt ? grant.expiresAt.getTime() - core.deps.clock.now().getTime() : 0;
@@ -51,11 +51,11 @@ export type EndResult = { ended: 'expired' | 'revoked'; lateMs: number } | { end
  */
 export async function endGrant(core: Core, grantId: string, known?: GrantWithRequest, detachFollowUps = false): Promise<EndResult> {
   const { store, clock } = core.deps;
-  const loaded = known ?? (await core.revokes.load.submit(grantId));
+  const loaded = known ?? (await core.revokes.load(grantId));
   if (!loaded) return { ended: false };
   const { request } = loaded;
   const role = core.role(request.roleId);
-  const grant = await core.revokes.start.submit(loaded.grant);
+  const grant = await core.revokes.start(loaded.grant);
   if (!grant) return { ended: false };
 
   let provider: AccessProvider;
@@ -90,7 +90,7 @@ export async function endGrant(core: Core, grantId: string, known?: GrantWithReq
   const lateMs = grant.expiresAt && how === 'expired' ? Math.max(0, endedAt.getTime() - grant.expiresAt.getTime()) : 0;
   // No activity log to read (the sandbox, lookups off): say so on the grant now, rather than queue a lookup.
   const activity = activityAtEnd(core, provider);
-  const ended = await core.revokes.finish.submit({ grant, request, how, endedAt, lateMs, activity });
+  const ended = await core.revokes.finish({ grant, request, how, endedAt, lateMs, activity });
   if (!ended) return { ended: false };
   const followUps = async () => {
     if (!activity) await queueActivityLookup(core, grantId, endedAt);

@@ -6,14 +6,14 @@ import type { ActivitySource } from '../model/activity';
 import type { ChatEffect, ChatProgress, OwedChat } from '../outbox/effects';
 import type { AccessRequest, Actor, ChatMessageRef, Grant, Identity, Platform, RequestView } from '../model';
 import type { ExtensionNotice, ExtensionView } from '../model/extension';
-import type { AccessStore } from './store';
+import type { AccessStore, RevokeRecords } from './store';
 import type { ApproverSet, EscalationTier, OnCallSchedule, Policy, Role } from '../policy';
 
 /**
  * The core's only doors to the outside. Adapters implement them (store/, jobs/,
  * providers/, chat/); the service receives them in its constructor.
  */
-export type { AccessStore, ApprovalStore, AuditStore, CardStore, GrantStore, RequestStore } from './store';
+export type { AccessStore, ApprovalStore, AuditStore, CardStore, Ending, GrantStore, RequestStore, RevokeRecords } from './store';
 
 /** Chat work owed after a recorded fact (the `chat_outbox` table), delivered by its own queue. */
 export interface ChatOutbox {
@@ -172,6 +172,8 @@ export interface Notifier {
 export interface AccessDeps {
   policy: Policy;
   store: AccessStore;
+  /** The revoke path's records (batched across concurrent revokes by the adapter). */
+  revokes: RevokeRecords;
   scheduler: Scheduler;
   providers: ProviderLookup;
   notifier: Notifier;

@@ -114,6 +114,36 @@ export interface CardStore {
   /** The platform said this message is gone for good: it is not updated again. */
   markCardStale(ref: ChatMessageRef, at: Date): Promise<void>;
 }
+/** A grant whose provider revoke has returned, ready to be recorded as ended. */
+export interface Ending {
+  /** The grant as its revoke started (`revoking`). */
+  grant: Grant;
+  /** The request as it was read before the revoke (kept if its own transition does not apply). */
+  request: AccessRequest;
+  how: 'expired' | 'revoked';
+  /** When the provider's revoke returned: the grant's `revoked_at`. */
+  endedAt: Date;
+  lateMs: number;
+  /** Known at once when there is no activity log to read (the sandbox); otherwise looked up later. */
+  activity: GrantActivity | null;
+}
+
+/**
+ * The revoke path's reads and writes, one grant at a time as the revoke use case sees them.
+ * Thousands of grants may end in the same minute: the adapter (store/revoke-batches.ts)
+ * lets concurrent calls share one query, statement or transaction each.
+ */
+export interface RevokeRecords {
+  /** The grant and its request; undefined when there is no such grant. */
+  load(grantId: string): Promise<GrantWithRequest | undefined>;
+  /** Marks the grant `revoking` (audited `revoke.started` when it was active); undefined when it is already ended. */
+  start(grant: Grant): Promise<Grant | undefined>;
+  /** Records the end (grant and request, audited `grant.expired|revoked`); undefined when another worker recorded it first. */
+  finish(ending: Ending): Promise<GrantWithRequest | undefined>;
+  /** Records that the provider confirmed the access gone (audited `revoke.verified`); false when already recorded. */
+  verified(grant: Grant): Promise<boolean>;
+}
+
 /**
  * The store as the use cases see it: each port above, and transactions over them. The
  * Postgres adapter (store/repos/access-store.ts) and the in-memory one the unit tests use

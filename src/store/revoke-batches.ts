@@ -1,25 +1,10 @@
-import { Coalescer } from '../../lib/coalescer';
-import type { Clock } from '../../lib/clock';
-import type { GrantActivity } from '../model/activity';
-import { GRANT_TRANSITIONS, REQUEST_TRANSITIONS } from '../model/lifecycle';
-import type { AccessRequest, Grant, GrantWithRequest } from '../model';
-import type { AccessStore } from '../ports';
+import { GRANT_TRANSITIONS, REQUEST_TRANSITIONS } from '../access/model/lifecycle';
+import type { Grant, GrantWithRequest } from '../access/model';
+import type { AccessStore, Ending, RevokeRecords } from '../access/ports';
+import { Coalescer } from '../lib/coalescer';
+import type { Clock } from '../lib/clock';
 
 const WORKER = { platform: 'system', userId: 'worker' } as const;
-
-/** A grant whose provider revoke has returned, ready to be recorded as ended. */
-export interface Ending {
-  /** The grant as its revoke started (`revoking`). */
-  grant: Grant;
-  /** The request as it was read before the revoke (kept if its own transition does not apply). */
-  request: AccessRequest;
-  how: 'expired' | 'revoked';
-  /** When the provider's revoke returned: the grant's `revoked_at`. */
-  endedAt: Date;
-  lateMs: number;
-  /** Known at once when there is no activity log to read (the sandbox); otherwise looked up later. */
-  activity: GrantActivity | null;
-}
 
 /**
  * The revoke path's reads and writes, batched. Thousands of grants may expire in the same
@@ -27,26 +12,36 @@ export interface Ending {
  * of the end and that of its verification: concurrent revokes that meet here share one
  * query, statement or transaction for each (`Coalescer`),
  * while a lone revoke runs alone, at once. Per grant, nothing changes: the same
- * transitions and audit events, in the same order, as one grant at a time.
+ * transitions and audit events, in the same order, as one grant at a time. The core sees
+ * one grant at a time (the RevokeRecords port); the batching is this adapter's business.
  */
-export class RevokeBatches {
-  /** The grant and its request; undefined when there is no such grant. */
-  readonly load: Coalescer<string, GrantWithRequest | undefined>;
-  /** Marks the grant `revoking` (audited `revoke.started` when it was active); undefined when it is already ended. */
-  readonly start: Coalescer<Grant, Grant | undefined>;
-  /** Records the end (grant and request, audited `grant.expired|revoked`); undefined when another worker recorded it first. */
-  readonly finish: Coalescer<Ending, GrantWithRequest | undefined>;
-  /** Records that the provider confirmed the access gone (audited `revoke.verified`); false when already recorded. */
-  readonly verified: Coalescer<Grant, boolean>;
+export class RevokeBatches implements RevokeRecords {
+  private readonly loads: Coalescer<string, GrantWithRequest | undefined>;
+  private readonly starts: Coalescer<Grant, Grant | undefined>;
+  private readonly finishes: Coalescer<Ending, GrantWithRequest | undefined>;
+  private readonly verifies: Coalescer<Grant, boolean>;
 
   constructor(
     private readonly store: AccessStore,
     private readonly clock: Clock,
   ) {
-    this.load = new Coalescer((ids) => this.loadAll(ids));
-    this.start = new Coalescer((grants) => this.startAll(grants));
-    this.finish = new Coalescer((endings) => this.finishAll(endings));
-    this.verified = new Coalescer((grants) => this.verifiedAll(grants));
+    this.loads = new Coalescer((ids) => this.loadAll(ids));
+    this.starts = new Coalescer((grants) => this.startAll(grants));
+    this.finishes = new Coalescer((endings) => this.finishAll(endings));
+    this.verifies = new Coalescer((grants) => this.verifiedAll(grants));
+  }
+
+  load(grantId: string): Promise<GrantWithRequest | undefined> {
+    return this.loads.submit(grantId);
+  }
+  start(grant: Grant): Promise<Grant | undefined> {
+    return this.starts.submit(grant);
+  }
+  finish(ending: Ending): Promise<GrantWithRequest | undefined> {
+    return this.finishes.submit(ending);
+  }
+  verified(grant: Grant): Promise<boolean> {
+    return this.verifies.submit(grant);
   }
 
   private async loadAll(ids: string[]): Promise<Array<GrantWithRequest | undefined>> {
