@@ -8,13 +8,13 @@ import {
 import { isAccessError } from '../../access/model/errors';
 import { runCardAction } from './actions';
 import { whyRefused } from './boundary';
-import { ADAPTIVE_CARD_CONTENT_TYPE } from './cards/card';
+import { ADAPTIVE_CARD_CONTENT_TYPE, SUBMIT_VERB } from './cards/card';
 import { teamsTextMarkup } from './cards/format';
 import { help } from './cards/lists';
 import { onCommandMessage } from './commands/message';
 import type { TeamsDeps } from './deps';
 import { rememberConversation } from './references';
-import { say } from './say';
+import { cardMessage, say } from './say';
 
 /**
  * jitbot in Teams: messages are commands, card buttons are universal actions
@@ -26,7 +26,9 @@ export class TeamsBot extends ActivityHandler {
     super();
     this.onMessage(async (context, next) => {
       await rememberConversation(deps, context.activity);
-      await onCommandMessage(deps, context);
+      const submitted = fallbackSubmit(context.activity.value);
+      if (submitted) await this.onFallbackSubmit(context, submitted);
+      else await onCommandMessage(deps, context);
       await next();
     });
     this.onMembersAdded(async (context, next) => {
@@ -81,6 +83,18 @@ export class TeamsBot extends ActivityHandler {
     return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card as unknown as Record<string, unknown> };
   }
 
+  /**
+   * A card button pressed in a Teams client without Universal Actions: its `Action.Submit`
+   * fallback arrives as a message. It runs as the `Action.Execute` would, and the answer
+   * replaces the clicked card (or, when Teams does not say which, follows it).
+   */
+  private async onFallbackSubmit(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<void> {
+    const answer = await runCardAction(this.deps, context.activity, value);
+    const replyToId = context.activity.replyToId;
+    if (replyToId) await context.updateActivity({ ...cardMessage(answer), id: replyToId });
+    else await say(context, answer);
+  }
+
   /** Installed in a team or a chat: remember it and, in a channel, show the id admins put in the policy. */
   private async welcome(context: TurnContext): Promise<void> {
     const stored = await rememberConversation(this.deps, context.activity);
@@ -97,4 +111,12 @@ export class TeamsBot extends ActivityHandler {
     }
     await say(context, help());
   }
+}
+
+/** The `Action.Execute` an `Action.Submit` fallback stands in for (cards/card.ts), or undefined for an ordinary message. */
+function fallbackSubmit(value: unknown): AdaptiveCardInvokeValue | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const { [SUBMIT_VERB]: verb, ...data } = value as Record<string, unknown>;
+  if (typeof verb !== 'string') return undefined;
+  return { action: { type: 'Action.Execute', id: '', verb, data }, trigger: 'manual' } as unknown as AdaptiveCardInvokeValue;
 }

@@ -106,6 +106,48 @@ describe('Teams end to end', () => {
     expect(audit.find((e) => e.action === 'approval.approve')).toMatchObject({ actorId: ALICE.aadObjectId, actorPlatform: 'teams' });
   });
 
+  it('a Teams client without Universal Actions: the Action.Submit fallback approves, and the answer replaces the card', async () => {
+    const req = requester(7);
+    const request = await ask(req, 'jit request quick 5m "fallback client"');
+    const card = teamsCard(request.id)!;
+    const approve = (JSON.parse(cardJson(card)).actions as Array<Record<string, unknown>>).find((a) => a.verb === 'jit.approve')!;
+    const fallback = approve.fallback as { type: string; data: Record<string, unknown> };
+    expect(fallback.type).toBe('Action.Submit');
+    const res = await t.teams!.submit(ALICE, channel, fallback.data, card.responseId!);
+    expect(res.status).toBe(200);
+    await waitFor(async () => (await grantOf(request.id))?.status === 'active', 'grant active');
+    await waitFor(
+      () =>
+        teamsUpdates(card.responseId!).some(
+          (u) =>
+            cardJson(u).includes(`Access request ${request.id} — approved`) ||
+            cardJson(u).includes(`Access request ${request.id} — active`),
+        ),
+      'the clicked card replaced',
+    );
+    // A submit is not a command: nothing answered "I don't know".
+    expect(
+      fw()
+        .calls.map(textOf)
+        .some((m) => m.includes("I don't know")),
+    ).toBe(false);
+  });
+
+  it('1:1 notices are a card with a notification summary, not the same words twice', async () => {
+    const req = requester(8);
+    const request = await ask(req, 'jit request quick 5m "once"');
+    const notice = await waitFor(
+      () =>
+        fw()
+          .callsTo(personalId(req), 'send')
+          .find((c) => cardJson(c).includes('is waiting for approval')),
+      'the submitted notice',
+    );
+    expect(notice.body.text).toBeUndefined();
+    expect(String(notice.body.summary)).toContain(`Your request for **quick**`);
+    expect(request.status).toBe('pending');
+  });
+
   it('a Slack request is approved in Teams, and the decision updates both cards', async () => {
     await t.signer.slashCommand({ userId: 'U0SLACKREQ', text: 'request quick 1m cross', responseUrl: t.slackApi.responseUrl('cross') });
     const request = await latestRequest('U0SLACKREQ');

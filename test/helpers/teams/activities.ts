@@ -86,6 +86,14 @@ export class TeamsChannel {
     );
   }
 
+  /**
+   * A card button pressed in a Teams client without Universal Actions: the `Action.Submit`
+   * fallback's data (inputs merged in) arrives as a message with `value` and no text.
+   */
+  submit(from: TeamsUser, where: Where, value: Record<string, unknown>, replyToId: string): Promise<Response> {
+    return this.post({ ...this.base(from, where), type: 'message', replyToId, value });
+  }
+
   /** The bot is added to a team (its channel) or to a user's personal scope. */
   install(by: TeamsUser, where: Where): Promise<Response> {
     return this.post({ ...this.base(by, where), type: 'conversationUpdate', membersAdded: [{ id: BOT.id }] });

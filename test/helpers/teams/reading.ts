@@ -7,8 +7,9 @@ import type { TeamsUser } from './activities';
 export const cardJson = (call: ConnectorCall): string =>
   JSON.stringify((call.body.attachments as Array<{ content: unknown }> | undefined)?.[0]?.content ?? {});
 
-/** A call's text and card together, for `includes` checks. */
-export const textOf = (call: ConnectorCall): string => `${String(call.body.text ?? '')} ${cardJson(call)}`;
+/** A call's text, notification summary and card together, for `includes` checks. */
+export const textOf = (call: ConnectorCall): string =>
+  `${String(call.body.text ?? '')} ${String(call.body.summary ?? '')} ${cardJson(call)}`;
 
 /** The conversation id of a user's 1:1 chat with the bot (activities.ts names it so). */
 export const personalId = (user: TeamsUser): string => `a:personal-${user.name}`;

@@ -26,6 +26,7 @@ function decision(view: RequestView, role: Role): { inputs: CardElement[]; actio
         DURATION_INPUT,
         'Or approve for less',
         shorter.map((ms) => ({ title: formatDuration(ms), value: String(ms) })),
+        'Pick a shorter duration',
       ),
     ],
     actions: [...buttons, execute('Approve for less', VERBS.approveDuration, data)],

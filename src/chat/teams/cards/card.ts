@@ -1,13 +1,17 @@
 /**
- * Adaptive Card JSON (schema 1.4, what Teams renders with `Action.Execute`). The
- * builders in this folder are pure: data in, card out, no botbuilder import.
+ * Adaptive Card JSON. Microsoft documents Universal Actions (`Action.Execute`) for cards
+ * of version 1.5, with an `Action.Submit` fallback for Teams clients that lack them
+ * ("Work with Universal Actions for Adaptive Cards", backward compatibility): every
+ * `execute()` carries one, whose data names the verb (`SUBMIT_VERB`) so the bot routes the
+ * submit like the invoke. The builders in this folder are pure: data in, card out, no
+ * botbuilder import.
  */
 export type CardElement = Record<string, unknown>;
 
 export interface AdaptiveCard {
   type: 'AdaptiveCard';
   $schema: string;
-  version: '1.4';
+  version: '1.5';
   body: CardElement[];
   actions?: CardElement[];
   msteams?: { width: 'Full' };
@@ -19,7 +23,7 @@ export function card(body: Array<CardElement | undefined>, actions: CardElement[
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.4',
+    version: '1.5',
     body: body.filter((e): e is CardElement => e !== undefined),
     ...(actions.length ? { actions } : {}),
     msteams: { width: 'Full' },
@@ -33,21 +37,34 @@ export const facts = (pairs: Array<[string, string]>): CardElement => ({
   facts: pairs.map(([title, value]) => ({ title, value })),
 });
 
-/** A universal action: Teams sends it to the bot as an `adaptiveCard/action` invoke. */
+/** Where an `Action.Submit` fallback's data names the verb of the `Action.Execute` it stands in for. */
+export const SUBMIT_VERB = 'jitVerb';
+
+/**
+ * A universal action: Teams sends it to the bot as an `adaptiveCard/action` invoke; a
+ * client without Universal Actions sends the fallback's submit as a message instead.
+ */
 export const execute = (title: string, verb: string, data: Record<string, unknown>, style?: 'positive' | 'destructive'): CardElement => ({
   type: 'Action.Execute',
   title,
   verb,
   data,
   ...(style ? { style } : {}),
+  fallback: { type: 'Action.Submit', title, data: { ...data, [SUBMIT_VERB]: verb }, ...(style ? { style } : {}) },
 });
 
 /** A drop-down whose value Teams sends with the card's `Action.Execute` data under `id`. */
-export const choiceSet = (id: string, label: string, choices: Array<{ title: string; value: string }>): CardElement => ({
+export const choiceSet = (
+  id: string,
+  label: string,
+  choices: Array<{ title: string; value: string }>,
+  placeholder: string,
+): CardElement => ({
   type: 'Input.ChoiceSet',
   id,
   label,
   style: 'compact',
+  placeholder,
   choices,
 });
 

@@ -20,11 +20,21 @@ export function myRequests(views: RequestView[]): AdaptiveCard {
   ]);
 }
 
+/**
+ * The most requests `pending` lists with their buttons: Teams refuses a bot message much past
+ * 28 KB, and a hundred realistic entries make about 120 KB.
+ */
+export const PENDING_LIST_MAX = 15;
+
 export function pendingForMe(views: RequestView[]): AdaptiveCard {
   if (views.length === 0) return card([text('Nothing is waiting for your approval.')]);
+  const shown = views.slice(0, PENDING_LIST_MAX);
+  const more = views.length - shown.length;
   return card([
-    text(`${views.length} requests wait for your decision`, { weight: 'Bolder' }),
-    ...views.map((v) => ({
+    text(`${views.length} request${views.length === 1 ? '' : 's'} wait${views.length === 1 ? 's' : ''} for your decision`, {
+      weight: 'Bolder',
+    }),
+    ...shown.map((v) => ({
       type: 'Container',
       separator: true,
       items: [
@@ -40,6 +50,14 @@ export function pendingForMe(views: RequestView[]): AdaptiveCard {
         },
       ],
     })),
+    more > 0
+      ? text(
+          `…and ${more} more, oldest first above: decide on these, then send \`pending\` again (or use their cards in the approval channel).`,
+          {
+            isSubtle: true,
+          },
+        )
+      : undefined,
   ]);
 }
 

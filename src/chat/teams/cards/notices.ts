@@ -20,6 +20,7 @@ function expiryActions(view: RequestView, extendChoices: number[]): { inputs: Ca
         EXTEND_INPUT,
         'Extend by',
         extendChoices.map((ms) => ({ title: formatDuration(ms), value: String(ms) })),
+        'Pick how much longer',
       ),
     ],
     actions: [execute('Extend', VERBS.extend, data, 'positive'), done],

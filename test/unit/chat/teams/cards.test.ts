@@ -1,6 +1,8 @@
 import type { RequestView } from '../../../../src/access/model';
 import { approvalCard } from '../../../../src/chat/teams/cards/approval-card';
 import { requesterNotice } from '../../../../src/chat/teams/cards/notices';
+import { SUBMIT_VERB } from '../../../../src/chat/teams/cards/card';
+import { PENDING_LIST_MAX, pendingForMe } from '../../../../src/chat/teams/cards/lists';
 import { parsePolicy } from '../../../../src/config/policy-file';
 
 const policy = parsePolicy(
@@ -88,5 +90,53 @@ describe('Teams cards', () => {
     const done = approvalCard(view({ status: 'active', breakGlass: true, reviewedBy: 'alice', reviewedAt: at }), role);
     expect(JSON.stringify(done)).toContain('Break-glass reviewed by user alice');
     expect(verbs(done)).toEqual([]);
+  });
+
+  /** Every element of a card, nested containers and action sets included. */
+  const elements = (node: unknown): Array<Record<string, unknown>> => {
+    if (Array.isArray(node)) return node.flatMap(elements);
+    if (!node || typeof node !== 'object') return [];
+    const el = node as Record<string, unknown>;
+    return [el, ...Object.values(el).flatMap(elements)];
+  };
+
+  it('declares schema 1.5 and gives every Action.Execute an Action.Submit fallback naming its verb (Universal Actions)', () => {
+    const pending = approvalCard(view(), role);
+    const warning = requesterNotice({ ...view({ status: 'active' }), grant: null }, role, {
+      kind: 'expiring_soon',
+      msLeft: 60_000,
+      extendChoices: [900_000],
+    }).card;
+    for (const c of [pending, warning, pendingForMe([view()])]) {
+      expect(c.version).toBe('1.5');
+      const executes = elements(c).filter((e) => e.type === 'Action.Execute');
+      expect(executes.length).toBeGreaterThan(0);
+      for (const e of executes) {
+        expect(e.fallback).toEqual(
+          expect.objectContaining({ type: 'Action.Submit', title: e.title, data: { ...(e.data as object), [SUBMIT_VERB]: e.verb } }),
+        );
+      }
+    }
+  });
+
+  it('drop-downs say what to pick', () => {
+    const sets = [
+      ...elements(approvalCard(view({ durationMs: 3 * 3_600_000 }), role)),
+      ...elements(
+        requesterNotice(view({ status: 'active' }), role, { kind: 'expiring_soon', msLeft: 60_000, extendChoices: [900_000] }).card,
+      ),
+    ].filter((e) => e.type === 'Input.ChoiceSet');
+    expect(sets.map((e) => e.placeholder)).toEqual(['Pick a shorter duration', 'Pick how much longer']);
+  });
+
+  it('the pending list counts in words and stays small: at most PENDING_LIST_MAX requests with buttons', () => {
+    expect(JSON.stringify(pendingForMe([view()]))).toContain('1 request waits for your decision');
+    const many = Array.from({ length: 100 }, (_, i) => view({ id: `R-TEST${String(i).padStart(4, '0')}`, reason: 'x'.repeat(200) }));
+    const list = pendingForMe(many);
+    expect(JSON.stringify(list)).toContain('100 requests wait for your decision');
+    expect(elements(list).filter((e) => e.verb === 'jit.approve')).toHaveLength(PENDING_LIST_MAX);
+    expect(JSON.stringify(list)).toContain(`…and ${100 - PENDING_LIST_MAX} more`);
+    // Teams refuses bot messages much past 28 KB.
+    expect(Buffer.byteLength(JSON.stringify(list))).toBeLessThan(28_000);
   });
 });
