@@ -5,7 +5,7 @@ import type { ActivitySource } from '../access/model/activity';
 import type { Grant } from '../access/model';
 import type { Role } from '../access/policy';
 import { accountOf, type AwsAccounts } from './aws-accounts';
-import type { AccessProvider, GrantContext, ProviderGrantResult } from '../access/ports';
+import type { AccessProvider, DeliveryPart, GrantContext, ProviderGrantResult } from '../access/ports';
 import type { Clock } from '../lib/clock';
 import { formatDuration } from '../lib/duration';
 import { awsProviderError } from './aws-errors';
@@ -246,32 +246,43 @@ export class AwsStsProvider implements AccessProvider {
     creds: Credentials,
     link: string,
     d: { wanted: number; seconds: number; maxSeconds: number; chained: boolean },
-  ): string {
+  ): DeliveryPart[] {
     const expires = creds.Expiration!.toISOString().replace('.000Z', 'Z');
-    const parts = [
-      `*AWS console:* <${link}|Open the console as ${roleNameOf(ctx.role.aws!.role_arn)}> (the link works once, within 15 minutes)`,
-      '*CLI:*\n```export AWS_ACCESS_KEY_ID=' +
-        creds.AccessKeyId +
-        ' AWS_SECRET_ACCESS_KEY=' +
-        creds.SecretAccessKey +
-        ' AWS_SESSION_TOKEN=' +
-        creds.SessionToken +
-        '```',
-      `These credentials expire at ${expires}. CloudTrail records what you do under your source identity ${ctx.requesterProfile?.email}. Never paste them in a channel.`,
+    const parts: DeliveryPart[] = [
+      {
+        kind: 'link',
+        title: 'AWS console',
+        text: `Open the console as ${roleNameOf(ctx.role.aws!.role_arn)}`,
+        url: link,
+        note: 'the link works once, within 15 minutes',
+      },
+      {
+        kind: 'code',
+        title: 'CLI',
+        code: `export AWS_ACCESS_KEY_ID=${creds.AccessKeyId} AWS_SECRET_ACCESS_KEY=${creds.SecretAccessKey} AWS_SESSION_TOKEN=${creds.SessionToken}`,
+      },
+      {
+        kind: 'text',
+        text: `These credentials expire at ${expires}. CloudTrail records what you do under your source identity ${ctx.requesterProfile?.email}. Never paste them in a channel.`,
+      },
     ];
     if (d.wanted > d.seconds) {
       const why =
         d.chained && d.seconds === ROLE_CHAINING_MAX_SECONDS && d.maxSeconds > ROLE_CHAINING_MAX_SECONDS
           ? 'jitbot itself runs as an AWS role, and AWS limits a role assumed from another role ("role chaining") to 1 hour; the console session is capped at 1 hour too'
           : `the role's maximum session duration is ${formatDuration(d.maxSeconds * 1000)} (raise MaxSessionDuration on the role to allow more)`;
-      parts.push(
-        `:warning: You asked for ${formatDuration(d.wanted * 1000)} but these credentials last ${formatDuration(d.seconds * 1000)}: ${why}. Ask again when they run out.`,
-      );
+      parts.push({
+        kind: 'note',
+        tone: 'warning',
+        text: `You asked for ${formatDuration(d.wanted * 1000)} but these credentials last ${formatDuration(d.seconds * 1000)}: ${why}. Ask again when they run out.`,
+      });
     } else if (d.wanted < STS_MIN_SECONDS) {
-      parts.push(
-        `:information_source: AWS issues role credentials for at least 15 minutes; jitbot denies this session when your ${formatDuration(Math.max(d.wanted, 0) * 1000)} end.`,
-      );
+      parts.push({
+        kind: 'note',
+        tone: 'info',
+        text: `AWS issues role credentials for at least 15 minutes; jitbot denies this session when your ${formatDuration(Math.max(d.wanted, 0) * 1000)} end.`,
+      });
     }
-    return parts.join('\n\n');
+    return parts;
   }
 }

@@ -85,7 +85,12 @@ export class AzureRbacProvider implements AccessProvider {
     const note = azure.mode === 'pim' ? ' Azure PIM ends it on its own at the expiry.' : '';
     return {
       ref: `${azure.scope}/providers/Microsoft.Authorization/${azure.mode === 'pim' ? 'roleAssignmentScheduleRequests' : 'roleAssignments'}/${name}`,
-      privateDelivery: `Your Azure role assignment is in place at \`${azure.scope}\`; it can take a few minutes to take effect in the portal and CLI.${note}`,
+      privateDelivery: [
+        {
+          kind: 'text',
+          text: `Your Azure role assignment is in place at \`${azure.scope}\`; it can take a few minutes to take effect in the portal and CLI.${note}`,
+        },
+      ],
     };
   }
 

@@ -13,6 +13,10 @@ import { ManualClock } from '../helpers/clock';
  * fake. The fake issues credentials on the real clock, so the provider's clock is
  * started at real time and moved by hand from there.
  */
+/** The words of a delivery's text and notes. */
+const deliveryText = (result: { privateDelivery?: Array<{ kind: string; text?: string }> }) =>
+  (result.privateDelivery ?? []).map((p) => p.text ?? '').join('\n');
+
 describe('AwsStsProvider against fake STS/IAM', () => {
   const fake = new FakeAws();
   let clock: ManualClock;
@@ -63,10 +67,14 @@ describe('AwsStsProvider against fake STS/IAM', () => {
       tags: { 'jit-request': 'R-AAAA1111', 'jit-requester': 'carol@example.com' },
     });
     expect(session.durationSeconds).toBe(90 * 60);
-    expect(result.privateDelivery).toContain(
-      `export AWS_ACCESS_KEY_ID=${session.accessKeyId} AWS_SECRET_ACCESS_KEY=${session.secretAccessKey} AWS_SESSION_TOKEN=${session.sessionToken}`,
-    );
-    const link = new URL(/<(http[^|>]+)\|/.exec(result.privateDelivery!)![1]!);
+    expect(result.privateDelivery).toContainEqual({
+      kind: 'code',
+      title: 'CLI',
+      code: `export AWS_ACCESS_KEY_ID=${session.accessKeyId} AWS_SECRET_ACCESS_KEY=${session.secretAccessKey} AWS_SESSION_TOKEN=${session.sessionToken}`,
+    });
+    const console = result.privateDelivery!.find((p) => p.kind === 'link');
+    expect(console).toMatchObject({ title: 'AWS console', text: 'Open the console as ProdRead' });
+    const link = new URL(console!.kind === 'link' ? console!.url : '');
     expect(link.pathname).toBe('/federation');
     expect(link.searchParams.get('Action')).toBe('login');
     expect(fake.signinTokens.get(link.searchParams.get('SigninToken')!)).toBe(session);
@@ -81,7 +89,7 @@ describe('AwsStsProvider against fake STS/IAM', () => {
   it("clamps to the role's MaxSessionDuration and says so", async () => {
     const result = await provider().grant(ctx('R-AAAA2222', 6 * 60));
     expect(fake.sessions.at(-1)!.durationSeconds).toBe(4 * 3600);
-    expect(result.privateDelivery).toContain("You asked for 6h but these credentials last 4h: the role's maximum session duration is 4h");
+    expect(deliveryText(result)).toContain("You asked for 6h but these credentials last 4h: the role's maximum session duration is 4h");
   });
 
   it('explains the 1 hour role-chaining limit when the bot runs as a role, and leaves SessionDuration out of the sign-in token call', async () => {
@@ -89,7 +97,7 @@ describe('AwsStsProvider against fake STS/IAM', () => {
     try {
       const result = await provider().grant(ctx('R-AAAA3333', 3 * 60));
       expect(fake.sessions.at(-1)!.durationSeconds).toBe(3600);
-      expect(result.privateDelivery).toContain('"role chaining") to 1 hour');
+      expect(deliveryText(result)).toContain('"role chaining") to 1 hour');
     } finally {
       fake.callerArn = 'arn:aws:iam::111122223333:user/jitbot';
     }
@@ -165,7 +173,7 @@ describe('AwsStsProvider against fake STS/IAM', () => {
   it('denies a short grant at its expiry, since STS credentials last at least 15 minutes', async () => {
     const result = await provider().grant(ctx('R-BBBB3333', 5));
     expect(fake.sessions.at(-1)!.durationSeconds).toBe(900);
-    expect(result.privateDelivery).toContain('at least 15 minutes');
+    expect(deliveryText(result)).toContain('at least 15 minutes');
     clock.advance(5 * 60_000);
     await provider().revoke(grantOf('R-BBBB3333', result.ref), role());
     expect(fake.denyPolicy('ProdRead')!.Statement.some((s) => s.Condition.StringEquals['aws:userid'].endsWith(':jit-R-BBBB3333'))).toBe(

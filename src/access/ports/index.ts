@@ -59,11 +59,24 @@ export interface GrantContext {
   requesterProfile: Policy['users'][string] | undefined;
 }
 
+/**
+ * One part of what a provider hands the requester privately, as data: each chat platform
+ * lays it out in its own markup (a link is `<url|text>` in Slack, `[text](url)` in Teams).
+ * Text parts may use `backticks` for names; nothing else is markup.
+ */
+export type DeliveryPart =
+  | { kind: 'text'; text: string }
+  /** A link to open (a console sign-in), under a title; `note` says how long it works. */
+  | { kind: 'link'; title: string; text: string; url: string; note?: string }
+  /** Something to copy as it is (a shell line with credentials). */
+  | { kind: 'code'; title: string; code: string }
+  | { kind: 'note'; tone: 'warning' | 'info'; text: string };
+
 export interface ProviderGrantResult {
   /** Non-secret reference stored on the grant (session name, assignment id…). */
   ref: string;
-  /** Private instructions for the requester only (never stored, never posted in a channel). */
-  privateDelivery?: string;
+  /** Private instructions for the requester only (never stored, never queued, never posted in a channel). */
+  privateDelivery?: DeliveryPart[];
 }
 
 /** A place access is given: sandbox, AWS, Azure. Both calls must be idempotent per grant id. */
@@ -122,7 +135,7 @@ export type RequesterNotice =
   /** The request waited past a tier's `after`: these approvers are now asked too. */
   | { kind: 'escalated'; tier: number; approvers: ApproverSet }
   | { kind: 'denied'; by: string; reason: string }
-  | { kind: 'granted'; providerLabel: string; privateDelivery?: string }
+  | { kind: 'granted'; providerLabel: string; privateDelivery?: DeliveryPart[] }
   | { kind: 'grant_failed'; error: string }
   /** extendChoices: durations (ms) the "Extend" control may offer (extensions/rules.ts), empty when none fit. */
   | { kind: 'expiring_soon'; msLeft: number; extendChoices: number[] }

@@ -43,6 +43,8 @@ export interface Markup {
   bold(text: string): string;
   code(text: string): string;
   emoji(name: EmojiName): string;
+  /** A link whose text is ours (a console sign-in): `url` and `text` never come from people. */
+  link(url: string, text: string): string;
   /** A jitbot command as the reader types it on this platform (`/jit revoke R-1` in Slack, `revoke R-1` in Teams). */
   command(args: string): string;
 }
@@ -56,5 +58,6 @@ export const plainMarkup: Markup = {
   bold: (t) => t,
   code: (t) => t,
   emoji: (name) => EMOJI[name],
+  link: (url, text) => `${text}: ${url}`,
   command: (args) => `/jit ${args}`,
 };

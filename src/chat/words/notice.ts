@@ -1,6 +1,6 @@
 import type { RequestView } from '../../access/model';
 import type { Role } from '../../access/policy';
-import type { RequesterNotice } from '../../access/ports';
+import type { DeliveryPart, RequesterNotice } from '../../access/ports';
 import { approvedByWords, approverNames, durationWords, endedWords, expiringWords, onCallUnavailableWords } from './approval';
 import type { Markup } from './markup';
 
@@ -36,5 +36,22 @@ export function requesterNoticeWords(view: RequestView, role: Role, notice: Requ
       return `${m.emoji('alarm_clock')} ${what} timed out: nobody decided in time. Ask again if you still need it.`;
     case 'cancelled':
       return `${m.emoji('heavy_multiplication_x')} You cancelled ${what}.`;
+  }
+}
+
+/**
+ * A part of a provider's private delivery, worded in `m`; a `code` part is only its title
+ * here (each platform lays the code out itself, where it can be copied as it is).
+ */
+export function deliveryWords(part: DeliveryPart, m: Markup): string {
+  switch (part.kind) {
+    case 'text':
+      return part.text;
+    case 'link':
+      return `${m.bold(`${part.title}:`)} ${m.link(part.url, part.text)}${part.note ? ` (${part.note})` : ''}`;
+    case 'code':
+      return m.bold(`${part.title}:`);
+    case 'note':
+      return `${m.emoji(part.tone === 'warning' ? 'warning' : 'information_source')} ${part.text}`;
   }
 }

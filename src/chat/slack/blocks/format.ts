@@ -52,6 +52,7 @@ export const slackMarkup: Markup = {
   bold: (t) => `*${t}*`,
   code: (t) => `\`${t}\``,
   emoji: (name) => `:${name}:`,
+  link: (url, text) => `<${url}|${text}>`,
   command: (args) => `/jit ${args}`,
 };
 

@@ -3,7 +3,7 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
-import { requesterNoticeWords } from '../../words/notice';
+import { deliveryWords, requesterNoticeWords } from '../../words/notice';
 import { durationChoiceValue } from './duration-choice';
 import { sectionText } from './limits';
 import { sandboxNote, slackMarkup } from './format';
@@ -33,8 +33,12 @@ export function requesterNotice(view: RequestView, role: Role, notice: Requester
   return Message({ channel: view.request.requesterId, text: body })
     .blocks(
       Blocks.Section({ text: sectionText(body) }),
-      // One section per paragraph: Slack caps a section at 3,000 characters and AWS tokens are long.
-      ...(delivery ? delivery.split('\n\n').map((part) => Blocks.Section({ text: part })) : []),
+      // One section per part: Slack caps a section at 3,000 characters and AWS tokens are long.
+      ...(delivery ?? []).map((part) =>
+        Blocks.Section({
+          text: part.kind === 'code' ? `${deliveryWords(part, slackMarkup)}\n\`\`\`${part.code}\`\`\`` : deliveryWords(part, slackMarkup),
+        }),
+      ),
       notice.kind === 'expiring_soon' ? expiringActions(view.request.id, notice.extendChoices) : undefined,
       note ? Blocks.Context().elements(note) : undefined,
     )

@@ -59,6 +59,7 @@ export const teamsMarkup: Markup = {
   bold: (t) => `**${t}**`,
   code: (t) => `\`${t}\``,
   emoji: (name) => EMOJI[name],
+  link: (url, text) => `[${text}](${url})`,
   command: (args) => args,
 };
 /** The same, for a plain text message (no card, so no `{{DATE()}}`). */

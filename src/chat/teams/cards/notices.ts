@@ -2,7 +2,7 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import type { RequesterNotice } from '../../../access/ports';
 import { formatDuration } from '../../../lib/duration';
-import { requesterNoticeWords } from '../../words/notice';
+import { deliveryWords, requesterNoticeWords } from '../../words/notice';
 import { card, choiceSet, execute, text as block, VERBS, type AdaptiveCard, type CardElement } from './card';
 import { plain, sandboxNote, teamsMarkup } from './format';
 
@@ -38,7 +38,11 @@ export function requesterNotice(view: RequestView, role: Role, notice: Requester
     card: card(
       [
         block(summary),
-        delivery ? block(delivery, { fontType: 'Monospace' }) : undefined,
+        ...(delivery ?? []).flatMap((part) => [
+          block(deliveryWords(part, teamsMarkup)),
+          // Code as it is, to copy: a monospace block of its own (Teams has no code fences in a TextBlock).
+          part.kind === 'code' ? block(part.code, { fontType: 'Monospace' }) : undefined,
+        ]),
         ...expiry.inputs,
         note ? block(note, { isSubtle: true, size: 'Small' }) : undefined,
       ],

@@ -147,4 +147,33 @@ describe('Slack and Teams say the same words', () => {
       }
     }
   });
+
+  it("a private delivery: the console link in each platform's own link syntax, the CLI line in a block to copy", () => {
+    const url = 'https://signin.aws.amazon.com/federation?Action=login&SigninToken=abc';
+    const privateDelivery = [
+      {
+        kind: 'link' as const,
+        title: 'AWS console',
+        text: 'Open the console as ProdRead',
+        url,
+        note: 'the link works once, within 15 minutes',
+      },
+      { kind: 'code' as const, title: 'CLI', code: 'export AWS_ACCESS_KEY_ID=ASIA1 AWS_SECRET_ACCESS_KEY=s AWS_SESSION_TOKEN=t' },
+      { kind: 'note' as const, tone: 'warning' as const, text: 'You asked for 6h but these credentials last 4h.' },
+    ];
+    const notice = { kind: 'granted' as const, providerLabel: 'AWS STS', privateDelivery };
+    const slack = JSON.stringify(slackNotice(view, role, notice));
+    const teams = teamsNotice(view, role, notice).card;
+    const teamsBlocks = teams.body as Array<{ text: string; fontType?: string }>;
+    expect(slack).toContain(`<${url}|Open the console as ProdRead>`);
+    expect(slack).toContain('```export AWS_ACCESS_KEY_ID=ASIA1');
+    expect(teamsBlocks.map((b) => b.text)).toContain(
+      `**AWS console:** [Open the console as ProdRead](${url}) (the link works once, within 15 minutes)`,
+    );
+    expect(teamsBlocks.find((b) => b.fontType === 'Monospace')?.text).toBe(privateDelivery[1]!.code);
+    expect(JSON.stringify(teams)).not.toMatch(/<https?:|:warning:|```/);
+    expect(readTeams(teamsBlocks.find((b) => b.text.includes('credentials last'))!.text)).toBe(
+      '<emoji warning> You asked for 6h but these credentials last 4h.',
+    );
+  });
 });
