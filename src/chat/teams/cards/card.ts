@@ -32,9 +32,14 @@ export function card(body: Array<CardElement | undefined>, actions: CardElement[
 
 export const text = (value: string, extra: CardElement = {}): CardElement => ({ type: 'TextBlock', text: value, wrap: true, ...extra });
 
+/**
+ * Labelled values, one wrapping line each. Not a FactSet: Teams clips a FactSet value that
+ * holds a long unbroken token (a URL in a reason), where a TextBlock wraps it.
+ */
 export const facts = (pairs: Array<[string, string]>): CardElement => ({
-  type: 'FactSet',
-  facts: pairs.map(([title, value]) => ({ title, value })),
+  type: 'Container',
+  spacing: 'Small',
+  items: pairs.map(([title, value]) => text(`**${title}:** ${value}`, { spacing: 'None' })),
 });
 
 /** Where an `Action.Submit` fallback's data names the verb of the `Action.Execute` it stands in for. */

@@ -1,7 +1,9 @@
 import type { RequestView } from '../../../../src/access/model';
 import { approvalCard } from '../../../../src/chat/teams/cards/approval-card';
 import { requesterNotice } from '../../../../src/chat/teams/cards/notices';
-import { SUBMIT_VERB } from '../../../../src/chat/teams/cards/card';
+import { card, SUBMIT_VERB } from '../../../../src/chat/teams/cards/card';
+import { cardProblems } from '../../../helpers/teams/adaptive-cards-lib';
+import { teamsCardGallery } from '../../../helpers/teams/card-gallery';
 import { PENDING_LIST_MAX, pendingForMe } from '../../../../src/chat/teams/cards/lists';
 import { parsePolicy } from '../../../../src/config/policy-file';
 
@@ -138,5 +140,16 @@ describe('Teams cards', () => {
     expect(JSON.stringify(list)).toContain(`…and ${100 - PENDING_LIST_MAX} more`);
     // Teams refuses bot messages much past 28 KB.
     expect(Buffer.byteLength(JSON.stringify(list))).toBeLessThan(28_000);
+  });
+});
+
+describe("Teams cards against Microsoft's adaptivecards parser", () => {
+  it.each(teamsCardGallery())('%s: no unknown element, bad property or failed validation', (_, c) => {
+    expect(cardProblems(c)).toEqual([]);
+  });
+
+  it('the parser does see problems (a card with an unknown action and a bad input)', () => {
+    const broken = card([{ type: 'Input.ChoiceSet', choices: [] }], [{ type: 'Action.Bogus', title: 'x' }]);
+    expect(cardProblems(broken).length).toBeGreaterThan(0);
   });
 });
