@@ -62,6 +62,7 @@ export async function measureDigest(rows: number): Promise<DigestFigures> {
       policy,
       source: store,
       ledger: store,
+      publishers: [],
       clock: new ManualClock(new Date(`${DAY}T23:59:59Z`)),
       logger: createLogger('silent'),
       requireSecurityTeam: async () => undefined,

@@ -206,13 +206,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const notifiers: Partial<Record<Platform, Notifier>> = {};
     let directory: ApproverDirectory = emptyDirectory;
     let slackDirectory: SlackDirectory | undefined;
-    let publisher: DigestPublisher | undefined;
+    const publishers: DigestPublisher[] = [];
     if (slackConfig) {
       const client = createSlackClient(slackConfig.botToken, slackConfig.apiUrl);
       // The core's service exists by the time an access ends (it is built below, with this notifier).
       notifiers.slack = new SlackNotifier(client, policy, logger, (userId) => publishHome({ service }, client, userId));
       directory = slackDirectory = new SlackDirectory(client);
-      publisher = new SlackDigestPublisher(client);
+      publishers.push(new SlackDigestPublisher(client));
     }
     let teams: TeamsApp | undefined;
     if (env.MICROSOFT_APP_ID) {
@@ -233,6 +233,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         peopleRefreshEveryMs: env.JIT_PEOPLE_REFRESH_EVERY,
       });
       notifiers.teams = teams.notifier;
+      publishers.push(teams.digestPublisher);
     }
     warnOnCallUnconfigured(policy, env, logger);
     if (!notifiers.slack && !notifiers.teams) {
@@ -270,7 +271,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       policy,
       clock,
       logger,
-      publisher,
+      publishers,
       source: digestStore,
       ledger: digestStore,
       requireSecurityTeam: (actor, what) => service.requireSecurityTeam(actor, what),

@@ -15,13 +15,13 @@ export interface BuildContext {
   fmt: DigestFormat;
 }
 
-function parentText(day: string, zone: string, f: DigestFigures, anomalies: number): string {
+function parentText(day: string, zone: string, f: DigestFigures, anomalies: number, fmt: DigestFormat): string {
   const median = f.medianTimeToApproveMs === null ? 'n/a' : formatDuration(f.medianTimeToApproveMs);
   return [
-    `*Access digest for ${day}* (${zone})`,
+    `${fmt.bold(`Access digest for ${day}`)} (${zone})`,
     `Requests ${f.requests} · granted ${f.granted} · auto-approved ${f.autoApproved} · denied ${f.denied} · timed out ${f.timedOut} · cancelled ${f.cancelled}`,
     `Revoked early ${f.revokedEarly} · revoke failures ${f.revokeFailures} · median time to approve ${median}`,
-    anomalies ? `:warning: ${anomalies} anomal${anomalies === 1 ? 'y' : 'ies'} — see the thread` : 'No anomalies.',
+    anomalies ? `${fmt.emoji('warning')} ${anomalies} anomal${anomalies === 1 ? 'y' : 'ies'} — see the thread` : 'No anomalies.',
   ].join('\n');
 }
 
@@ -38,7 +38,7 @@ function howItEnded(grant: Grant, data: DigestData, index: DigestLookups, fmt: D
       return `still active until ${at(grant.expiresAt)}`;
     case 'revoking':
     case 'revoke_failed':
-      return `:rotating_light: revoke not finished (${grant.status}${troubles}): access may still be standing`;
+      return `${fmt.emoji('rotating_light')} revoke not finished (${grant.status}${troubles}): access may still be standing`;
     default:
       return grant.status;
   }
@@ -51,7 +51,7 @@ function grantReply(grant: Grant, request: AccessRequest, data: DigestData, inde
     ? 'policy (auto)'
     : (index.approvers.get(request.id) ?? []).map(fmt.user).join(', ') || 'nobody recorded';
   return [
-    `*${request.roleId}* for ${fmt.user(request.requesterId)} · \`${request.id}\` · granted ${clockTime(grant.activatedAt!, data.timezone)}`,
+    `${fmt.bold(request.roleId)} for ${fmt.user(request.requesterId)} · ${fmt.code(request.id)} · granted ${clockTime(grant.activatedAt!, data.timezone)}`,
     `Asked ${formatDuration(request.durationMs)} · used ${used} · approved by ${approvers}`,
     `Reason: ${fmt.text(request.reason ?? '—')} · ticket: ${fmt.text(request.ticket ?? '—')}`,
     `Ended: ${howItEnded(grant, data, index, fmt)}`,
@@ -80,8 +80,8 @@ export function buildDigest(data: DigestData, ctx: BuildContext): BuiltDigest {
   replies.push({
     key: 'anomalies',
     text: anomalies.length
-      ? [`*Anomalies* (${anomalies.length})`, ...anomalies.map((a) => `• [${a.rule}] ${a.text}`)].join('\n')
-      : '*Anomalies*: none.',
+      ? [`${ctx.fmt.bold('Anomalies')} (${anomalies.length})`, ...anomalies.map((a) => `• [${a.rule}] ${a.text}`)].join('\n')
+      : `${ctx.fmt.bold('Anomalies')}: none.`,
   });
-  return { day: data.day, figures, anomalies, parent: parentText(data.day, data.timezone, figures, anomalies.length), replies };
+  return { day: data.day, figures, anomalies, parent: parentText(data.day, data.timezone, figures, anomalies.length, ctx.fmt), replies };
 }

@@ -18,9 +18,13 @@ export interface DigestData {
 }
 
 /** How the chat platform writes a mention, and someone else's text (reasons, errors) as text. */
+/** How the digest's platform marks up names, people's words, emphasis and its two alarms. */
 export interface DigestFormat {
   user(userId: string): string;
   text(text: string): string;
+  bold(text: string): string;
+  code(text: string): string;
+  emoji(name: 'warning' | 'rotating_light'): string;
 }
 
 export interface DigestFigures {

@@ -24,11 +24,12 @@ export interface DigestLedger {
   release(day: string, platform: string, now: Date, posted: boolean): Promise<void>;
 }
 
-/** Posts and edits digest messages (the chat adapter implements it). */
+/** Posts and edits digest messages (each chat adapter implements it: Slack, Teams). */
 export interface DigestPublisher {
-  readonly platform: 'slack';
+  readonly platform: 'slack' | 'teams';
   readonly fmt: DigestFormat;
   /** Posts a message (in `threadId`'s thread when given) and returns its id. */
   post(channel: string, text: string, threadId?: string): Promise<string>;
-  update(channel: string, messageId: string, text: string): Promise<void>;
+  /** Edits a message; `threadId`: the parent, when the message is a reply in its thread. */
+  update(channel: string, messageId: string, text: string, threadId?: string): Promise<void>;
 }

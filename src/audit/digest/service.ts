@@ -13,8 +13,8 @@ export interface DigestDeps {
   policy: Policy;
   source: DigestSource;
   ledger: DigestLedger;
-  /** Absent when no chat platform is configured: digests can be built, not posted. */
-  publisher?: DigestPublisher;
+  /** One per configured chat platform (none: digests can be built, not posted). */
+  publishers: DigestPublisher[];
   clock: Clock;
   logger: Logger;
   /** The core's security-team check (refusals audited). */
@@ -29,7 +29,13 @@ export type PublishOutcome =
   | { status: 'busy'; day: string }
   | { status: 'not_configured'; digest: BuiltDigest };
 
-const plainFormat: DigestFormat = { user: (id) => `@${id}`, text: showHidden };
+const plainFormat: DigestFormat = {
+  user: (id) => `@${id}`,
+  text: showHidden,
+  bold: (t) => t,
+  code: (t) => t,
+  emoji: (name) => `(${name})`,
+};
 
 /** Builds the daily digest from the store and posts it once per day, editing it on re-runs. */
 export class DigestService {
@@ -40,7 +46,7 @@ export class DigestService {
   }
 
   /** The digest of `day` (a calendar day in the digest time zone), not posted. */
-  async build(day: string, fmt: DigestFormat = this.deps.publisher?.fmt ?? plainFormat): Promise<BuiltDigest> {
+  async build(day: string, fmt: DigestFormat = plainFormat): Promise<BuiltDigest> {
     const zone = this.settings.timezone;
     const { start, end } = dayWindow(day, zone);
     const rows = await this.deps.source.load(start, end, new Date(start.getTime() - this.settings.anomalies.rerequest_within));
@@ -56,10 +62,11 @@ export class DigestService {
    * Each message id is saved as soon as it exists, so a run that fails half-way is
    * finished by the retry, never doubled.
    */
-  async publish(day: string): Promise<PublishOutcome> {
-    const { publisher, ledger, clock, logger } = this.deps;
-    const channel = this.settings.slack_channel;
-    if (!publisher || !channel) return { status: 'not_configured', digest: await this.build(day) };
+  async publish(day: string, platform: DigestPublisher['platform']): Promise<PublishOutcome> {
+    const { ledger, clock, logger } = this.deps;
+    const publisher = this.deps.publishers.find((p) => p.platform === platform);
+    const channel = platform === 'slack' ? this.settings.slack_channel : this.settings.teams_channel;
+    if (!publisher || !channel) return { status: 'not_configured', digest: await this.build(day, publisher?.fmt) };
     const now = clock.now();
     const record = await ledger.claim(day, publisher.platform, channel, now, new Date(now.getTime() + (this.deps.leaseMs ?? 5 * 60_000)));
     if (!record) return { status: 'busy', day };
@@ -75,7 +82,7 @@ export class DigestService {
       }
       for (const reply of digest.replies) {
         const existing = record.replies[reply.key];
-        if (existing) await publisher.update(record.channel, existing, reply.text);
+        if (existing) await publisher.update(record.channel, existing, reply.text, parent);
         else
           await ledger.saveReply(day, publisher.platform, reply.key, await publisher.post(record.channel, reply.text, parent), clock.now());
       }
@@ -90,15 +97,25 @@ export class DigestService {
     }
   }
 
-  /** The scheduled run: yesterday's digest, in the digest time zone. */
-  publishPrevious(): Promise<PublishOutcome> {
-    return this.publish(dayOf(this.deps.clock.now(), this.settings.timezone, -1));
+  /**
+   * The scheduled run: yesterday's digest, in the digest time zone, on every platform with a
+   * digest channel (each has its own ledger row); `not_configured` when there is none.
+   */
+  async publishPrevious(): Promise<PublishOutcome[]> {
+    const day = dayOf(this.deps.clock.now(), this.settings.timezone, -1);
+    const platforms = this.deps.publishers
+      .map((p) => p.platform)
+      .filter((p) => (p === 'slack' ? this.settings.slack_channel : this.settings.teams_channel));
+    if (platforms.length === 0) return [{ status: 'not_configured', digest: await this.build(day) }];
+    const outcomes: PublishOutcome[] = [];
+    for (const platform of platforms) outcomes.push(await this.publish(day, platform));
+    return outcomes;
   }
 
-  /** `/jit digest [date]`: security team only; `yesterday` (default), `today` or `YYYY-MM-DD`. */
+  /** `/jit digest [date]` (in Slack, or `digest` in Teams: posted on that platform): security team only; `yesterday` (default), `today` or `YYYY-MM-DD`. */
   async onDemand(actor: Actor, dayArg?: string): Promise<PublishOutcome> {
     await this.deps.requireSecurityTeam(actor, 'digest');
-    return this.publish(this.resolveDay(dayArg));
+    return this.publish(this.resolveDay(dayArg), actor.platform);
   }
 
   resolveDay(dayArg = 'yesterday'): string {

@@ -1,12 +1,12 @@
 import type { WebClient } from '@slack/web-api';
 import type { DigestFormat } from '../../audit/digest/model';
 import type { DigestPublisher } from '../../audit/digest/ports';
-import { slackText, user } from './blocks/format';
+import { slackMarkup } from './blocks/format';
 
 /** The digest's DigestPublisher port on Slack: the parent message and its thread (`thread_ts`). */
 export class SlackDigestPublisher implements DigestPublisher {
   readonly platform = 'slack' as const;
-  readonly fmt: DigestFormat = { user, text: slackText };
+  readonly fmt: DigestFormat = slackMarkup;
 
   constructor(private readonly client: WebClient) {}
 
@@ -16,6 +16,7 @@ export class SlackDigestPublisher implements DigestPublisher {
     return result.ts;
   }
 
+  /** A thread reply is edited by its own ts, like any message. */
   async update(channel: string, messageId: string, text: string): Promise<void> {
     await this.client.chat.update({ channel, ts: messageId, text });
   }

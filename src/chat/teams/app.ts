@@ -6,6 +6,7 @@ import type { Logger } from '../../lib/logger';
 import { createTeamsAdapter, type TeamsAuthOverrides, type TeamsCredentials } from './adapter';
 import { TeamsBot } from './bot';
 import type { ConversationReferenceStore } from './conversation-store';
+import { TeamsDigestPublisher } from './digest-publisher';
 import { TeamsNotifier } from './notifier';
 import { TeamsPoster } from './proactive';
 import { TeamsRoster } from './roster';
@@ -25,6 +26,8 @@ export interface TeamsOptions {
 
 export interface TeamsApp {
   notifier: TeamsNotifier;
+  /** Posts the daily digest in `digest.teams_channel`. */
+  digestPublisher: TeamsDigestPublisher;
   /** Serves `POST /api/messages` on the HTTP app (web processes only). */
   mount(http: Application, service: AccessService, digests: DigestService): void;
 }
@@ -59,6 +62,7 @@ export async function createTeamsApp(opts: TeamsOptions): Promise<TeamsApp> {
   const notifier = new TeamsNotifier(poster, opts.policy, logger);
   return {
     notifier,
+    digestPublisher: new TeamsDigestPublisher(poster),
     mount(http, service, digests) {
       const roster = new TeamsRoster(service, opts.clock, opts.peopleRefreshEveryMs, allowedTenants, logger);
       const bot = new TeamsBot({ service, digests, conversations: opts.conversations, clock: opts.clock, logger, allowedTenants, roster });

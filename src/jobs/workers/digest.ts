@@ -7,9 +7,12 @@ import { QUEUES } from '../queues';
 export function digestProcessor(digests: DigestService, logger: Logger) {
   return async (job: Job): Promise<string> => {
     QUEUES.digest.payload.parse(job.data);
-    const outcome = await digests.publishPrevious();
-    if (outcome.status === 'busy') throw new Error(`the digest of ${outcome.day} is being posted by another run; retrying later`);
-    if (outcome.status === 'not_configured') logger.warn('daily digest built but not posted: no Slack bot token or digest.slack_channel');
-    return outcome.status;
+    const outcomes = await digests.publishPrevious();
+    const busy = outcomes.find((o) => o.status === 'busy');
+    // A platform already posted is edited, not posted again, by the retry (its ledger row remembers it).
+    if (busy?.status === 'busy') throw new Error(`the digest of ${busy.day} is being posted by another run; retrying later`);
+    if (outcomes.some((o) => o.status === 'not_configured'))
+      logger.warn('daily digest built but not posted: no chat platform with digest.slack_channel or digest.teams_channel');
+    return outcomes.map((o) => o.status).join(',');
   };
 }

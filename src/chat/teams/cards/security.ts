@@ -15,7 +15,7 @@ export function auditText({ view, events }: AuditTrail): string {
   ].join('\n\n');
 }
 
-/** `jit digest [day]` in Teams: the digest is posted to the Slack security channel; show it here too. */
+/** `jit digest [day]` in Teams: the digest is posted in `digest.teams_channel`; its figures are shown here too. */
 export function digestText(outcome: PublishOutcome): string {
   switch (outcome.status) {
     case 'posted':
@@ -24,6 +24,6 @@ export function digestText(outcome: PublishOutcome): string {
     case 'busy':
       return `⏳ The digest of ${outcome.day} is being posted right now; look in the security channel in a minute.`;
     case 'not_configured':
-      return `ℹ️ No digest channel in the policy, so here it is only for you:\n\n${outcome.digest.parent}\n\n${outcome.digest.replies.map((r) => r.text).join('\n\n')}`;
+      return `ℹ️ No digest.teams_channel in the policy, so here it is only for you:\n\n${outcome.digest.parent}\n\n${outcome.digest.replies.map((r) => r.text).join('\n\n')}`;
   }
 }

@@ -19,7 +19,13 @@ roles:
 `,
   'digest-test.yaml',
 );
-const fmt = { user: (id: string) => `@${id}`, text: (t: string) => t };
+const fmt = {
+  user: (id: string) => `@${id}`,
+  text: (t: string) => t,
+  bold: (t: string) => `*${t}*`,
+  code: (t: string) => `\`${t}\``,
+  emoji: (name: string) => `:${name}:`,
+};
 // Tuesday 24 November 2026 in Berlin (UTC+1): 2026-11-23T23:00Z … 2026-11-24T23:00Z.
 const DAY = '2026-11-24';
 const { start, end } = dayWindow(DAY, 'Europe/Berlin');
