@@ -157,6 +157,12 @@ export class AccessService {
     return mine;
   }
 
+  /** A person's home view (Slack's App Home, Teams' `home`): their active grants, and what waits for their decision. */
+  async home(actor: Actor): Promise<{ active: RequestView[]; pending: RequestView[]; now: Date }> {
+    const [mine, pending] = await Promise.all([this.listMine(actor, 50), this.listPendingFor(actor)]);
+    return { active: mine.filter((v) => v.request.status === 'active'), pending, now: this.now() };
+  }
+
   // Worker-facing (grants/, reconcile.ts)
   activateGrant(requestId: string): Promise<Grant | null> {
     return activateGrant(this.core, requestId);

@@ -11,6 +11,7 @@ export type Command =
   | { kind: 'pending' }
   | { kind: 'roles' }
   | { kind: 'whoami' }
+  | { kind: 'home' }
   | { kind: 'help' }
   | { kind: 'revoke'; requestId: string }
   | { kind: 'cancel'; requestId: string }
@@ -107,8 +108,9 @@ export function parseCommand(text: string): Command {
     case 'pending':
     case 'roles':
     case 'whoami':
+    case 'home':
       return args.length === 0
-        ? { kind: verb.toLowerCase() as 'list' | 'pending' | 'roles' | 'whoami' }
+        ? { kind: verb.toLowerCase() as 'list' | 'pending' | 'roles' | 'whoami' | 'home' }
         : { kind: 'invalid', message: `/jit ${verb.toLowerCase()} takes no arguments.` };
     case 'revoke':
     case 'cancel':
@@ -131,6 +133,7 @@ export const HELP_LINES = [
   '`/jit request <role> [duration] --break-glass "reason"` — emergency: self-approve a role that allows break-glass (announced loudly, reviewed afterwards)',
   '`/jit list` — your recent requests and grants',
   '`/jit pending` — requests waiting for your approval',
+  '`/jit home` — the access you hold, with time left and Revoke now, and what waits for your decision',
   '`/jit roles` — the roles you can ask for',
   '`/jit whoami` — who jitbot takes you for: your e-mail, your Slack and Teams accounts, what you may request and approve',
   '`/jit revoke <id>` — end an active grant now',

@@ -97,11 +97,12 @@ describe('trust boundaries: user text is text, never markup', () => {
     expect(everything).not.toContain(TEAMS_ATTACKS.link);
     expect(everything).not.toContain('{{DATE(2026-01-01T00:00:00Z');
     expect(everything).not.toContain('\u202E');
-    const facts = (JSON.parse(cardJson(card)) as { body: Array<{ facts?: Array<{ title: string; value: string }> }> }).body.flatMap(
-      (e) => e.facts ?? [],
+    // The card's facts are labelled lines: the reason's line holds the escaped text and nothing else.
+    const lines = (JSON.parse(cardJson(card)) as { body: Array<{ items?: Array<{ text?: string }> }> }).body.flatMap((e) =>
+      (e.items ?? []).map((i) => i.text ?? ''),
     );
-    expect(facts.find((f) => f.title === 'Reason')?.value).toBe(
-      '\\[Approve here\\](https://evil) { {DATE(2026-01-01T00:00:00Z, SHORT)} } invoice gnp\\[U+202E\\]exe.png',
+    expect(lines.find((l) => l.startsWith('**Reason:** '))).toBe(
+      '**Reason:** \\[Approve here\\](https://evil) { {DATE(2026-01-01T00:00:00Z, SHORT)} } invoice gnp\\[U+202E\\]exe.png',
     );
     // The Slack card of the same request is plain text too.
     const slackCard = t.slackApi

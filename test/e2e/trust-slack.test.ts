@@ -147,6 +147,14 @@ describe('trust boundaries on Slack', () => {
       expect(who).toContain('You may approve: none');
       expect(await ask('U0ALICE', 'whoami')).toContain('You may approve: `open`, `by-domain`, `bg`, `short`');
     });
+
+    it("/jit home redraws the caller's App Home and points to it", async () => {
+      const before = t.slackApi.callsOf('views.publish').filter((c) => c.args.user_id === 'U0CAROL').length;
+      expect(await ask('U0CAROL', 'home')).toContain("jitbot's *Home* tab");
+      const published = t.slackApi.callsOf('views.publish').filter((c) => c.args.user_id === 'U0CAROL');
+      expect(published).toHaveLength(before + 1);
+      expect(JSON.stringify(published.at(-1)!.args)).toContain('Your access');
+    });
   });
 
   describe('3. only this workspace', () => {

@@ -46,7 +46,7 @@ export class DigestService {
   }
 
   /** The digest of `day` (a calendar day in the digest time zone), not posted. */
-  async build(day: string, fmt: DigestFormat = plainFormat): Promise<BuiltDigest> {
+  async build(day: string, fmt: DigestFormat = this.deps.publishers[0]?.fmt ?? plainFormat): Promise<BuiltDigest> {
     const zone = this.settings.timezone;
     const { start, end } = dayWindow(day, zone);
     const rows = await this.deps.source.load(start, end, new Date(start.getTime() - this.settings.anomalies.rerequest_within));

@@ -7,12 +7,6 @@ import type { SlackListenerDeps } from './deps';
 export async function publishHome(deps: Pick<SlackListenerDeps, 'service'>, client: WebClient, userId: string): Promise<void> {
   const actor: Actor = { platform: 'slack', userId };
   const { service } = deps;
-  const [mine, pending] = await Promise.all([service.listMine(actor, 50), service.listPendingFor(actor)]);
-  const view = appHome({
-    active: mine.filter((v) => v.request.status === 'active'),
-    pending,
-    now: service.now(),
-    sandbox: service.roles().some((r) => r.provider === 'sandbox'),
-  });
+  const view = appHome({ ...(await service.home(actor)), sandbox: service.roles().some((r) => r.provider === 'sandbox') });
   await client.views.publish({ user_id: userId, view });
 }

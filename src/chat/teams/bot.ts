@@ -10,7 +10,7 @@ import { runCardAction } from './actions';
 import { whyRefused } from './boundary';
 import { ADAPTIVE_CARD_CONTENT_TYPE, SUBMIT_VERB } from './cards/card';
 import { teamsTextMarkup } from './cards/format';
-import { help } from './cards/lists';
+import { help, homeCard } from './cards/lists';
 import { onCommandMessage } from './commands/message';
 import type { TeamsDeps } from './deps';
 import { rememberConversation } from './references';
@@ -109,6 +109,9 @@ export class TeamsBot extends ActivityHandler {
       );
       return;
     }
+    // In a 1:1 chat: what this person holds and what waits for them, then how to ask.
+    const from = context.activity.from?.aadObjectId;
+    if (from) await say(context, homeCard(await this.deps.service.home({ platform: 'teams', userId: from.toLowerCase() })));
     await say(context, help());
   }
 }

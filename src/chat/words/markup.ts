@@ -14,6 +14,7 @@ export const EMOJI = {
   heavy_multiplication_x: '✖️',
   hourglass: '⌛',
   hourglass_flowing_sand: '⏳',
+  house: '🏠',
   inbox_tray: '📥',
   information_source: 'ℹ️',
   lock: '🔒',

@@ -2,6 +2,12 @@ import { grantDurationMs, type RequestView } from '../../access/model';
 import { formatDuration } from '../../lib/duration';
 import type { Markup } from './markup';
 
+/** `45m left` for an active grant (minutes are enough on a page people glance at; under a minute says so). */
+export function timeLeftWords(view: RequestView, now: Date): string {
+  const ms = (view.grant?.expiresAt?.getTime() ?? now.getTime()) - now.getTime();
+  return ms < 60_000 ? 'less than a minute left' : `${formatDuration(Math.floor(ms / 60_000) * 60_000)} left`;
+}
+
 /** The break-glass marker every card, list row and alert carries. */
 export const breakGlassMarker = (m: Markup) => `${m.emoji('rotating_light')} BREAK-GLASS`;
 

@@ -133,6 +133,33 @@ describe('Teams end to end', () => {
     ).toBe(false);
   });
 
+  it('home: the access I hold with time left and Revoke now, and what waits for my decision', async () => {
+    const req = requester(9);
+    const held = await ask(req, 'jit request quick 30m "home view"');
+    await t.teams!.execute(ALICE, channel, 'jit.approve', { requestId: held.id });
+    await waitFor(async () => (await grantOf(held.id))?.status === 'active', 'grant active');
+    const waiting = await ask(requester(10), 'jit request quick 10m "for alice"');
+
+    await t.teams!.message(req, personal(req), 'home');
+    const mine = cardJson(fw().callsTo(personalId(req)).at(-1)!);
+    expect(mine).toContain('Your access');
+    expect(mine).toContain(held.id);
+    expect(mine).toMatch(/\*\*(29|30)m left\*\*/);
+    expect(mine).toContain('"verb":"jit.done"');
+    expect(mine).toContain('Nothing is waiting for your approval');
+
+    await t.teams!.message(ALICE, personal(ALICE), 'home');
+    const alices = cardJson(fw().callsTo(personalId(ALICE)).at(-1)!);
+    expect(alices).toContain('You hold no access right now');
+    expect(alices).toContain(waiting.id);
+    expect(alices).toContain('"verb":"jit.approve"');
+
+    // Revoke now, from the home card.
+    const answer = await t.teams!.execute(req, personal(req), 'jit.done', { requestId: held.id });
+    expect(JSON.stringify(answer.body.value)).toContain(`Ending ${held.id} now`);
+    await waitFor(async () => (await grantOf(held.id))?.status === 'revoked', 'revoked from home');
+  });
+
   it('1:1 notices are a card with a notification summary, not the same words twice', async () => {
     const req = requester(8);
     const request = await ask(req, 'jit request quick 5m "once"');

@@ -5,7 +5,7 @@ import { approvalCard } from '../../../src/chat/teams/cards/approval-card';
 import type { AdaptiveCard } from '../../../src/chat/teams/cards/card';
 import { denyForm } from '../../../src/chat/teams/cards/deny-form';
 import { extensionCard } from '../../../src/chat/teams/cards/extension-card';
-import { help, myRequests, pendingForMe, rolesList, whoami } from '../../../src/chat/teams/cards/lists';
+import { help, homeCard, myRequests, pendingForMe, rolesList, whoami } from '../../../src/chat/teams/cards/lists';
 import { requesterNotice } from '../../../src/chat/teams/cards/notices';
 import { requestForm } from '../../../src/chat/teams/cards/request-form';
 import { policyDepth } from '../policy-depth';
@@ -120,5 +120,14 @@ export function teamsCardGallery(): Array<[string, AdaptiveCard]> {
       }),
     ],
     ['help', help()],
+    [
+      'home',
+      homeCard({
+        active: [view({ status: 'active' }, {}), view({ id: 'R-GALLERY3', status: 'active' }, { revokeRequestedBy: 'x' })],
+        pending: [view({ id: 'R-GALLERY4' })],
+        now: at,
+      }),
+    ],
+    ['home, empty', homeCard({ active: [], pending: [], now: at })],
   ];
 }

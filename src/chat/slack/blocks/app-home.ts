@@ -1,18 +1,11 @@
 import { Blocks, Elements, HomeTab } from 'slack-block-builder';
 import type { RequestView } from '../../../access/model';
-import { formatDuration } from '../../../lib/duration';
 import { SANDBOX_NOTE, slackMarkup, when } from './format';
 import { fitting, SLACK_LIMITS } from './limits';
 import { decisionRow } from './lists';
-import { requestSummary } from '../../words/status';
+import { requestSummary, timeLeftWords } from '../../words/status';
 
 export const REVOKE_NOW_ACTION = 'jit.revoke_now';
-
-/** Minutes are enough on a page people glance at; under a minute says so. */
-function timeLeft(view: RequestView, now: Date): string {
-  const ms = (view.grant?.expiresAt?.getTime() ?? now.getTime()) - now.getTime();
-  return ms < 60_000 ? 'less than a minute left' : `${formatDuration(Math.floor(ms / 60_000) * 60_000)} left`;
-}
 
 /**
  * The App Home tab: the person's active grants with time left and "Revoke now", and,
@@ -21,7 +14,7 @@ function timeLeft(view: RequestView, now: Date): string {
 export function appHome(p: { active: RequestView[]; pending: RequestView[]; now: Date; sandbox: boolean }) {
   // A revoke asked for runs in the background: say so instead of offering the button again.
   const grantBlock = (v: RequestView) => {
-    const text = `\`${v.request.id}\` ${requestSummary(v, slackMarkup)}\n:alarm_clock: *${timeLeft(v, p.now)}* (until ${v.grant?.expiresAt ? when(v.grant.expiresAt) : '…'})`;
+    const text = `\`${v.request.id}\` ${requestSummary(v, slackMarkup)}\n:alarm_clock: *${timeLeftWords(v, p.now)}* (until ${v.grant?.expiresAt ? when(v.grant.expiresAt) : '…'})`;
     return v.grant?.revokeRequestedBy
       ? Blocks.Section({ text: `${text}\n:lock: Revoking now…` })
       : Blocks.Section({ text }).accessory(

@@ -2,11 +2,11 @@ import type { RequestView } from '../../../access/model';
 import type { Role } from '../../../access/policy';
 import { formatDuration } from '../../../lib/duration';
 import { HELP_LINES } from '../../command';
-import { card, execute, text, VERBS, type AdaptiveCard } from './card';
+import { card, execute, text, VERBS, type AdaptiveCard, type CardElement } from './card';
 import type { WhoAmI } from '../../../access/queries/whoami';
 import { hiddenRolesWords, noRequestableRolesWords, whoamiLines } from '../../words/whoami';
-import { teamsMarkup, teamsText, who } from './format';
-import { requestSummary, statusLine } from '../../words/status';
+import { teamsMarkup, teamsText, when, who } from './format';
+import { requestSummary, statusLine, timeLeftWords } from '../../words/status';
 
 /** Replies to `list`, `pending`, `roles` and `help`. */
 
@@ -18,6 +18,26 @@ export function myRequests(views: RequestView[]): AdaptiveCard {
       text(`\`${v.request.id}\` ${requestSummary(v, teamsMarkup)}\n\n${statusLine(v, teamsMarkup)}`, { separator: true }),
     ),
   ]);
+}
+
+/** A request waiting for the reader's decision: who asks for what and why, with Approve and Deny. */
+function decisionItem(v: RequestView): CardElement {
+  return {
+    type: 'Container',
+    separator: true,
+    items: [
+      text(
+        `\`${v.request.id}\` ${who(v.request.requesterId, v.request.requesterPlatform)} asks for ${requestSummary(v, teamsMarkup)}\n\n_${v.request.reason ? teamsText(v.request.reason) : 'no reason given'}_\n\n${statusLine(v, teamsMarkup)}`,
+      ),
+      {
+        type: 'ActionSet',
+        actions: [
+          execute('Approve', VERBS.approve, { requestId: v.request.id }, 'positive'),
+          execute('Deny', VERBS.deny, { requestId: v.request.id }, 'destructive'),
+        ],
+      },
+    ],
+  };
 }
 
 /**
@@ -34,22 +54,7 @@ export function pendingForMe(views: RequestView[]): AdaptiveCard {
     text(`${views.length} request${views.length === 1 ? '' : 's'} wait${views.length === 1 ? 's' : ''} for your decision`, {
       weight: 'Bolder',
     }),
-    ...shown.map((v) => ({
-      type: 'Container',
-      separator: true,
-      items: [
-        text(
-          `\`${v.request.id}\` ${who(v.request.requesterId, v.request.requesterPlatform)} asks for ${requestSummary(v, teamsMarkup)}\n\n_${v.request.reason ? teamsText(v.request.reason) : 'no reason given'}_\n\n${statusLine(v, teamsMarkup)}`,
-        ),
-        {
-          type: 'ActionSet',
-          actions: [
-            execute('Approve', VERBS.approve, { requestId: v.request.id }, 'positive'),
-            execute('Deny', VERBS.deny, { requestId: v.request.id }, 'destructive'),
-          ],
-        },
-      ],
-    })),
+    ...shown.map(decisionItem),
     more > 0
       ? text(
           `…and ${more} more, oldest first above: decide on these, then send \`pending\` again (or use their cards in the approval channel).`,
@@ -94,5 +99,40 @@ export function help(problem?: string, channelId?: string): AdaptiveCard {
       : text('jitbot: just-in-time access', { weight: 'Bolder' }),
     text(HELP_LINES.map((line) => `- ${line.replace(/\/jit /g, '')}`).join('\n')),
     channelId ? text(`This channel's id, for \`teams_channel\` in the policy: \`${channelId}\``, { isSubtle: true }) : undefined,
+  ]);
+}
+
+/**
+ * `home` (and the welcome in a 1:1 chat): the access the reader holds, with time left and
+ * **Revoke now**, then what waits for their decision, as Slack's App Home shows it.
+ */
+export function homeCard(home: { active: RequestView[]; pending: RequestView[]; now: Date }): AdaptiveCard {
+  const grants = home.active.slice(0, PENDING_LIST_MAX);
+  const waiting = home.pending.slice(0, PENDING_LIST_MAX - Math.min(grants.length, PENDING_LIST_MAX / 2));
+  const grantItem = (v: RequestView): CardElement => ({
+    type: 'Container',
+    separator: true,
+    items: [
+      text(
+        `\`${v.request.id}\` ${requestSummary(v, teamsMarkup)}\n\n⏰ **${timeLeftWords(v, home.now)}** (until ${v.grant?.expiresAt ? when(v.grant.expiresAt) : '…'})${v.grant?.revokeRequestedBy ? '\n\n🔒 Revoking now…' : ''}`,
+      ),
+      v.grant?.revokeRequestedBy
+        ? undefined
+        : { type: 'ActionSet', actions: [execute('Revoke now', VERBS.done, { requestId: v.request.id }, 'destructive')] },
+    ].filter((e) => e !== undefined),
+  });
+  return card([
+    text('Your access', { size: 'Medium', weight: 'Bolder' }),
+    ...(grants.length
+      ? grants.map(grantItem)
+      : [text('You hold no access right now. Ask with `request <role>`; `roles` lists them.', { isSubtle: true })]),
+    home.active.length > grants.length
+      ? text(`…and ${home.active.length - grants.length} more: \`list\` shows them.`, { isSubtle: true })
+      : undefined,
+    text('Waiting for your decision', { weight: 'Bolder', separator: true }),
+    ...(waiting.length ? waiting.map(decisionItem) : [text('Nothing is waiting for your approval.', { isSubtle: true })]),
+    home.pending.length > waiting.length
+      ? text(`…and ${home.pending.length - waiting.length} more: \`pending\` lists them, oldest first.`, { isSubtle: true })
+      : undefined,
   ]);
 }

@@ -4,7 +4,7 @@ import { failureMessage } from '../../failure';
 import { teamsTextMarkup } from '../cards/format';
 import type { AdaptiveCard } from '../cards/card';
 import { extendReply } from '../cards/extension-card';
-import { help, myRequests, pendingForMe, rolesList, whoami } from '../cards/lists';
+import { help, homeCard, myRequests, pendingForMe, rolesList, whoami } from '../cards/lists';
 import { auditText, digestText } from '../cards/security';
 import type { TeamsDeps } from '../deps';
 import { actorOf } from '../identity';
@@ -54,6 +54,8 @@ async function run(deps: TeamsDeps, context: TurnContext): Promise<string | Adap
     }
     case 'whoami':
       return whoami(await service.whoami(actor));
+    case 'home':
+      return homeCard(await service.home(actor));
     case 'revoke':
       await service.revoke(actor, cmd.requestId);
       return `🔒 Revoking ${cmd.requestId} now. I'll confirm when the access is gone.`;

@@ -7,6 +7,7 @@ import { extendReply } from '../../blocks/extension-card';
 import { help, myRequests, pendingForMe, rolesList, whoami } from '../../blocks/lists';
 import type { SlackListenerDeps } from '../../deps';
 import { withUserErrors, type Reply } from '../../replies';
+import { publishHome } from '../../home';
 import { requestSubcommand } from './request';
 
 /** `/jit …`: ack at once, then parse and run the subcommand; replies are ephemeral. */
@@ -34,6 +35,10 @@ export function jitCommand(deps: SlackListenerDeps) {
         }
         case 'whoami':
           await reply(whoami(await service.whoami(actor)));
+          return;
+        case 'home':
+          await publishHome(deps, client, actor.userId);
+          await reply({ text: ":house: Your access and what waits for your decision are on jitbot's *Home* tab (just redrawn)." });
           return;
         case 'revoke':
           await service.revoke(actor, cmd.requestId);
