@@ -1,17 +1,15 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parseEnv } from '../../src/config/env';
 import { loadPolicyFile } from '../../src/config/policy-file';
 import { startRuntime, type Runtime } from '../../src/runtime';
 import { FakeSlackApi } from '../../src/sandbox/fake-slack-api';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { launchChromium } from '../helpers/chromium';
 import { captureLogger } from '../helpers/logger';
 import { deleteQueueKeys, TEST_REDIS_URL, testQueuePrefix } from '../helpers/redis';
 
-/** Debian's chromium (`.ci/run` installs it); playwright-core downloads no browser. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Every run saves its screenshot under test-results/; JIT_UPDATE_DOCS=1 refreshes the README's picture.
 const SCREENSHOT =
   process.env.JIT_UPDATE_DOCS === '1'
@@ -27,9 +25,8 @@ const SCREENSHOT =
 describe('local sandbox page', () => {
   let runtime: Runtime;
   let database: TestDatabase;
-  let browser: BrowserContext;
+  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let page: Page;
-  let profile: string;
   const prefix = testQueuePrefix();
 
   beforeAll(async () => {
@@ -49,30 +46,15 @@ describe('local sandbox page', () => {
       logger: captureLogger('info').logger,
       role: 'all',
     });
-    profile = mkdtempSync(path.join(tmpdir(), 'jitbot-chromium-'));
-    // A fresh profile each run (Playwright passes it to chromium as --user-data-dir).
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
+    chrome = await launchChromium({ width: 1440, height: 900 });
+    page = chrome.page;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await chrome?.close();
     await runtime?.close();
     await deleteQueueKeys(prefix, TEST_REDIS_URL);
     await database?.destroy();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const actAs = (userId: string) => page.getByTestId('user-picker').selectOption(userId);

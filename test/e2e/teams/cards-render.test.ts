@@ -1,13 +1,9 @@
 /// <reference lib="dom" />
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../../helpers/chromium';
 import { ADAPTIVE_CARDS_BUNDLE } from '../../helpers/teams/adaptive-cards-lib';
 import { teamsCardGallery } from '../../helpers/teams/card-gallery';
-
-/** Debian's chromium (`.ci/run` installs it); playwright-core downloads no browser. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Every Teams card rendered by Microsoft's `adaptivecards` renderer in a real browser, at the
@@ -16,33 +12,18 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * wraps instead of being clipped).
  */
 describe("Teams cards rendered by Microsoft's adaptivecards renderer", () => {
-  let browser: BrowserContext;
+  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let page: Page;
-  let profile: string;
 
   beforeAll(async () => {
-    profile = mkdtempSync(path.join(tmpdir(), 'jitbot-chromium-cards-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 520, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
+    chrome = await launchChromium({ width: 520, height: 900 });
+    page = chrome.page;
     await page.setContent('<!doctype html><html><body style="margin:0"><div id="card" style="width:480px"></div></body></html>');
     await page.addScriptTag({ content: readFileSync(ADAPTIVE_CARDS_BUNDLE, 'utf8') });
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await chrome?.close();
   });
 
   it.each(teamsCardGallery())('%s', async (_, card) => {

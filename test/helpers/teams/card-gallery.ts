@@ -9,54 +9,28 @@ import { help, homeCard, myRequests, pendingForMe, rolesList, whoami } from '../
 import { requesterNotice } from '../../../src/chat/teams/cards/notices';
 import { requestForm } from '../../../src/chat/teams/cards/request-form';
 import { policyDepth } from '../policy-depth';
+import { requestView, VIEW_AT } from '../views';
 
-const at = new Date('2026-11-24T10:00:00Z');
+const at = VIEW_AT;
 const policy = policyDepth();
 const role = policy.roles.find((r) => r.id === 'bg')!;
 const ALICE = 'aaaaaaaa-0000-4000-8000-000000000001';
 
-function view(patch: Partial<RequestView['request']> = {}, grant: Partial<Grant> | null = null): RequestView {
-  return {
-    request: {
+/** A request of the gallery's role, with a reason holding markup and a long unbroken token. */
+const view = (patch: Partial<RequestView['request']> = {}, grant: Partial<Grant> | null = null) =>
+  requestView(
+    {
       id: 'R-GALLERY1',
-      status: 'pending',
       roleId: role.id,
       requesterId: 'cccccccc-0000-4000-8000-000000000003',
-      requesterPlatform: 'teams',
       requesterPerson: 'teams:cccccccc-0000-4000-8000-000000000003',
-      requesterEmail: null,
       durationMs: 3 * 3_600_000,
       reason: `prod db *down* — see <https://example.com|this> and https://console.example.com/${'x'.repeat(160)}`,
       ticket: 'INC-42',
-      approvalsRequired: 1,
-      autoApproved: false,
-      createdAt: at,
-      updatedAt: at,
-      decidedAt: null,
-      approvedDurationMs: null,
-      breakGlass: false,
-      reviewedBy: null,
-      reviewedAt: null,
-      reviewRemindedAt: null,
       ...patch,
     },
-    approvals: [],
-    grant:
-      grant &&
-      ({
-        id: 'G-1',
-        requestId: 'R-GALLERY1',
-        status: 'active',
-        activatedAt: at,
-        expiresAt: new Date(at.getTime() + 3_600_000),
-        revokedAt: null,
-        revokeRequestedBy: null,
-        revokeVerifiedAt: null,
-        verifyFailedAt: null,
-        ...grant,
-      } as Grant),
-  };
-}
+    grant,
+  );
 
 const NOTICES: RequesterNotice[] = [
   { kind: 'submitted' },

@@ -3,6 +3,7 @@ import { approvalCard } from '../../../../src/chat/teams/cards/approval-card';
 import { requesterNotice } from '../../../../src/chat/teams/cards/notices';
 import { card, SUBMIT_VERB } from '../../../../src/chat/teams/cards/card';
 import { cardProblems } from '../../../helpers/teams/adaptive-cards-lib';
+import { requestView, VIEW_AT } from '../../../helpers/views';
 import { teamsCardGallery } from '../../../helpers/teams/card-gallery';
 import { PENDING_LIST_MAX, pendingForMe } from '../../../../src/chat/teams/cards/lists';
 import { parsePolicy } from '../../../../src/config/policy-file';
@@ -23,37 +24,7 @@ roles:
   'cards-test.yaml',
 );
 const role = policy.roles[0]!;
-const at = new Date('2026-11-24T10:00:00Z');
-
-function view(patch: Partial<RequestView['request']> = {}): RequestView {
-  return {
-    request: {
-      id: 'R-TEST0001',
-      status: 'pending',
-      roleId: 'bg',
-      requesterId: 'carol',
-      requesterPlatform: 'teams',
-      requesterPerson: 'teams:carol',
-      requesterEmail: null,
-      durationMs: 3_600_000,
-      reason: 'why',
-      ticket: null,
-      approvalsRequired: 1,
-      autoApproved: false,
-      createdAt: at,
-      updatedAt: at,
-      decidedAt: null,
-      approvedDurationMs: null,
-      breakGlass: false,
-      reviewedBy: null,
-      reviewedAt: null,
-      reviewRemindedAt: null,
-      ...patch,
-    },
-    approvals: [],
-    grant: null,
-  };
-}
+const view = (patch: Partial<RequestView['request']> = {}) => requestView(patch);
 
 const inputOf = (json: { body: Array<Record<string, unknown>> }, id: string) =>
   json.body.find((e) => e.id === id) as { choices: Array<{ value: string }> } | undefined;
@@ -85,11 +56,11 @@ describe('Teams cards', () => {
   });
 
   it('a break-glass card is loud and asks for review until reviewed', () => {
-    const open = approvalCard(view({ status: 'active', breakGlass: true, reviewRemindedAt: at }), role);
+    const open = approvalCard(view({ status: 'active', breakGlass: true, reviewRemindedAt: VIEW_AT }), role);
     expect(JSON.stringify(open)).toContain('🚨 BREAK-GLASS — self-approved by user carol');
     expect(JSON.stringify(open)).toContain('**Review overdue.**');
     expect(verbs(open)).toEqual(['jit.review']);
-    const done = approvalCard(view({ status: 'active', breakGlass: true, reviewedBy: 'alice', reviewedAt: at }), role);
+    const done = approvalCard(view({ status: 'active', breakGlass: true, reviewedBy: 'alice', reviewedAt: VIEW_AT }), role);
     expect(JSON.stringify(done)).toContain('Break-glass reviewed by user alice');
     expect(verbs(done)).toEqual([]);
   });
