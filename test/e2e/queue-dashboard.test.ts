@@ -9,8 +9,8 @@ describe('queue dashboard', () => {
   beforeAll(async () => {
     // One after the other: started together in one process, one of them now and then failed
     // to connect to Redis ("Connection is closed"); the cause is not yet understood.
-    on = await startTestRuntime({ kind: 'pglite', role: 'web', env: { JIT_ADMIN_TOKEN: TOKEN } });
-    off = await startTestRuntime({ kind: 'pglite', role: 'web' });
+    on = await startTestRuntime({ kind: 'postgres', role: 'web', env: { JIT_ADMIN_TOKEN: TOKEN } });
+    off = await startTestRuntime({ kind: 'postgres', role: 'web' });
   });
   afterAll(async () => {
     await on?.close();

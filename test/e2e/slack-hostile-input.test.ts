@@ -15,7 +15,7 @@ describe('Slack hostile input', () => {
   const onRejection = (reason: unknown) => rejections.push(reason);
   beforeAll(async () => {
     process.on('unhandledRejection', onRejection);
-    t = await startTestRuntime({ kind: 'pglite', role: 'web', logLevel: 'debug' });
+    t = await startTestRuntime({ kind: 'postgres', role: 'web', logLevel: 'debug' });
   });
   afterAll(async () => {
     process.off('unhandledRejection', onRejection);
