@@ -4,4 +4,8 @@
  */
 const base = require('./jest.config');
 
-module.exports = { ...base, roots: ['<rootDir>/test/unit'], testPathIgnorePatterns: ['/node_modules/'] };
+module.exports = {
+  ...base,
+  roots: ['<rootDir>/test/unit'],
+  testPathIgnorePatterns: ['/node_modules/'],
+};
