@@ -3,7 +3,7 @@ import type { ExtensionView } from './model/extension';
 import type { AccessRequest, AuditEventInput, ChatMessageRef, Person, RequestView } from './model';
 import { isInSet } from './people';
 import { findRole, type Role } from './policy';
-import type { AccessDeps, RequesterNotice, RevokeRecords } from './ports';
+import type { AccessDeps, RequesterNotice } from './ports';
 
 /**
  * Shared helpers of the use cases (requests, decisions, grants, reconcile):
@@ -11,12 +11,7 @@ import type { AccessDeps, RequesterNotice, RevokeRecords } from './ports';
  * failure undo a recorded fact.
  */
 export class Core {
-  /** The revoke path's records (one set per process, shared by every revoke). */
-  readonly revokes: RevokeRecords;
-
-  constructor(readonly deps: AccessDeps) {
-    this.revokes = deps.revokes;
-  }
+  constructor(readonly deps: AccessDeps) {}
 
   role(roleId: string): Role {
     const role = findRole(this.deps.policy, roleId);

@@ -44,7 +44,8 @@ async function extendableGrant(
   if (!isRequester(person, request) && !(await core.isApprover(role, person))) {
     throw new AccessError('not_allowed', `Only the requester or an approver of ${role.id} can extend ${requestId}.`);
   }
-  if (whyNotExtendable(role)) throw new AccessError('not_allowed', (w) => whyNotExtendable(role, w)!);
+  const why = whyNotExtendable(role);
+  if (why) throw new AccessError('not_allowed', why);
   if (request.status !== 'active' || !grant || grant.status !== 'active' || !grant.expiresAt || grant.revokeRequestedBy) {
     throw new AccessError('already_decided', `${requestId} is ${request.status.replace('_', ' ')}; only active access can be extended.`);
   }

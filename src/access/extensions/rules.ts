@@ -1,18 +1,19 @@
 import type { AccessRequest, Grant } from '../model';
-import { PLAIN_WORDING, type Wording } from '../model/errors';
+import type { Wording } from '../model/errors';
 import type { Role } from '../policy';
 
 /**
- * Why a role's grants cannot be made longer, or null when they can. AWS hands out
- * credentials whose end is fixed when they are issued, and an Azure PIM assignment
- * carries its own expiration that Azure enforces: moving our revoke would not move it.
+ * Why a role's grants cannot be made longer (worded in the reader's markup), or null when
+ * they can. AWS hands out credentials whose end is fixed when they are issued, and an Azure
+ * PIM assignment carries its own expiration that Azure enforces: moving our revoke would not
+ * move it.
  */
-export function whyNotExtendable(role: Role, w: Wording = PLAIN_WORDING): string | null {
-  const again = `Request it again when it ends: ${w.command(`request ${role.id}`)}`;
+export function whyNotExtendable(role: Role): ((w: Wording) => string) | null {
+  const again = (w: Wording) => `Request it again when it ends: ${w.command(`request ${role.id}`)}`;
   if (role.provider === 'aws')
-    return `${role.id} gives AWS credentials, whose expiry is fixed when they are issued, so it cannot be extended. ${again}`;
+    return (w) => `${role.id} gives AWS credentials, whose expiry is fixed when they are issued, so it cannot be extended. ${again(w)}`;
   if (role.provider === 'azure' && role.azure?.mode === 'pim')
-    return `${role.id} is an Azure PIM assignment whose expiration Azure enforces, so it cannot be extended. ${again}`;
+    return (w) => `${role.id} is an Azure PIM assignment whose expiration Azure enforces, so it cannot be extended. ${again(w)}`;
   return null;
 }
 

@@ -33,7 +33,7 @@ export interface NotYetDue {
  * revokes (`revokeFollowUps`).
  */
 export async function endDueGrant(core: Core, grantId: string): Promise<EndResult | NotYetDue> {
-  const loaded = await core.revokes.load(grantId);
+  const loaded = await core.deps.revokes.load(grantId);
   if (!loaded) return { ended: false };
   const { grant } = loaded;
   const dueInMs = grant.expiresAt ? grant.expiresAt.getTime() - core.deps.clock.now().getTime() : 0;
@@ -46,16 +46,16 @@ export type EndResult = { ended: 'expired' | 'revoked'; lateMs: number } | { end
 /**
  * Takes the access away (the revoke worker and the reconciler call this). Idempotent:
  * a grant already ended is left alone. A provider failure marks `revoke_failed` and
- * rethrows so the caller retries. Its reads and writes go through `core.revokes`, so
+ * rethrows so the caller retries. Its reads and writes go through `core.deps.revokes`, so
  * concurrent revokes share their round trips to the database.
  */
 export async function endGrant(core: Core, grantId: string, known?: GrantWithRequest, detachFollowUps = false): Promise<EndResult> {
   const { store, clock } = core.deps;
-  const loaded = known ?? (await core.revokes.load(grantId));
+  const loaded = known ?? (await core.deps.revokes.load(grantId));
   if (!loaded) return { ended: false };
   const { request } = loaded;
   const role = core.role(request.roleId);
-  const grant = await core.revokes.start(loaded.grant);
+  const grant = await core.deps.revokes.start(loaded.grant);
   if (!grant) return { ended: false };
 
   let provider: AccessProvider;
@@ -90,7 +90,7 @@ export async function endGrant(core: Core, grantId: string, known?: GrantWithReq
   const lateMs = grant.expiresAt && how === 'expired' ? Math.max(0, endedAt.getTime() - grant.expiresAt.getTime()) : 0;
   // No activity log to read (the sandbox, lookups off): say so on the grant now, rather than queue a lookup.
   const activity = activityAtEnd(core, provider);
-  const ended = await core.revokes.finish({ grant, request, how, endedAt, lateMs, activity });
+  const ended = await core.deps.revokes.finish({ grant, request, how, endedAt, lateMs, activity });
   if (!ended) return { ended: false };
   const followUps = async () => {
     if (!activity) await queueActivityLookup(core, grantId, endedAt);

@@ -41,7 +41,7 @@ export async function verifyRevocation(core: Core, grantId: string, justEnded?: 
   }
   const now = clock.now();
   if (gone) {
-    const marked = await core.revokes.verified(grant);
+    const marked = await core.deps.revokes.verified(grant);
     if (marked && failedBefore) await recovered(core, grant);
     return 'verified';
   }

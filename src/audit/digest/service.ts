@@ -45,6 +45,11 @@ export class DigestService {
     return this.deps.policy.digest;
   }
 
+  /** Where the digest goes on a platform (`digest.slack_channel`, `digest.teams_channel`); undefined: not posted there. */
+  private channelOf(platform: DigestPublisher['platform']): string | undefined {
+    return platform === 'slack' ? this.settings.slack_channel : this.settings.teams_channel;
+  }
+
   /** The digest of `day` (a calendar day in the digest time zone), not posted. */
   async build(day: string, fmt: DigestFormat = this.deps.publishers[0]?.fmt ?? plainFormat): Promise<BuiltDigest> {
     const zone = this.settings.timezone;
@@ -65,7 +70,7 @@ export class DigestService {
   async publish(day: string, platform: DigestPublisher['platform']): Promise<PublishOutcome> {
     const { ledger, clock, logger } = this.deps;
     const publisher = this.deps.publishers.find((p) => p.platform === platform);
-    const channel = platform === 'slack' ? this.settings.slack_channel : this.settings.teams_channel;
+    const channel = this.channelOf(platform);
     if (!publisher || !channel) return { status: 'not_configured', digest: await this.build(day, publisher?.fmt) };
     const now = clock.now();
     const record = await ledger.claim(day, publisher.platform, channel, now, new Date(now.getTime() + (this.deps.leaseMs ?? 5 * 60_000)));
@@ -103,9 +108,7 @@ export class DigestService {
    */
   async publishPrevious(): Promise<PublishOutcome[]> {
     const day = dayOf(this.deps.clock.now(), this.settings.timezone, -1);
-    const platforms = this.deps.publishers
-      .map((p) => p.platform)
-      .filter((p) => (p === 'slack' ? this.settings.slack_channel : this.settings.teams_channel));
+    const platforms = this.deps.publishers.map((p) => p.platform).filter((p) => this.channelOf(p));
     if (platforms.length === 0) return [{ status: 'not_configured', digest: await this.build(day) }];
     const outcomes: PublishOutcome[] = [];
     for (const platform of platforms) outcomes.push(await this.publish(day, platform));
