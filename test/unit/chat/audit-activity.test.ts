@@ -3,30 +3,21 @@ import type { AuditTrail } from '../../../src/access/queries/audit-trail';
 import type { AccessRequest, Grant } from '../../../src/access/model';
 import { auditTimeline } from '../../../src/chat/slack/blocks/audit-timeline';
 import { auditText } from '../../../src/chat/teams/cards/security';
+import { requestView } from '../../helpers/views';
 
 const T0 = new Date('2026-11-24T10:00:00Z');
-const request: AccessRequest = {
+const request: AccessRequest = requestView({
   id: 'R-1',
   status: 'expired',
   roleId: 'prod-read',
   requesterId: 'U0CAROL',
   requesterPlatform: 'slack',
   requesterPerson: 'slack:U0CAROL',
-  requesterEmail: null,
-  durationMs: 3_600_000,
   reason: null,
-  ticket: null,
   approvalsRequired: 0,
   autoApproved: true,
-  createdAt: T0,
-  updatedAt: T0,
   decidedAt: T0,
-  approvedDurationMs: null,
-  breakGlass: false,
-  reviewedBy: null,
-  reviewedAt: null,
-  reviewRemindedAt: null,
-};
+}).request;
 const grant = (status: Grant['status'], activity: GrantActivity | null): Grant => ({
   id: 'G-1',
   requestId: 'R-1',

@@ -2,6 +2,7 @@ import { extendChoices, selfServiceLimitMs } from '../../../../src/access/extens
 import type { AccessRequest, Grant } from '../../../../src/access/model';
 import type { Role } from '../../../../src/access/policy';
 import { testPolicy } from '../../../helpers/policy';
+import { requestView } from '../../../helpers/views';
 
 const role = (id: string) => testPolicy().roles.find((r) => r.id === id)!;
 const MIN = 60_000;
@@ -47,29 +48,19 @@ describe('extend choices on the expiry warning', () => {
 });
 
 describe('how far self-service extension may take a grant', () => {
-  const request = (patch: Partial<AccessRequest> = {}): AccessRequest => ({
-    id: 'R-1',
-    status: 'active',
-    roleId: 'quick',
-    requesterId: 'U0REQ',
-    requesterPlatform: 'slack',
-    requesterPerson: 'slack:U0REQ',
-    requesterEmail: null,
-    durationMs: 20 * MIN,
-    reason: null,
-    ticket: null,
-    approvalsRequired: 1,
-    autoApproved: false,
-    createdAt: T0,
-    updatedAt: T0,
-    decidedAt: T0,
-    approvedDurationMs: null,
-    breakGlass: false,
-    reviewedBy: null,
-    reviewedAt: null,
-    reviewRemindedAt: null,
-    ...patch,
-  });
+  const request = (patch: Partial<AccessRequest> = {}): AccessRequest =>
+    requestView({
+      id: 'R-1',
+      status: 'active',
+      roleId: 'quick',
+      requesterId: 'U0REQ',
+      requesterPlatform: 'slack',
+      requesterPerson: 'slack:U0REQ',
+      durationMs: 20 * MIN,
+      reason: null,
+      decidedAt: T0,
+      ...patch,
+    }).request;
   const withAuto = (r: Role, within: number | undefined): Role => ({ ...r, extend: { auto_within: within } });
 
   it('is extend.auto_within, or nothing without it', () => {

@@ -2,35 +2,19 @@ import type { RequestView } from '../../../../src/access/model';
 import { parseDurationChoice } from '../../../../src/chat/slack/blocks/duration-choice';
 import { requesterNotice } from '../../../../src/chat/slack/blocks/notices';
 import { policyDepth } from '../../../helpers/policy-depth';
+import { requestView, VIEW_AT } from '../../../helpers/views';
 
 const role = policyDepth().roles.find((r) => r.id === 'ext')!;
-const at = new Date('2026-11-24T10:00:00Z');
-const view: RequestView = {
-  request: {
-    id: 'R-7K2M9QXA',
-    status: 'active',
-    roleId: 'ext',
-    requesterId: 'U0REQ',
-    requesterPlatform: 'slack',
-    requesterPerson: 'slack:U0REQ',
-    requesterEmail: null,
-    durationMs: 3_600_000,
-    reason: null,
-    ticket: null,
-    approvalsRequired: 1,
-    autoApproved: false,
-    createdAt: at,
-    updatedAt: at,
-    decidedAt: at,
-    approvedDurationMs: null,
-    breakGlass: false,
-    reviewedBy: null,
-    reviewedAt: null,
-    reviewRemindedAt: null,
-  },
-  approvals: [],
-  grant: null,
-};
+const view: RequestView = requestView({
+  id: 'R-7K2M9QXA',
+  status: 'active',
+  roleId: 'ext',
+  requesterId: 'U0REQ',
+  requesterPlatform: 'slack',
+  requesterPerson: 'slack:U0REQ',
+  reason: null,
+  decidedAt: VIEW_AT,
+});
 
 describe('expiry warning DM', () => {
   const warning = (extendChoices: number[]) =>

@@ -11,6 +11,7 @@ import { approvalCard as slackApprovalCard } from '../../../../src/chat/slack/bl
 import { approvalCard as teamsApprovalCard } from '../../../../src/chat/teams/cards/approval-card';
 import { requestSummary, statusLine } from '../../../../src/chat/words/status';
 import { policyDepth } from '../../../helpers/policy-depth';
+import { requestView } from '../../../helpers/views';
 
 /**
  * Slack and Teams say the same words: each event rendered by both platforms' real renderers,
@@ -36,28 +37,18 @@ const readTeams = (text: string) =>
 
 const role = policyDepth().roles.find((r) => r.id === 'ext')!;
 const at = new Date('2026-11-24T10:00:00.000Z');
-const request: AccessRequest = {
+const request: AccessRequest = requestView({
   id: 'R-7K2M9QXA',
   status: 'active',
   roleId: 'ext',
   requesterId: 'U0REQ',
   requesterPlatform: 'slack',
   requesterPerson: 'slack:U0REQ',
-  requesterEmail: null,
-  durationMs: 3_600_000,
   reason: 'deploy',
   ticket: 'INC-7',
-  approvalsRequired: 1,
-  autoApproved: false,
-  createdAt: at,
-  updatedAt: at,
   decidedAt: at,
   approvedDurationMs: 1_800_000,
-  breakGlass: false,
-  reviewedBy: null,
-  reviewedAt: null,
-  reviewRemindedAt: null,
-};
+}).request;
 const TEAMS_APPROVER = 'aaaaaaaa-0000-4000-8000-000000000001';
 const grant = {
   id: 'G-1',
