@@ -43,6 +43,10 @@ const EnvSchema = z
     /** Azure: credentials come from @azure/identity's own variables (DefaultAzureCredential). */
     AZURE_SUBSCRIPTION_ID: optionalText,
     AZURE_ARM_ENDPOINT: z.url().optional(),
+    /** Google Cloud: a service-account key file; unset → Application Default Credentials (workload identity, metadata server). */
+    GOOGLE_APPLICATION_CREDENTIALS: optionalText,
+    /** The Cloud Resource Manager API's base URL (tests point it at a fake). */
+    JIT_GCP_ENDPOINT: z.url().default('https://cloudresourcemanager.googleapis.com'),
     /** Teams: the bot's Microsoft App (client) id; setting it turns the Teams adapter on. */
     MICROSOFT_APP_ID: z.guid("must be the Azure Bot's Microsoft App id (a GUID)").optional(),
     MICROSOFT_APP_PASSWORD: optionalText,

@@ -8,11 +8,15 @@ import { CloudTrailActivity } from './aws-activity';
 import { AwsStsProvider, type AwsStsConfig } from './aws-sts';
 import { AzureActivityLog } from './azure-activity';
 import { AzureRbacProvider } from './azure-rbac';
+import { GcpIamProvider } from './gcp-iam';
+import { GcpIamPolicies } from './gcp-iam-policies';
 
 export interface CloudOverrides {
   awsCredentials?: AwsStsConfig['credentials'];
   azureCredential?: TokenCredential;
   azureTlsCa?: string;
+  /** Tests: trust the Google fakes' certificate. */
+  gcpTlsCa?: string;
 }
 
 /** The cloud providers the policy's roles use, built from the environment (none when no role needs them). */
@@ -58,6 +62,14 @@ export function cloudProviders(env: Env, policy: Policy, clock: Clock, overrides
         clock,
       }),
     );
+  }
+  if (used.has('gcp')) {
+    const policies = new GcpIamPolicies({
+      endpoint: env.JIT_GCP_ENDPOINT,
+      keyFile: env.GOOGLE_APPLICATION_CREDENTIALS,
+      tlsCa: overrides.gcpTlsCa,
+    });
+    providers.push(new GcpIamProvider(policies));
   }
   return providers;
 }

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import express from 'express';
+import { FAKE_CLOUD_CERT, FAKE_CLOUD_KEY } from './tls';
 
 /**
  * A local stand-in for Azure Resource Manager's role assignment API and the
@@ -14,7 +13,7 @@ import express from 'express';
  * that start with `/`.
  */
 export const FAKE_ARM_TOKEN = 'fake-arm-token';
-export const FAKE_ARM_CA = readFileSync(join(__dirname, 'tls/fake-arm.crt'), 'utf8');
+export const FAKE_ARM_CA = FAKE_CLOUD_CERT;
 
 /** What DefaultAzureCredential would give: here a fixed token the fake checks. */
 export const fakeArmCredential: TokenCredential = {
@@ -115,8 +114,7 @@ export class FakeArm {
       if (answer.body === undefined) return void res.status(answer.status).end();
       res.status(answer.status).json(answer.body);
     });
-    const key = readFileSync(join(__dirname, 'tls/fake-arm.key'));
-    this.server = createServer({ key, cert: FAKE_ARM_CA }, app);
+    this.server = createServer({ key: FAKE_CLOUD_KEY, cert: FAKE_CLOUD_CERT }, app);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
   }
 

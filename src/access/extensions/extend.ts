@@ -1,5 +1,6 @@
 import { formatDuration } from '../../lib/duration';
 import type { Core } from '../core';
+import type { AccessStore } from '../ports';
 import { AccessError, isAccessError } from '../model/errors';
 import type { Extension, ExtensionNotice } from '../model/extension';
 import type { AccessRequest, AuditActor, Decision, Grant, Person } from '../model';
@@ -97,7 +98,12 @@ export async function requestExtension(core: Core, person: Person, requestId: st
   }
 
   if (auto) {
-    const applied = await apply(core, ext, POLICY);
+    const applied = await apply(core, ext, POLICY).catch(async (e: unknown) => {
+      // Nobody else will press Approve on an ask the policy approves: it ends here, and the requester may ask again.
+      if (isAccessError(e) && e.code === 'try_again')
+        await store.transaction((tx) => lapseIn(tx, ext, POLICY, clock.now(), { error: e.userMessage }));
+      throw e;
+    });
     if (applied.status !== 'approved') throw new AccessError('already_decided', `${requestId} ended before it could be extended.`);
     return { outcome: 'extended', expiresAt: applied.newExpiresAt!, by: 'policy' };
   }
@@ -180,6 +186,7 @@ export async function decideExtension(core: Core, person: Person, extensionId: n
  */
 async function apply(core: Core, ext: Extension, by: AuditActor): Promise<Extension> {
   const { store, clock, scheduler, logger } = core.deps;
+  await moveProviderEnd(core, ext, by);
   const now = clock.now();
   const decider = { decidedBy: by.userId, decidedByPlatform: by.platform };
   const settled = await store.transaction(async (tx) => {
@@ -189,15 +196,7 @@ async function apply(core: Core, ext: Extension, by: AuditActor): Promise<Extens
     const usable = grant && role && grant.status === 'active' && grant.expiresAt && !grant.revokeRequestedBy && grant.expiresAt > now;
     // Re-checked here: the grant may have been extended or ended since the ask.
     const planned = usable ? safePlan(role, grant, ext.addMs) : null;
-    if (!planned || !(await tx.moveGrantExpiry(ext.grantId, grant!.expiresAt!, planned.expiresAt, now))) {
-      const row = await tx.settleExtension(ext.id, { status: 'lapsed', ...decider, newExpiresAt: null, decidedAt: now });
-      if (row)
-        await tx.appendAudit(
-          { action: 'extend.lapsed', requestId: ext.requestId, grantId: ext.grantId, actor: by, data: { extensionId: ext.id } },
-          now,
-        );
-      return row;
-    }
+    if (!planned || !(await tx.moveGrantExpiry(ext.grantId, grant!.expiresAt!, planned.expiresAt, now))) return lapseIn(tx, ext, by, now);
     const row = await tx.settleExtension(ext.id, { status: 'approved', ...decider, newExpiresAt: planned.expiresAt, decidedAt: now });
     if (!row) throw new AccessError('already_decided', `That extension of ${ext.requestId} was decided a moment ago.`);
     await tx.appendAudit(
@@ -244,6 +243,55 @@ async function apply(core: Core, ext: Extension, by: AuditActor): Promise<Extens
       : { kind: 'extension_lapsed' },
   );
   return settled;
+}
+
+/**
+ * A provider that ends access on its own (Google's IAM condition) is told the new end before
+ * the extension is recorded: if it cannot be told, nothing changes and the decider hears why.
+ */
+async function moveProviderEnd(core: Core, ext: Extension, by: AuditActor): Promise<void> {
+  const { request, grant } = await core.view(ext.requestId);
+  const provider = grant && core.deps.providers(grant.provider);
+  if (!grant?.expiresAt || grant.status !== 'active' || !provider?.extend) return;
+  const role = core.role(request.roleId);
+  const planned = safePlan(role, grant, ext.addMs);
+  if (!planned) return; // the transaction finds it no longer fits and lapses the ask
+  try {
+    await provider.extend(grant, role, planned.expiresAt);
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    await core.audit({
+      action: 'extend.failed',
+      requestId: ext.requestId,
+      grantId: grant.id,
+      actor: by,
+      data: { extensionId: ext.id, error },
+    });
+    throw new AccessError('try_again', `${provider.label} could not move the end of ${ext.requestId}, so it was not extended: ${error}`);
+  }
+}
+
+/** Ends an ask that can no longer be applied (`data` says why, when it is not that the grant ended or moved). */
+async function lapseIn(
+  tx: AccessStore,
+  ext: Extension,
+  by: AuditActor,
+  now: Date,
+  data: Record<string, unknown> = {},
+): Promise<Extension | undefined> {
+  const row = await tx.settleExtension(ext.id, {
+    status: 'lapsed',
+    decidedBy: by.userId,
+    decidedByPlatform: by.platform,
+    newExpiresAt: null,
+    decidedAt: now,
+  });
+  if (row)
+    await tx.appendAudit(
+      { action: 'extend.lapsed', requestId: ext.requestId, grantId: ext.grantId, actor: by, data: { extensionId: ext.id, ...data } },
+      now,
+    );
+  return row;
 }
 
 function safePlan(role: Role, grant: Grant, addMs: number): { expiresAt: Date; totalMs: number } | null {

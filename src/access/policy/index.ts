@@ -167,11 +167,31 @@ const AwsSettingsSchema = z
   })
   .strict();
 
+/** Owner, Editor and Viewer: IAM refuses conditions on them (cloud.google.com/iam/docs/conditions-overview#limitations). */
+const BASIC_GCP_ROLES = new Set(['roles/owner', 'roles/editor', 'roles/viewer']);
+
+const GcpRoleSchema = z
+  .object({
+    resource: z
+      .string()
+      .regex(
+        /^(projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]|projects\/\d+|folders\/\d+|organizations\/\d+)$/,
+        'must be projects/<project id or number>, folders/<number> or organizations/<number>',
+      ),
+    role: z
+      .string()
+      .regex(
+        /^(roles\/[\w.]+|(projects\/[a-z0-9-]+|organizations\/\d+)\/roles\/[\w.]+)$/,
+        'must be an IAM role name: roles/<name>, projects/<project>/roles/<name> or organizations/<number>/roles/<name>',
+      ),
+  })
+  .strict();
+
 const RoleSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lower-case letters, digits, - or _ (what users type)'),
     description: z.string().default(''),
-    provider: z.enum(['sandbox', 'aws', 'azure']),
+    provider: z.enum(['sandbox', 'aws', 'azure', 'gcp']),
     requesters: RequestersSchema,
     aws: z
       .object({ role_arn: z.string().regex(IAM_ROLE_ARN, 'must be an IAM role ARN') })
@@ -186,6 +206,7 @@ const RoleSchema = z
       })
       .strict()
       .optional(),
+    gcp: GcpRoleSchema.optional(),
     max_duration: durationField,
     default_duration: durationField.optional(),
     min_duration: durationField.default(60_000),
@@ -223,6 +244,14 @@ const RoleSchema = z
     if (r.provider === 'aws' && !r.aws) ctx.addIssue({ code: 'custom', path: ['aws'], message: 'provider aws needs aws.role_arn' });
     if (r.provider === 'azure' && !r.azure)
       ctx.addIssue({ code: 'custom', path: ['azure'], message: 'provider azure needs azure.scope and azure.role_definition_id' });
+    if (r.provider === 'gcp' && !r.gcp)
+      ctx.addIssue({ code: 'custom', path: ['gcp'], message: 'provider gcp needs gcp.resource and gcp.role' });
+    if (r.gcp && BASIC_GCP_ROLES.has(r.gcp.role))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['gcp', 'role'],
+        message: `${r.gcp.role} is a basic role, and IAM conditions cannot be put on basic roles, so Google could not end it on its own; use a predefined or custom role (e.g. roles/compute.admin)`,
+      });
     if (r.min_duration > r.max_duration) ctx.addIssue({ code: 'custom', path: ['min_duration'], message: 'is longer than max_duration' });
     const def = r.default_duration ?? r.max_duration;
     if (def > r.max_duration || def < r.min_duration)
@@ -251,7 +280,25 @@ export const PolicySchema = z
       .default({ requests_per_hour: 30, max_pending_per_role: 1 }),
     aws: AwsSettingsSchema.prefault({}),
     /** Overrides of what the chat platforms say about a person (keyed by Slack user id or Entra object id). */
-    users: z.record(z.string(), z.object({ email: z.email().optional(), azure_object_id: z.string().optional() }).strict()).default({}),
+    users: z
+      .record(
+        z.string(),
+        z
+          .object({
+            email: z.email().optional(),
+            azure_object_id: z.string().optional(),
+            /** Google Cloud: the IAM member to bind instead of user:<email>. */
+            gcp_member: z
+              .string()
+              .regex(
+                /^(user|serviceAccount):[^\s@]+@[^\s@]+$|^principal:\/\/\S+$/,
+                'must be an IAM member: user:<e-mail>, serviceAccount:<e-mail> or principal://…',
+              )
+              .optional(),
+          })
+          .strict(),
+      )
+      .default({}),
     /** Slack: guests (single- and multi-channel) and Slack Connect externals are refused unless allowed. */
     slack: z
       .object({ allow_guests: z.boolean().default(false) })

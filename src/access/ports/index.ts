@@ -92,6 +92,11 @@ export interface AccessProvider {
    * without it are trusted on `revoke` alone.
    */
   verifyRevoked?(grant: Grant, role: Role): Promise<boolean>;
+  /**
+   * Moves an end the provider enforces itself (Google's IAM condition) to `expiresAt`, before
+   * an extension is recorded; idempotent. Providers without it end access only by `revoke`.
+   */
+  extend?(grant: Grant, role: Role, expiresAt: Date): Promise<void>;
   /** Where what was done with a grant can be read afterwards (CloudTrail, Azure Activity Log); absent: nowhere. */
   readonly activity?: ActivitySource;
 }

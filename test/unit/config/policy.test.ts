@@ -106,6 +106,31 @@ describe('policy file', () => {
     expect(faultOf(yaml)).toMatch(/roles\[0\] \(prod-admin\)\.azure\.mode/);
   });
 
+  it('refuses a Google Cloud basic role, which takes no IAM condition, naming the role and the key', () => {
+    for (const basic of ['roles/owner', 'roles/editor', 'roles/viewer']) {
+      const yaml = minimalRole().replace('provider: sandbox', `provider: gcp\n    gcp: { resource: projects/my-prod, role: ${basic} }`);
+      expect(faultOf(yaml)).toContain(
+        `roles[0] (prod-admin).gcp.role: ${basic} is a basic role, and IAM conditions cannot be put on basic roles`,
+      );
+    }
+  });
+
+  it('refuses Google Cloud resources, roles and members IAM would not take, naming each key', () => {
+    const role = (gcp: string) => minimalRole().replace('provider: sandbox', `provider: gcp\n    gcp: ${gcp}`);
+    expect(faultOf(role('{ resource: my-prod, role: roles/compute.admin }'))).toContain(
+      'roles[0] (prod-admin).gcp.resource: must be projects/<project id or number>, folders/<number> or organizations/<number>',
+    );
+    expect(faultOf(role('{ resource: folders/12, role: compute.admin }'))).toContain(
+      'roles[0] (prod-admin).gcp.role: must be an IAM role name',
+    );
+    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: gcp'))).toContain('provider gcp needs gcp.resource and gcp.role');
+    expect(faultOf(`${minimalRole()}users:\n  U0CAROL: { gcp_member: carol@example.com }\n`)).toContain(
+      'users.U0CAROL.gcp_member: must be an IAM member',
+    );
+    const custom = parsePolicy(role('{ resource: organizations/123, role: organizations/123/roles/jitReader }'), 'policy.yaml');
+    expect(custom.roles[0]!.gcp).toEqual({ resource: 'organizations/123', role: 'organizations/123/roles/jitReader' });
+  });
+
   it('fills defaults: default_duration, min_duration 1m, reason required', () => {
     const [role] = parsePolicy(minimalRole(), 'p.yaml').roles;
     expect(role).toMatchObject({ default_duration: 3_600_000, min_duration: 60_000, reason: 'required' });
