@@ -15,6 +15,7 @@ import { publishHome } from './chat/slack/home';
 import { SlackDigestPublisher } from './chat/slack/digest-publisher';
 import { SlackDirectory } from './chat/slack/directory';
 import { SlackNotifier } from './chat/slack/notifier';
+import type { TokenCredential } from '@azure/identity';
 import type { TeamsAuthOverrides } from './chat/teams/adapter';
 import type { TeamsApp } from './chat/teams/app';
 import type { Env } from './config/env';
@@ -31,6 +32,7 @@ import { randomIds, type IdGenerator } from './lib/ids';
 import type { Logger } from './lib/logger';
 import { createMetrics } from './lib/metrics';
 import { cloudProviders, type CloudOverrides } from './providers/clouds';
+import { entraDirectory } from './entra/directory';
 import { onCallLookup } from './oncall/lookup';
 import { providerLookup } from './providers/registry';
 import { startLocalSlack, type LocalSlack } from './sandbox/local-slack';
@@ -68,6 +70,8 @@ export interface RuntimeOptions {
   cloud?: CloudOverrides;
   /** Tests: a local token signer and fake Bot Connector stand in for Microsoft's. */
   teamsAuth?: TeamsAuthOverrides;
+  /** Tests: the credential Microsoft Graph calls use (a fake Graph's token). */
+  graphCredential?: TokenCredential;
   /** Tests: shorter client timeouts than the defaults (HTTP_TIMEOUTS). */
   httpTimeouts?: HttpTimeouts;
 }
@@ -151,6 +155,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     logger.info({ database: database.kind, dataDir: database.kind === 'pglite' ? env.JIT_DATA_DIR : undefined }, 'database ready');
     // Every process keeps the database's time, whatever its own clock says (tests bring their own).
     const clock = opts.clock ?? (await DatabaseClock.start(database.db, logger));
+    // The sandbox page asks no Microsoft service: there, roles that name Entra groups answer "try again".
+    const entra = sandboxMode ? undefined : entraDirectory(env, policy, clock, opts.graphCredential);
     if (clock instanceof DatabaseClock) closers.push(async () => clock.stop());
 
     const producer = producerConnection(env.REDIS_URL);
@@ -214,6 +220,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       directory = slackDirectory = new SlackDirectory(client);
       publishers.push(new SlackDigestPublisher(client));
     }
+    const people = new StoredPeople(
+      database.db,
+      clock,
+      env.JIT_PEOPLE_REFRESH_EVERY,
+      { slack: slackDirectory && ((id) => slackDirectory.profile(id)) },
+      logger,
+    );
     let teams: TeamsApp | undefined;
     if (env.MICROSOFT_APP_ID) {
       // Loaded only when Teams is on: botbuilder is ~130 MB of modules.
@@ -231,6 +244,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         conversations: new DrizzleConversationReferenceStore(database.db),
         authOverrides: opts.teamsAuth,
         peopleRefreshEveryMs: env.JIT_PEOPLE_REFRESH_EVERY,
+        mentions: {
+          displayName: async (objectId) => (await people.lookup({ platform: 'teams', userId: objectId }))?.displayName ?? null,
+          entra,
+        },
       });
       notifiers.teams = teams.notifier;
       publishers.push(teams.digestPublisher);
@@ -253,14 +270,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       directory,
       scheduler: new BullScheduler(queues, clock),
       outbox: new DrizzleChatOutbox(database.db),
-      people: new StoredPeople(
-        database.db,
-        clock,
-        env.JIT_PEOPLE_REFRESH_EVERY,
-        { slack: slackDirectory && ((id) => slackDirectory.profile(id)) },
-        logger,
-      ),
+      people,
       onCall: onCallLookup(env, clock),
+      entra,
       providers: providerLookup([sandbox, ...cloudProviders(env, policy, clock, opts.cloud)]),
       ids: opts.ids ?? randomIds,
       reconcileEveryMs: env.JIT_RECONCILE_EVERY,

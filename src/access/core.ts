@@ -63,6 +63,29 @@ export class Core {
   }
 
   /**
+   * Whether any of the Entra objects belongs to any of the groups, asked of Graph now (its
+   * adapter caches briefly); `try_again` when Graph cannot say (never "not a member").
+   */
+  async inEntraGroups(objectIds: string[], groups: string[]): Promise<boolean> {
+    const entra = this.deps.entra;
+    if (!entra)
+      throw new AccessError(
+        'try_again',
+        'The policy names Entra groups, but Microsoft Graph is not configured on this server (MICROSOFT_APP_ID and its credentials). Tell your jitbot admins.',
+      );
+    try {
+      for (const id of objectIds) if ((await entra.memberGroups(id, groups)).length > 0) return true;
+      return false;
+    } catch (e) {
+      this.deps.logger.warn({ err: e, groups }, 'could not check Entra group membership');
+      throw new AccessError(
+        'try_again',
+        'I could not check Entra group membership with Microsoft Graph just now. Please try again in a minute.',
+      );
+    }
+  }
+
+  /**
    * Refreshes every chat card of the request (unless `refreshCards` is false: the card
    * was just posted) and tells the requester; failures are logged, never thrown. A caller
    * that holds the request and grant as they now stand passes them (`known`): the revoke

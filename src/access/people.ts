@@ -89,14 +89,15 @@ export async function accountsOf(core: Core, person: Person): Promise<Actor[]> {
   return [...accounts.values()];
 }
 
-/** People named by Slack users, Slack user groups and Teams users (approvers, tiers, the security team, requesters). */
+/** People named by Slack users, Slack user groups, Teams users and Entra groups (approvers, tiers, the security team, requesters). */
 export interface NamedPeople {
   slack_users: string[];
   slack_usergroups: string[];
   teams_users: string[];
+  entra_groups: string[];
 }
 
-/** Whether any account of the person is named by the set, its Slack user groups expanded now. */
+/** Whether any account of the person is named by the set, its Slack user groups and Entra groups expanded now. */
 export async function isInSet(core: Core, set: NamedPeople | undefined, person: Person): Promise<boolean> {
   if (!set) return false;
   const accounts = await accountsOf(core, person);
@@ -104,12 +105,18 @@ export async function isInSet(core: Core, set: NamedPeople | undefined, person: 
   if (accounts.some((a) => (a.platform === 'slack' ? set.slack_users.includes(a.userId) : teamsUsers.includes(a.userId.toLowerCase()))))
     return true;
   const slackIds = accounts.filter((a) => a.platform === 'slack').map((a) => a.userId);
-  if (slackIds.length === 0) return false;
-  for (const group of set.slack_usergroups) {
+  for (const group of slackIds.length > 0 ? set.slack_usergroups : []) {
     const members = await core.slackGroupMembers(group);
     if (slackIds.some((id) => members.includes(id))) return true;
   }
-  return false;
+  const objectIds = entraObjectIds(core.deps.policy, accounts);
+  return set.entra_groups.length > 0 && objectIds.length > 0 && core.inEntraGroups(objectIds, set.entra_groups);
+}
+
+/** The person's Entra object ids: their Teams accounts', and any `users.<slack id>.azure_object_id` of the policy. */
+function entraObjectIds(policy: Policy, accounts: Actor[]): string[] {
+  const ids = accounts.map((a) => (a.platform === 'teams' ? a.userId : policy.users[a.userId]?.azure_object_id));
+  return [...new Set(ids.filter((id): id is string => Boolean(id)).map((id) => id.toLowerCase()))];
 }
 
 /** The domain of an e-mail address, lower case. */

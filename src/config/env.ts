@@ -52,6 +52,8 @@ const EnvSchema = z
     MICROSOFT_APP_PASSWORD: optionalText,
     MICROSOFT_APP_TENANT_ID: z.guid('must be your Entra tenant id (a GUID)').optional(),
     MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
+    /** Microsoft Graph, for the policy's `entra_groups` (tests point it at a fake). */
+    JIT_GRAPH_URL: z.url().default('https://graph.microsoft.com'),
     /** On-call look-ups for `approval.auto_if_on_call` (PagerDuty REST API v2 key, Opsgenie API key). */
     PAGERDUTY_API_KEY: optionalText,
     PAGERDUTY_API_URL: z.url().default('https://api.pagerduty.com'),

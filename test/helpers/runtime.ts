@@ -47,6 +47,8 @@ export interface TestRuntimeOptions {
   env?: Record<string, string>;
   /** Fixed cloud credentials for the fakes. */
   cloud?: RuntimeOptions['cloud'];
+  /** The token the runtime's Microsoft Graph calls carry (a fake Graph's). */
+  graphCredential?: RuntimeOptions['graphCredential'];
   /** Enables Teams against a local token signer and fake Bot Connector. */
   teams?: boolean;
   httpTimeouts?: RuntimeOptions['httpTimeouts'];
@@ -105,6 +107,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
     host: '127.0.0.1',
     sandboxHook: opts.sandboxHook,
     cloud: opts.cloud,
+    graphCredential: opts.graphCredential,
     httpTimeouts: opts.httpTimeouts,
   });
   const signer = new SlackRequestSigner(`${runtime.url}/slack/events`, SIGNING_SECRET);

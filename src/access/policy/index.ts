@@ -3,6 +3,7 @@ import { durationField } from '../../lib/duration';
 import { SLACK_USER_ID } from '../../lib/ids';
 import { ActivityPolicySchema } from './activity';
 import { DigestPolicySchema } from './digest';
+import { entraGroupIds } from './entra';
 
 /**
  * The policy: roles and who approves them. The YAML keys are a contract
@@ -18,6 +19,7 @@ const ApproverSetSchema = z
     slack_users: z.array(slackUserId).default([]),
     slack_usergroups: z.array(slackGroupId).default([]),
     teams_users: z.array(z.string().min(1)).default([]),
+    entra_groups: entraGroupIds,
   })
   .strict();
 
@@ -44,25 +46,33 @@ const RequestersSchema = z
             .transform((id) => id.toLowerCase()),
         )
         .default([]),
+      entra_groups: entraGroupIds,
       emails: z.array(z.email().transform((e) => e.toLowerCase())).default([]),
       email_domains: z.array(emailDomain).default([]),
     },
     {
       error: (issue) =>
         issue.input === undefined
-          ? 'is required: say who may request this role (slack_users, slack_usergroups, teams_users, emails, email_domains), or requesters: { anyone: true }'
+          ? 'is required: say who may request this role (slack_users, slack_usergroups, teams_users, entra_groups, emails, email_domains), or requesters: { anyone: true }'
           : undefined,
     },
   )
   .strict()
   .superRefine((r, ctx) => {
-    const listed = r.slack_users.length + r.slack_usergroups.length + r.teams_users.length + r.emails.length + r.email_domains.length;
+    const listed =
+      r.slack_users.length +
+      r.slack_usergroups.length +
+      r.teams_users.length +
+      r.entra_groups.length +
+      r.emails.length +
+      r.email_domains.length;
     if (r.anyone && listed > 0)
       ctx.addIssue({ code: 'custom', message: 'anyone: true already lets everyone ask; drop the lists, or drop anyone' });
     if (!r.anyone && listed === 0)
       ctx.addIssue({
         code: 'custom',
-        message: 'names nobody: list slack_users, slack_usergroups, teams_users, emails or email_domains, or say { anyone: true }',
+        message:
+          'names nobody: list slack_users, slack_usergroups, teams_users, entra_groups, emails or email_domains, or say { anyone: true }',
       });
   })
   .transform((r) => ({ ...r, anyone: r.anyone ?? false }));
@@ -87,6 +97,11 @@ const OnCallSchema = z.union(
   { error: 'must be { pagerduty_schedule: <id> } or { opsgenie_schedule: <id> }' },
 );
 
+/** How many people or groups an approver set names. */
+function namedCount(set: z.output<typeof ApproverSetSchema>): number {
+  return set.slack_users.length + set.slack_usergroups.length + set.teams_users.length + set.entra_groups.length;
+}
+
 /** One tier of `approval.escalation`: who is asked once the request has waited `after`. */
 const EscalationTierSchema = z
   .object({
@@ -96,7 +111,7 @@ const EscalationTierSchema = z
     slack_channel: slackChannelId.optional(),
   })
   .strict()
-  .refine((t) => t.approvers.slack_users.length + t.approvers.slack_usergroups.length + t.approvers.teams_users.length > 0, {
+  .refine((t) => namedCount(t.approvers) > 0, {
     path: ['approvers'],
     message: 'an escalation tier needs at least one approver',
   });
@@ -120,14 +135,18 @@ const RoleApprovalSchema = z
     });
     if (a.auto) return;
     const set = a.approvers;
-    const count = set ? set.slack_users.length + set.slack_usergroups.length + set.teams_users.length : 0;
-    if (count === 0)
+    if (!set || namedCount(set) === 0)
       ctx.addIssue({
         code: 'custom',
         path: ['approvers'],
-        message: 'a role that is not auto-approved needs at least one approver (slack_users, slack_usergroups or teams_users)',
+        message:
+          'a role that is not auto-approved needs at least one approver (slack_users, slack_usergroups, teams_users or entra_groups)',
       });
-    if (set && set.slack_usergroups.length === 0 && set.slack_users.length + set.teams_users.length < a.required) {
+    if (
+      set &&
+      set.slack_usergroups.length + set.entra_groups.length === 0 &&
+      set.slack_users.length + set.teams_users.length < a.required
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['required'],

@@ -125,6 +125,21 @@ export interface ApproverDirectory {
   slackGroupMembers(groupId: string): Promise<string[]>;
 }
 
+/** A user of an Entra group, as Microsoft Graph names them. */
+export interface EntraUser {
+  /** Entra object id (lower case). */
+  id: string;
+  name: string | null;
+}
+
+/** Entra groups through Microsoft Graph, nested groups included. Throws when Graph cannot say. */
+export interface EntraDirectory {
+  /** Which of `groupIds` the Entra object (a user) belongs to. */
+  memberGroups(objectId: string, groupIds: string[]): Promise<string[]>;
+  /** The group's users, at most `limit` (for @mentions). */
+  groupUsers(groupId: string, limit: number): Promise<EntraUser[]>;
+}
+
 /** PagerDuty / Opsgenie: is this person on call now? Throws when it cannot tell. */
 export interface OnCallLookup {
   isOnCall(schedule: OnCallSchedule, email: string): Promise<boolean>;
@@ -196,6 +211,8 @@ export interface AccessDeps {
   providers: ProviderLookup;
   notifier: Notifier;
   directory: ApproverDirectory;
+  /** Set when Microsoft Graph is configured (`entra_groups` in the policy). */
+  entra?: EntraDirectory;
   people: PeopleDirectory;
   outbox: ChatOutbox;
   /** Set when PagerDuty or Opsgenie is configured (`approval.auto_if_on_call`). */

@@ -77,7 +77,7 @@ export class SlackNotifier implements Notifier {
 
   /** A reply in the approval card's thread: everyone watching the channel sees it, the card stays the one place to decide. */
   async remindApprovers(view: RequestView, refs: ChatMessageRef[]): Promise<void> {
-    const text = reminderWords(view.request, slackMarkup);
+    const text = reminderWords(view.request, findRole(this.policy, view.request.roleId)?.approval.approvers, slackMarkup);
     await Promise.all(
       refs
         .filter((r) => r.platform === 'slack')

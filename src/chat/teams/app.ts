@@ -7,6 +7,7 @@ import { createTeamsAdapter, type TeamsAuthOverrides, type TeamsCredentials } fr
 import { TeamsBot } from './bot';
 import type { ConversationReferenceStore } from './conversation-store';
 import { TeamsDigestPublisher } from './digest-publisher';
+import type { MentionSources } from './mentions';
 import { TeamsNotifier } from './notifier';
 import { TeamsPoster } from './proactive';
 import { TeamsRoster } from './roster';
@@ -18,6 +19,8 @@ export interface TeamsOptions {
   policy: Policy;
   /** How long a roster entry (e-mail, guest) is trusted before it is read again. */
   peopleRefreshEveryMs: number;
+  /** Names behind the @mentions of approvers (the roster's, Entra groups' users). */
+  mentions: MentionSources;
   conversations: ConversationReferenceStore;
   clock: Clock;
   logger: Logger;
@@ -59,7 +62,7 @@ export async function createTeamsApp(opts: TeamsOptions): Promise<TeamsApp> {
   const allowedTenants = tenantsOf(opts.credentials, opts.policy);
   const adapter = await createTeamsAdapter(opts.credentials, logger, opts.authOverrides);
   const poster = new TeamsPoster(adapter, opts.credentials.appId, opts.conversations);
-  const notifier = new TeamsNotifier(poster, opts.policy, logger);
+  const notifier = new TeamsNotifier(poster, opts.policy, logger, opts.mentions);
   return {
     notifier,
     digestPublisher: new TeamsDigestPublisher(poster),

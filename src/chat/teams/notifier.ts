@@ -6,10 +6,11 @@ import type { Logger } from '../../lib/logger';
 import { escalationWords, reminderWords } from '../words/approval';
 import { alertTone, securityAlertWords } from '../words/security';
 import { approvalCard } from './cards/approval-card';
-import type { AdaptiveCard } from './cards/card';
+import { card, text, withMentions, type AdaptiveCard } from './cards/card';
 import { extensionCard, extensionNotice } from './cards/extension-card';
 import { plain, teamsMarkup } from './cards/format';
 import { requesterNotice } from './cards/notices';
+import { mentioning, withoutMentionTags, type MentionSources } from './mentions';
 import type { TeamsPoster } from './proactive';
 import { cardMessage } from './say';
 
@@ -18,17 +19,13 @@ export function approvalTeamsChannel(policy: Policy, role: Role): string | undef
   return role.approval.teams_channel ?? policy.approvals.teams_channel;
 }
 
-/** The header of a tier's card; kept when the card is updated. */
-function escalationHeader(view: RequestView, tier: EscalationTier, tierIndex: number): string {
-  return `⏫ ${escalationWords(view.request, tier, tierIndex, teamsMarkup)}`;
-}
-
 /** The core's Notifier port on Teams: cards in approval channels, 1:1 messages to requesters, alerts in the security channel, all proactive. */
 export class TeamsNotifier implements Notifier {
   constructor(
     private readonly poster: TeamsPoster,
     private readonly policy: Policy,
     private readonly logger: Logger,
+    private readonly mentions: MentionSources,
   ) {}
 
   postApprovalCards(view: RequestView, role: Role): Promise<ChatMessageRef[]> {
@@ -46,10 +43,17 @@ export class TeamsNotifier implements Notifier {
   async postEscalationCards(view: RequestView, role: Role, tier: EscalationTier, tierIndex: number): Promise<ChatMessageRef[]> {
     const refs = await this.postCard(
       approvalTeamsChannel(this.policy, role),
-      approvalCard(view, role, undefined, escalationHeader(view, tier, tierIndex)),
+      await this.escalationCard(view, role, tier, tierIndex),
       `Escalated: access request ${view.request.id}`,
     );
     return refs.map((ref) => ({ ...ref, tier: tierIndex }));
+  }
+
+  /** A tier's card: headed by whom it now asks, each @mentioned; the header is kept when the card is updated. */
+  private async escalationCard(view: RequestView, role: Role, tier: EscalationTier, tierIndex: number): Promise<AdaptiveCard> {
+    const { markup, entities } = await mentioning(teamsMarkup, [tier.approvers], this.mentions, this.logger);
+    const header = `⏫ ${escalationWords(view.request, tier, tierIndex, markup)}`;
+    return withMentions(approvalCard(view, role, undefined, header), entities());
   }
 
   /** Posts a card to a channel; the ref lets it be updated later (none when the role has no Teams channel). */
@@ -65,10 +69,11 @@ export class TeamsNotifier implements Notifier {
   /** A tier's card keeps its header (plain when the policy has dropped the tier since). */
   async updateApprovalCards(view: RequestView, role: Role, refs: ChatMessageRef[]): Promise<void> {
     await Promise.all(
-      refs.map((ref) => {
+      refs.map(async (ref) => {
         const tier = ref.tier === undefined ? undefined : role.approval.escalation[ref.tier];
-        const header = tier && ref.tier !== undefined ? escalationHeader(view, tier, ref.tier) : undefined;
-        return this.updateCards([ref], approvalCard(view, role, undefined, header));
+        const card =
+          tier && ref.tier !== undefined ? await this.escalationCard(view, role, tier, ref.tier) : approvalCard(view, role, undefined);
+        return this.updateCards([ref], card);
       }),
     );
   }
@@ -96,13 +101,24 @@ export class TeamsNotifier implements Notifier {
     if (!sent) this.logger.warn(about, 'no 1:1 chat with the Teams user yet (they have not installed the bot personally): notice not sent');
   }
 
-  /** A reply in the thread of each Teams approval card: the channel sees it, the card stays the one place to decide. */
+  /**
+   * A reply in the thread of each Teams approval card, @mentioning the role's approvers: the
+   * channel sees it, the card stays the one place to decide. A small card, because Teams
+   * documents mentions by Entra object id for cards.
+   */
   async remindApprovers(view: RequestView, refs: ChatMessageRef[]): Promise<void> {
-    const text = reminderWords(view.request, teamsMarkup);
+    const teamsRefs = refs.filter((r) => r.platform === 'teams');
+    if (teamsRefs.length === 0) return;
+    const approvers = findRole(this.policy, view.request.roleId)?.approval.approvers;
+    const { markup, entities } = await mentioning(teamsMarkup, approvers ? [approvers] : [], this.mentions, this.logger);
+    const words = reminderWords(view.request, approvers, markup);
+    const reminder = withMentions(card([text(words)]), entities());
     await Promise.all(
-      refs
-        .filter((r) => r.platform === 'teams')
-        .map((ref) => this.poster.inThread(ref.channel, ref.messageId, (context) => context.sendActivity(text))),
+      teamsRefs.map((ref) =>
+        this.poster.inThread(ref.channel, ref.messageId, (context) =>
+          context.sendActivity(cardMessage(reminder, withoutMentionTags(plain(words)))),
+        ),
+      ),
     );
   }
 

@@ -37,8 +37,12 @@ export function approvedByWords(by: Extract<RequesterNotice, { kind: 'approved' 
 export function approverNames(set: ApproverSet, user: (id: string) => string, group: (id: string) => string, requester?: string): string {
   const others = (ids: string[]) => ids.filter((id) => id !== requester);
   return (
-    [...others(set.slack_users).map(user), ...set.slack_usergroups.map(group), ...others(set.teams_users)].join(', ') ||
-    (requester ? 'nobody else (ask an admin to add approvers)' : 'nobody')
+    [
+      ...others(set.slack_users).map(user),
+      ...set.slack_usergroups.map(group),
+      ...others(set.teams_users).map(user),
+      ...set.entra_groups.map(group),
+    ].join(', ') || (requester ? 'nobody else (ask an admin to add approvers)' : 'nobody')
   );
 }
 
@@ -48,9 +52,10 @@ export function shorterDurations(askedMs: number, minMs: number): number[] {
   return CHOICES.filter((ms) => ms < askedMs && ms >= minMs);
 }
 
-/** The nudge to approvers, in the approval card's thread, of a request still pending. */
-export function reminderWords(request: AccessRequest, m: Markup): string {
-  return `${m.emoji('bell')} Reminder: ${m.code(request.id)} (${m.bold(request.roleId)} for ${m.user(request.requesterId)}) is still waiting for approval. Approve or deny it on the card above.`;
+/** The nudge to approvers (named, so each platform can @mention them), in the approval card's thread, of a request still pending. */
+export function reminderWords(request: AccessRequest, approvers: ApproverSet | undefined, m: Markup): string {
+  const from = approvers ? ` from ${approverNames(approvers, m.user, m.group, request.requesterId)}` : '';
+  return `${m.emoji('bell')} Reminder: ${m.code(request.id)} (${m.bold(request.roleId)} for ${m.user(request.requesterId)}) is still waiting for approval${from}. Approve or deny it on the card above.`;
 }
 
 /**

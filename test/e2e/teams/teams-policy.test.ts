@@ -212,8 +212,15 @@ describe('Teams end to end: approval policy depth', () => {
 
     await runDelayedJobNow(t.runtime.queues.notice, `escalate-${request.id}-0`);
     const escalated = await waitFor(() => cardIn(`Escalated: access request ${request.id}`), 'the escalation card');
+    // Bob is @mentioned (he has talked to the bot, so the roster gave his name), not named by his object id.
     expect(textOf(escalated)).toContain(
-      `**Escalated** (tier 1): nobody decided on \`${request.id}\` within 15m. ${BOB.aadObjectId}, you can now decide.`,
+      `**Escalated** (tier 1): nobody decided on \`${request.id}\` within 15m. <at>bob</at>, you can now decide.`,
+    );
+    expect(cardJson(escalated)).toContain(
+      JSON.stringify({ entities: [{ type: 'mention', text: '<at>bob</at>', mentioned: { id: BOB.aadObjectId, name: 'bob' } }] }).slice(
+        1,
+        -1,
+      ),
     );
     await waitFor(
       () => messagesTo(req).some((m) => m.includes('now also asking') && m.includes(BOB.aadObjectId)),

@@ -79,6 +79,7 @@ describe('policy file', () => {
       slack_users: [],
       slack_usergroups: [],
       teams_users: ['abc-1'],
+      entra_groups: [],
       emails: ['carol@example.com'],
       email_domains: ['example.com'],
     });

@@ -6,6 +6,8 @@
  * submit like the invoke. The builders in this folder are pure: data in, card out, no
  * botbuilder import.
  */
+import type { MentionEntity } from '../mentions';
+
 export type CardElement = Record<string, unknown>;
 
 export interface AdaptiveCard {
@@ -14,7 +16,8 @@ export interface AdaptiveCard {
   version: '1.5';
   body: CardElement[];
   actions?: CardElement[];
-  msteams?: { width: 'Full' };
+  /** `entities`: the @mentions in the card's text (`<at>name</at>`), see mentions.ts. */
+  msteams?: { width: 'Full'; entities?: MentionEntity[] };
 }
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -28,6 +31,11 @@ export function card(body: Array<CardElement | undefined>, actions: CardElement[
     ...(actions.length ? { actions } : {}),
     msteams: { width: 'Full' },
   };
+}
+
+/** The card, @mentioning the people its text names as `<at>name</at>`. */
+export function withMentions(c: AdaptiveCard, entities: MentionEntity[]): AdaptiveCard {
+  return entities.length ? { ...c, msteams: { width: 'Full', entities } } : c;
 }
 
 export const text = (value: string, extra: CardElement = {}): CardElement => ({ type: 'TextBlock', text: value, wrap: true, ...extra });

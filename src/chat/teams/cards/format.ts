@@ -54,7 +54,7 @@ export function plain(text: string): string {
 export const teamsMarkup: Markup = {
   text: teamsText,
   user: person,
-  group: (id) => `Slack group ${id}`,
+  group: (id) => (/^S[A-Z0-9]+$/.test(id) ? `Slack group ${teamsText(id)}` : `Entra group ${teamsText(id)}`),
   when,
   bold: (t) => `**${t}**`,
   code: (t) => `\`${t}\``,

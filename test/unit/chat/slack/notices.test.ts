@@ -65,14 +65,20 @@ describe('"waiting for approval" DM', () => {
   it('does not list the requester among the people who may approve (they cannot approve their own request)', () => {
     const approverRole = {
       ...role,
-      approval: { ...role.approval, approvers: { slack_users: ['U0REQ', 'U0ALICE'], slack_usergroups: [], teams_users: [] } },
+      approval: {
+        ...role.approval,
+        approvers: { slack_users: ['U0REQ', 'U0ALICE'], slack_usergroups: [], teams_users: [], entra_groups: [] },
+      },
     };
     const dm = JSON.stringify(
       requesterNotice({ ...view, request: { ...view.request, status: 'pending' } }, approverRole, { kind: 'submitted' }),
     );
     expect(dm).toContain('waiting for approval from <@U0ALICE>.');
     expect(dm).not.toContain('<@U0REQ>');
-    const alone = { ...role, approval: { ...role.approval, approvers: { slack_users: ['U0REQ'], slack_usergroups: [], teams_users: [] } } };
+    const alone = {
+      ...role,
+      approval: { ...role.approval, approvers: { slack_users: ['U0REQ'], slack_usergroups: [], teams_users: [], entra_groups: [] } },
+    };
     expect(JSON.stringify(requesterNotice(view, alone, { kind: 'submitted' }))).toContain(
       'waiting for approval from nobody else (ask an admin to add approvers).',
     );

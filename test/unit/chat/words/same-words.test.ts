@@ -91,7 +91,11 @@ const NOTICES: RequesterNotice[] = [
   { kind: 'approval_recorded', by: 'U0ALICE', remaining: 1 },
   { kind: 'approved', by: TEAMS_APPROVER },
   { kind: 'approved', by: 'break_glass' },
-  { kind: 'escalated', tier: 0, approvers: { slack_users: ['U0BOB'], slack_usergroups: [], teams_users: [TEAMS_APPROVER] } as never },
+  {
+    kind: 'escalated',
+    tier: 0,
+    approvers: { slack_users: ['U0BOB'], slack_usergroups: [], teams_users: [TEAMS_APPROVER], entra_groups: [] } as never,
+  },
   { kind: 'denied', by: 'U0ALICE', reason: 'not now' },
   { kind: 'granted', providerLabel: 'SANDBOX' },
   { kind: 'grant_failed', error: 'AccessDenied' },
