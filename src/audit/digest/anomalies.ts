@@ -137,7 +137,7 @@ function rerequestAfterDeny({ data, settings, fmt }: Indexed): Anomaly[] {
 function revokeTrouble({ data, requests, settings, fmt }: Indexed): Anomaly[] {
   const late = settings.anomalies.revoke_late;
   const failures = new Map<string, { requestId: string; n: number; error: string }>();
-  for (const e of data.events.filter((e) => e.action === 'revoke.failed' && e.grantId)) {
+  for (const e of data.notable.filter((e) => e.action === 'revoke.failed' && e.grantId)) {
     const seen = failures.get(e.grantId!);
     failures.set(e.grantId!, { requestId: e.requestId ?? '?', n: (seen?.n ?? 0) + 1, error: String(e.data?.error ?? 'unknown error') });
   }
@@ -152,7 +152,7 @@ function revokeTrouble({ data, requests, settings, fmt }: Indexed): Anomaly[] {
       text: `${f.requestId}: revoke of ${requests.get(f.requestId)?.roleId ?? 'a grant'} (${grantId}) failed ${f.n} time${f.n > 1 ? 's' : ''} (last: ${fmt.text(f.error)}); ${now}`,
     };
   });
-  for (const e of data.events.filter((e) => e.action === 'grant.expired' && Number(e.data?.lateMs ?? 0) > late)) {
+  for (const e of data.notable.filter((e) => e.action === 'grant.expired' && Number(e.data?.lateMs ?? 0) > late)) {
     found.push({
       rule: 'revoke_trouble',
       text: `${e.requestId}: access was revoked ${formatDuration(Number(e.data!.lateMs))} after it expired, at ${clockTime(e.at, settings.timezone)} (more than ${formatDuration(late)} late)`,
@@ -186,7 +186,7 @@ function breakGlass({ data, roles, settings, fmt }: Indexed): Anomaly[] {
 function readRoleWrites({ data, requests, roles, fmt }: Indexed): Anomaly[] {
   const readOnly = new Set(roles.filter((r) => r.read_only).map((r) => r.id));
   const grants = new Map(data.grants.map((g) => [g.id, g]));
-  return data.events
+  return data.notable
     .filter((e) => e.action === 'grant.activity' && e.grantId)
     .flatMap((e) => {
       const grant = grants.get(e.grantId!);

@@ -20,7 +20,7 @@ export function lookups(data: DigestData): DigestLookups {
     else approvers.set(a.requestId, [a.approverId]);
   }
   const revokeFailures = new Map<string, number>();
-  for (const e of data.events)
+  for (const e of data.notable)
     if (e.action === 'revoke.failed' && e.grantId) revokeFailures.set(e.grantId, (revokeFailures.get(e.grantId) ?? 0) + 1);
   return { approvers, revokeFailures };
 }

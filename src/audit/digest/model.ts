@@ -9,12 +9,27 @@ export interface DigestData {
   end: Date;
   /** When the digest is built (grants still running are measured up to now). */
   now: Date;
-  /** Audit events with `start <= at < end`. */
-  events: AuditEvent[];
+  /** What the day's audit rows (`start <= at < end`) add up to, counted where they are stored. */
+  tally: DayTally;
+  /**
+   * The day's audit events the replies and anomaly rules read one by one: `revoke.failed`,
+   * `grant.activity`, and `grant.expired` later than `anomalies.revoke_late`.
+   */
+  notable: AuditEvent[];
   /** Requests those events touch, plus recently denied ones (for the re-request rule). */
   requests: AccessRequest[];
   approvals: Approval[];
   grants: Grant[];
+}
+
+/** The day's audit rows, added up (a busy day has a million: they are counted, not loaded). */
+export interface DayTally {
+  /** Rows per action. */
+  actions: Record<string, number>;
+  /** `request.approved` rows whose actor is the policy. */
+  autoApproved: number;
+  /** Median ms from a request to a person's approving decision (`request.approved` by someone, not the system); null when none. */
+  medianTimeToApproveMs: number | null;
 }
 
 /** How the chat platform writes a mention, and someone else's text (reasons, errors) as text. */

@@ -2,8 +2,19 @@ import type { DigestData, DigestFormat } from './model';
 
 /** The rows of a day (the store implements it). */
 export interface DigestSource {
-  /** Events in `[start, end)`, the requests they touch, requests denied since `deniedSince`, and their approvals and grants. */
-  load(start: Date, end: Date, deniedSince: Date): Promise<Pick<DigestData, 'events' | 'requests' | 'approvals' | 'grants'>>;
+  /**
+   * The tally and the notable events of `[start, end)` (`grant.expired` counts as notable
+   * when more than `revokeLateMs` late), the requests the day's events touch, requests denied
+   * since `deniedSince`, and their approvals and grants.
+   */
+  load(q: DigestQuery): Promise<Pick<DigestData, 'tally' | 'notable' | 'requests' | 'approvals' | 'grants'>>;
+}
+
+export interface DigestQuery {
+  start: Date;
+  end: Date;
+  deniedSince: Date;
+  revokeLateMs: number;
 }
 
 /** Where a day's digest was posted. */

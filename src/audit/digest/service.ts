@@ -54,7 +54,12 @@ export class DigestService {
   async build(day: string, fmt: DigestFormat = this.deps.publishers[0]?.fmt ?? plainFormat): Promise<BuiltDigest> {
     const zone = this.settings.timezone;
     const { start, end } = dayWindow(day, zone);
-    const rows = await this.deps.source.load(start, end, new Date(start.getTime() - this.settings.anomalies.rerequest_within));
+    const rows = await this.deps.source.load({
+      start,
+      end,
+      deniedSince: new Date(start.getTime() - this.settings.anomalies.rerequest_within),
+      revokeLateMs: this.settings.anomalies.revoke_late,
+    });
     return buildDigest(
       { day, timezone: zone, start, end, now: this.deps.clock.now(), ...rows },
       { settings: this.settings, roles: this.deps.policy.roles, fmt },

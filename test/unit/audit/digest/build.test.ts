@@ -40,17 +40,20 @@ class Seed {
     start,
     end,
     now: at('22:00'),
-    events: [],
+    tally: { actions: {}, autoApproved: 0, medianTimeToApproveMs: null },
+    notable: [],
     requests: [],
     approvals: [],
     grants: [],
   };
+  /** The day's audit rows; build() adds them up as the store does in SQL (store/repos/digest-store.ts). */
+  private readonly events: AuditEvent[] = [];
   private n = 0;
 
   event(action: string, when: Date, requestId: string | null, actor = 'U0REQ', extra: Partial<AuditEvent> = {}): void {
     const platform = ['policy', 'worker', 'reconciler'].includes(actor) ? 'system' : 'slack';
     if (when >= start && when < end)
-      this.data.events.push({
+      this.events.push({
         id: ++this.n,
         at: when,
         action,
@@ -166,6 +169,26 @@ class Seed {
   }
 
   build() {
+    const actions: Record<string, number> = {};
+    for (const e of this.events) actions[e.action] = (actions[e.action] ?? 0) + 1;
+    const approved = this.events.filter((e) => e.action === 'request.approved');
+    const waits = approved
+      .filter((e) => e.actor.platform !== 'system')
+      .map((e) => e.at.getTime() - this.data.requests.find((r) => r.id === e.requestId)!.createdAt.getTime())
+      .sort((a, b) => a - b);
+    const mid = Math.floor(waits.length / 2);
+    this.data.tally = {
+      actions,
+      autoApproved: approved.filter((e) => e.actor.userId === 'policy').length,
+      medianTimeToApproveMs: waits.length === 0 ? null : waits.length % 2 ? waits[mid]! : (waits[mid - 1]! + waits[mid]!) / 2,
+    };
+    const late = policy.digest.anomalies.revoke_late;
+    this.data.notable = this.events.filter(
+      (e) =>
+        e.action === 'revoke.failed' ||
+        e.action === 'grant.activity' ||
+        (e.action === 'grant.expired' && Number(e.data?.lateMs ?? 0) > late),
+    );
     return buildDigest(this.data, { settings: policy.digest, roles: policy.roles, fmt });
   }
 }
