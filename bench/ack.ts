@@ -14,7 +14,11 @@ export interface AckFigures extends Summary {
 }
 
 /** A slash command as Slack sends it: form-encoded and freshly signed. */
-function slashCommandRequest(i: number, responseUrl: string): { body: string; headers: Record<string, string> } {
+function slashCommandRequest(
+  i: number,
+  responseUrl: string,
+  text = `request ${ONE_APPROVER_ROLE} 30m bench load`,
+): { body: string; headers: Record<string, string> } {
   const body = new URLSearchParams({
     token: 'unused',
     team_id: 'T0SANDBOX',
@@ -24,7 +28,7 @@ function slashCommandRequest(i: number, responseUrl: string): { body: string; he
     user_id: requester(i),
     user_name: requester(i).toLowerCase(),
     command: '/jit',
-    text: `request ${ONE_APPROVER_ROLE} 30m bench load`,
+    text,
     api_app_id: 'A0JITBOT',
     response_url: responseUrl,
     trigger_id: `trigger-${i}`,
@@ -93,4 +97,36 @@ export async function waitForFiled(stack: BenchStack, expected: number, timeoutM
     timeoutMs,
     200,
   );
+}
+
+/**
+ * A burst: `count` signed `/jit <text>` commands sent at once (each its own connection, as
+ * Slack's retries and a busy workspace arrive), and the acknowledgement latency of each.
+ */
+export async function burstSlashCommands(
+  eventsUrl: string,
+  count: number,
+  text: string,
+  responseUrl: (i: number) => string,
+): Promise<AckFigures> {
+  const requests = Array.from({ length: count }, () => nextRequest++).map((i) => slashCommandRequest(i, responseUrl(i), text));
+  let non2xx = 0;
+  let errors = 0;
+  const started = performance.now();
+  const latencies = await Promise.all(
+    requests.map(async ({ body, headers }) => {
+      const sent = performance.now();
+      try {
+        const response = await fetch(eventsUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+        await response.arrayBuffer();
+        if (response.status < 200 || response.status >= 300) non2xx++;
+        return performance.now() - sent;
+      } catch {
+        errors++;
+        return undefined;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { rate: count, seconds, ...summarise(latencies.filter((ms): ms is number => ms !== undefined)), non2xx, errors };
 }

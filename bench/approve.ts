@@ -64,3 +64,61 @@ export async function measureApproveToActive(stack: BenchStack, count: number): 
     where c.action = 'approval.approve' and r.requester_id like ${`${PREFIX}%`}`;
   return summarise(rows.map((r) => Number(r.ms)));
 }
+
+/**
+ * One approval at a time on an otherwise idle system: `count` requests filed, approved and
+ * waited on one after another, each measured from its audit rows like the burst above.
+ */
+export async function measureSingleApprovals(stack: BenchStack, count: number): Promise<Summary> {
+  const prefix = 'U0SOLO';
+  for (let i = 0; i < count; i++) {
+    const userId = `${prefix}${String(i).padStart(5, '0')}`;
+    await expectAck(
+      await stack.signer.slashCommand({
+        userId,
+        text: `request ${ONE_APPROVER_ROLE} 30m single approve`,
+        responseUrl: stack.responseUrl(`solo-${i}`),
+      }),
+      'filing a request to approve',
+    );
+    const [pending] = await waitFor(
+      async () => {
+        const rows = await stack.pg<
+          Array<{ id: string }>
+        >`select id from access_requests where requester_id = ${userId} and status = 'pending'`;
+        return rows.length > 0 && rows;
+      },
+      `request of ${userId} pending`,
+      30_000,
+      20,
+    );
+    await expectAck(
+      await stack.signer.buttonClick({
+        userId: BENCH_APPROVER,
+        actionId: 'jit.approve',
+        value: pending!.id,
+        channelId: 'C0BENCHAPPROVALS',
+        messageTs: '1700000000.000100',
+        responseUrl: stack.responseUrl(`solo-click-${i}`),
+      }),
+      `approving ${pending!.id}`,
+    );
+    await waitFor(
+      async () => {
+        const [row] = await stack.pg<
+          Array<{ n: number }>
+        >`select count(*)::int as n from grants where request_id = ${pending!.id} and status = 'active'`;
+        return row!.n > 0;
+      },
+      `grant of ${pending!.id} active`,
+      30_000,
+      20,
+    );
+  }
+  const rows = await stack.pg<Array<{ ms: number }>>`
+    select extract(epoch from (a.at - c.at)) * 1000 as ms
+    from audit_events c join audit_events a on a.request_id = c.request_id and a.action = 'grant.activated'
+    join access_requests r on r.id = c.request_id
+    where c.action = 'approval.approve' and r.requester_id like ${`${prefix}%`}`;
+  return summarise(rows.map((r) => Number(r.ms)));
+}

@@ -1,8 +1,7 @@
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { waitFor } from '../test/helpers/wait';
-import { AUTO_ROLE, requester } from './policy';
-import { expectAck, forEachLimited } from './pool';
+import { countGrants, expiryOf, fileGrantsExpiringIn, type ExpiryWindow } from './revoke';
 import type { BenchStack } from './stack';
 import { summarise, type Summary } from './stats';
 
@@ -13,43 +12,33 @@ export interface BackstopFigures extends Summary {
 }
 
 /**
- * The backstop: `count` grants of the auto-approved role, all active, then their revoke
- * jobs lost (the revoke queue obliterated, as a Redis loss or a fresh deployment does)
- * and, with `slackDown`, Slack answering 503 to everything but auth.test. The reconciler
- * alone must end them; lateness is `revoked_at − expires_at`. `first` numbers the
- * requesters so runs on one stack do not collide.
+ * The backstop: `count` grants of the auto-approved role, all active and expiring within
+ * the window, then their revoke jobs lost before the first expiry (the revoke queue
+ * obliterated, as a Redis flush or a fresh deployment does) and, with `slackDown`, Slack
+ * answering 503 to everything but auth.test. The reconciler alone must end them; lateness
+ * is `revoked_at − expires_at`. `first` numbers the requesters so runs on one stack do
+ * not collide.
  */
 export async function measureBackstop(
   stack: BenchStack,
   count: number,
-  durationS: number,
+  window: ExpiryWindow,
   opts: { slackDown: boolean; first: number },
 ): Promise<BackstopFigures> {
   const reason = `backstop bench ${opts.first}`;
-  await forEachLimited(count, 16, async (i) => {
-    const response = await stack.signer.slashCommand({
-      userId: requester(opts.first + i),
-      text: `request ${AUTO_ROLE} ${durationS}s ${reason}`,
-      responseUrl: stack.responseUrl(`backstop-${opts.first + i}`),
-    });
-    await expectAck(response, 'filing an auto-approved request');
-  });
-  const counted = async (statuses: string[]) => {
-    const [row] = await stack.pg<Array<{ n: number }>>`
-      select count(*)::int as n from grants g join access_requests r on r.id = g.request_id where r.reason = ${reason} and g.status in ${stack.pg(statuses)}`;
-    return row!.n;
-  };
-  await waitFor(async () => (await counted(['active'])) >= count, `${count} grants active`, 300_000, 250);
+  await fileGrantsExpiringIn(stack, count, window, reason, opts.first);
+  await waitFor(async () => (await countGrants(stack, reason, ['active'])) >= count, `${count} grants active`, 300_000, 250);
 
   const redis = new IORedis(stack.redisUrl, { maxRetriesPerRequest: null });
   const revokes = new Queue('revoke', { connection: redis, prefix: stack.prefix });
   try {
     if (opts.slackDown) await stack.slackOutage({ status: 503 });
     await revokes.obliterate({ force: true });
+    const lastExpiry = expiryOf(window, count, count);
     await waitFor(
-      async () => (await counted(['expired', 'revoked'])) >= count,
+      async () => (await countGrants(stack, reason, ['expired', 'revoked'])) >= count,
       `${count} grants ended by the reconciler`,
-      durationS * 1000 + 180_000,
+      Math.max(0, lastExpiry - Date.now()) + 180_000,
       500,
     ).catch(() => undefined);
   } finally {

@@ -37,11 +37,46 @@ export const expiryOf = (w: ExpiryWindow, i: number, count: number): number => w
 const REASON = 'revoke bench';
 const FILING_BATCH = 500;
 
-async function countGrants(stack: BenchStack, statuses: string[]): Promise<number> {
+/** Grants of a bench run (`reason` tells them apart) in these states. */
+export async function countGrants(stack: BenchStack, reason: string, statuses: string[]): Promise<number> {
   const [row] = await stack.pg<Array<{ n: number }>>`
     select count(*)::int as n from grants g join access_requests r on r.id = g.request_id
-    where r.reason = ${REASON} and g.status in ${stack.pg(statuses)}`;
+    where r.reason = ${reason} and g.status in ${stack.pg(statuses)}`;
   return row!.n;
+}
+
+/**
+ * Files `count` requests of the auto-approved role through Slack (requesters numbered from
+ * `first`), with durations chosen so their expiries fall within the window. Filed in batches,
+ * each left to activate before the next: a duration is fixed when it is filed, so a growing
+ * activation backlog would push later expiries out of the window.
+ */
+export async function fileGrantsExpiringIn(
+  stack: BenchStack,
+  count: number,
+  window: ExpiryWindow,
+  reason: string,
+  first = 0,
+): Promise<void> {
+  for (let from = 0; from < count; from += FILING_BATCH) {
+    const batch = Math.min(FILING_BATCH, count - from);
+    await forEachLimited(batch, 16, async (k) => {
+      const i = from + k;
+      const seconds = Math.max(1, Math.round((expiryOf(window, i, count) - Date.now()) / 1000));
+      const response = await stack.signer.slashCommand({
+        userId: requester(first + i),
+        text: `request ${AUTO_ROLE} ${seconds}s ${reason}`,
+        responseUrl: stack.responseUrl(`${reason}-${first + i}`),
+      });
+      await expectAck(response, 'filing an auto-approved request');
+    });
+    await waitFor(
+      async () => (await countGrants(stack, reason, ['active', 'revoking', 'expired', 'revoked'])) >= from + batch,
+      `batch of ${batch} grants active`,
+      120_000,
+      100,
+    );
+  }
 }
 
 /**
@@ -52,32 +87,12 @@ async function countGrants(stack: BenchStack, statuses: string[]): Promise<numbe
  */
 export async function measureRevokeLateness(stack: BenchStack, count: number, window: ExpiryWindow): Promise<RevokeFigures> {
   const peakReset = resetPeak(stack.web.pid) && resetPeak(stack.worker.pid);
-  // Filed in batches, each left to activate before the next: a duration is fixed when it is
-  // filed, so a growing activation backlog would push later expiries out of the window.
-  for (let from = 0; from < count; from += FILING_BATCH) {
-    const batch = Math.min(FILING_BATCH, count - from);
-    await forEachLimited(batch, 16, async (k) => {
-      const i = from + k;
-      const seconds = Math.max(1, Math.round((expiryOf(window, i, count) - Date.now()) / 1000));
-      const response = await stack.signer.slashCommand({
-        userId: requester(i),
-        text: `request ${AUTO_ROLE} ${seconds}s ${REASON}`,
-        responseUrl: stack.responseUrl(`revoke-${i}`),
-      });
-      await expectAck(response, 'filing an auto-approved request');
-    });
-    await waitFor(
-      async () => (await countGrants(stack, ['active', 'revoking', 'expired', 'revoked'])) >= from + batch,
-      `batch of ${batch} grants active`,
-      120_000,
-      100,
-    );
-  }
+  await fileGrantsExpiringIn(stack, count, window, REASON);
 
   let activePeak = 0;
   await waitFor(
     async () => {
-      const active = await countGrants(stack, ['active']);
+      const active = await countGrants(stack, REASON, ['active']);
       activePeak = Math.max(activePeak, active);
       return active >= count || Date.now() >= window.startsAt;
     },
