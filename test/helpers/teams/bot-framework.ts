@@ -1,15 +1,13 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import jwt from 'jsonwebtoken';
-import type { ServiceClientCredentialsFactory, TeamsAuthOverrides } from '../../../src/chat/teams/adapter';
+import type { TeamsAuthOverrides } from '../../../src/chat/teams/adapter';
+import { LocalTokenSigner } from '../../../src/chat/teams/local-token-signer';
 
 export const TEAMS_APP_ID = '00000000-0000-4000-8000-00000000b07a';
 export const TEAMS_TENANT_ID = '00000000-0000-4000-8000-0000000000aa';
 export const CONNECTOR_TOKEN = 'fake-connector-token';
-const ISSUER = 'https://api.botframework.test';
-const KEY_ID = 'test-signing-key';
 
 /** One call the bot made to the Bot Connector. */
 export interface ConnectorCall {
@@ -45,31 +43,13 @@ export class FakeBotFramework {
   private readonly roster = new Map<string, Record<string, unknown>>();
   private server?: Server;
   private nextId = 1;
-  private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  private readonly signer = new LocalTokenSigner();
   private readonly forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 
   async start(): Promise<void> {
     const app = express();
     app.use(express.json({ limit: '1mb' }));
-    app.get(
-      '/.well-known/openid-configuration',
-      (_req, res) => void res.json({ issuer: ISSUER, jwks_uri: `${this.url}keys`, id_token_signing_alg_values_supported: ['RS256'] }),
-    );
-    // Like Microsoft's key set, one key endorses several channels: a valid token alone does not prove an activity came from Teams.
-    app.get(
-      '/keys',
-      (_req, res) =>
-        void res.json({
-          keys: [
-            {
-              ...(this.keys.publicKey.export({ format: 'jwk' }) as object),
-              kid: KEY_ID,
-              use: 'sig',
-              endorsements: ['msteams', 'directline', 'webchat'],
-            },
-          ],
-        }),
-    );
+    this.signer.mount(app, () => this.url);
     // The roster, as the Bot Connector answers TeamsInfo.getMember: 404 for someone it does not know.
     app.get('/v3/conversations/:conversation/members/:member', (req, res) => {
       if (req.headers.authorization !== `Bearer ${CONNECTOR_TOKEN}`) return void res.status(401).json({ error: { code: 'Unauthorized' } });
@@ -128,32 +108,18 @@ export class FakeBotFramework {
 
   /** What the runtime needs to trust this fake instead of Microsoft. */
   authOverrides(): TeamsAuthOverrides {
-    const credentialsFactory: ServiceClientCredentialsFactory = {
-      isValidAppId: async (appId) => appId === TEAMS_APP_ID,
-      isAuthenticationDisabled: async () => false,
-      createCredentials: async () => ({
-        signRequest: async (request) => {
-          request.headers.set('authorization', `Bearer ${CONNECTOR_TOKEN}`);
-          return request;
-        },
-      }),
-    };
-    return { openIdMetadataUrl: `${this.url}.well-known/openid-configuration`, tokenIssuer: ISSUER, credentialsFactory };
+    return this.signer.authOverrides(this.url, TEAMS_APP_ID, CONNECTOR_TOKEN);
   }
 
   /** A channel token as the Bot Framework signs it for activities to our bot. */
   token(opts: TokenOptions = {}): string {
-    const key: KeyObject = opts.forgedKey ? this.forger : this.keys.privateKey;
-    const now = Math.floor(Date.now() / 1000);
-    const claims = {
-      iss: opts.issuer ?? ISSUER,
-      aud: opts.audience ?? TEAMS_APP_ID,
-      serviceurl: opts.serviceUrl ?? this.url,
-      nbf: now - 60,
-      iat: now - 60,
-      exp: now + (opts.expiresIn ?? 3600),
-    };
-    return jwt.sign(claims, key.export({ format: 'pem', type: 'pkcs8' }), { algorithm: 'RS256', keyid: KEY_ID, noTimestamp: true });
+    return this.signer.token({
+      audience: opts.audience ?? TEAMS_APP_ID,
+      serviceUrl: opts.serviceUrl ?? this.url,
+      expiresIn: opts.expiresIn,
+      issuer: opts.issuer,
+      key: opts.forgedKey ? this.forger : undefined,
+    });
   }
 
   callsTo(conversationId: string, method?: ConnectorCall['method']): ConnectorCall[] {
