@@ -21,8 +21,9 @@ const DAN = teamsUser('dan', 'dddddddd-0000-4000-8000-000000000005');
 /**
  * A Teams-only deployment (no Slack variables) whose policy names Entra groups: for who may
  * request (nested groups count), who approves, and an escalation tier; approvers are
- * @mentioned in reminders and the tier's card. Graph is a local fake; activities are signed by
- * the test signer; the clock is the test's.
+ * @mentioned in reminders and the tier's card; the home view and the security alerts work with
+ * no Slack at all. Graph is a local fake; activities are signed by the test signer; the clock
+ * is the test's.
  */
 describe('Teams end to end: Entra groups and @mentions', () => {
   const graph = new FakeGraph();
@@ -31,15 +32,15 @@ describe('Teams end to end: Entra groups and @mentions', () => {
   const channel: Where = { kind: 'channel', channelId: TEAMS_APPROVAL_CHANNEL, teamId: TEAMS_TEAM_ID };
   const personal = (user: TeamsUser): Where => ({ kind: 'personal', user });
   // One requester per test: each may have one request of a role pending at a time.
-  const [REQ, REQ2, REQ3, REQ4] = [41, 42, 43, 44].map(requester) as [TeamsUser, TeamsUser, TeamsUser, TeamsUser];
+  const [REQ, REQ2, REQ3, REQ4, REQ5] = [41, 42, 43, 44, 45].map(requester) as [TeamsUser, TeamsUser, TeamsUser, TeamsUser, TeamsUser];
 
   beforeAll(async () => {
     await graph.start();
-    for (const u of [ALICE, BOB, CAROL, DAN, MALLORY, REQ, REQ2, REQ3, REQ4]) graph.users.set(u.aadObjectId, u.name);
+    for (const u of [ALICE, BOB, CAROL, DAN, MALLORY, REQ, REQ2, REQ3, REQ4, REQ5]) graph.users.set(u.aadObjectId, u.name);
     graph.groups.set(ENGINEERS, [PLATFORM]); // nested: the requester is in ENGINEERS through PLATFORM
     graph.groups.set(
       PLATFORM,
-      [REQ, REQ2, REQ3, REQ4, ALICE].map((u) => u.aadObjectId),
+      [REQ, REQ2, REQ3, REQ4, REQ5, ALICE].map((u) => u.aadObjectId),
     );
     graph.groups.set(APPROVERS, [ALICE.aadObjectId]);
     graph.groups.set(LEADS, [DAN.aadObjectId]);
@@ -66,6 +67,14 @@ roles:
       escalation:
         - after: 15m
           approvers: { entra_groups: [${LEADS}] }
+  - id: bg
+    provider: sandbox
+    requesters: { entra_groups: [${ENGINEERS}] }
+    max_duration: 1h
+    min_duration: 1m
+    reason: required
+    break_glass: true
+    approval: { approvers: { entra_groups: [${APPROVERS}] } }
 `,
         'teams-entra.yaml',
       ),
@@ -153,5 +162,36 @@ roles:
     expect(json).toContain(`nobody decided on \`${request.id}\` within 15m. <at>dan</at>, you can now decide.`);
     expect(mentionsOf(json)).toEqual([{ type: 'mention', text: '<at>dan</at>', mentioned: { id: DAN.aadObjectId, name: 'dan' } }]);
     expect(await click(DAN, request.id, escalated.responseId)).toContain(`Access request ${request.id} — approved`);
+  });
+
+  it('home shows an Entra group approver what waits for them, and the requester the access they hold', async () => {
+    const waiting = (await latestRequest(REQ.aadObjectId))!; // filed in the first test, still waiting
+    expect(waiting.status).toBe('pending');
+    expect((await t.teams!.message(ALICE, personal(ALICE), 'home')).status).toBe(200);
+    const alices = cardJson(fw().callsTo(personalId(ALICE)).at(-1)!);
+    expect(alices).toContain(waiting.id);
+    expect(alices).toContain('"verb":"jit.approve"');
+
+    expect(await click(ALICE, waiting.id)).toContain(`Access request ${waiting.id} — approved`);
+    await waitFor(async () => (await latestRequest(REQ.aadObjectId))?.status === 'active', 'the grant active');
+    expect((await t.teams!.message(REQ, personal(REQ), 'home')).status).toBe(200);
+    const mine = cardJson(fw().callsTo(personalId(REQ)).at(-1)!);
+    expect(mine).toContain('Your access');
+    expect(mine).toContain('"verb":"jit.done"');
+  });
+
+  it('a break-glass use alerts digest.teams_channel, with no Slack anywhere', async () => {
+    const request = (await ask(REQ5, 'request bg 20m --break-glass "prod db down"'))!;
+    expect(request).toMatchObject({ breakGlass: true, status: 'approved' });
+    const alert = await waitFor(
+      () =>
+        fw()
+          .callsTo(TEAMS_SECURITY_CHANNEL, 'send')
+          .map(textOf)
+          .find((m) => m.includes(request.id)),
+      'the security alert in Teams',
+    );
+    expect(alert).toContain('🚨 BREAK-GLASS');
+    expect(alert).toContain('An approver of bg must review it');
   });
 });
