@@ -71,26 +71,33 @@ describe('Teams playground in a browser', () => {
     const { page, close } = await launchChromium({ width: 1280, height: 900 });
     try {
       await page.goto(playground.url, { waitUntil: 'networkidle' });
+      // The page has reached jitbot once its log shows the personal chat's install answered.
+      await waitFor(async () => (await text(page)).includes('installationUpdate 200'), 'the Playground connected to jitbot', 60_000, 250);
       // Opening the team's General channel installs jitbot there: its approval cards can go to it.
       await open(page, 'General');
-      await waitFor(async () => (await text(page)).includes('jitbot is here'), 'jitbot installed in General', 20_000);
+      await waitFor(async () => (await text(page)).includes('jitbot is here'), 'jitbot installed in General', 60_000, 250);
 
       await open(page, 'Personal Chat');
       await say(page, 'request prod-admin 1h "try the playground"');
-      const requestId = await waitFor(async () => /Filed `?(R-[0-9A-Z]+)`? for/.exec(await text(page))?.[1], 'the request filed', 20_000);
+      const requestId = await waitFor(
+        async () => /Filed `?(R-[0-9A-Z]+)`? for/.exec(await text(page))?.[1],
+        'the request filed',
+        60_000,
+        250,
+      );
 
       await open(page, 'General');
-      await waitFor(async () => (await text(page)).includes(`Access request ${requestId} — pending`), 'the approval card', 20_000);
+      await waitFor(async () => (await text(page)).includes(`Access request ${requestId} — pending`), 'the approval card', 60_000, 250);
       await approveAsMegan(page, requestId);
-      await waitFor(async () => (await text(page)).includes(`Access request ${requestId} — active`), 'the card says active', 20_000);
+      await waitFor(async () => (await text(page)).includes(`Access request ${requestId} — active`), 'the card says active', 60_000, 250);
 
       await open(page, 'Personal Chat');
-      await waitFor(async () => (await text(page)).includes('You now have prod-admin'), 'the granted notice', 20_000);
+      await waitFor(async () => (await text(page)).includes('You now have prod-admin'), 'the granted notice', 60_000, 250);
       await say(page, `revoke ${requestId}`);
-      await waitFor(async () => (await text(page)).includes('Revoked and verified'), 'the revoked notice', 20_000);
+      await waitFor(async () => (await text(page)).includes('Revoked and verified'), 'the revoked notice', 60_000, 250);
       await page.screenshot({ path: SCREENSHOT });
     } finally {
       await close();
     }
-  }, 120_000);
+  }, 300_000);
 });
