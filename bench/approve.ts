@@ -57,11 +57,16 @@ export async function measureApproveToActive(stack: BenchStack, count: number): 
     200,
   );
 
+  return approveToActive(stack, PREFIX);
+}
+
+/** From the audit rows of requests whose requester id starts with `prefix`: `approval.approve` → `grant.activated`. */
+async function approveToActive(stack: BenchStack, prefix: string): Promise<Summary> {
   const rows = await stack.pg<Array<{ ms: number }>>`
     select extract(epoch from (a.at - c.at)) * 1000 as ms
     from audit_events c join audit_events a on a.request_id = c.request_id and a.action = 'grant.activated'
     join access_requests r on r.id = c.request_id
-    where c.action = 'approval.approve' and r.requester_id like ${`${PREFIX}%`}`;
+    where c.action = 'approval.approve' and r.requester_id like ${`${prefix}%`}`;
   return summarise(rows.map((r) => Number(r.ms)));
 }
 
@@ -115,10 +120,5 @@ export async function measureSingleApprovals(stack: BenchStack, count: number): 
       20,
     );
   }
-  const rows = await stack.pg<Array<{ ms: number }>>`
-    select extract(epoch from (a.at - c.at)) * 1000 as ms
-    from audit_events c join audit_events a on a.request_id = c.request_id and a.action = 'grant.activated'
-    join access_requests r on r.id = c.request_id
-    where c.action = 'approval.approve' and r.requester_id like ${`${prefix}%`}`;
-  return summarise(rows.map((r) => Number(r.ms)));
+  return approveToActive(stack, prefix);
 }
