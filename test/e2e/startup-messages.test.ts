@@ -1,6 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { JitbotProcess } from '../helpers/jitbot-process';
 import { freePort } from '../helpers/ports';
@@ -24,6 +26,29 @@ describe('start-up messages', () => {
     );
     await expect(started).rejects.toThrow(/exited \(1\)/);
     await expect(started).rejects.not.toThrow(/database ready/);
+  });
+
+  it('a Google Cloud basic role in the policy file: exits naming the file, the role and the key', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'jitbot-policy-'));
+    try {
+      const file = path.join(dir, 'policy.yaml');
+      writeFileSync(
+        file,
+        'approvals: { slack_channel: C0APPROVALS }\nroles:\n  - { id: gcp-owner, provider: gcp, requesters: { anyone: true }, max_duration: 1h, approval: { auto: true }, gcp: { resource: projects/my-prod, role: roles/owner } }\n',
+      );
+      const started = JitbotProcess.start('all', {
+        PORT: '0',
+        REDIS_URL: TEST_REDIS_URL,
+        JIT_DATA_DIR: 'memory://',
+        JIT_POLICY_FILE: file,
+      });
+      await expect(started).rejects.toThrow(
+        `${file}: invalid policy:\n  roles[0] (gcp-owner).gcp.role: roles/owner is a basic role, and IAM conditions cannot be put on basic roles`,
+      );
+      await expect(started).rejects.not.toThrow(/database ready/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('no Redis at an explicit REDIS_URL: exits at once with the real cause and how to get one', async () => {

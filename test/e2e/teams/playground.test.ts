@@ -1,24 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTeamsPlayground, type TeamsPlayground } from '../../../scripts/teams-playground';
 import { launchChromium } from '../../helpers/chromium';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 import { captureLogger } from '../../helpers/logger';
+import { freePort } from '../../helpers/ports';
 import { TEST_REDIS_URL } from '../../helpers/redis';
 import { waitFor } from '../../helpers/wait';
 
 const SCREENSHOT = path.join(__dirname, '../../../docs/teams-playground.png');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * `npm run teams:playground` end to end: Microsoft 365 Agents Playground (the npm package,
