@@ -27,7 +27,8 @@ describe('Slack over Socket Mode', () => {
     await expect(started).rejects.toThrow('Check that this machine reaches slack.com over HTTPS and WebSockets');
     // An uncaught error would end with Node's own report (the stack, then "Node.js v…").
     await expect(started).rejects.not.toThrow(/triggerUncaughtException|\nNode\.js v\d+/);
-  });
+    // A real process: starting it (PGlite's migrations, Slack's retries) takes well over 30 s on a loaded machine.
+  }, 120_000);
 
   describe('connected', () => {
     const socketMode = new FakeSocketMode();
