@@ -43,14 +43,14 @@ export class JitbotProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc = new JitbotProcess(child);
-    const exited = proc.exit!.then((code) => {
+    const isUp = () => proc.lines.some((l) => l.includes('jitbot is up'));
+    // Waits for either; a wait left polling after the process died would keep the test worker alive.
+    await waitFor(() => isUp() || proc.exited !== undefined, `jitbot ${role} process to start`, 30_000);
+    if (!isUp()) {
+      const code = await proc.exit!;
+      await new Promise<void>((resolve) => (child.stdout?.readableEnded ? resolve() : child.stdout?.once('close', () => resolve())));
       throw new Error(`jitbot ${role} process exited (${code}) before it was up:\n${proc.lines.join('\n')}`);
-    });
-    await Promise.race([
-      waitFor(() => proc.lines.some((l) => l.includes('jitbot is up')), `jitbot ${role} process to start`, 30_000),
-      exited,
-    ]);
-    exited.catch(() => undefined);
+    }
     return proc;
   }
 
