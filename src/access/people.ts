@@ -109,8 +109,9 @@ export async function isInSet(core: Core, set: NamedPeople | undefined, person: 
     const members = await core.slackGroupMembers(group);
     if (slackIds.some((id) => members.includes(id))) return true;
   }
+  if (set.entra_groups.length === 0) return false;
   const objectIds = entraObjectIds(core.deps.policy, accounts);
-  return set.entra_groups.length > 0 && objectIds.length > 0 && core.inEntraGroups(objectIds, set.entra_groups);
+  return objectIds.length > 0 && core.inEntraGroups(objectIds, set.entra_groups);
 }
 
 /** The person's Entra object ids: their Teams accounts', and any `users.<slack id>.azure_object_id` of the policy. */

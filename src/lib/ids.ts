@@ -31,6 +31,9 @@ export function normaliseRequestId(text: string): string {
 /** What a Slack user id looks like (`U…`, or `W…` in Enterprise Grid); Teams people are Entra object ids (GUIDs). */
 export const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
 
+/** What a Slack user group id looks like (`S…`); Entra groups are GUIDs. */
+export const SLACK_GROUP_ID = /^S[A-Z0-9]+$/;
+
 /** The platform of an account id, told by its shape (the policy's `users:` table and shared wording mix both). */
 export function platformOfAccountId(id: string): 'slack' | 'teams' {
   return SLACK_USER_ID.test(id) ? 'slack' : 'teams';

@@ -250,10 +250,11 @@ async function apply(core: Core, ext: Extension, by: AuditActor): Promise<Extens
  * the extension is recorded: if it cannot be told, nothing changes and the decider hears why.
  */
 async function moveProviderEnd(core: Core, ext: Extension, by: AuditActor): Promise<void> {
-  const { request, grant } = await core.view(ext.requestId);
+  // The ask's own grant; the request is read only for a provider that has an end to move.
+  const grant = await core.deps.store.getGrant(ext.grantId);
   const provider = grant && core.deps.providers(grant.provider);
   if (!grant?.expiresAt || grant.status !== 'active' || !provider?.extend) return;
-  const role = core.role(request.roleId);
+  const role = core.role((await core.request(ext.requestId)).roleId);
   const planned = safePlan(role, grant, ext.addMs);
   if (!planned) return; // the transaction finds it no longer fits and lapses the ask
   try {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { entraGroupIds } from './entra';
-import { SLACK_USER_ID } from '../../lib/ids';
+import { SLACK_GROUP_ID, SLACK_USER_ID } from '../../lib/ids';
 import { durationField } from '../../lib/duration';
 
 /**
@@ -86,7 +86,7 @@ export const DigestPolicySchema = z
     security_team: z
       .object({
         slack_users: z.array(z.string().regex(SLACK_USER_ID, 'must be a Slack user id like U0123ABC')).default([]),
-        slack_usergroups: z.array(z.string().regex(/^S[A-Z0-9]+$/, 'must be a Slack user group id like S0123ABC')).default([]),
+        slack_usergroups: z.array(z.string().regex(SLACK_GROUP_ID, 'must be a Slack user group id like S0123ABC')).default([]),
         teams_users: z.array(z.string().min(1)).default([]),
         entra_groups: entraGroupIds,
       })

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationField } from '../../lib/duration';
-import { SLACK_USER_ID } from '../../lib/ids';
+import { SLACK_GROUP_ID, SLACK_USER_ID } from '../../lib/ids';
 import { ActivityPolicySchema } from './activity';
 import { DigestPolicySchema } from './digest';
 import { entraGroupIds } from './entra';
@@ -11,7 +11,7 @@ import { entraGroupIds } from './entra';
  * Durations become milliseconds.
  */
 const slackUserId = z.string().regex(SLACK_USER_ID, 'must be a Slack user id like U0123ABC');
-const slackGroupId = z.string().regex(/^S[A-Z0-9]+$/, 'must be a Slack user group id like S0123ABC');
+const slackGroupId = z.string().regex(SLACK_GROUP_ID, 'must be a Slack user group id like S0123ABC');
 const slackChannelId = z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a Slack channel id like C0123ABC');
 
 const ApproverSetSchema = z

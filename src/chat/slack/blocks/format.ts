@@ -1,6 +1,6 @@
 import { Message } from 'slack-block-builder';
 import type { Role } from '../../../access/policy';
-import { SLACK_USER_ID } from '../../../lib/ids';
+import { SLACK_GROUP_ID, SLACK_USER_ID } from '../../../lib/ids';
 import { showHidden } from '../../../lib/text';
 import { sectionText } from './limits';
 import type { Markup } from '../../words/markup';
@@ -19,7 +19,7 @@ export function slackText(text: string): string {
 /** A mention, made only from an id; a Teams person (Entra object id) is named as such. */
 export const user = (id: string) => (SLACK_USER_ID.test(id) ? `<@${id}>` : `Teams user ${slackText(id)}`);
 /** A Slack user group as a mention; an Entra group (a GUID in a Teams-side policy) is named as such. */
-export const group = (id: string) => (/^S[A-Z0-9]+$/.test(id) ? `<!subteam^${id}>` : `Entra group ${slackText(id)}`);
+export const group = (id: string) => (SLACK_GROUP_ID.test(id) ? `<!subteam^${id}>` : `Entra group ${slackText(id)}`);
 
 /** Built Block Kit blocks, for messages that mix builder blocks with `plainText` ones. */
 export function blocksOf(...builders: Array<Parameters<ReturnType<typeof Message>['blocks']>[number] | undefined>): unknown[] {

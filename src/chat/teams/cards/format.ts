@@ -1,6 +1,6 @@
 import type { Platform } from '../../../access/model';
 import type { Role } from '../../../access/policy';
-import { platformOfAccountId } from '../../../lib/ids';
+import { platformOfAccountId, SLACK_GROUP_ID } from '../../../lib/ids';
 import { showHidden } from '../../../lib/text';
 import { EMOJI, type Markup } from '../../words/markup';
 import { breakGlassMarker } from '../../words/status';
@@ -54,7 +54,7 @@ export function plain(text: string): string {
 export const teamsMarkup: Markup = {
   text: teamsText,
   user: person,
-  group: (id) => (/^S[A-Z0-9]+$/.test(id) ? `Slack group ${teamsText(id)}` : `Entra group ${teamsText(id)}`),
+  group: (id) => (SLACK_GROUP_ID.test(id) ? `Slack group ${teamsText(id)}` : `Entra group ${teamsText(id)}`),
   when,
   bold: (t) => `**${t}**`,
   code: (t) => `\`${t}\``,
