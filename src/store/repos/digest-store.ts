@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { DayTally } from '../../audit/digest/model';
 import type { DigestLedger, DigestQuery, DigestRecord, DigestSource } from '../../audit/digest/ports';
 import type { Db } from '../db';
@@ -12,7 +12,7 @@ export class DrizzleDigestStore implements DigestSource, DigestLedger {
   async load({ start, end, deniedSince, revokeLateMs }: DigestQuery) {
     const inWindow = and(gte(auditEvents.at, start), lt(auditEvents.at, end));
     const [tally, notable] = await Promise.all([
-      this.tally(start, end),
+      this.tally(inWindow),
       this.db
         .select()
         .from(auditEvents)
@@ -64,9 +64,8 @@ export class DrizzleDigestStore implements DigestSource, DigestLedger {
     };
   }
 
-  /** The day's audit rows added up in Postgres: a million rows never travel to Node. */
-  private async tally(start: Date, end: Date): Promise<DayTally> {
-    const inWindow = and(gte(auditEvents.at, start), lt(auditEvents.at, end));
+  /** The day's audit rows (`inWindow`) added up in Postgres: a million rows never travel to Node. */
+  private async tally(inWindow: SQL | undefined): Promise<DayTally> {
     const [byAction, [median]] = await Promise.all([
       this.db
         .select({
