@@ -44,8 +44,11 @@ export class JitbotProcess {
     });
     const proc = new JitbotProcess(child);
     const isUp = () => proc.lines.some((l) => l.includes('jitbot is up'));
-    // Waits for either; a wait left polling after the process died would keep the test worker alive.
-    await waitFor(() => isUp() || proc.exited !== undefined, `jitbot ${role} process to start`, 30_000);
+    // Up or gone: either ends the wait. A start on a loaded machine (migrations, retries) can take most of a minute.
+    await waitFor(() => isUp() || proc.exited !== undefined, `jitbot ${role} process to start`, 90_000, 100).catch((e: unknown) => {
+      child.kill('SIGKILL'); // never left running behind a failed test
+      throw e;
+    });
     if (!isUp()) {
       const code = await proc.exit!;
       await new Promise<void>((resolve) => (child.stdout?.readableEnded ? resolve() : child.stdout?.once('close', () => resolve())));
