@@ -7,7 +7,7 @@ import { decideExtension, requestExtension, type ExtendResult } from './extensio
 import type { Extension, ExtensionView } from './model/extension';
 import { approve, checkDecider, deny, type DecisionResult } from './approvals/decide';
 import { activateGrant, failGrant, warnExpiring } from './grants/activate';
-import { endDueGrant, endGrant, revokeEarly, type EndResult, type NotYetDue } from './grants/revoke';
+import { endDueGrant, endGrant, revokeEarly, tidyUp, type EndResult, type NotYetDue } from './grants/revoke';
 import type { Actor, Decision, Grant, Identity, Person, RequestView } from './model';
 import { isRequester, personOf } from './people';
 import type { Role } from './policy';
@@ -188,6 +188,10 @@ export class AccessService {
   }
   verifyRevocation(grantId: string): Promise<VerifyOutcome> {
     return verifyRevocation(this.core, grantId);
+  }
+  /** The tidy-up job: the provider removes what an ended grant's revoke left for a while (grants/revoke.ts). */
+  tidyUp(grantId: string): Promise<boolean> {
+    return tidyUp(this.core, grantId);
   }
   /** The reminder job (approvals/reminders.ts): nudges the approvers once if the request is still pending. */
   remindApprovers(requestId: string): Promise<boolean> {

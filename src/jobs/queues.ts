@@ -21,7 +21,7 @@ export const QUEUES = {
     // About two hours of retries; past that the reconciler keeps trying every sweep.
     defaults: { attempts: 12, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 7 * 86_400 } },
   },
-  /** Timed checks and notices: expiry warnings, escalation tiers, break-glass review deadlines, revoke verification retries. */
+  /** Timed checks and notices: expiry warnings, escalation tiers, break-glass review deadlines, revoke verification retries, providers' tidy-ups. */
   notice: {
     name: 'notice',
     payload: z.discriminatedUnion('kind', [
@@ -30,6 +30,7 @@ export const QUEUES = {
       z.object({ kind: z.literal('break_glass_review'), requestId: z.string().min(1) }),
       // `at` in the id: a check that fails queues the next one while its own job is still active.
       z.object({ kind: z.literal('verify_revoke'), grantId: z.string().min(1), at: z.number().int() }),
+      z.object({ kind: z.literal('tidy_up'), grantId: z.string().min(1) }),
     ]),
     jobId: (p: NoticePayload) => {
       switch (p.kind) {
@@ -41,6 +42,8 @@ export const QUEUES = {
           return `review-${p.requestId}`;
         case 'verify_revoke':
           return `verify-${p.grantId}-${p.at}`;
+        case 'tidy_up':
+          return `tidy-${p.grantId}`;
       }
     },
     defaults: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: { age: 86_400 } },
@@ -90,7 +93,8 @@ type NoticePayload =
   | { kind: 'expiry_warning'; grantId: string }
   | { kind: 'escalation'; requestId: string; tier: number }
   | { kind: 'break_glass_review'; requestId: string }
-  | { kind: 'verify_revoke'; grantId: string; at: number };
+  | { kind: 'verify_revoke'; grantId: string; at: number }
+  | { kind: 'tidy_up'; grantId: string };
 
 export type QueueKey = keyof typeof QUEUES;
 export type Payload<K extends QueueKey> = z.output<(typeof QUEUES)[K]['payload']>;

@@ -58,6 +58,10 @@ export class BullScheduler implements Scheduler {
     return this.notice({ kind: 'verify_revoke', grantId, at: at.getTime() }, at);
   }
 
+  scheduleTidyUp(grantId: string, at: Date): Promise<void> {
+    return this.notice({ kind: 'tidy_up', grantId }, at);
+  }
+
   private notice(payload: Payload<'notice'>, at: Date): Promise<void> {
     return this.addOrMove(this.queues.notice, QUEUES.notice.name, payload, QUEUES.notice.jobId(payload), at);
   }

@@ -71,6 +71,8 @@ export async function activateGrant(core: Core, requestId: string): Promise<Gran
     role,
     expiresAt,
     requesterProfile: requesterProfile(core.deps.policy, request),
+    priorRef: grant.providerRef,
+    checkpoint: (ref) => store.saveGrantingRef(grant.id, ref, clock.now()),
   });
   const active = await store.transaction(async (tx) => {
     const g = await tx.transitionGrant(

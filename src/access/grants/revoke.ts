@@ -5,7 +5,7 @@ import { AccessError } from '../model/errors';
 import { providerNamed } from './provider';
 import { GRANT_TRANSITIONS } from '../model/lifecycle';
 import type { GrantWithRequest, Person } from '../model';
-import type { AccessProvider } from '../ports';
+import type { AccessProvider, RevokeOutcome } from '../ports';
 import { isRequester } from '../people';
 import { verifyRevocation } from './verification';
 
@@ -59,9 +59,10 @@ export async function endGrant(core: Core, grantId: string, known?: GrantWithReq
   if (!grant) return { ended: false };
 
   let provider: AccessProvider;
+  let outcome: RevokeOutcome | void;
   try {
     provider = providerNamed(core, grant.provider, role);
-    await provider.revoke(grant, role);
+    outcome = await provider.revoke(grant, role);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const now = clock.now();
@@ -94,6 +95,7 @@ export async function endGrant(core: Core, grantId: string, known?: GrantWithReq
   if (!ended) return { ended: false };
   const followUps = async () => {
     if (!activity) await queueActivityLookup(core, grantId, endedAt);
+    if (outcome?.tidyUpAt) await queueTidyUp(core, grantId, outcome.tidyUpAt);
     // A pending ask to extend it can no longer be approved; on a database hiccup the ask lapses when clicked.
     await lapseExtensionsOf(core, grantId).catch((e: unknown) =>
       core.deps.logger.warn({ err: e, grantId }, "could not lapse the ended grant's extension asks"),
@@ -170,4 +172,36 @@ export async function lapseExtensionsOf(core: Core, grantId: string): Promise<vo
   for (const ext of lapsed) {
     if (ext.cards.length > 0) await later(core, { kind: 'extension_cards', requestId: ext.requestId, extensionId: ext.id }, ext.requestId);
   }
+}
+
+/**
+ * A provider's revoke may leave something in place for a while (Identity Center: a deny on
+ * the person's live sessions, kept until they have died). Its removal is queued; a lost job
+ * leaves nothing that still acts (the deny carries its own end) and the next write of the
+ * same policy prunes it.
+ */
+async function queueTidyUp(core: Core, grantId: string, at: Date): Promise<void> {
+  try {
+    await core.deps.scheduler.scheduleTidyUp(grantId, at);
+  } catch (e) {
+    core.deps.logger.warn({ err: e, grantId }, 'could not queue the tidy-up; what it would remove ends on its own');
+  }
+}
+
+/** The tidy-up job: false when the grant or its provider's tidy-up is gone. */
+export async function tidyUp(core: Core, grantId: string): Promise<boolean> {
+  const grant = await core.deps.store.getGrant(grantId);
+  const request = grant && (await core.deps.store.getRequest(grant.requestId));
+  const role = request && core.deps.policy.roles.find((r) => r.id === request.roleId);
+  const provider = grant && core.deps.providers(grant.provider);
+  if (!grant || !role || !provider?.tidyUp) return false;
+  await provider.tidyUp(grant, role);
+  await core.audit({
+    action: 'revoke.tidied_up',
+    requestId: grant.requestId,
+    grantId,
+    actor: { platform: 'system', userId: 'worker' },
+    data: { provider: grant.provider },
+  });
+  return true;
 }

@@ -183,8 +183,50 @@ const AwsSettingsSchema = z
           .strict(),
       )
       .default({}),
+    /** IAM Identity Center (`provider: aws-sso`): where its API is, and the access portal people sign in at. */
+    identity_center: z
+      .object({
+        /** The Region of the Identity Center instance (default: AWS_REGION, else us-east-1). */
+        region: z
+          .string()
+          .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region such as eu-west-1')
+          .optional(),
+        /** The AWS access portal's URL (default: https://<identity store id>.awsapps.com/start). */
+        portal_url: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
+
+/** An Identity Center permission set in one account (`provider: aws-sso`). */
+const AwsSsoRoleSchema = z
+  .object({
+    instance_arn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/,
+        'must be an Identity Center instance ARN (arn:aws:sso:::instance/ssoins-…)',
+      ),
+    identity_store_id: z
+      .string()
+      .regex(
+        /^d-[0-9a-f]{10}$|^[0-9a-f]{8}\b-[0-9a-f]{4}\b-[0-9a-f]{4}\b-[0-9a-f]{4}\b-[0-9a-f]{12}$/,
+        'must be an identity store id (d-…)',
+      ),
+    permission_set_arn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:sso:::permissionSet\/(sso)?ins-[a-zA-Z0-9-.]{16}\/ps-[a-zA-Z0-9-./]{16}$/,
+        'must be a permission set ARN (arn:aws:sso:::permissionSet/ssoins-…/ps-…)',
+      ),
+    account_id: z.string().regex(/^\d{12}$/, 'must be an AWS account id (12 digits)'),
+  })
+  .strict()
+  .refine((s) => s.permission_set_arn.includes(`/${s.instance_arn.split('/')[1]}/`), {
+    path: ['permission_set_arn'],
+    message: 'belongs to another Identity Center instance than instance_arn',
+  });
 
 /** Owner, Editor and Viewer: IAM refuses conditions on them (cloud.google.com/iam/docs/conditions-overview#limitations). */
 const BASIC_GCP_ROLES = new Set(['roles/owner', 'roles/editor', 'roles/viewer']);
@@ -210,7 +252,7 @@ const RoleSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lower-case letters, digits, - or _ (what users type)'),
     description: z.string().default(''),
-    provider: z.enum(['sandbox', 'aws', 'azure', 'gcp']),
+    provider: z.enum(['sandbox', 'aws', 'aws-sso', 'azure', 'gcp']),
     requesters: RequestersSchema,
     aws: z
       .object({ role_arn: z.string().regex(IAM_ROLE_ARN, 'must be an IAM role ARN') })
@@ -225,6 +267,7 @@ const RoleSchema = z
       })
       .strict()
       .optional(),
+    aws_sso: AwsSsoRoleSchema.optional(),
     gcp: GcpRoleSchema.optional(),
     max_duration: durationField,
     default_duration: durationField.optional(),
@@ -261,6 +304,12 @@ const RoleSchema = z
     if (r.break_glass_max_duration !== undefined && r.break_glass_max_duration < r.min_duration)
       ctx.addIssue({ code: 'custom', path: ['break_glass_max_duration'], message: 'is shorter than min_duration' });
     if (r.provider === 'aws' && !r.aws) ctx.addIssue({ code: 'custom', path: ['aws'], message: 'provider aws needs aws.role_arn' });
+    if (r.provider === 'aws-sso' && !r.aws_sso)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aws_sso'],
+        message: 'provider aws-sso needs aws_sso.instance_arn, identity_store_id, permission_set_arn and account_id',
+      });
     if (r.provider === 'azure' && !r.azure)
       ctx.addIssue({ code: 'custom', path: ['azure'], message: 'provider azure needs azure.scope and azure.role_definition_id' });
     if (r.provider === 'gcp' && !r.gcp)

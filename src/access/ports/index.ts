@@ -45,6 +45,8 @@ export interface Scheduler {
   scheduleBreakGlassReview(requestId: string, at: Date): Promise<void>;
   /** Queues (again) the check that a revoked grant's access is really gone. */
   scheduleRevokeVerification(grantId: string, at: Date): Promise<void>;
+  /** Queues the provider's tidy-up of an ended grant (`tidy-<grantId>`, once per grant). */
+  scheduleTidyUp(grantId: string, at: Date): Promise<void>;
   /** Queues the activity lookup of an ended grant at `at`, with these retries (once per grant; an id already queued is left alone). */
   scheduleActivityLookup(grantId: string, at: Date, retry: { attempts: number; backoffMs: number }): Promise<void>;
 }
@@ -57,6 +59,14 @@ export interface GrantContext {
   expiresAt: Date;
   /** Extra identity from the policy's `users` table (email, Azure object id). */
   requesterProfile: Policy['users'][string] | undefined;
+  /** What an earlier attempt of this grant saved with `checkpoint` (null on the first attempt). */
+  priorRef: string | null;
+  /**
+   * Saves a reference on the grant before the provider changes anything, so a retry (and a
+   * revoke after a failure) knows what this grant started (Identity Center: the assignment
+   * is jitbot's, not a standing one).
+   */
+  checkpoint(ref: string): Promise<void>;
 }
 
 /**
@@ -85,7 +95,10 @@ export interface AccessProvider {
   /** Human label shown in every message about a grant (the sandbox says it is one). */
   readonly label: string;
   grant(ctx: GrantContext): Promise<ProviderGrantResult>;
-  revoke(grant: Grant, role: Role): Promise<void>;
+  /** Ends the access; may name a time for `tidyUp` (a deny on live sessions to remove once they have died). */
+  revoke(grant: Grant, role: Role): Promise<RevokeOutcome | void>;
+  /** Removes what `revoke` left in place for a while; idempotent. A lost call leaves nothing that still acts. */
+  tidyUp?(grant: Grant, role: Role): Promise<void>;
   /**
    * Asks the provider whether the grant's access is really gone after `revoke`: true
    * when it is, false when it still stands; throws when it cannot tell. Providers
@@ -99,6 +112,19 @@ export interface AccessProvider {
   extend?(grant: Grant, role: Role, expiresAt: Date): Promise<void>;
   /** Where what was done with a grant can be read afterwards (CloudTrail, Azure Activity Log); absent: nowhere. */
   readonly activity?: ActivitySource;
+}
+
+export interface RevokeOutcome {
+  /** When `tidyUp` should run for the grant. */
+  tidyUpAt?: Date;
+}
+
+/** A grant as another grant's provider sees it: its status and what the provider stored on it. */
+export type LiveGrant = Pick<Grant, 'id' | 'status' | 'providerRef'>;
+
+/** The grants of a provider that are not over (granting, active, or being revoked): who else holds shared access. */
+export interface GrantLedger {
+  liveGrants(provider: string): Promise<LiveGrant[]>;
 }
 
 export type ProviderLookup = (name: string) => AccessProvider | undefined;

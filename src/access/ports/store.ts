@@ -67,6 +67,10 @@ export interface GrantStore {
     patch: Partial<Pick<Grant, 'providerRef' | 'activatedAt' | 'expiresAt' | 'failureReason'>>,
     at: Date,
   ): Promise<Grant | undefined>;
+  /** Saves a provider's reference on a grant still `granting` (GrantContext.checkpoint). */
+  saveGrantingRef(id: string, ref: string, at: Date): Promise<void>;
+  /** Grants of `provider` that are granting, active, revoking or revoke_failed. */
+  liveGrants(provider: string): Promise<Pick<Grant, 'id' | 'status' | 'providerRef'>[]>;
   /** The grants of these ids that exist, each with its request, in one query. */
   getGrantsWithRequests(ids: string[]): Promise<GrantWithRequest[]>;
   /**

@@ -230,6 +230,20 @@ export class DrizzleAccessStore implements AccessStore {
     return row && toGrant(row);
   }
 
+  async saveGrantingRef(id: string, ref: string, at: Date): Promise<void> {
+    await this.db
+      .update(grants)
+      .set({ providerRef: ref, updatedAt: at })
+      .where(and(eq(grants.id, id), eq(grants.status, 'granting')));
+  }
+
+  liveGrants(provider: string): Promise<Pick<Grant, 'id' | 'status' | 'providerRef'>[]> {
+    return this.db
+      .select({ id: grants.id, status: grants.status, providerRef: grants.providerRef })
+      .from(grants)
+      .where(and(eq(grants.provider, provider), inArray(grants.status, ['granting', 'active', 'revoking', 'revoke_failed'])));
+  }
+
   async transitionGrant(id: string, t: GrantTransition, patch: Partial<Grant>, at: Date): Promise<Grant | undefined> {
     const [row] = await this.db
       .update(grants)

@@ -65,7 +65,7 @@ export type ScheduledJob =
   | { kind: 'chat'; id: number }
   | { kind: 'grant'; requestId: string }
   | { kind: 'revoke' | 'warning' | 'verify'; grantId: string; at: Date }
-  | { kind: 'activity'; grantId: string; at: Date }
+  | { kind: 'activity' | 'tidy_up'; grantId: string; at: Date }
   | { kind: 'reminder' | 'review'; requestId: string; at: Date }
   | { kind: 'escalation'; requestId: string; tier: number; at: Date };
 
@@ -106,6 +106,9 @@ export class RecordingScheduler implements Scheduler {
   }
   scheduleRevokeVerification(grantId: string, at: Date) {
     return this.record({ kind: 'verify', grantId, at });
+  }
+  scheduleTidyUp(grantId: string, at: Date) {
+    return this.record({ kind: 'tidy_up', grantId, at });
   }
   scheduleActivityLookup(grantId: string, at: Date) {
     return this.record({ kind: 'activity', grantId, at });

@@ -243,6 +243,15 @@ export class MemoryAccessStore implements AccessStore {
       .slice(0, limit)
       .map(copy);
   }
+  async saveGrantingRef(id: string, ref: string, at: Date): Promise<void> {
+    const row = this.t.grants.get(id);
+    if (row?.status === 'granting') Object.assign(row, { providerRef: ref, updatedAt: at });
+  }
+  async liveGrants(provider: string): Promise<Pick<Grant, 'id' | 'status' | 'providerRef'>[]> {
+    return [...this.t.grants.values()]
+      .filter((g) => g.provider === provider && ['granting', 'active', 'revoking', 'revoke_failed'].includes(g.status))
+      .map(({ id, status, providerRef }) => ({ id, status, providerRef }));
+  }
   async countActiveGrants(): Promise<number> {
     return [...this.t.grants.values()].filter((g) => g.status === 'active').length;
   }
