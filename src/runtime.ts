@@ -273,7 +273,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       people,
       onCall: onCallLookup(env, clock),
       entra,
-      providers: providerLookup([sandbox, ...cloudProviders(env, policy, clock, opts.cloud)]),
+      providers: providerLookup([sandbox, ...cloudProviders(env, policy, clock, store, opts.cloud)]),
       ids: opts.ids ?? randomIds,
       reconcileEveryMs: env.JIT_RECONCILE_EVERY,
       revokeFollowUps,

@@ -38,6 +38,9 @@ const EnvSchema = z
     AWS_ENDPOINT_URL_IAM: z.url().optional(),
     /** CloudTrail's endpoint for the activity lookup after a grant (every region in activity.aws_regions); tests point it at a fake. */
     AWS_ENDPOINT_URL_CLOUDTRAIL: z.url().optional(),
+    /** IAM Identity Center (provider aws-sso): its admin API and the identity store; tests point them at a fake. */
+    AWS_ENDPOINT_URL_SSO_ADMIN: z.url().optional(),
+    AWS_ENDPOINT_URL_IDENTITYSTORE: z.url().optional(),
     /** Where console sign-in links come from (tests and the demo point it at a local fake). */
     JIT_AWS_FEDERATION_URL: z.url().default('https://signin.aws.amazon.com/federation'),
     /** Azure: credentials come from @azure/identity's own variables (DefaultAzureCredential). */

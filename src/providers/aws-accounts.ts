@@ -41,8 +41,8 @@ export interface AwsAccountsConfig {
   region: string;
   stsEndpoint?: string;
   credentials?: AwsKeys;
-  /** The policy's `aws` settings. */
-  settings: Policy['aws'];
+  /** The policy's `aws` settings for other accounts. */
+  settings: Pick<Policy['aws'], 'manager_role_name' | 'accounts'>;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
- * The inline policy that ends AWS role sessions early. STS credentials cannot be
- * recalled, so each revoked session gets a Deny-everything statement scoped to its
- * `aws:userid` (`<role id>:<session name>`) that lasts until the credentials expire.
- * Pure functions: the provider reads, edits and writes the document.
+ * Inline policies that end AWS sessions early. STS credentials cannot be recalled, so each
+ * revoked session gets a Deny-everything statement scoped to it that lasts until the
+ * credentials expire (`aws:CurrentTime`): on the role for an `sts:AssumeRole` session
+ * (its `aws:userid`, `<role id>:<session name>`), on the permission set for Identity Center
+ * (aws-sso-deny.ts). Pure functions: the providers read, edit and write the documents.
  */
 
 /** The inline policy jitbot owns on each target role. */
@@ -11,7 +12,9 @@ export const DENY_POLICY_NAME = 'jitbot-revoked-sessions';
 /** IAM's limit for a role's inline policies, counted without whitespace. */
 export const INLINE_POLICY_LIMIT = 10_240;
 
-const SID_PREFIX = 'JitbotRevoked';
+/** Every statement jitbot writes has a Sid starting so; the rest of a document is someone else's. */
+const OURS = 'Jitbot';
+const SID_PREFIX = `${OURS}Revoked`;
 
 export interface PolicyStatement {
   Sid?: string;
@@ -44,18 +47,22 @@ export function denyStatement(userId: string, until: Date): PolicyStatement {
   };
 }
 
-const isOurs = (s: PolicyStatement) => s.Sid?.startsWith(SID_PREFIX) ?? false;
+export const isOurs = (s: PolicyStatement) => s.Sid?.startsWith(OURS) ?? false;
 
-function deniedUntil(s: PolicyStatement): Date | undefined {
+/** Whether a statement of ours still acts at `now` (its `aws:CurrentTime` bound is later). */
+export function stillActs(s: PolicyStatement, now: Date): boolean {
   const value = s.Condition?.DateLessThan?.['aws:CurrentTime'];
-  return typeof value === 'string' ? new Date(value) : undefined;
+  return typeof value === 'string' && new Date(value).getTime() > now.getTime();
 }
 
 /** Whether the document already denies this session at `now`. */
 export function denies(doc: PolicyDocument, userId: string, now: Date): boolean {
-  return doc.Statement.some(
-    (s) => isOurs(s) && s.Condition?.StringEquals?.['aws:userid'] === userId && (deniedUntil(s)?.getTime() ?? 0) > now.getTime(),
-  );
+  return doc.Statement.some((s) => isOurs(s) && s.Condition?.StringEquals?.['aws:userid'] === userId && stillActs(s, now));
+}
+
+/** The document without our statements that no longer act; someone else's are kept as they are. */
+export function withoutSpent(doc: PolicyDocument, now: Date): PolicyDocument {
+  return { Version: doc.Version || '2012-10-17', Statement: doc.Statement.filter((s) => !isOurs(s) || stillActs(s, now)) };
 }
 
 /** The size IAM counts: the JSON without whitespace. */
@@ -72,15 +79,30 @@ export class DenyPolicyFullError extends Error {}
  * when even the pruned document would exceed the inline policy limit.
  */
 export function withDeny(doc: PolicyDocument, userId: string, until: Date, now: Date, limit = INLINE_POLICY_LIMIT): PolicyDocument {
-  const added = denyStatement(userId, until);
-  const kept = doc.Statement.filter((s) => !isOurs(s) || (s.Sid !== added.Sid && (deniedUntil(s)?.getTime() ?? 0) > now.getTime()));
+  return withStatement(doc, denyStatement(userId, until), now, limit, {
+    where: `The deny policy ${DENY_POLICY_NAME}`,
+    fix: "Lower the role's MaxSessionDuration (revoked sessions then expire sooner) or remove other inline policies from the role.",
+  });
+}
+
+/**
+ * The document with `added` in place of any statement with its Sid, and our spent statements
+ * pruned; throws DenyPolicyFullError, saying `where` and how to `fix` it, when it would not fit.
+ */
+export function withStatement(
+  doc: PolicyDocument,
+  added: PolicyStatement,
+  now: Date,
+  limit: number,
+  full: { where: string; fix: string },
+): PolicyDocument {
+  const kept = withoutSpent(doc, now).Statement.filter((s) => s.Sid !== added.Sid);
   const next: PolicyDocument = { Version: doc.Version || '2012-10-17', Statement: [...kept, added] };
   const size = policySize(next);
   if (size > limit) {
     const live = kept.filter(isOurs).length;
     throw new DenyPolicyFullError(
-      `The deny policy ${DENY_POLICY_NAME} would be ${size} characters, over IAM's inline limit of ${limit}, with ${live} other revoked sessions still live on this role. ` +
-        "Lower the role's MaxSessionDuration (revoked sessions then expire sooner) or remove other inline policies from the role.",
+      `${full.where} would be ${size} characters, over the inline limit of ${limit}, with ${live} other revoked sessions still denied there. ${full.fix}`,
     );
   }
   return next;

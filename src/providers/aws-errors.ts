@@ -15,7 +15,7 @@ const DENIED = new Set([
   'ExpiredToken',
   'RegionDisabledException',
 ]);
-const NOT_FOUND = new Set(['NoSuchEntity', 'NoSuchEntityException']);
+const NOT_FOUND = new Set(['NoSuchEntity', 'NoSuchEntityException', 'ResourceNotFoundException']);
 const MALFORMED = new Set([
   'ValidationError',
   'MalformedPolicyDocument',
@@ -23,7 +23,10 @@ const MALFORMED = new Set([
   'PackedPolicyTooLarge',
   'InvalidParameterValue',
   'InvalidInput',
+  'ValidationException',
 ]);
+/** Identity Center answers 400 ConflictException while another change of the same thing is propagating; AWS says to retry. */
+const TRANSIENT = new Set(['ConflictException']);
 
 /**
  * Turns an AWS SDK failure into a ProviderError. Throttling, 5xx and network faults
@@ -48,7 +51,12 @@ export function awsProviderError(e: unknown, what: string, fix: { denied: string
       true,
     );
   const clientFault =
-    status !== undefined && status >= 400 && status < 500 && status !== 429 && !/Throttl|TooManyRequests|RequestLimitExceeded/.test(name);
+    !TRANSIENT.has(name) &&
+    status !== undefined &&
+    status >= 400 &&
+    status < 500 &&
+    status !== 429 &&
+    !/Throttl|TooManyRequests|RequestLimitExceeded/.test(name);
   if (clientFault) return new ProviderError(`AWS rejected ${what} (${detail}). ${fix.denied}`, true);
   return new ProviderError(`AWS did not answer ${what} (${detail}); will retry.`, false);
 }

@@ -1,10 +1,12 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { Policy } from '../access/policy';
-import type { AccessProvider } from '../access/ports';
+import type { AccessProvider, GrantLedger } from '../access/ports';
 import type { Env } from '../config/env';
 import type { Clock } from '../lib/clock';
 import { AwsAccounts } from './aws-accounts';
 import { CloudTrailActivity } from './aws-activity';
+import { IdentityCenter } from './aws-identity-center';
+import { AwsSsoProvider } from './aws-sso';
 import { AwsStsProvider, type AwsStsConfig } from './aws-sts';
 import { AzureActivityLog } from './azure-activity';
 import { AzureRbacProvider } from './azure-rbac';
@@ -17,10 +19,18 @@ export interface CloudOverrides {
   azureTlsCa?: string;
   /** Tests: trust the Google fakes' certificate. */
   gcpTlsCa?: string;
+  /** Tests: how often Identity Center's asynchronous operations are read (ms between reads). */
+  awsSsoPollDelaysMs?: number[];
 }
 
 /** The cloud providers the policy's roles use, built from the environment (none when no role needs them). */
-export function cloudProviders(env: Env, policy: Policy, clock: Clock, overrides: CloudOverrides = {}): AccessProvider[] {
+export function cloudProviders(
+  env: Env,
+  policy: Policy,
+  clock: Clock,
+  ledger: GrantLedger,
+  overrides: CloudOverrides = {},
+): AccessProvider[] {
   const used = new Set(policy.roles.map((r) => r.provider));
   const providers: AccessProvider[] = [];
   if (used.has('aws')) {
@@ -49,6 +59,16 @@ export function cloudProviders(env: Env, policy: Policy, clock: Clock, overrides
         clock,
       }),
     );
+  }
+  if (used.has('aws-sso')) {
+    const center = new IdentityCenter({
+      region: policy.aws.identity_center.region ?? env.AWS_REGION ?? 'us-east-1',
+      ssoAdminEndpoint: env.AWS_ENDPOINT_URL_SSO_ADMIN,
+      identityStoreEndpoint: env.AWS_ENDPOINT_URL_IDENTITYSTORE,
+      credentials: overrides.awsCredentials,
+      pollDelaysMs: overrides.awsSsoPollDelaysMs,
+    });
+    providers.push(new AwsSsoProvider({ center, ledger, portalUrl: policy.aws.identity_center.portal_url, clock }));
   }
   if (used.has('azure')) {
     const credential = overrides.azureCredential ?? new DefaultAzureCredential();

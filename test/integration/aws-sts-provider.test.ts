@@ -45,6 +45,8 @@ describe('AwsStsProvider against fake STS/IAM', () => {
     role: role(roleArn),
     expiresAt: new Date(clock.now().getTime() + minutes * 60_000),
     requesterProfile: email ? { email } : undefined,
+    priorRef: null,
+    checkpoint: () => Promise.resolve(),
   });
   const grantOf = (requestId: string, ref: string | null): Grant => ({ id: `G-${requestId}`, requestId, providerRef: ref }) as Grant;
 
@@ -213,7 +215,7 @@ describe('AwsStsProvider against fake STS/IAM', () => {
       .revoke(grantOf('R-BBBB6666', ref), role(full))
       .catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
-    expect(err.message).toMatch(/over IAM's inline limit of 10240, with 60 other revoked sessions still live/);
+    expect(err.message).toMatch(/over the inline limit of 10240, with 60 other revoked sessions still denied there/);
     expect(fake.roles.get('Full')!.policies.get('jitbot-revoked-sessions')).toBe(before);
   });
 

@@ -107,6 +107,37 @@ describe('policy file', () => {
     expect(faultOf(yaml)).toMatch(/roles\[0\] \(prod-admin\)\.azure\.mode/);
   });
 
+  it('reads an Identity Center role, and refuses one whose settings AWS would not take, naming each key', () => {
+    const instance = 'arn:aws:sso:::instance/ssoins-1111222233334444';
+    const ps = 'arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-0123456789abcdef';
+    const role = (sso: string) => minimalRole().replace('provider: sandbox', `provider: aws-sso\n    aws_sso: ${sso}`);
+    const good = `{ instance_arn: "${instance}", identity_store_id: d-1234567890, permission_set_arn: "${ps}", account_id: "222233334444" }`;
+    expect(parsePolicy(role(good), 'p.yaml').roles[0]!.aws_sso).toEqual({
+      instance_arn: instance,
+      identity_store_id: 'd-1234567890',
+      permission_set_arn: ps,
+      account_id: '222233334444',
+    });
+    expect(faultOf(minimalRole().replace('provider: sandbox', 'provider: aws-sso'))).toContain(
+      'roles[0] (prod-admin).aws_sso: provider aws-sso needs aws_sso.instance_arn, identity_store_id, permission_set_arn and account_id',
+    );
+    expect(faultOf(role(good.replace('"222233334444"', '"2222"')))).toContain(
+      'roles[0] (prod-admin).aws_sso.account_id: must be an AWS account id',
+    );
+    expect(faultOf(role(good.replace('d-1234567890', 'my-store')))).toContain(
+      'roles[0] (prod-admin).aws_sso.identity_store_id: must be an identity store id',
+    );
+    expect(faultOf(role(good.replace(ps, 'arn:aws:iam::222233334444:role/Admin')))).toContain(
+      'roles[0] (prod-admin).aws_sso.permission_set_arn: must be a permission set ARN',
+    );
+    expect(faultOf(role(good.replace(ps, ps.replace('1111222233334444', '9999888877776666'))))).toContain(
+      'roles[0] (prod-admin).aws_sso.permission_set_arn: belongs to another Identity Center instance than instance_arn',
+    );
+    expect(faultOf(`${role(good)}\naws: { identity_center: { portal_url: "http://acme.awsapps.com/start" } }`)).toContain(
+      'aws.identity_center.portal_url: must be an https URL',
+    );
+  });
+
   it('refuses a Google Cloud basic role, which takes no IAM condition, naming the role and the key', () => {
     for (const basic of ['roles/owner', 'roles/editor', 'roles/viewer']) {
       const yaml = minimalRole().replace('provider: sandbox', `provider: gcp\n    gcp: { resource: projects/my-prod, role: ${basic} }`);
