@@ -18,8 +18,14 @@ export function stalledAfterMs(reconcileEveryMs: number): number {
   return Math.max(2 * reconcileEveryMs, 5000);
 }
 
-/** Due grants ended at once by a sweep (through the same batched path as the revoke queue). */
-const SWEEP_REVOKE_CONCURRENCY = 50;
+/** Due grants ended at once by a sweep (through the same batched path as the revoke queue, as many as its worker runs). */
+const SWEEP_REVOKE_CONCURRENCY = 100;
+/**
+ * Due grants a sweep reads at a time. It reads again after each chunk, so a grant that falls
+ * due while a long sweep runs (thousands expiring in a minute, their jobs lost) is ended in
+ * that sweep, oldest first, not left for the next one.
+ */
+const SWEEP_CHUNK = 500;
 /** One grant's end (a provider call) may take this long before the sweep moves on; it is retried once stalled. */
 export const SWEEP_GRANT_BUDGET_MS = 30_000;
 
@@ -73,16 +79,24 @@ export async function reconcile(core: Core, signal?: AbortSignal): Promise<Recon
     chatRequeued: 0,
   };
 
-  await eachBounded(await store.listGrantsDueForRevoke(now, stalledBefore, 20_000), SWEEP_REVOKE_CONCURRENCY, async (grant) => {
-    if (stopped()) return void report.grantsDeferred++;
-    try {
-      if ((await withDeadline(endGrant(core, grant.id, undefined, true), SWEEP_GRANT_BUDGET_MS, `ending grant ${grant.id}`)).ended)
-        report.grantsEnded++;
-    } catch (e) {
-      report.revokeFailures++;
-      logger.warn({ err: e, grantId: grant.id }, 'reconciler: revoke failed or took too long; will retry next sweep');
-    }
-  });
+  // Each grant is tried once per sweep: one that failed waits for the next sweep.
+  const tried = new Set<string>();
+  for (;;) {
+    const due = (await store.listGrantsDueForRevoke(clock.now(), stalledBefore, SWEEP_CHUNK)).filter((g) => !tried.has(g.id));
+    if (due.length === 0) break;
+    await eachBounded(due, SWEEP_REVOKE_CONCURRENCY, async (grant) => {
+      tried.add(grant.id);
+      if (stopped()) return void report.grantsDeferred++;
+      try {
+        if ((await withDeadline(endGrant(core, grant.id, undefined, true), SWEEP_GRANT_BUDGET_MS, `ending grant ${grant.id}`)).ended)
+          report.grantsEnded++;
+      } catch (e) {
+        report.revokeFailures++;
+        logger.warn({ err: e, grantId: grant.id }, 'reconciler: revoke failed or took too long; will retry next sweep');
+      }
+    });
+    if (stopped()) break;
+  }
   if (stopped()) {
     logger.warn(report, 'reconciler: sweep stopped early (out of time, or shutting down); the next sweep goes on');
     return report;

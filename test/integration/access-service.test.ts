@@ -241,3 +241,36 @@ describe('revoke failures', () => {
     ).toContain('is now revoked after 2 failed attempts');
   });
 });
+
+describe('the reconciler sweep', () => {
+  let t: TestRuntime;
+  const clock = new ManualClock();
+  /** Revoking this grant takes a minute of the clock (a slow provider, a sweep of thousands). */
+  let slowGrant: string | undefined;
+  beforeAll(async () => {
+    t = await startTestRuntime({
+      kind: 'postgres',
+      role: 'web',
+      clock,
+      sandboxHook: async (op, grantId) => {
+        if (op === 'revoke' && grantId === slowGrant) clock.advance(60_000);
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('ends, in the same sweep, a grant that fell due while the sweep was running (its revoke job lost)', async () => {
+    const service = t.runtime.service;
+    const first = (await service.activateGrant((await service.request(REQUESTER, { roleId: 'auto', durationMs: 60_000 })).request.id))!;
+    const second = (await service.activateGrant(
+      (await service.request(slack('U0LATER'), { roleId: 'auto', durationMs: 90_000 })).request.id,
+    ))!;
+    slowGrant = first.id;
+    clock.advance(60_000);
+    // Only the first is due when the sweep starts; the second falls due while it revokes the first.
+    const report = await service.reconcile();
+    expect(report.grantsEnded).toBe(2);
+    expect((await service.view(second.requestId)).grant).toMatchObject({ status: 'expired' });
+    expect(await t.runtime.sandbox.isStanding(second.id)).toBe(false);
+  });
+});
