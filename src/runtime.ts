@@ -19,7 +19,6 @@ import type { TokenCredential } from '@azure/identity';
 import type { TeamsAuthOverrides } from './chat/teams/adapter';
 import type { TeamsApp } from './chat/teams/app';
 import type { Env } from './config/env';
-import { mountQueueDashboard } from './http/queue-dashboard';
 import { INSTALL_REDIS, redisProblem } from './jobs/local-redis';
 import { checkPortFree, createHttpApp, listen, type HttpTimeouts } from './http/server';
 import { openQueues, QUEUE_KEYS, type QueueSet } from './jobs/queue-set';
@@ -156,7 +155,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Every process keeps the database's time, whatever its own clock says (tests bring their own).
     const clock = opts.clock ?? (await DatabaseClock.start(database.db, logger));
     // The sandbox page asks no Microsoft service: there, roles that name Entra groups answer "try again".
-    const entra = sandboxMode ? undefined : entraDirectory(env, policy, clock, opts.graphCredential);
+    const entra = sandboxMode ? undefined : await entraDirectory(env, policy, clock, opts.graphCredential);
     if (clock instanceof DatabaseClock) closers.push(async () => clock.stop());
 
     const producer = producerConnection(env.REDIS_URL);
@@ -191,8 +190,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           })
         : undefined;
 
+    // bull-board is loaded only when the dashboard is turned on (about 25 MB of modules).
     if (http && env.JIT_ADMIN_TOKEN)
-      mountQueueDashboard(
+      (await import('./http/queue-dashboard')).mountQueueDashboard(
         http,
         QUEUE_KEYS.map((key) => queues[key]),
         env.JIT_ADMIN_TOKEN,
@@ -273,7 +273,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       people,
       onCall: onCallLookup(env, clock),
       entra,
-      providers: providerLookup([sandbox, ...cloudProviders(env, policy, clock, store, opts.cloud)]),
+      providers: providerLookup([sandbox, ...(await cloudProviders(env, policy, clock, store, opts.cloud))]),
       ids: opts.ids ?? randomIds,
       reconcileEveryMs: env.JIT_RECONCILE_EVERY,
       revokeFollowUps,

@@ -1,4 +1,4 @@
-import { ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import type { EntraDirectory } from '../access/ports';
 import type { Policy } from '../access/policy';
 import type { Env } from '../config/env';
@@ -21,15 +21,22 @@ export function entraGroupsNamed(policy: Policy): string[] {
  * (its secret, or its user-assigned managed identity); undefined when the policy names none.
  * A policy that names groups without the credentials to read them stops start-up.
  */
-export function entraDirectory(env: Env, policy: Policy, clock: Clock, credential?: TokenCredential): EntraDirectory | undefined {
+export async function entraDirectory(
+  env: Env,
+  policy: Policy,
+  clock: Clock,
+  credential?: TokenCredential,
+): Promise<EntraDirectory | undefined> {
   if (entraGroupsNamed(policy).length === 0) return undefined;
-  return new GraphGroups({ credential: credential ?? graphCredential(env), baseUrl: env.JIT_GRAPH_URL, clock });
+  return new GraphGroups({ credential: credential ?? (await graphCredential(env)), baseUrl: env.JIT_GRAPH_URL, clock });
 }
 
-function graphCredential(env: Env): TokenCredential {
+/** @azure/identity is loaded only here: about 40 MB of modules a policy without Entra groups never needs. */
+async function graphCredential(env: Env): Promise<TokenCredential> {
   const need =
     "The policy names entra_groups, which jitbot reads through Microsoft Graph with the Teams bot's app registration (application permission GroupMember.Read.All, admin-consented)";
   if (!env.MICROSOFT_APP_ID) throw new Error(`${need}: set MICROSOFT_APP_ID.`);
+  const { ClientSecretCredential, ManagedIdentityCredential } = await import('@azure/identity');
   if (env.MICROSOFT_APP_TYPE === 'UserAssignedMSI') return new ManagedIdentityCredential({ clientId: env.MICROSOFT_APP_ID });
   if (!env.MICROSOFT_APP_TENANT_ID || !env.MICROSOFT_APP_PASSWORD)
     throw new Error(`${need}: set MICROSOFT_APP_TENANT_ID (your tenant) and MICROSOFT_APP_PASSWORD.`);

@@ -1,17 +1,9 @@
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import type { Policy } from '../access/policy';
 import type { AccessProvider, GrantLedger } from '../access/ports';
 import type { Env } from '../config/env';
 import type { Clock } from '../lib/clock';
-import { AwsAccounts } from './aws-accounts';
-import { CloudTrailActivity } from './aws-activity';
-import { IdentityCenter } from './aws-identity-center';
-import { AwsSsoProvider } from './aws-sso';
-import { AwsStsProvider, type AwsStsConfig } from './aws-sts';
-import { AzureActivityLog } from './azure-activity';
-import { AzureRbacProvider } from './azure-rbac';
-import { GcpIamProvider } from './gcp-iam';
-import { GcpIamPolicies } from './gcp-iam-policies';
+import type { AwsStsConfig } from './aws-sts';
 
 export interface CloudOverrides {
   awsCredentials?: AwsStsConfig['credentials'];
@@ -23,17 +15,26 @@ export interface CloudOverrides {
   awsSsoPollDelaysMs?: number[];
 }
 
-/** The cloud providers the policy's roles use, built from the environment (none when no role needs them). */
-export function cloudProviders(
+/**
+ * The cloud providers the policy's roles use, built from the environment (none when no role
+ * needs them). Each cloud's modules are loaded only when a role uses it: the AWS, Azure and
+ * Google SDKs are tens of MB each in every process that loads them.
+ */
+export async function cloudProviders(
   env: Env,
   policy: Policy,
   clock: Clock,
   ledger: GrantLedger,
   overrides: CloudOverrides = {},
-): AccessProvider[] {
+): Promise<AccessProvider[]> {
   const used = new Set(policy.roles.map((r) => r.provider));
   const providers: AccessProvider[] = [];
   if (used.has('aws')) {
+    const [{ AwsAccounts }, { CloudTrailActivity }, { AwsStsProvider }] = await Promise.all([
+      import('./aws-accounts'),
+      import('./aws-activity'),
+      import('./aws-sts'),
+    ]);
     // IAM and STS's global endpoint live in us-east-1; a region only matters for regional STS.
     const region = env.AWS_REGION ?? 'us-east-1';
     const accounts = new AwsAccounts({
@@ -61,6 +62,7 @@ export function cloudProviders(
     );
   }
   if (used.has('aws-sso')) {
+    const [{ IdentityCenter }, { AwsSsoProvider }] = await Promise.all([import('./aws-identity-center'), import('./aws-sso')]);
     const center = new IdentityCenter({
       region: policy.aws.identity_center.region ?? env.AWS_REGION ?? 'us-east-1',
       ssoAdminEndpoint: env.AWS_ENDPOINT_URL_SSO_ADMIN,
@@ -71,6 +73,11 @@ export function cloudProviders(
     providers.push(new AwsSsoProvider({ center, ledger, portalUrl: policy.aws.identity_center.portal_url, clock }));
   }
   if (used.has('azure')) {
+    const [{ DefaultAzureCredential }, { AzureActivityLog }, { AzureRbacProvider }] = await Promise.all([
+      import('@azure/identity'),
+      import('./azure-activity'),
+      import('./azure-rbac'),
+    ]);
     const credential = overrides.azureCredential ?? new DefaultAzureCredential();
     providers.push(
       new AzureRbacProvider({
@@ -84,6 +91,7 @@ export function cloudProviders(
     );
   }
   if (used.has('gcp')) {
+    const [{ GcpIamPolicies }, { GcpIamProvider }] = await Promise.all([import('./gcp-iam-policies'), import('./gcp-iam')]);
     const policies = new GcpIamPolicies({
       endpoint: env.JIT_GCP_ENDPOINT,
       keyFile: env.GOOGLE_APPLICATION_CREDENTIALS,
