@@ -36,3 +36,30 @@ export function resetPeak(pid: number | undefined): boolean {
     return false;
   }
 }
+
+/** CPU time (user + system, ms) a process has used, from /proc/<pid>/stat; NaN when unreadable. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Waits until a process is idle: under 5% of a core over a second (at most `timeoutMs`),
+ * so a measurement does not start while the last phase's work is still being done.
+ */
+export async function waitUntilIdle(pid: number | undefined, timeoutMs = 60_000): Promise<void> {
+  if (!pid) return;
+  const deadline = Date.now() + timeoutMs;
+  let before = cpuMs(pid);
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = cpuMs(pid);
+    if (!(now - before > 50)) return;
+    before = now;
+  }
+}

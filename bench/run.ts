@@ -7,6 +7,7 @@ import { measureBareBullmq } from './bare-bullmq';
 import { ChildScript } from './child';
 import { measureDigest } from './digest';
 import { machine, table, writeResults, type Figures, type Row } from './report';
+import { waitUntilIdle } from './rss';
 import { measureBackstop } from './backstop';
 import { measureRevokeLateness } from './revoke';
 import { BenchStack, BOT_TOKEN, SIGNING_SECRET } from './stack';
@@ -43,6 +44,14 @@ const SIZES = {
     slackDownWindowMs: 10_000,
   },
 };
+
+/** Rounds of the `/jit help` burst, jitbot and bare Bolt in turn. */
+const BURST_ROUNDS = 3;
+
+/** The round with the median p99. */
+function medianByP99(runs: AckFigures[]): AckFigures {
+  return [...runs].sort((a, b) => a.p99 - b.p99)[Math.floor(runs.length / 2)]!;
+}
 
 /** The reconciler's interval in the backstop phase (the other phases sweep hourly, so the queue path is what they measure). */
 const BACKSTOP_SWEEP_S = 10;
@@ -117,10 +126,25 @@ async function main(): Promise<void> {
         goal: `bare Bolt ${round(baseline.p50, 2)} / ${round(baseline.p99, 2)} / ${round(baseline.max, 2)} ms; non-2xx ${jitbot.non2xx}, errors ${jitbot.errors}`,
       });
     }
-    // A burst of `/jit help`: every command at once, jitbot then the bare Bolt app.
-    const burst = await burstSlashCommands(stack.eventsUrl, size.burst, 'help', (i) => stack.responseUrl(`burst-${i}`));
-    const bareBurst = await burstSlashCommands(`${bolt.url}/slack/events`, size.burst, 'help', (i) => stack.responseUrl(`bare-burst-${i}`));
-    log(`burst of ${size.burst} /jit help: jitbot p99 ${round(burst.p99, 1)} ms, bare Bolt p99 ${round(bareBurst.p99, 1)} ms`);
+    // A burst of `/jit help`: every command at once, jitbot and the bare Bolt app in turn, each
+    // on a quiet machine (the rate phases leave thousands of cards to post). One burst of a
+    // thousand connections on two cores varies by 2× from run to run, so each side's figure is
+    // its median round.
+    const rounds: Array<{ jitbot: AckFigures; bare: AckFigures }> = [];
+    for (let r = 0; r < BURST_ROUNDS; r++) {
+      await waitUntilIdle(stack.web.pid);
+      const jitbot = await burstSlashCommands(stack.eventsUrl, size.burst, 'help', (i) => stack.responseUrl(`burst-${r}-${i}`));
+      await waitUntilIdle(stack.web.pid);
+      const bareRound = await burstSlashCommands(`${bolt.url}/slack/events`, size.burst, 'help', (i) =>
+        stack.responseUrl(`bare-burst-${r}-${i}`),
+      );
+      rounds.push({ jitbot, bare: bareRound });
+    }
+    const burst = medianByP99(rounds.map((r) => r.jitbot));
+    const bareBurst = medianByP99(rounds.map((r) => r.bare));
+    log(
+      `burst of ${size.burst} /jit help (median of ${BURST_ROUNDS}): jitbot p99 ${round(burst.p99, 1)} ms, bare Bolt p99 ${round(bareBurst.p99, 1)} ms`,
+    );
     Object.assign(figures, {
       ack_burst_count: size.burst,
       ack_burst_p50_ms: round(burst.p50, 1),
@@ -129,10 +153,12 @@ async function main(): Promise<void> {
       ack_burst_non2xx: burst.non2xx,
       ack_burst_errors: burst.errors,
       ack_burst_bare_bolt_p99_ms: round(bareBurst.p99, 1),
+      ack_burst_rounds_p99_ms: rounds.map((r) => round(r.jitbot.p99, 1)),
+      ack_burst_bare_bolt_rounds_p99_ms: rounds.map((r) => round(r.bare.p99, 1)),
       ack_burst_p99_ratio_vs_bare_bolt: ratio(burst.p99, bareBurst.p99),
     });
     rows.push({
-      what: `/jit help burst: ${size.burst} at once (p50 / p99 / max)`,
+      what: `/jit help burst: ${size.burst} at once, median of ${BURST_ROUNDS} rounds (p50 / p99 / max)`,
       value: `${round(burst.p50, 1)} / ${round(burst.p99, 1)} / ${round(burst.max, 1)} ms (${figures.ack_burst_p99_ratio_vs_bare_bolt}×)`,
       goal: `bare Bolt p99 ${round(bareBurst.p99, 1)} ms; ≤ 1.5× and < 3 s; non-2xx ${burst.non2xx}, errors ${burst.errors}`,
     });
