@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock';
-import type { Db } from './db';
+import { selectRows, type Db } from './db';
 
 /** A machine clock further than this from the database's is reported as wrong. */
 export const CLOCK_SKEW_WARNING_MS = 2000;
@@ -55,10 +55,9 @@ export class DatabaseClock implements Clock {
     let best: { roundTripMs: number; offsetMs: number } | undefined;
     for (let i = 0; i < SAMPLES; i++) {
       const sentAt = Date.now();
-      const rows = (await this.db.execute(sql`select (extract(epoch from clock_timestamp()) * 1000)::float8 as ms`)) as unknown as
-        Array<{ ms: number }> | { rows: Array<{ ms: number }> };
+      const [row] = await selectRows<{ ms: number }>(this.db, sql`select (extract(epoch from clock_timestamp()) * 1000)::float8 as ms`);
       const answeredAt = Date.now();
-      const dbMs = Number((Array.isArray(rows) ? rows : rows.rows)[0]!.ms);
+      const dbMs = Number(row!.ms);
       const sample = { roundTripMs: answeredAt - sentAt, offsetMs: dbMs - (sentAt + answeredAt) / 2 };
       if (!best || sample.roundTripMs < best.roundTripMs) best = sample;
     }

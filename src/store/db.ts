@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import * as schema from './schema';
 
 /** The drizzle database, whichever driver is behind it (postgres.js or PGlite). */
@@ -132,4 +132,10 @@ async function pingWith(db: Db): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The rows of a raw query, whichever driver runs it (postgres.js answers an array, PGlite `{ rows }`). */
+export async function selectRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
 }

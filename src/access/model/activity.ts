@@ -82,7 +82,7 @@ export function describeActivity(activity: GrantActivity | null): string {
  * `Activity: …` for a grant that ended; undefined before (activity is read after the end).
  * Event names and errors come from a cloud API: `text` is the platform's way to show them as text.
  */
-export function activityLine(grant: Grant | null, text: (s: string) => string): string | undefined {
+export function activityLine(grant: Pick<Grant, 'status' | 'activity'> | null, text: (s: string) => string): string | undefined {
   return grant && (grant.status === 'expired' || grant.status === 'revoked')
     ? `Activity: ${text(describeActivity(grant.activity))}`
     : undefined;

@@ -1,11 +1,10 @@
 import { shortList } from '../../access/model/activity';
 import type { DigestPolicy } from '../../access/policy/digest';
-import type { AccessRequest, Grant } from '../../access/model';
 import type { Role } from '../../access/policy';
 import { formatDuration } from '../../lib/duration';
 import { clockTime, describeBusinessHours, weekdayTime, withinBusinessHours } from './calendar';
 import { lookups, type DigestLookups } from './lookups';
-import type { Anomaly, DigestData, DigestFormat } from './model';
+import type { Anomaly, DigestData, DigestFormat, DigestGrant, DigestRequest } from './model';
 
 export interface AnomalyContext {
   data: DigestData;
@@ -15,9 +14,9 @@ export interface AnomalyContext {
 }
 
 interface Indexed extends AnomalyContext {
-  requests: Map<string, AccessRequest>;
+  requests: Map<string, DigestRequest>;
   /** Grants given during the day, with their requests. */
-  granted: Array<{ grant: Grant; request: AccessRequest }>;
+  granted: Array<{ grant: DigestGrant; request: DigestRequest }>;
   lookups: DigestLookups;
 }
 
@@ -113,8 +112,8 @@ function approverShare({ granted, settings, fmt, lookups: index }: Indexed): Ano
 /** A request for a role soon after the same person's request for it was denied (from any of their accounts). */
 function rerequestAfterDeny({ data, settings, fmt }: Indexed): Anomaly[] {
   const within = settings.anomalies.rerequest_within;
-  const key = (r: AccessRequest) => `${r.requesterPerson}\u0000${r.roleId}`;
-  const denied = new Map<string, AccessRequest[]>();
+  const key = (r: DigestRequest) => `${r.requesterPerson}\u0000${r.roleId}`;
+  const denied = new Map<string, DigestRequest[]>();
   for (const r of data.requests) if (r.status === 'denied' && r.decidedAt) denied.set(key(r), [...(denied.get(key(r)) ?? []), r]);
   return data.requests
     .filter((r) => inDay(r.createdAt, data))

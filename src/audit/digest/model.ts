@@ -17,10 +17,34 @@ export interface DigestData {
    */
   notable: AuditEvent[];
   /** Requests those events touch, plus recently denied ones (for the re-request rule). */
-  requests: AccessRequest[];
-  approvals: Approval[];
-  grants: Grant[];
+  requests: DigestRequest[];
+  approvals: DigestApproval[];
+  grants: DigestGrant[];
 }
+
+/** What the digest reads of a request, an approval and a grant (a busy day has a hundred thousand of each). */
+export type DigestRequest = Pick<
+  AccessRequest,
+  | 'id'
+  | 'status'
+  | 'roleId'
+  | 'requesterId'
+  | 'requesterPerson'
+  | 'durationMs'
+  | 'reason'
+  | 'ticket'
+  | 'autoApproved'
+  | 'createdAt'
+  | 'decidedAt'
+  | 'breakGlass'
+  | 'reviewedBy'
+  | 'reviewedAt'
+>;
+export type DigestApproval = Pick<Approval, 'requestId' | 'approverId' | 'decision' | 'createdAt'>;
+export type DigestGrant = Pick<
+  Grant,
+  'id' | 'requestId' | 'status' | 'activatedAt' | 'expiresAt' | 'revokedAt' | 'revokeRequestedBy' | 'activity'
+>;
 
 /** The day's audit rows, added up (a busy day has a million: they are counted, not loaded). */
 export interface DayTally {

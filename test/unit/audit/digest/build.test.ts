@@ -1,6 +1,6 @@
 import type { GrantActivity } from '../../../../src/access/model/activity';
 import type { AccessRequest, Approval, AuditEvent, Grant } from '../../../../src/access/model';
-import { buildDigest } from '../../../../src/audit/digest/build';
+import { buildDigest, MAX_GRANT_REPLIES, MAX_LINES_PER_RULE } from '../../../../src/audit/digest/build';
 import { dayWindow } from '../../../../src/audit/digest/calendar';
 import type { DigestData } from '../../../../src/audit/digest/model';
 import { parsePolicy } from '../../../../src/config/policy-file';
@@ -94,7 +94,7 @@ class Seed {
       decidedAt: approvedAt,
     });
     for (const a of o.approvers ?? []) {
-      this.data.approvals.push({
+      const approval: Approval = {
         requestId: id,
         approverId: a,
         approverPlatform: 'slack',
@@ -102,7 +102,8 @@ class Seed {
         decision: 'approve',
         comment: null,
         createdAt: approvedAt,
-      } satisfies Approval);
+      };
+      this.data.approvals.push(approval);
       this.event('approval.approve', approvedAt, id, a);
     }
     this.event('request.approved', approvedAt, id, o.approvers?.at(-1) ?? 'policy');
@@ -402,5 +403,42 @@ describe('digest builder', () => {
         text: 'R-W: @U0REQ made 2 write calls on read-only role prod-read (DeleteBucket, PutObject) per AWS CloudTrail (us-east-1)',
       },
     ]);
+  });
+
+  it('a day of more grants than a thread can take lists the ones to read first and counts the rest by role', () => {
+    const seed = new Seed();
+    // Business hours 08:00–18:00 Berlin: every grant from 17:00Z on is off hours.
+    for (let i = 0; i < MAX_GRANT_REPLIES + 50; i++)
+      seed.granted(`R-${String(i).padStart(4, '0')}`, {
+        createdAt: new Date(at('06:00').getTime() + i * MIN),
+        approvers: ['U0ALICE'],
+        approveAfterMs: MIN,
+        requester: `U0P${i}`,
+      });
+    // Early in the day, so only its rank can put it in the list: a sensitive role, and a revoke in trouble.
+    seed.granted('R-SENS', { createdAt: at('00:30'), role: 'prod-admin', requester: 'U0SAM' });
+    seed.granted('R-LATE', { createdAt: at('00:40'), approvers: ['U0BOB'], approveAfterMs: MIN, requester: 'U0LIN' });
+    seed.event('revoke.failed', at('01:45'), 'R-LATE', 'worker', { grantId: 'G-R-LATE', data: { error: 'AWS 503' } });
+
+    const digest = seed.build();
+    const keys = digest.replies.map((r) => r.key);
+    expect(keys.filter((k) => k.startsWith('grant:'))).toHaveLength(MAX_GRANT_REPLIES);
+    expect(keys.slice(0, 2)).toEqual(['grant:R-SENS', 'grant:R-LATE']);
+    // Then the latest grants, in time order; the earliest ordinary ones are counted instead.
+    expect(keys[2]).toBe(`grant:R-${String(52).padStart(4, '0')}`);
+    expect(keys.at(-3)).toBe(`grant:R-${String(MAX_GRANT_REPLIES + 49).padStart(4, '0')}`);
+    expect(keys.slice(-2)).toEqual(['grants:more', 'anomalies']);
+    expect(digest.replies.at(-2)!.text).toBe(
+      `*More grants*: 52 more were given this day than the ${MAX_GRANT_REPLIES} above (revokes in trouble, break-glass and sensitive roles first).\n` +
+        'By role: prod-read 52\n' +
+        "One request's trail: `/jit audit <request id>`; the whole day: `npm run audit:export -- --since 2026-11-23T23:00:00.000Z --until 2026-11-24T23:00:00.000Z`",
+    );
+    // Every anomaly is counted; the reply shows at most MAX_LINES_PER_RULE of a rule.
+    const offHours = digest.anomalies.filter((a) => a.rule === 'off_hours').length;
+    expect(offHours).toBeGreaterThan(MAX_LINES_PER_RULE);
+    const lines = digest.replies.at(-1)!.text.split('\n');
+    expect(lines[0]).toBe(`*Anomalies* (${digest.anomalies.length})`);
+    expect(lines.filter((l) => l.startsWith('• [off_hours] R-'))).toHaveLength(MAX_LINES_PER_RULE);
+    expect(lines).toContain(`• [off_hours] … and ${offHours - MAX_LINES_PER_RULE} more`);
   });
 });
