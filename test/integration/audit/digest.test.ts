@@ -18,8 +18,7 @@ const SANDBOX_ACTIVITY = 'Activity: none — SANDBOX (no real cloud access) has 
  * A day of real activity through the service (Postgres or PGlite, real queues,
  * the Slack adapter against the fake Slack API), then the digest of that day.
  */
-describe('daily digest on Postgres', () => {
-  const kind = 'postgres';
+describe.each(['postgres', 'pglite'] as const)('daily digest on %s', (kind) => {
   let t: TestRuntime;
   const clock = new ManualClock(new Date('2026-11-24T07:00:00Z'));
   let failRevokes = 0;
