@@ -143,8 +143,8 @@ export class IdentityCenter {
         .send(new DescribeAccountAssignmentDeletionStatusCommand({ InstanceArn: t.instance_arn, AccountAssignmentDeletionRequestId: id }))
         .then((o) => o.AccountAssignmentDeletionStatus),
     );
-    // A failed deletion leaves the access standing: the revoke is retried (and alerted) like any other.
-    if (status.Status === 'FAILED')
+    // A failed deletion leaves the access standing (unless the assignment is gone anyway): the revoke is retried and alerted like any other.
+    if (status.Status === 'FAILED' && (await this.hasAssignment(t, userId)))
       throw new ProviderError(
         `AWS could not remove the assignment of ${t.permission_set_arn} in ${t.account_id}: ${status.FailureReason ?? 'no reason given'}; will retry.`,
         false,

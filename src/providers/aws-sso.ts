@@ -74,8 +74,17 @@ export class AwsSsoProvider implements AccessProvider {
     const target = this.target(ctx.role);
     const center = this.config.center;
     let ref = parseRef(ctx.priorRef);
+    if (
+      ref &&
+      (ref.instanceArn !== target.instance_arn || ref.permissionSetArn !== target.permission_set_arn || ref.accountId !== target.account_id)
+    )
+      // The failed grant's clean-up removes what the earlier attempt may have assigned (its checkpoint names it).
+      throw new ProviderError(
+        `The aws_sso settings of ${ctx.role.id} changed while this request was being granted; nothing more was assigned. Ask again.`,
+        true,
+      );
     // A retry after the checkpoint already made the decision below; only the create is repeated.
-    if (!ref || ref.permissionSetArn !== target.permission_set_arn || ref.accountId !== target.account_id) {
+    if (!ref) {
       const email = ctx.requesterProfile?.email;
       if (!email)
         throw new ProviderError(

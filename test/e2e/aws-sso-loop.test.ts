@@ -234,6 +234,18 @@ users:
     await endEarly('U0CAROL', request.id);
   });
 
+  it('a removal that FAILED is not taken for an end: the revoke is retried until the assignment is gone', async () => {
+    const request = await slash('U0ERIN', 'request prod-admin-sso 1h');
+    await grantIn(request.id, 'active');
+    sso.failNextAssignment(erin, 'Internal failure while deleting the assignment', 'delete');
+    await slash('U0ERIN', `revoke ${request.id}`);
+    const failed = await grantIn(request.id, 'revoke_failed');
+    expect(failed.failureReason).toContain('Internal failure while deleting the assignment');
+    await waitFor(() => grantIn(request.id, 'revoked'), 'revoked on the retry', 30_000);
+    expect(sso.hasAssignment(ACCOUNT, adminPs, erin)).toBe(false);
+    await verified(request.id);
+  });
+
   it('keeps retrying a revoke through an outage, alerts the security channel, and says when it recovered', async () => {
     const request = await slash('U0CAROL', 'request prod-admin-sso 1h');
     const grant = await grantIn(request.id, 'active');

@@ -114,9 +114,9 @@ export class FakeIdentityCenter {
     this.failures.push({ op, code, status, left: count });
   }
 
-  /** The next assignment creation for this user settles as FAILED with `reason`. */
-  failNextAssignment(userId: string, reason: string): void {
-    this.failedAssignments.push(`${userId}|${reason}`);
+  /** The next assignment creation (or deletion) for this user settles as FAILED with `reason`, changing nothing. */
+  failNextAssignment(userId: string, reason: string, kind: 'create' | 'delete' = 'create'): void {
+    this.failedAssignments.push(`${kind}|${userId}|${reason}`);
   }
 
   callsOf(op: string): IdentityCenterCall[] {
@@ -284,15 +284,13 @@ export class FakeIdentityCenter {
 
   private settle(o: Operation): void {
     const a = o.assignment;
-    if (o.kind === 'create' && a) {
-      const planned = this.failedAssignments.findIndex((f) => f.startsWith(`${a.userId}|`));
-      if (planned >= 0) {
-        o.status = 'FAILED';
-        o.failureReason = this.failedAssignments.splice(planned, 1)[0]!.slice(a.userId.length + 1);
-        return;
-      }
-      this.assignments.set(o.key, a);
+    const planned = a ? this.failedAssignments.findIndex((f) => f.startsWith(`${o.kind}|${a.userId}|`)) : -1;
+    if (a && planned >= 0) {
+      o.status = 'FAILED';
+      o.failureReason = this.failedAssignments.splice(planned, 1)[0]!.slice(`${o.kind}|${a.userId}|`.length);
+      return;
     }
+    if (o.kind === 'create' && a) this.assignments.set(o.key, a);
     if (o.kind === 'delete' && a) this.assignments.delete(o.key);
     if (o.provision) {
       const ps = this.permissionSets.get(o.provision.permissionSetArn)!;
