@@ -29,8 +29,10 @@ describe('AWS IAM Identity Center end to end', () => {
     await sso.start();
     // Standing access jitbot must never touch: Dave holds ReadOnly there through an admin's assignment.
     sso.assignDirectly(ACCOUNT, readPs, dave);
-    const target = (ps: string) =>
-      `{ instance_arn: "${sso.instanceArn}", identity_store_id: "${sso.identityStoreId}", permission_set_arn: "${ps}", account_id: "${ACCOUNT}" }`;
+    /** An auto-approved role granting `ps` in ACCOUNT (two roles share one permission set, as overlapping grants do). */
+    const role = (id: string, ps: string, extra = '') =>
+      `  - { id: ${id}, provider: aws-sso, requesters: { anyone: true }, max_duration: 4h, min_duration: 1s, reason: optional, approval: { auto: true }, ` +
+      `aws_sso: { instance_arn: "${sso.instanceArn}", identity_store_id: "${sso.identityStoreId}", permission_set_arn: "${ps}", account_id: "${ACCOUNT}" }${extra} }`;
     t = await startTestRuntime({
       kind: 'postgres',
       env: { AWS_ENDPOINT_URL_SSO_ADMIN: sso.url, AWS_ENDPOINT_URL_IDENTITYSTORE: sso.url },
@@ -43,31 +45,9 @@ digest: { slack_channel: ${SECURITY_CHANNEL} }
 aws:
   identity_center: { portal_url: "https://acme.awsapps.com/start/" }
 roles:
-  - id: prod-admin-sso
-    provider: aws-sso
-    requesters: { anyone: true }
-    aws_sso: ${target(adminPs)}
-    max_duration: 4h
-    min_duration: 1s
-    reason: optional
-    approval: { auto: true }
-    extend: { auto_within: 4h }
-  - id: prod-admin-oncall
-    provider: aws-sso
-    requesters: { anyone: true }
-    aws_sso: ${target(adminPs)}
-    max_duration: 4h
-    min_duration: 1s
-    reason: optional
-    approval: { auto: true }
-  - id: prod-read-sso
-    provider: aws-sso
-    requesters: { anyone: true }
-    aws_sso: ${target(readPs)}
-    max_duration: 4h
-    min_duration: 1s
-    reason: optional
-    approval: { auto: true }
+${role('prod-admin-sso', adminPs, ', extend: { auto_within: 4h }')}
+${role('prod-admin-oncall', adminPs)}
+${role('prod-read-sso', readPs)}
 users:
   U0CAROL: { email: carol@example.com }
   U0DAVE: { email: dave@example.com }
