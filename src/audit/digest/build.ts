@@ -142,7 +142,15 @@ export function buildDigest(data: DigestData, ctx: BuildContext): BuiltDigest {
   }));
   if (listed.length < granted.length) {
     const shown = new Set(listed);
-    replies.push({ key: 'grants:more', text: unlistedText(granted.filter((g) => !shown.has(g)), requests, data, ctx.fmt) });
+    replies.push({
+      key: 'grants:more',
+      text: unlistedText(
+        granted.filter((g) => !shown.has(g)),
+        requests,
+        data,
+        ctx.fmt,
+      ),
+    });
   }
   replies.push({ key: 'anomalies', text: anomaliesText(anomalies, ctx.fmt) });
   return { day: data.day, figures, anomalies, parent: parentText(data.day, data.timezone, figures, anomalies.length, ctx.fmt), replies };
