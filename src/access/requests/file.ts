@@ -42,7 +42,7 @@ async function requireEligible(core: Core, person: Person, role: Role): Promise<
   });
   throw new AccessError(
     'not_eligible',
-    `You may not request ${role.id}: the policy does not list you among its requesters. \`/jit roles\` shows the roles you may request; ask an admin if you need this one.`,
+    `You may not request ${role.id}: the policy does not list you among its requesters. \`/jit roles\` in Slack (\`roles\` in Teams) shows the roles you may request; ask an admin if you need this one.`,
   );
 }
 
