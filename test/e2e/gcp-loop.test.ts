@@ -221,6 +221,9 @@ users:
     const failed = await grantIn(ghost.id, 'failed');
     expect(failed.failureReason).toContain('INVALID_ARGUMENT: User ghost@example.com does not exist.');
     expect((await auditOf(ghost.id)).map((e) => e.action)).toContain('grant.failed');
+    // The failed grant's clean-up reads the policy after the grant is marked failed; the DM follows
+    // it. The planned refusal below must not be spent on that read.
+    await waitFor(() => dmsTo('U0GHOST').some((m) => m.includes(ghost.id) && m.includes('could not be granted')), 'the failure DM');
 
     gcp.failNext('getIamPolicy', 'PERMISSION_DENIED');
     const denied = await slash('U0CAROL', 'request gcp-folder-viewer 30m');
