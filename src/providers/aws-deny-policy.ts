@@ -1,3 +1,5 @@
+import { ProviderError } from '../access/model/errors';
+
 /**
  * Inline policies that end AWS sessions early. STS credentials cannot be recalled, so each
  * revoked session gets a Deny-everything statement scoped to it that lasts until the
@@ -14,7 +16,6 @@ export const INLINE_POLICY_LIMIT = 10_240;
 
 /** Every statement jitbot writes has a Sid starting so; the rest of a document is someone else's. */
 const OURS = 'Jitbot';
-const SID_PREFIX = `${OURS}Revoked`;
 
 export interface PolicyStatement {
   Sid?: string;
@@ -31,10 +32,10 @@ export interface PolicyDocument {
 
 export const emptyDenyPolicy = (): PolicyDocument => ({ Version: '2012-10-17', Statement: [] });
 
-/** Sids allow only letters and digits. */
-function sidFor(userId: string): string {
-  return SID_PREFIX + userId.replace(/[^A-Za-z0-9]/g, '');
-}
+/** A Sid of ours: Sids allow only letters and digits. */
+export const ourSid = (kind: string, ...parts: string[]) => OURS + kind + parts.join('').replace(/[^A-Za-z0-9]/g, '');
+
+const sidFor = (userId: string) => ourSid('Revoked', userId);
 
 /** A statement denying every action to one session until `until` (after that the credentials are dead anyway). */
 export function denyStatement(userId: string, until: Date): PolicyStatement {
@@ -113,4 +114,35 @@ export function parsePolicyDocument(encoded: string): PolicyDocument {
   const doc = JSON.parse(decodeURIComponent(encoded)) as Partial<PolicyDocument> & { Statement?: PolicyStatement | PolicyStatement[] };
   const statements = doc.Statement === undefined ? [] : Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
   return { Version: doc.Version ?? '2012-10-17', Statement: statements };
+}
+
+/** Rounds of read-modify-write-verify on a deny policy before giving up (concurrent ends editing one policy). */
+const DENY_WRITE_ROUNDS = 5;
+
+/**
+ * Read, add, write, read back, until the document says what `present` checks: another end
+ * may write the same policy in between. `next` may throw DenyPolicyFullError, which becomes
+ * a permanent ProviderError saying `what`; too many lost rounds are a transient one.
+ */
+export async function writeUntilPresent(
+  policy: { read(): Promise<PolicyDocument>; write(doc: PolicyDocument): Promise<void> },
+  change: { present(doc: PolicyDocument, now: Date): boolean; next(doc: PolicyDocument, now: Date): PolicyDocument },
+  now: () => Date,
+  what: string,
+): Promise<void> {
+  for (let round = 0; round < DENY_WRITE_ROUNDS; round++) {
+    const at = now();
+    const current = await policy.read();
+    if (change.present(current, at)) return;
+    let next: PolicyDocument;
+    try {
+      next = change.next(current, at);
+    } catch (e) {
+      if (e instanceof DenyPolicyFullError) throw new ProviderError(`Cannot ${what}: ${e.message}`, true);
+      throw e;
+    }
+    await policy.write(next);
+    if (change.present(await policy.read(), at)) return;
+  }
+  throw new ProviderError(`The deny to ${what} kept being overwritten by concurrent edits; will retry.`, false);
 }

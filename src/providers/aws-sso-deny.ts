@@ -1,4 +1,12 @@
-import { type PolicyDocument, type PolicyStatement, INLINE_POLICY_LIMIT, isOurs, stillActs, withStatement } from './aws-deny-policy';
+import {
+  type PolicyDocument,
+  type PolicyStatement,
+  INLINE_POLICY_LIMIT,
+  isOurs,
+  ourSid,
+  stillActs,
+  withStatement,
+} from './aws-deny-policy';
 
 /**
  * The deny that ends live permission-set sessions. Deleting an account assignment does not
@@ -16,10 +24,7 @@ import { type PolicyDocument, type PolicyStatement, INLINE_POLICY_LIMIT, isOurs,
  * works at once. Pure functions: the provider reads, edits and writes the document.
  */
 
-const SID_PREFIX = 'JitbotEnded';
-
-/** Sids allow only letters and digits. */
-const sidFor = (userId: string, account: string) => `${SID_PREFIX}${userId.replace(/[^A-Za-z0-9]/g, '')}${account}`;
+const sidFor = (userId: string, account: string) => ourSid('Ended', userId, account);
 
 export function sessionDeny(userId: string, account: string, endedAt: Date, until: Date): PolicyStatement {
   return {

@@ -3,7 +3,7 @@ import type { Grant, GrantStatus } from '../access/model';
 import type { Role } from '../access/policy';
 import type { AccessProvider, DeliveryPart, GrantContext, GrantLedger, ProviderGrantResult, RevokeOutcome } from '../access/ports';
 import type { Clock } from '../lib/clock';
-import { withoutSpent, policySize, DenyPolicyFullError } from './aws-deny-policy';
+import { withoutSpent, writeUntilPresent } from './aws-deny-policy';
 import type { IdentityCenter, SsoTarget } from './aws-identity-center';
 import { deniesSessions, withSessionDeny } from './aws-sso-deny';
 
@@ -27,9 +27,6 @@ interface SsoRef {
   permissionSetArn: string;
   accountId: string;
 }
-
-/** Rounds of read-modify-write-verify on the inline policy (another end on the same permission set may write in between). */
-const DENY_WRITE_ROUNDS = 5;
 
 /** Grants that hold the assignment now; one being revoked does not any more. */
 const HOLDING: ReadonlySet<GrantStatus> = new Set(['granting', 'active']);
@@ -167,7 +164,7 @@ export class AwsSsoProvider implements AccessProvider {
     const target = targetOf(ref);
     const current = await this.config.center.inlinePolicy(target);
     const pruned = withoutSpent(current, this.config.clock.now());
-    if (policySize(pruned) !== policySize(current)) await this.config.center.writeInlinePolicy(target, pruned);
+    if (pruned.Statement.length !== current.Statement.length) await this.config.center.writeInlinePolicy(target, pruned);
   }
 
   private target(role: Role): SsoTarget {
@@ -179,33 +176,29 @@ export class AwsSsoProvider implements AccessProvider {
   /** Other grants of jitbot's (not over yet) for the same person, permission set and account. */
   private async othersOf(ref: SsoRef, grantId: string): Promise<{ status: GrantStatus }[]> {
     const live = await this.config.ledger.liveGrants(this.name);
-    return live.filter((g) => g.id !== grantId && parseRef(g.providerRef) && sameAssignment(parseRef(g.providerRef)!, ref));
+    return live.filter((g) => {
+      const theirs = g.id !== grantId ? parseRef(g.providerRef) : undefined;
+      return theirs !== undefined && sameAssignment(theirs, ref);
+    });
   }
 
   private async holders(ref: SsoRef, grantId: string) {
     return (await this.othersOf(ref, grantId)).filter((g) => HOLDING.has(g.status));
   }
 
-  /** Read, add, write, read back: another end on the same permission set may have written in between. */
+  /** Adds the person's session deny to the permission set (another end on it may write in between). */
   private async denySessions(ref: SsoRef, endedAt: Date, until: Date): Promise<void> {
     const target = targetOf(ref);
     const center = this.config.center;
-    for (let round = 0; round < DENY_WRITE_ROUNDS; round++) {
-      const now = this.config.clock.now();
-      const current = await center.inlinePolicy(target);
-      if (deniesSessions(current, ref.userId, ref.accountId, endedAt, now)) return;
-      let next;
-      try {
-        next = withSessionDeny(current, ref.userId, ref.accountId, endedAt, until, now);
-      } catch (e) {
-        if (e instanceof DenyPolicyFullError)
-          throw new ProviderError(`Cannot deny the live sessions of ${ref.userId} in ${ref.accountId}: ${e.message}`, true);
-        throw e;
-      }
-      await center.writeInlinePolicy(target, next);
-      if (deniesSessions(await center.inlinePolicy(target), ref.userId, ref.accountId, endedAt, now)) return;
-    }
-    throw new ProviderError(`The deny on ${ref.permissionSetArn} kept being overwritten by concurrent edits; will retry.`, false);
+    await writeUntilPresent(
+      { read: () => center.inlinePolicy(target), write: (doc) => center.writeInlinePolicy(target, doc) },
+      {
+        present: (doc, now) => deniesSessions(doc, ref.userId, ref.accountId, endedAt, now),
+        next: (doc, now) => withSessionDeny(doc, ref.userId, ref.accountId, endedAt, until, now),
+      },
+      () => this.config.clock.now(),
+      `deny the live sessions of ${ref.userId} in ${ref.accountId}`,
+    );
   }
 
   /** A link to the AWS access portal's sign-in for this account and permission set: no credentials in chat. */

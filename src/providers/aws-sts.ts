@@ -12,11 +12,11 @@ import { awsProviderError } from './aws-errors';
 import { awsConsoleLink } from './aws-console';
 import {
   DENY_POLICY_NAME,
-  DenyPolicyFullError,
   denies,
   emptyDenyPolicy,
   parsePolicyDocument,
   withDeny,
+  writeUntilPresent,
   type PolicyDocument,
 } from './aws-deny-policy';
 
@@ -24,8 +24,6 @@ import {
 const STS_MIN_SECONDS = 900;
 /** A role assumed with credentials that are themselves a role session ("role chaining") lasts at most 1 hour. */
 const ROLE_CHAINING_MAX_SECONDS = 3600;
-/** Rounds of read-modify-write-verify on the deny policy before giving up (concurrent revokes on one role). */
-const DENY_WRITE_ROUNDS = 5;
 
 export interface AwsStsConfig {
   region: string;
@@ -212,33 +210,29 @@ export class AwsStsProvider implements AccessProvider {
     }
   }
 
-  /** Read, add, write, read back: another revoke on the same role may have written in between. */
+  /** Adds the session's deny to the role's policy (another revoke on the same role may write in between). */
   private async denySession(arn: string, userId: string, until: Date): Promise<void> {
     const roleName = roleNameOf(arn);
-    for (let round = 0; round < DENY_WRITE_ROUNDS; round++) {
-      const now = this.config.clock.now();
-      const current = await this.readDenyPolicy(arn);
-      if (denies(current, userId, now)) return;
-      let next: PolicyDocument;
-      try {
-        next = withDeny(current, userId, until, now);
-      } catch (e) {
-        if (e instanceof DenyPolicyFullError) throw new ProviderError(`Cannot revoke session ${userId} on ${arn}: ${e.message}`, true);
-        throw e;
-      }
-      try {
-        const iam = await this.iamFor(arn);
-        await iam.send(
-          new PutRolePolicyCommand({ RoleName: roleName, PolicyName: DENY_POLICY_NAME, PolicyDocument: JSON.stringify(next) }),
-        );
-      } catch (e) {
-        throw awsProviderError(e, `iam:PutRolePolicy on ${arn}`, {
-          denied: await this.config.accounts.deniedFix(accountOf(arn), `iam:PutRolePolicy on ${arn}`),
-        });
-      }
-      if (denies(await this.readDenyPolicy(arn), userId, now)) return;
-    }
-    throw new ProviderError(`The deny statement for ${userId} on ${arn} kept being overwritten by concurrent edits; will retry.`, false);
+    await writeUntilPresent(
+      {
+        read: () => this.readDenyPolicy(arn),
+        write: async (doc) => {
+          try {
+            const iam = await this.iamFor(arn);
+            await iam.send(
+              new PutRolePolicyCommand({ RoleName: roleName, PolicyName: DENY_POLICY_NAME, PolicyDocument: JSON.stringify(doc) }),
+            );
+          } catch (e) {
+            throw awsProviderError(e, `iam:PutRolePolicy on ${arn}`, {
+              denied: await this.config.accounts.deniedFix(accountOf(arn), `iam:PutRolePolicy on ${arn}`),
+            });
+          }
+        },
+      },
+      { present: (doc, now) => denies(doc, userId, now), next: (doc, now) => withDeny(doc, userId, until, now) },
+      () => this.config.clock.now(),
+      `revoke session ${userId} on ${arn}`,
+    );
   }
 
   private delivery(
